@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from satudata.accounts.models import Agency, ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "role", "agency", "region", "is_active", "is_demo")
+    list_filter = ("role", "is_active", "is_demo", "agency")
+    raw_id_fields = ("region",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ("role", "agency", "region", "is_demo")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Role and scope"), {"fields": ("role", "agency", "region")}),
+    )
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "acronym", "slug", "is_active")
+    search_fields = ("name", "acronym", "slug")
+    prepopulated_fields = {"slug": ("acronym",)}
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("digest", "prefix", "created_at", "last_used_at")

@@ -1,0 +1,60 @@
+"""Creating accounts and managing their API tokens, with audit entries."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satudata.accounts.models import Agency, ApiToken, User
+from satudata.accounts.tokens import issue_token
+from satudata.audit import services as audit
+
+
+@transaction.atomic
+def create_account(
+    actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    agency: Agency | None = None,
+    region=None,
+    is_demo: bool = False,
+    first_name: str = "",
+) -> User:
+    """Create an account bound to its agency or region; only custodians (or the system) may."""
+    if actor is not None and not actor.is_custodian:
+        raise PermissionDenied(_("Only the data custodian may create accounts."))
+    user = User(
+        username=username,
+        role=role,
+        agency=agency,
+        region=region,
+        is_demo=is_demo,
+        first_name=first_name,
+        # Custodians run the data office and so manage records in the admin site too.
+        is_staff=role == User.Role.CUSTODIAN,
+        is_superuser=role == User.Role.CUSTODIAN,
+    )
+    user.set_password(password)
+    return audit.create(actor, user)
+
+
+@transaction.atomic
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    token, raw = issue_token(user, name)
+    audit.record(user, "create", token, after={"name": token.name, "prefix": token.prefix})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(user, "delete", token, before={"name": token.name, "prefix": token.prefix})
+    return token

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satudata.accounts import services
+from satudata.accounts.forms import LoginForm, TokenForm
+from satudata.accounts.scope import read_scope
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request):
+    context = {
+        "scope": read_scope(request.user),
+        "tokens": request.user.api_tokens.all(),
+        "token_form": TokenForm(),
+        "new_token": request.session.pop("new_token", None),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _token, raw = services.create_token(request.user, form.cleaned_data["name"])
+        # Shown once on the next page, then gone from the session.
+        request.session["new_token"] = raw
+    else:
+        messages.error(request, _("Give the token a name."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    from satudata.accounts.models import ApiToken
+
+    try:
+        services.revoke_token(request.user, token_id)
+        messages.success(request, _("The token has been revoked."))
+    except ApiToken.DoesNotExist:
+        messages.error(request, _("No such token."))
+    return redirect("accounts:profile")

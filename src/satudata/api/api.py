@@ -1,0 +1,83 @@
+"""The REST API v1: one NinjaAPI, each app contributing its router."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from satudata import __version__
+from satudata.api.auth import signed_in
+
+api_v1 = NinjaAPI(
+    title="Satu Data API",
+    version="1",
+    description="Regions, accounts and (in later releases) population and sectoral data. "
+    "Send `Authorization: Bearer <token>` with a token from your profile page.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api_v1.exception_handler(Http404)
+def not_found(request, exc):
+    return api_v1.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api_v1.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api_v1.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api_v1.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api_v1.create_response(
+        request, {"detail": _("Log in or send an API token.")}, status=401
+    )
+
+
+@api_v1.exception_handler(ValidationError)
+def invalid_input(request, exc: ValidationError):
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path"))
+        problems.append({"field": where, "message": error.get("msg", "")})
+    message = _("The request is not valid: %(problems)s") % {
+        "problems": "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    }
+    return api_v1.create_response(request, {"detail": message, "errors": problems}, status=400)
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    agency: str | None
+    region: str | None
+
+
+@api_v1.get("/me", response=MeOut, auth=signed_in, tags=["accounts"], summary="Who am I")
+def me(request):
+    """The account the request acts as, with its role and scope."""
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "role": user.role,
+        "agency": user.agency.slug if user.agency_id else None,
+        "region": user.region_id,
+    }
+
+
+@api_v1.get("/status", tags=["meta"], summary="API status")
+def status(request):
+    return {"version": __version__, "api": "v1"}
+
+
+def _register_routers() -> None:
+    from satudata.regions.api import router as regions_router
+
+    api_v1.add_router("/", regions_router)
+
+
+_register_routers()

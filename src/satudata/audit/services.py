@@ -1,0 +1,136 @@
+"""Writing records with their history: every create, change, delete and restore is audited.
+
+Services of the other apps call these so that change logging lives in one place.
+Each function runs inside the caller's transaction, or opens one of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satudata.audit.models import AuditEntry, SoftDeleteModel
+
+M = TypeVar("M", bound=models.Model)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The stored values of a record's concrete fields, as JSON-safe values."""
+    data: dict[str, Any] = {}
+    # Secrets such as password hashes never go into the history.
+    excluded = getattr(instance, "audit_exclude", ())
+    for field in instance._meta.concrete_fields:
+        if field.attname in excluded:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal | uuid.UUID):
+            value = str(value)
+        elif isinstance(value, bytes | memoryview):
+            continue
+        data[field.attname] = value
+    return data
+
+
+def _region_code(instance: models.Model) -> str:
+    getter = getattr(instance, "audit_region_code", None)
+    return getter() if callable(getter) else ""
+
+
+def record(
+    actor,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit entry; call it inside the transaction that made the change."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_label=actor_obj.get_username() if actor_obj else _("system"),
+        action=action,
+        model_label=instance._meta.label_lower,
+        object_pk=str(instance.pk),
+        object_repr=str(instance)[:200],
+        region_code=_region_code(instance),
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def create(actor, instance: M) -> M:
+    """Validate and save a new record, with its audit entry."""
+    instance.full_clean()
+    instance.save(force_insert=True)
+    record(actor, AuditEntry.Action.CREATE, instance, after=snapshot(instance))
+    return instance
+
+
+@transaction.atomic
+def update(actor, instance: M, **changes: Any) -> M:
+    """Apply changes to a record, validate, save and audit before/after."""
+    before = snapshot(type(instance)._base_manager.select_for_update().get(pk=instance.pk))
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    after = snapshot(instance)
+    if after != before:
+        record(actor, AuditEntry.Action.UPDATE, instance, before=before, after=after)
+    return instance
+
+
+@transaction.atomic
+def soft_delete(actor, instance: SoftDeleteModel) -> SoftDeleteModel:
+    """Mark a record deleted; it stays restorable from its history."""
+    if instance.deleted_at is not None:
+        return instance
+    before = snapshot(instance)
+    instance.deleted_at = timezone.now()
+    instance.save(update_fields=["deleted_at"])
+    record(actor, AuditEntry.Action.DELETE, instance, before=before, after=snapshot(instance))
+    return instance
+
+
+def model_for_label(model_label: str) -> type[models.Model]:
+    try:
+        return apps.get_model(model_label)
+    except (LookupError, ValueError) as exc:
+        raise ObjectDoesNotExist(
+            _("Unknown record type %(label)s.") % {"label": model_label}
+        ) from exc
+
+
+@transaction.atomic
+def restore(actor, model_label: str, object_pk: str) -> models.Model:
+    """Bring a soft-deleted record back, with its audit entry."""
+    model = model_for_label(model_label)
+    if not issubclass(model, SoftDeleteModel):
+        raise ValidationError(_("Records of this type cannot be restored."))
+    instance = model.all_objects.select_for_update().get(pk=object_pk)
+    if instance.deleted_at is None:
+        raise ValidationError(_("This record is not deleted."))
+    before = snapshot(instance)
+    instance.deleted_at = None
+    # A record restored into a slot that a newer record took would break uniqueness.
+    instance.validate_constraints()
+    instance.save(update_fields=["deleted_at"])
+    record(actor, AuditEntry.Action.RESTORE, instance, before=before, after=snapshot(instance))
+    return instance
+
+
+def history(model_label: str, object_pk: str):
+    return AuditEntry.objects.filter(
+        model_label=model_label, object_pk=str(object_pk)
+    ).select_related("actor")

@@ -1,0 +1,24 @@
+"""The navigation each role sees; which pages a role may open is still checked by each view."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = [
+        (reverse("portal:home"), _("Home")),
+        (reverse("regions:index"), _("Regions")),
+        ("/api/v1/docs", _("API")),
+    ]
+    if user is not None and user.is_authenticated:
+        if user.is_custodian:
+            items.append((reverse("audit:index"), _("Change history")))
+            items.append((reverse("admin:index"), _("Administration")))
+        if user.role == user.Role.VILLAGE_OPERATOR and user.region_id:
+            items.append((reverse("regions:detail", args=[user.region_id]), _("My village")))
+        if user.role == user.Role.DISTRICT_VIEWER and user.region_id:
+            items.append((reverse("regions:detail", args=[user.region_id]), _("My district")))
+    return {"nav_items": items}

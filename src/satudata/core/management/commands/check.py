@@ -1,0 +1,24 @@
+"""`satudata check`: Django's system checks plus the deployment's own, in plain sentences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.core.management.commands.check import Command as DjangoCheck
+
+from satudata.core.deployment import startup_problems
+
+
+class Command(DjangoCheck):
+    help = "Check the deployment (database, data folder, migrations) and Django's system checks."
+
+    def handle(self, *app_labels, **options):
+        problems = startup_problems()
+        if problems:
+            for problem in problems:
+                self.stderr.write(f"ERROR: {problem}")
+            raise CommandError("The deployment has problems; see above.")
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(f"Database ({engine}) answers and is up to date.")
+        self.stdout.write(f"Data folder {settings.DATA_DIR} is writable.")
+        super().handle(*app_labels, **options)

@@ -1,0 +1,60 @@
+"""`satudata demo`: create the embedded database, load regions and demo data, then serve."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from satudata.core.demo import passwords_file, seed_demo
+from satudata.core.deployment import data_folder_problem, database_problem
+from satudata.core.management.commands.serve import default_port, default_workers, run_server
+from satudata.regions.loader import load_regions
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up a demo deployment (regions, agencies, accounts, synthetic residents) and serve it."
+    )
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000.")
+        parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
+
+    def step(self, message: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(message))
+
+    def handle(self, *args, **options):
+        port = options["port"] or default_port()
+        problems = [p for p in (data_folder_problem(), database_problem()) if p]
+        if problems:
+            raise CommandError(" ".join(problems))
+        self.step(f"Data folder: {settings.DATA_DIR}")
+        self.step("1/3 Preparing the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.step("2/3 Loading official region codes (Kepmendagri 300.2.2-2138/2025)…")
+        started = time.perf_counter()
+        loaded = load_regions()
+        self.stdout.write(
+            f"    {loaded.created} added, {loaded.updated} updated, {loaded.unchanged} unchanged "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        self.step("3/3 Demo agencies, accounts and synthetic residents…")
+        result = seed_demo()
+        self.stdout.write(f"    {result.residents_created} demo residents added")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (also in {passwords_file()}):"))
+        for username, role, password in result.accounts:
+            self.stdout.write(f"    {username:<20} {password:<14} {role}")
+        self.stdout.write("")
+        if options["no_serve"]:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(f"Open http://{options['host']}:{port}/ in your browser.")
+        )
+        run_server(options["host"], port, options["workers"], 4)

@@ -1,0 +1,11 @@
+// Wide screens show the menu open; phones keep it behind the "Menu" button.
+(function () {
+  var menu = document.querySelector("details.menu");
+  if (menu && window.matchMedia("(min-width: 720px)").matches) { menu.open = true; }
+  // Buttons that ask before a destructive action carry data-confirm.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = button && button.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+})();

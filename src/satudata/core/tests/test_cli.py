@@ -1,0 +1,96 @@
+"""The `satudata` command as an operator runs it, in a subprocess with its own environment."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def run(args, home, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update({"SATUDATA_HOME": str(home), "DJANGO_SETTINGS_MODULE": "satudata.settings"})
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "satudata", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+
+
+def test_a_bad_database_url_is_one_clear_sentence_and_a_failure(tmp_path):
+    result = run(["check"], tmp_path, DATABASE_URL="mysql://root@localhost/x")
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("satudata: DATABASE_URL must start with")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_reported_by_check_and_serve(tmp_path):
+    url = "postgres://nobody@127.0.0.1:1/nothing"
+    for command in (["check"], ["serve", "--port", "8765"]):
+        result = run(command, tmp_path, DATABASE_URL=url)
+        assert result.returncode != 0
+        assert "cannot be reached" in result.stderr or "tidak dapat dihubungi" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_an_unwritable_data_folder_is_one_clear_sentence(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = run(["check"], not_a_folder)
+    assert result.returncode != 0
+    assert "is not writable" in result.stderr
+    assert "SATUDATA_HOME" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_port_is_refused_clearly(tmp_path):
+    result = run(["serve"], tmp_path, PORT="eighty")
+    assert result.returncode != 0
+    assert "PORT must be a number" in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_sets_up_once_and_a_second_run_duplicates_nothing(tmp_path):
+    first = run(["demo", "--no-serve"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "walidata" in first.stdout and "operator.nataraya" in first.stdout
+    database = tmp_path / "satudata.sqlite3"
+    counts = _counts(database)
+    assert counts["regions_region"] == 91_599
+    assert counts["registry_resident"] > 500
+    assert counts["accounts_agency"] == 11
+
+    second = run(["demo", "--no-serve"], tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert _counts(database) == counts
+    # The passwords printed the second time still log in: they are the stored ones.
+    password = next(
+        line.split()[1]
+        for line in second.stdout.splitlines()
+        if line.strip().startswith("walidata")
+    )
+    assert password in first.stdout
+
+    check = run(["check"], tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert "up to date" in check.stdout
+
+
+def _counts(database):
+    tables = [
+        "regions_region",
+        "regions_localunit",
+        "registry_resident",
+        "registry_family",
+        "accounts_user",
+        "accounts_agency",
+        "audit_auditentry",
+    ]
+    with sqlite3.connect(database) as db:
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
+        return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}  # noqa: S608

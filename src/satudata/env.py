@@ -1,0 +1,152 @@
+"""Reading configuration from environment variables, with clear errors for bad values."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on", "ya"}
+FALSE_WORDS = {"0", "false", "no", "off", "tidak", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A string setting; NAME_FILE may point at a file holding it (container secrets)."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        try:
+            return Path(file_path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}.") from exc
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+def data_home() -> Path:
+    """The data folder (SATUDATA_HOME): database, secret key, uploads, backups."""
+    raw = os.environ.get("SATUDATA_HOME")
+    if raw:
+        return Path(raw).expanduser().resolve()
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "satudata"
+
+
+def ensure_writable_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"The data folder {path} is not writable ({exc.strerror}); "
+            "set SATUDATA_HOME to a folder this user may write."
+        ) from exc
+    return path
+
+
+def stored_secret_key(home: Path) -> str:
+    """The secret key kept in the data folder, created on first use (never in the repo)."""
+    key_file = home / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    ensure_writable_dir(home)
+    key = secrets.token_urlsafe(50)
+    # Create with 0600 so other users on the server cannot read it.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+SQLITE_OPTIONS = {
+    # Several worker processes share one file: WAL lets readers run beside a writer,
+    # the busy timeout waits for a lock instead of failing, and IMMEDIATE takes the
+    # write lock at BEGIN so two transactions never deadlock upgrading a read lock.
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=30000"
+    ),
+}
+
+
+def parse_database_url(url: str, home: Path) -> dict:
+    """Turn DATABASE_URL into Django's DATABASES entry; only SQLite and PostgreSQL are supported."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(home / "satudata.sqlite3"),
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # sqlite:///relative.db, sqlite:////absolute/path.db, sqlite://:memory:
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if parts.netloc == ":memory:" or path == ":memory:":
+            path = ":memory:"
+        if not path:
+            raise ImproperlyConfigured(
+                "DATABASE_URL for SQLite needs a file path, e.g. sqlite:////srv/satudata/db.sqlite3."
+            )
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured(
+                "DATABASE_URL for PostgreSQL needs a database name, "
+                "e.g. postgres://user:password@127.0.0.1:5432/satudata."
+            )
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ImproperlyConfigured("DATABASE_URL has a port that is not a number.") from exc
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with sqlite:// or postgres://, not {scheme or 'nothing'}://."
+    )

@@ -1,0 +1,157 @@
+"""Django settings, read from environment variables only (see README, "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from satudata.env import (
+    data_home,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    stored_secret_key,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_home()
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY") or stored_secret_key(DATA_DIR)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Which regencies this deployment covers: configuration, not code.
+SATUDATA_REGENCIES = env_list("SATUDATA_REGENCIES", "61.12,62.01")
+# Lockout after this many failed logins for one username, for LOGIN_LOCKOUT_MINUTES.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+
+INSTALLED_APPS = [
+    # Our apps come first so that our `check` command extends Django's.
+    "satudata.core",
+    "satudata.regions",
+    "satudata.accounts",
+    "satudata.audit",
+    "satudata.registry",
+    "satudata.portal",
+    "satudata.api",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "satudata.accounts.middleware.ApiTokenMiddleware",
+    "satudata.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "satudata.urls"
+WSGI_APPLICATION = "satudata.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "satudata.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": parse_database_url(env_str("DATABASE_URL"), DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["satudata.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "portal:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "satudata_language"
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
+LOCALE_PATHS: list[Path] = []
+
+STATIC_URL = "/static/"
+# Only needed for collectstatic behind a reverse proxy; embedded mode serves from the package.
+STATIC_ROOT = env_str("STATIC_ROOT") or None
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Embedded mode serves static files straight from the installed package, no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Production mode (behind HTTPS): secure cookies and HSTS, see README "Deployment".
+SECURE_MODE = env_bool("SATUDATA_HTTPS", False)
+SESSION_COOKIE_SECURE = SECURE_MODE
+CSRF_COOKIE_SECURE = SECURE_MODE
+SECURE_SSL_REDIRECT = SECURE_MODE and env_bool("SATUDATA_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if SECURE_MODE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_MODE
+SECURE_HSTS_PRELOAD = SECURE_MODE
+if SECURE_MODE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django logs request bodies nowhere, but 4xx warnings carry paths; keep them terse.
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,11 @@
+"""Settings for the test suite: a throwaway data folder and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SATUDATA_HOME", tempfile.mkdtemp(prefix="satudata-test-"))
+
+from satudata.settings import *  # noqa: E402,F403
+
+# Hashing with PBKDF2 would dominate the suite's time; tests do not need its strength.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

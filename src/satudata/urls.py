@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from satudata.api.api import api_v1
+
+urlpatterns = [
+    path("", include("satudata.portal.urls")),
+    path("", include("satudata.core.urls")),
+    path("regions/", include("satudata.regions.urls")),
+    path("accounts/", include("satudata.accounts.urls")),
+    path("audit/", include("satudata.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api_v1.urls),
+    path("admin/", admin.site.urls),
+]
