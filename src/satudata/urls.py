@@ -9,6 +9,12 @@ urlpatterns = [
     path("regions/", include("satudata.regions.urls")),
     path("accounts/", include("satudata.accounts.urls")),
     path("audit/", include("satudata.audit.urls")),
+    # Each domain app mounts its own paths (pages, CKAN API, DCAT…) from its urls.py.
+    path("", include("satudata.registry.urls")),
+    path("", include("satudata.datasets.urls")),
+    path("", include("satudata.villages.urls")),
+    path("", include("satudata.feedback.urls")),
+    path("", include("satudata.letters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),

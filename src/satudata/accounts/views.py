@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from satudata.accounts import services
 from satudata.accounts.forms import LoginForm, TokenForm
 from satudata.accounts.scope import read_scope
+from satudata.core.access import login
 
 
 class LoginView(auth_views.LoginView):
@@ -28,7 +28,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-@login_required
+@login
 def profile(request):
     context = {
         "scope": read_scope(request.user),
@@ -39,7 +39,7 @@ def profile(request):
     return render(request, "accounts/profile.html", context)
 
 
-@login_required
+@login
 @require_POST
 def token_create(request):
     form = TokenForm(request.POST)
@@ -52,7 +52,7 @@ def token_create(request):
     return redirect("accounts:profile")
 
 
-@login_required
+@login
 @require_POST
 def token_revoke(request, token_id: int):
     from satudata.accounts.models import ApiToken

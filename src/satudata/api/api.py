@@ -75,9 +75,22 @@ def status(request):
 
 
 def _register_routers() -> None:
+    from satudata.datasets.api import router as datasets_router
+    from satudata.feedback.api import router as feedback_router
+    from satudata.letters.api import router as letters_router
     from satudata.regions.api import router as regions_router
+    from satudata.registry.api import router as registry_router
+    from satudata.villages.api import router as villages_router
 
-    api_v1.add_router("/", regions_router)
+    for router in (
+        regions_router,
+        registry_router,
+        datasets_router,
+        villages_router,
+        feedback_router,
+        letters_router,
+    ):
+        api_v1.add_router("/", router)
 
 
 _register_routers()

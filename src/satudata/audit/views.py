@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.audit import services
-from satudata.audit.access import custodian_required
 from satudata.audit.models import AuditEntry
+from satudata.core.access import custodian
 
 
-@custodian_required
+@custodian
 def index(request):
     entries = AuditEntry.objects.select_related("actor")
     filters = {
@@ -43,7 +43,7 @@ def index(request):
     return render(request, "audit/index.html", context)
 
 
-@custodian_required
+@custodian
 def record_history(request, model_label: str, object_pk: str):
     entries = services.history(model_label, object_pk)
     try:
@@ -61,7 +61,7 @@ def record_history(request, model_label: str, object_pk: str):
     return render(request, "audit/record.html", context)
 
 
-@custodian_required
+@custodian
 def deleted(request):
     """Deletions whose record is still deleted, newest first, each restorable."""
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.DELETE).select_related("actor")
@@ -77,7 +77,7 @@ def deleted(request):
     return render(request, "audit/deleted.html", {"entries": still_deleted})
 
 
-@custodian_required
+@custodian
 @require_POST
 def restore(request, model_label: str, object_pk: str):
     try:

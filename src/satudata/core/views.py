@@ -6,7 +6,10 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from satudata.core.access import public
 
+
+@public
 @cache_control(max_age=3600, public=True)
 def manifest(request):
     """The web app manifest, so the portal installs on a phone's home screen."""
@@ -24,6 +27,7 @@ def manifest(request):
     return JsonResponse(data, content_type="application/manifest+json")
 
 
+@public
 def healthz(request):
     """Liveness for a load balancer: the app answers and the database takes a query."""
     with connection.cursor() as cursor:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from satudata.accounts.models import Agency
+from satudata.core.access import public
 from satudata.regions.models import Region
 from satudata.regions.services import deployment_regencies
 
 
+@public
 def home(request):
     regencies = list(deployment_regencies())
     codes = [r.code for r in regencies]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.scope import write_scope
+from satudata.core.access import public, scoped
 from satudata.regions import services
 from satudata.regions.codes import BadRegionCode
 from satudata.regions.forms import LocalUnitForm
@@ -23,6 +23,7 @@ def _region_or_404(code: str) -> Region:
         raise Http404(str(exc)) from exc
 
 
+@public
 def index(request):
     query = request.GET.get("q", "").strip()[:100]
     if query:
@@ -39,6 +40,7 @@ def index(request):
     return render(request, "regions/index.html", context)
 
 
+@public
 def detail(request, code: str):
     region = _region_or_404(code)
     context = {
@@ -53,7 +55,7 @@ def detail(request, code: str):
     return render(request, "regions/detail.html", context)
 
 
-@login_required
+@scoped
 @require_POST
 def unit_add(request, code: str):
     village = _region_or_404(code)
@@ -78,7 +80,7 @@ def unit_add(request, code: str):
     return redirect("regions:detail", code=village.code)
 
 
-@login_required
+@scoped
 @require_POST
 def unit_delete(request, unit_id: int):
     unit = get_object_or_404(LocalUnit, pk=unit_id)
