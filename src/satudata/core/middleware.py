@@ -1,6 +1,10 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself, and the portal's language choice."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # No inline script anywhere: every script is a static file. Styles may be inline (admin uses them).
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,4 +33,36 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )
+        return response
+
+
+class LanguageMiddleware:
+    """Indonesian unless the visitor chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so most phones and
+    office PCs set to English would get an English portal; a regency's portal speaks
+    Indonesian first. Programs calling /api/ may still ask with Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def language_for(self, request) -> str:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in self.supported:
+            return chosen
+        if request.path.startswith("/api/"):
+            asked = translation.get_language_from_request(request)
+            if asked in self.supported:
+                return asked
+        return settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        language = self.language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
         return response

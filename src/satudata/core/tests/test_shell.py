@@ -13,6 +13,20 @@ def test_home_is_in_indonesian_by_default_and_lists_the_deployment(client):
 
 
 @pytest.mark.django_db
+def test_pages_stay_indonesian_for_browsers_set_to_english(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in page and "Masuk" in page
+
+
+@pytest.mark.django_db
+def test_api_clients_may_ask_for_english_messages(client):
+    body = client.get("/api/v1/regions/xx", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "is not a region code" in body["detail"]
+    body = client.get("/api/v1/regions/xx").json()
+    assert "bukan kode wilayah" in body["detail"]
+
+
+@pytest.mark.django_db
 def test_language_switch_to_english_and_back(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
