@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from satudata import __version__
 from satudata.api.auth import signed_in
+from satudata.core.access import public
 
 api_v1 = NinjaAPI(
     title="Satu Data API",
@@ -70,6 +71,7 @@ def me(request):
 
 
 @api_v1.get("/status", tags=["meta"], summary="API status")
+@public
 def status(request):
     return {"version": __version__, "api": "v1"}
 
