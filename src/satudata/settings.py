@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "satudata.villages",
     "satudata.feedback",
     "satudata.letters",
+    "satudata.quality",
+    "satudata.integration",
     "satudata.portal",
     "satudata.api",
     "django.contrib.admin",
