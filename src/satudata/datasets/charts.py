@@ -63,6 +63,8 @@ def svg(points: list[tuple[str, float]], kind: str, title: str) -> str:
     if kind == "line" and coords:
         path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#0b5d3b" stroke-width="2"/>')
-        parts.extend(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#0b5d3b"/>' for cx, cy in coords)
+        parts.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#0b5d3b"/>' for cx, cy in coords
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -20,8 +20,13 @@ FORMATS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/
 
 def _graph() -> Graph:
     graph = Graph()
-    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("hydra", HYDRA),
-                       ("vcard", VCARD)):
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("hydra", HYDRA),
+        ("vcard", VCARD),
+    ):
         graph.bind(prefix, ns)
     return graph
 
@@ -39,7 +44,9 @@ def add_dataset(graph: Graph, request, dataset: Dataset) -> URIRef:
     graph.add((node, DCAT.theme, Literal(dataset.topic)))
     for tag in dataset.tags.all():
         graph.add((node, DCAT.keyword, Literal(tag.name)))
-    publisher = URIRef(request.build_absolute_uri(reverse("datasets:agency", args=[dataset.agency.slug])))
+    publisher = URIRef(
+        request.build_absolute_uri(reverse("datasets:agency", args=[dataset.agency.slug]))
+    )
     graph.add((node, DCTERMS.publisher, publisher))
     graph.add((publisher, RDF.type, FOAF.Organization))
     graph.add((publisher, FOAF.name, Literal(dataset.agency.name)))
@@ -53,9 +60,11 @@ def add_dataset(graph: Graph, request, dataset: Dataset) -> URIRef:
     releases = dataset.releases.filter(status=Release.Status.PUBLISHED)
     for release in releases:
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
-            url = URIRef(request.build_absolute_uri(
-                reverse("datasets:download", args=[dataset.slug, release.uuid, fmt])
-            ))
+            url = URIRef(
+                request.build_absolute_uri(
+                    reverse("datasets:download", args=[dataset.slug, release.uuid, fmt])
+                )
+            )
             dist = URIRef(f"{page}#{release.uuid}-{fmt}")
             graph.add((node, DCAT.distribution, dist))
             graph.add((dist, RDF.type, DCAT.Distribution))

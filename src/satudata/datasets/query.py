@@ -99,9 +99,7 @@ def search_release(
         if not values or len(values) > 1000:
             raise QueryError({"filters": [_("Give 1 to 1000 values for %(n)s.") % {"n": name}]})
         try:
-            converted = [
-                db_value(schema[name], v) if name != "_id" else int(v) for v in values
-            ]
+            converted = [db_value(schema[name], v) if name != "_id" else int(v) for v in values]
         except (TypeError, ValueError) as exc:
             raise QueryError(
                 {"filters": [_("A value for %(name)s does not fit its type.") % {"name": name}]}
@@ -158,7 +156,11 @@ def search_release(
                 total = release.row_count
     return {
         "fields": [
-            {"id": n, "type": CKAN_TYPES.get(t, "text"), "label": schema[n].label if n in schema else "_id"}
+            {
+                "id": n,
+                "type": CKAN_TYPES.get(t, "text"),
+                "label": schema[n].label if n in schema else "_id",
+            }
             for n, t in zip(names, types, strict=True)
         ],
         "records": records,

@@ -164,7 +164,11 @@ def parse_sort(text: str | None) -> list[str]:
         bits = part.split()
         if not bits:
             continue
-        if bits[0] not in SORTS or len(bits) > 2 or (len(bits) == 2 and bits[1] not in ("asc", "desc")):
+        if (
+            bits[0] not in SORTS
+            or len(bits) > 2
+            or (len(bits) == 2 and bits[1] not in ("asc", "desc"))
+        ):
             raise SearchQueryError(_("Cannot sort by %(sort)s.") % {"sort": part.strip()})
         column = SORTS[bits[0]]
         order.append(("-" if len(bits) == 2 and bits[1] == "desc" else "") + column)
@@ -249,7 +253,5 @@ def facet(qs, name: str, limit: int = 50) -> list[tuple[str, str, int]]:
             .annotate(n=Count("dataset_id", distinct=True))
             .order_by("-n", column)
         )
-        rows = [
-            (str(v).upper() if name == "res_format" else str(v),) * 2 + (n,) for v, n in found
-        ]
+        rows = [(str(v).upper() if name == "res_format" else str(v),) * 2 + (n,) for v, n in found]
     return [(str(a), str(b), n) for a, b, n in list(rows)[:limit]]

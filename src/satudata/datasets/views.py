@@ -70,7 +70,9 @@ def catalog(request):
 def detail(request, slug: str):
     dataset = _readable_dataset(request, slug)
     releases = list(
-        readable_releases(request.user).filter(dataset=dataset).order_by("-year", "-period", "-version")
+        readable_releases(request.user)
+        .filter(dataset=dataset)
+        .order_by("-year", "-period", "-version")
     )
     fields = list(dataset.fields.all())
     context = {"dataset": dataset, "releases": releases, "fields": fields}

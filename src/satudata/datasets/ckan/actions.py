@@ -58,7 +58,9 @@ def _int(data: dict, name: str, default: int, low: int, high: int) -> int:
     except (TypeError, ValueError) as exc:
         raise Invalid(errors={name: [_("Must be a whole number.")]}) from exc
     if not low <= value <= high:
-        raise Invalid(errors={name: [_("Must be from %(lo)d to %(hi)d.") % {"lo": low, "hi": high}]})
+        raise Invalid(
+            errors={name: [_("Must be from %(lo)d to %(hi)d.") % {"lo": low, "hi": high}]}
+        )
     return value
 
 
@@ -209,8 +211,16 @@ def group_list(request, data):
     """Topics; all_fields gives their dictionaries."""
     counts = dict(Dataset.objects.public().values_list("topic").annotate(n=Count("pk")))
     groups = [
-        {"id": v, "name": v, "title": str(label), "display_name": str(label), "type": "group",
-         "is_organization": False, "package_count": counts.get(v, 0), "state": "active"}
+        {
+            "id": v,
+            "name": v,
+            "title": str(label),
+            "display_name": str(label),
+            "type": "group",
+            "is_organization": False,
+            "package_count": counts.get(v, 0),
+            "state": "active",
+        }
         for v, label in Dataset.Topic.choices
     ]
     return groups if _bool(data, "all_fields", False) else [g["name"] for g in groups]
@@ -228,9 +238,12 @@ def tag_list(request, data):
 def _release(request, ref: str) -> Release:
     release = None
     if _is_uuid(ref):
-        release = readable_releases(request.user).filter(uuid=ref).select_related(
-            "dataset__agency"
-        ).first()
+        release = (
+            readable_releases(request.user)
+            .filter(uuid=ref)
+            .select_related("dataset__agency")
+            .first()
+        )
     if release is None:
         raise NotFound(_("Not found: %(what)s") % {"what": _("resource")})
     return release
@@ -299,8 +312,16 @@ def datastore_search_sql(request, data):
 ACTIONS = {
     f.__name__: f
     for f in (
-        status_show, package_list, package_search, package_show, organization_list,
-        organization_show, group_list, tag_list, resource_show, datastore_search,
+        status_show,
+        package_list,
+        package_search,
+        package_show,
+        organization_list,
+        organization_show,
+        group_list,
+        tag_list,
+        resource_show,
+        datastore_search,
         datastore_search_sql,
     )
 }
@@ -332,8 +353,13 @@ def _envelope(request, name: str, status: int, **body) -> JsonResponse:
 @public
 def action(request, name: str):
     if request.method not in ("GET", "POST"):
-        return _envelope(request, name, 405, success=False,
-                         error={"__type": "Bad request", "message": _("Use GET or POST.")})
+        return _envelope(
+            request,
+            name,
+            405,
+            success=False,
+            error={"__type": "Bad request", "message": _("Use GET or POST.")},
+        )
     handler = ACTIONS.get(name)
     try:
         if handler is None:

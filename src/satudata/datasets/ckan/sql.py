@@ -22,14 +22,46 @@ from satudata.datasets.models import Dataset, Release
 TIME_LIMIT_S = 3.0
 MAX_ROWS = 32000
 ALLOWED_FUNCTIONS = {
-    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Round, exp.Lower, exp.Upper,
-    exp.Coalesce, exp.Abs, exp.Length, exp.Cast, exp.Case, exp.If, exp.Substring, exp.Trim,
+    exp.Count,
+    exp.Sum,
+    exp.Avg,
+    exp.Min,
+    exp.Max,
+    exp.Round,
+    exp.Lower,
+    exp.Upper,
+    exp.Coalesce,
+    exp.Abs,
+    exp.Length,
+    exp.Cast,
+    exp.Case,
+    exp.If,
+    exp.Substring,
+    exp.Trim,
     exp.Nullif,
 }
 FORBIDDEN = (
-    exp.With, exp.Into, exp.Lock, exp.Command, exp.Insert, exp.Update, exp.Delete, exp.Drop,
-    exp.Create, exp.Alter, exp.Merge, exp.Pragma, exp.Set, exp.Transaction, exp.Commit,
-    exp.Rollback, exp.Values, exp.Lateral, exp.TableSample, exp.Placeholder, exp.Parameter,
+    exp.With,
+    exp.Into,
+    exp.Lock,
+    exp.Command,
+    exp.Insert,
+    exp.Update,
+    exp.Delete,
+    exp.Drop,
+    exp.Create,
+    exp.Alter,
+    exp.Merge,
+    exp.Pragma,
+    exp.Set,
+    exp.Transaction,
+    exp.Commit,
+    exp.Rollback,
+    exp.Values,
+    exp.Lateral,
+    exp.TableSample,
+    exp.Placeholder,
+    exp.Parameter,
 )
 
 
@@ -39,10 +71,14 @@ class SqlRefused(ValueError):
 
 def public_tables() -> dict[str, str]:
     """resource id -> table name of every public (published, open) release."""
-    rows = Release.objects.filter(
-        status=Release.Status.PUBLISHED,
-        dataset__in=Dataset.objects.public().values("pk"),
-    ).exclude(table_name="").values_list("uuid", "table_name")
+    rows = (
+        Release.objects.filter(
+            status=Release.Status.PUBLISHED,
+            dataset__in=Dataset.objects.public().values("pk"),
+        )
+        .exclude(table_name="")
+        .values_list("uuid", "table_name")
+    )
     return {str(uuid): table for uuid, table in rows}
 
 

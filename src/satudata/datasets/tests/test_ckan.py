@@ -68,7 +68,9 @@ def test_bad_fq_and_sort_are_search_query_errors(client):
     assert body["error"]["__type"] == "Search Query Error"
 
 
-def test_package_show_and_limited_and_draft_datasets(client, clients, cast, public_dataset, dataset):
+def test_package_show_and_limited_and_draft_datasets(
+    client, clients, cast, public_dataset, dataset
+):
     result = call(client, "package_show", id=public_dataset.slug)["result"]
     assert result["organization"]["name"] == "dinkes"
     assert result["resources"][0]["datastore_active"] is True
@@ -103,8 +105,13 @@ def test_datastore_search_filters_sorts_and_pages(client, resource_id):
     assert result["records"][0]["jumlah"] == 2
     assert {f["id"]: f["type"] for f in result["fields"]}["jumlah"] == "int"
     assert "offset=1" in result["_links"]["next"]
-    lists = call(client, "datastore_search", resource_id=resource_id, records_format="lists",
-                 fields="jumlah,aktif")["result"]
+    lists = call(
+        client,
+        "datastore_search",
+        resource_id=resource_id,
+        records_format="lists",
+        fields="jumlah,aktif",
+    )["result"]
     assert lists["records"][0] == [2, True]
 
 
@@ -115,7 +122,7 @@ def test_datastore_search_filters_sorts_and_pages(client, resource_id):
         {"filters": '{"jumlah": "1; DROP TABLE datasets_dataset"}'},
         {"sort": "jumlah; DROP TABLE datasets_dataset"},
         {"sort": "(SELECT 1)"},
-        {"fields": "jumlah,\"_id\" FROM x --"},
+        {"fields": 'jumlah,"_id" FROM x --'},
         {"fields": "nik"},
         {"q": '{"password": "x"}'},
         {"limit": "1 OR 1=1"},
@@ -128,7 +135,9 @@ def test_datastore_search_refuses_bad_parameters(client, resource_id, params):
     assert body["error"]["__type"] == "Validation Error"
 
 
-def test_datastore_search_of_a_draft_or_unknown_resource_is_not_found(client, cast, dataset, tmp_path):
+def test_datastore_search_of_a_draft_or_unknown_resource_is_not_found(
+    client, cast, dataset, tmp_path
+):
     from satudata.datasets.tests.conftest import upload
 
     release = upload(cast.producer_a, dataset, tmp_path)
@@ -149,17 +158,17 @@ def test_datastore_search_sql_reads_public_tables(client, resource_id):
         'SELECT * FROM "{r}"; DROP TABLE datasets_dataset',
         'SELECT * FROM "{r}" -- comment',
         'SELECT * FROM "{r}" /* c */',
-        'SELECT username, password FROM accounts_user',
+        "SELECT username, password FROM accounts_user",
         'SELECT * FROM "{r}" UNION SELECT username, password, 1, 1, 1, 1, 1, 1 FROM accounts_user',
         "SELECT pg_read_file('/etc/passwd')",
         "SELECT pg_sleep(10)",
         'SELECT * FROM "{r}" WHERE randomblob(1000000000) IS NOT NULL',
         "SELECT load_extension('x')",
         'DELETE FROM "{r}"',
-        'WITH x AS (SELECT * FROM accounts_user) SELECT * FROM x',
+        "WITH x AS (SELECT * FROM accounts_user) SELECT * FROM x",
         'SELECT * INTO stolen FROM "{r}"',
-        'SELECT * FROM pg_catalog.pg_user',
-        'SELECT * FROM sqlite_master',
+        "SELECT * FROM pg_catalog.pg_user",
+        "SELECT * FROM sqlite_master",
         'SELECT * FROM "{r}" FOR UPDATE',
         "",
     ],
@@ -179,9 +188,16 @@ def test_datastore_search_sql_cannot_read_a_draft_table(client, cast, dataset, t
 
 
 def test_post_with_a_json_body_works(client, public_dataset):
-    response = client.post(CKAN + "package_search", {"q": "kesehatan"}, content_type="application/json")
+    response = client.post(
+        CKAN + "package_search", {"q": "kesehatan"}, content_type="application/json"
+    )
     assert response.json()["result"]["count"] == 1
-    assert client.post("/api/action/package_search", b"not json", content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            "/api/action/package_search", b"not json", content_type="application/json"
+        ).status_code
+        == 400
+    )
 
 
 def ckanapi(server_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -203,8 +219,8 @@ def ckanapi(server_url: str, *args: str, cwd: Path) -> subprocess.CompletedProce
 
 @pytest.mark.django_db(transaction=True)
 def test_the_real_ckanapi_client_searches_dumps_and_reads_the_datastore(live_server, tmp_path):
-    from satudata.conftest import TEST_PROVINCES, Cast, make_user  # noqa: F401
     from satudata.accounts.models import Agency, User
+    from satudata.conftest import TEST_PROVINCES, Cast, make_user  # noqa: F401
     from satudata.datasets import services
     from satudata.datasets.tests.conftest import FIELDS, upload
     from satudata.regions.loader import load_regions
@@ -213,10 +229,17 @@ def test_the_real_ckanapi_client_searches_dumps_and_reads_the_datastore(live_ser
     agency = Agency.objects.create(slug="dinkes", name="Dinas Kesehatan")
     custodian = make_user("walidata", User.Role.CUSTODIAN)
     producer = make_user("produsen.a", User.Role.PRODUCER, agency=agency)
-    services.create_code_list(custodian, "jenis-faskes", "Jenis", [("puskesmas", "P"), ("pustu", "Pp")])
+    services.create_code_list(
+        custodian, "jenis-faskes", "Jenis", [("puskesmas", "P"), ("pustu", "Pp")]
+    )
     dataset = services.create_dataset(
-        producer, agency=agency, slug="faskes", title="Fasilitas kesehatan", topic="health",
-        fields=FIELDS, tags=["kesehatan"],
+        producer,
+        agency=agency,
+        slug="faskes",
+        title="Fasilitas kesehatan",
+        topic="health",
+        fields=FIELDS,
+        tags=["kesehatan"],
     )
     release = upload(producer, dataset, tmp_path)
     services.submit(producer, dataset)
@@ -233,13 +256,18 @@ def test_the_real_ckanapi_client_searches_dumps_and_reads_the_datastore(live_ser
     assert [json.loads(line)["name"] for line in lines] == ["faskes"]
 
     rows = ckanapi(
-        live_server.url, "action", "datastore_search", f"resource_id={release.uuid}", "limit=2",
+        live_server.url,
+        "action",
+        "datastore_search",
+        f"resource_id={release.uuid}",
+        "limit=2",
         cwd=tmp_path,
     )
     assert rows.returncode == 0, rows.stderr
     assert len(json.loads(rows.stdout)["records"]) == 2
 
-    denied = ckanapi(live_server.url, "action", "datastore_search_sql", "sql=SELECT 1; SELECT 2",
-                     cwd=tmp_path)
+    denied = ckanapi(
+        live_server.url, "action", "datastore_search_sql", "sql=SELECT 1; SELECT 2", cwd=tmp_path
+    )
     assert denied.returncode != 0
     assert "ValidationError" in denied.stderr or "Validation" in denied.stderr + denied.stdout

@@ -13,8 +13,10 @@ NEW = {
     "title": "Sekolah per desa",
     "agency": "dinkes",
     "topic": "education",
-    "fields": [{"name": "kode_wilayah", "label": "Desa", "type": "region", "required": True},
-               {"name": "murid", "label": "Murid", "type": "integer"}],
+    "fields": [
+        {"name": "kode_wilayah", "label": "Desa", "type": "region", "required": True},
+        {"name": "murid", "label": "Murid", "type": "integer"},
+    ],
 }
 
 
@@ -26,7 +28,12 @@ def test_a_producer_creates_a_dataset_for_its_own_agency_only(clients):
     )
     assert other.status_code == 403
     assert not Dataset.objects.filter(slug="lain").exists()
-    assert clients["anonymous"].post("/api/v1/datasets", NEW, content_type="application/json").status_code == 401
+    assert (
+        clients["anonymous"]
+        .post("/api/v1/datasets", NEW, content_type="application/json")
+        .status_code
+        == 401
+    )
 
 
 def test_a_producer_cannot_change_another_agencys_dataset(clients, dataset):
@@ -42,14 +49,14 @@ def test_the_whole_workflow_through_the_api_is_audited(clients, dataset):
     producer, custodian = clients["producer_a"], clients["custodian"]
     url = f"/api/v1/datasets/{dataset.slug}"
     assert producer.post(url + "/submit").status_code == 400  # no valid release yet
-    upload = producer.post(
-        url + "/releases", {"year": 2024, "file": _file("data.csv", GOOD_CSV)}
-    )
+    upload = producer.post(url + "/releases", {"year": 2024, "file": _file("data.csv", GOOD_CSV)})
     assert upload.status_code == 201, upload.content
     assert upload.json()["status"] == "valid"
     assert producer.post(url + "/submit").json()["status"] == "submitted"
     assert producer.post(url + "/verify").status_code == 403
-    returned = custodian.post(url + "/return", {"comment": "Lengkapi definisi."}, content_type="application/json")
+    returned = custodian.post(
+        url + "/return", {"comment": "Lengkapi definisi."}, content_type="application/json"
+    )
     assert returned.json()["status"] == "returned"
     assert returned.json()["review_comment"] == "Lengkapi definisi."
     assert producer.post(url + "/submit").json()["status"] == "submitted"
