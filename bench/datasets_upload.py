@@ -2,7 +2,8 @@
 then datastore_search (filtered, sorted page) p95 and package_search over 5,000 datasets p95.
 
     .venv/bin/python bench/datasets_upload.py            # SQLite (executemany baseline)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/datasets_bench .venv/bin/python bench/datasets_upload.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/datasets_bench \\
+        .venv/bin/python bench/datasets_upload.py
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def make_csv(path: Path, codes: list[str]) -> None:
         for i in range(ROWS):
             out.write(
                 f"{codes[i % len(codes)]},{2020 + i % 5},{1 + i % 12},{'abc'[i % 3]},{i % 1000},"
-                f"{rng.random() * 100:.3f},{i % 50},{i % 70},2024-{1 + i % 12:02d}-{1 + i % 28:02d},"
+                f"{rng.random() * 100:.3f},{i % 50},{i % 70},"
+                f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},"
                 f"{'ya' if i % 2 else 'tidak'},Nama {i},catatan {i % 97}\n"
             )
 
@@ -40,7 +42,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from satudata.accounts.models import Agency, User
+    from satudata.accounts.models import Agency
     from satudata.accounts.services import create_account
     from satudata.datasets import services
     from satudata.datasets.models import Dataset, DatasetWord
@@ -51,7 +53,12 @@ def main() -> None:
 
     codes = list(Region.objects.filter(level=4).values_list("code", flat=True)[:500])
     agency = Agency.objects.create(slug="dinkes", name="Dinas Kesehatan", acronym="Dinkes")
-    custodian = create_account(None, username="w", password="x-Bench-2026!", role="custodian")
+    custodian = create_account(
+        None,
+        username="w",
+        password="x-Bench-2026!",
+        role="custodian",  # noqa: S106
+    )
     services.create_code_list(custodian, "abc", "ABC", [("a", "A"), ("b", "B"), ("c", "C")])
     fields = [
         {"name": "kode_wilayah", "label": "Wilayah", "type": "region", "required": True},
@@ -81,10 +88,10 @@ def main() -> None:
         cursor.execute(f"CREATE TABLE raw_load ({cols})")
         with timed() as raw:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy("COPY raw_load FROM STDIN (FORMAT csv, HEADER)") as copy:
-                    with path.open("rb") as handle:
-                        while chunk := handle.read(1 << 20):
-                            copy.write(chunk)
+                copy_sql = "COPY raw_load FROM STDIN (FORMAT csv, HEADER)"
+                with cursor.cursor.copy(copy_sql) as copy, path.open("rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        copy.write(chunk)
             else:
                 import csv
 
@@ -92,7 +99,8 @@ def main() -> None:
                     reader = csv.reader(handle)
                     next(reader)
                     cursor.executemany(
-                        f"INSERT INTO raw_load VALUES ({', '.join(['%s'] * 12)})", reader
+                        f"INSERT INTO raw_load VALUES ({', '.join(['%s'] * 12)})",  # noqa: S608
+                        reader,
                     )
     with timed() as ours:
         release = services.upload_release(custodian, dataset, path=path, fmt="csv", year=2024)
