@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -187,6 +187,17 @@ def catalog(user):
     return Dataset.objects.visible_to(user).filter(published_at__isnull=False)
 
 
+def with_package_parts(qs):
+    """Everything package_dict reads, in four queries for a whole page (no query per dataset):
+    the agency joined; tags, regions and published releases prefetched."""
+    releases = Release.objects.filter(status=Release.Status.PUBLISHED).order_by(
+        "year", "period", "version"
+    )
+    return qs.select_related("agency").prefetch_related(
+        "tags", "regions", Prefetch("releases", queryset=releases, to_attr="published_releases")
+    )
+
+
 def search(
     user,
     q: str = "",
@@ -201,11 +212,7 @@ def search(
     order = parse_sort(sort)
     count = qs.count()
     rows = max(0, min(rows, MAX_ROWS))
-    page = list(
-        qs.order_by(*order)
-        .select_related("agency")
-        .prefetch_related("tags", "regions")[start : start + rows]
-    )
+    page = list(with_package_parts(qs.order_by(*order))[start : start + rows])
     facets = {name: facet(qs, name, facet_limit) for name in facet_fields if name in FACETS}
     return SearchResult(count=count, results=page, facets=facets)
 

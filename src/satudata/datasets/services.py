@@ -28,7 +28,7 @@ from satudata.datasets.models import (
     Release,
     Tag,
 )
-from satudata.datasets.validation import FileProblem, Outcome, read_file, validate
+from satudata.datasets.validation import FileProblem, Outcome, Validator, read_frames
 from satudata.regions.models import Region
 
 META_FIELDS = (
@@ -160,22 +160,56 @@ def _codes_for(fields: list[Field]) -> dict[str, set[str]]:
     return codes
 
 
-def check_file(dataset: Dataset, path: Path, fmt: str) -> Outcome:
-    """Read and validate a file against the dataset's schema, without storing anything."""
-    fields = list(dataset.fields.select_related("code_list"))
-    if not fields:
-        raise ValidationError(_("Define the dataset's columns before uploading data."))
-    try:
-        frame = read_file(path, fmt)
-    except FileProblem as exc:
-        outcome = Outcome()
-        outcome.add(0, "", None, str(exc))
-        return outcome
+def _validator(dataset: Dataset, fields: list[Field], fmt: str) -> Validator:
     regions = None
     if any(f.type == Field.Type.REGION for f in fields):
         regions = set(Region.objects.values_list("code", flat=True))
     first_row = 1 if fmt == "json" else 2
-    return validate(frame, fields, _codes_for(fields), regions, first_row=first_row)
+    return Validator(fields, _codes_for(fields), regions, first_row=first_row)
+
+
+def _schema(dataset: Dataset) -> list[Field]:
+    fields = list(dataset.fields.select_related("code_list"))
+    if not fields:
+        raise ValidationError(_("Define the dataset's columns before uploading data."))
+    return fields
+
+
+def check_file(dataset: Dataset, path: Path, fmt: str) -> Outcome:
+    """Read and validate a file against the dataset's schema, without storing anything."""
+    fields = _schema(dataset)
+    validator = _validator(dataset, fields, fmt)
+    try:
+        for frame in read_frames(path, fmt):
+            validator.check(frame)
+    except FileProblem as exc:
+        validator.outcome.add(0, "", None, str(exc))
+    return validator.finish()
+
+
+def _load(release: Release, fields: list[Field], path: Path, fmt: str) -> Outcome:
+    """Validate the file frame by frame and load each frame into the release's table while
+    every row so far is valid; the table is dropped again at the first problem. One pass over
+    the file, and memory bounded by a frame, whatever the file's size."""
+    validator = _validator(release.dataset, fields, fmt)
+    loader = None
+    try:
+        for frame in read_frames(path, fmt):
+            typed = validator.check(frame)
+            if typed is not None:
+                loader = loader or datastore.TableLoader(release, fields)
+                loader.append(typed)
+            elif loader is not None:
+                loader.discard()
+                loader = None
+    except FileProblem as exc:
+        validator.outcome.add(0, "", None, str(exc))
+    outcome = validator.finish()
+    if outcome.valid and loader is not None:
+        release.table_name = loader.finish()
+    elif loader is not None:
+        loader.discard()
+    return outcome
 
 
 def upload_release(
@@ -204,7 +238,7 @@ def upload_release(
         status=Release.Status.INVALID,
     )
     release.full_clean(exclude=["dataset", "created_by", "status", "report", "table_name"])
-    outcome = check_file(dataset, path, fmt)
+    fields = _schema(dataset)
     with transaction.atomic():
         latest = (
             Release.objects.select_for_update()
@@ -212,17 +246,13 @@ def upload_release(
             .aggregate(v=Max("version"))["v"]
         )
         release.version = (latest or 0) + 1
+        outcome = _load(release, fields, path, fmt)
         release.row_count = outcome.rows
         release.error_count = outcome.error_count
         release.report = outcome.report()
         if outcome.valid:
             release.status = Release.Status.VALID
-            release.save()
-            fields = list(dataset.fields.all())
-            release.table_name = datastore.create_table(release, fields, outcome.frame)
-            release.save(update_fields=["table_name"])
-        else:
-            release.save()
+        release.save()
         audit.record(actor, AuditEntry.Action.CREATE, release, after=audit.snapshot(release))
     return release
 

@@ -8,6 +8,7 @@ Indonesian (the producers' language), whatever language the request used.
 from __future__ import annotations
 
 import codecs
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from satudata.datasets.models import Field
 
 MAX_PROBLEMS = 1000
 FORMATS = ("csv", "xlsx", "json")
+TYPED = "__typed_"  # prefix of the cast copies; field names start with a letter
 TRUE_WORDS = ["true", "1", "ya", "yes", "y", "benar"]
 FALSE_WORDS = ["false", "0", "tidak", "no", "t", "n", "salah"]
 
@@ -57,6 +59,26 @@ class Outcome:
         }
 
 
+BLOCK_BYTES = 16 << 20  # CSV is parsed in blocks of whole records (about 100,000 rows)
+
+
+def _not_utf8(line: int) -> FileProblem:
+    with translation.override("id"):
+        return FileProblem(
+            _(
+                "The file is not UTF-8 text (line %(line)d). Save it as CSV UTF-8 "
+                "and upload it again."
+            )
+            % {"line": line}
+        )
+
+
+def _problem(message: str) -> FileProblem:
+    """A FileProblem whose (lazy) message is rendered in Indonesian."""
+    with translation.override("id"):
+        return FileProblem(str(message))
+
+
 def _check_utf8(path: Path) -> None:
     """Refuse a file that is not UTF-8, naming the first line that is not."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -66,34 +88,73 @@ def _check_utf8(path: Path) -> None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                line += chunk[: exc.start].count(b"\n")
-                raise FileProblem(
-                    _(
-                        "The file is not UTF-8 text (line %(line)d). Save it as CSV UTF-8 "
-                        "and upload it again."
-                    )
-                    % {"line": line}
-                ) from exc
+                raise _not_utf8(line + chunk[: exc.start].count(b"\n")) from exc
             line += chunk.count(b"\n")
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
-    _check_utf8(path)
-    with path.open("r", encoding="utf-8-sig") as handle:
-        header = handle.readline()
-    if not header.strip():
-        raise FileProblem(_("The file is empty."))
-    separator = ";" if header.count(";") > header.count(",") else ","
+def _record_end(buffer: bytes) -> int:
+    """Offset just after the last newline that ends a CSV record (an even number of quotes
+    before it, so it is not inside a quoted cell); -1 if there is none."""
+    pos = buffer.rfind(b"\n")
+    if pos < 0:
+        return -1
+    quotes = buffer.count(b'"', 0, pos)
+    while quotes % 2:
+        previous = buffer.rfind(b"\n", 0, pos)
+        if previous < 0:
+            return -1
+        quotes -= buffer.count(b'"', previous, pos)
+        pos = previous
+    return pos + 1
+
+
+def _parse_csv(header: bytes, body: bytes, separator: str) -> pl.DataFrame:
     try:
-        frame = pl.read_csv(
-            path,
-            separator=separator,
-            infer_schema=False,
-            encoding="utf8",
+        return pl.read_csv(
+            io.BytesIO(header + body), separator=separator, infer_schema=False, encoding="utf8"
         )
     except Exception as exc:  # polars raises several error types for malformed CSV
-        raise FileProblem(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-    return frame
+        with translation.override("id"):
+            message = _("The CSV file cannot be read: %(error)s") % {"error": exc}
+        raise FileProblem(message) from exc
+
+
+def _csv_frames(path: Path, block_bytes: int = BLOCK_BYTES):
+    """The CSV file as frames of text columns, one per block of whole records, checking UTF-8
+    on the way; memory stays at a few blocks whatever the file's size."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    carry = b""
+    header = None
+    separator = ","
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(block_bytes)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(line + chunk[: exc.start].count(b"\n")) from exc
+            line += chunk.count(b"\n")
+            buffer = carry + chunk
+            end = len(buffer) if not chunk else _record_end(buffer)
+            if end < 0:
+                carry = buffer
+                continue
+            body, carry = buffer[:end], buffer[end:]
+            if header is None:
+                body = body.removeprefix(codecs.BOM_UTF8)
+                cut = body.find(b"\n")
+                header, body = (body, b"") if cut < 0 else (body[: cut + 1], body[cut + 1 :])
+                text = header.decode("utf-8")
+                if not text.strip():
+                    raise _problem(_("The file is empty."))
+                separator = ";" if text.count(";") > text.count(",") else ","
+                if not header.endswith(b"\n"):
+                    header += b"\n"
+            if body.strip():
+                yield _parse_csv(header, body, separator)
+            if not chunk:
+                return
 
 
 def _cell_text(value) -> str | None:
@@ -140,23 +201,29 @@ def _read_json(path: Path) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
 
 
-def read_file(path: Path, fmt: str) -> pl.DataFrame:
-    """The file as a frame of text columns; FileProblem (in Indonesian) if it cannot be."""
-    with translation.override("id"):
-        return _read_file(path, fmt)
-
-
-def _read_file(path: Path, fmt: str) -> pl.DataFrame:
+def read_frames(path: Path, fmt: str):
+    """The file as successive frames of text columns (CSV streamed in blocks; XLSX and JSON
+    in one frame); FileProblem, in Indonesian, if it cannot be read."""
+    if fmt not in FORMATS:
+        raise _problem(_("Upload a CSV, XLSX or JSON file."))
     if path.stat().st_size == 0:
-        raise FileProblem(_("The file is empty."))
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}.get(fmt)
-    if reader is None:
-        raise FileProblem(_("Upload a CSV, XLSX or JSON file."))
-    frame = reader(path)
-    frame = frame.rename({c: c.strip().lower() for c in frame.columns})
-    if frame.height == 0:
-        raise FileProblem(_("The file has a header but no rows."))
-    return frame
+        raise _problem(_("The file is empty."))
+    if fmt == "csv":
+        frames = _csv_frames(path)
+    else:
+        with translation.override("id"):
+            frames = iter([{"xlsx": _read_xlsx, "json": _read_json}[fmt](path)])
+    rows = 0
+    for frame in frames:
+        rows += frame.height
+        yield frame.rename({c: c.strip().lower() for c in frame.columns})
+    if rows == 0:
+        raise _problem(_("The file has a header but no rows."))
+
+
+def read_file(path: Path, fmt: str) -> pl.DataFrame:
+    """The whole file as one frame of text columns (small files; uploads stream)."""
+    return pl.concat(list(read_frames(path, fmt)), how="vertical")
 
 
 def _typed(text: pl.Expr, spec: Field) -> pl.Expr:
@@ -191,6 +258,150 @@ def _type_message(spec: Field) -> str:
     }[spec.type]
 
 
+class Validator:
+    """Checks a file frame by frame against the schema; counts and problems accumulate in
+    `outcome`, row numbers continue from one frame to the next."""
+
+    def __init__(self, fields, codes, region_codes, first_row: int = 2):
+        self.fields = list(fields)
+        self.outcome = Outcome()
+        self.next_row = first_row
+        self.columns_ok: bool | None = None
+        # Allowed values as Series once, not converted again for every frame.
+        self.allowed = {
+            name: pl.Series(sorted(values), dtype=pl.String) for name, values in codes.items()
+        }
+        self.regions = (
+            pl.Series(sorted(region_codes), dtype=pl.String) if region_codes is not None else None
+        )
+
+    def check(self, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """Check one frame; its typed rows while the whole file is still valid, else None."""
+        with translation.override("id"):
+            first_row = self.next_row
+            self.next_row += frame.height
+            self.outcome.rows += frame.height
+            if self.columns_ok is None:
+                self.columns_ok = self._check_columns(frame)
+            if not self.columns_ok:
+                return None
+            return self._check_rows(frame, first_row)
+
+    def finish(self) -> Outcome:
+        self.outcome.problems.sort(key=lambda p: (p["row"], p["field"]))
+        return self.outcome
+
+    def _check_columns(self, frame: pl.DataFrame) -> bool:
+        outcome = self.outcome
+        before = outcome.error_count
+        known = {f.name for f in self.fields}
+        for extra in [c for c in frame.columns if c not in known]:
+            outcome.add(
+                1, extra, None, _("Column %(name)s is not in the schema.") % {"name": extra}
+            )
+        for spec in self.fields:
+            if spec.name not in frame.columns and spec.required:
+                outcome.add(
+                    1,
+                    spec.name,
+                    None,
+                    _("Required column %(name)s is missing.") % {"name": spec.name},
+                )
+        return outcome.error_count == before
+
+    def _checks(self) -> tuple[list[pl.Expr], list[tuple[Field, pl.Expr, str]]]:
+        typed_columns = []
+        checks: list[tuple[Field, pl.Expr, str]] = []
+        for spec in self.fields:
+            text = pl.col(spec.name)
+            # Each column is cast once (see _check_rows); checks read the cast column.
+            typed_columns.append(_typed(text, spec).alias(TYPED + spec.name))
+            typed = pl.col(TYPED + spec.name)
+            if spec.required:
+                checks.append((spec, text.is_null(), _("is required but empty")))
+            if spec.type in TYPE_CHECKED:
+                checks.append((spec, text.is_not_null() & typed.is_null(), _type_message(spec)))
+            if spec.type in (Field.Type.INTEGER, Field.Type.NUMBER):
+                if spec.minimum is not None:
+                    checks.append(
+                        (
+                            spec,
+                            typed < spec.minimum,
+                            _("is below the minimum %(v)s") % {"v": spec.minimum},
+                        )
+                    )
+                if spec.maximum is not None:
+                    checks.append(
+                        (
+                            spec,
+                            typed > spec.maximum,
+                            _("is above the maximum %(v)s") % {"v": spec.maximum},
+                        )
+                    )
+            if spec.pattern and spec.type == Field.Type.STRING:
+                matches = text.str.contains(f"^(?:{spec.pattern})$")
+                checks.append(
+                    (spec, text.is_not_null() & ~matches, _("does not match the pattern"))
+                )
+            if spec.type == Field.Type.CODE:
+                allowed = self.allowed.get(spec.name, pl.Series([], dtype=pl.String))
+                checks.append(
+                    (
+                        spec,
+                        text.is_not_null() & ~text.is_in(allowed.implode()),
+                        _("is not a code of the list"),
+                    )
+                )
+            if spec.type == Field.Type.REGION and self.regions is not None:
+                checks.append(
+                    (
+                        spec,
+                        text.is_not_null() & ~text.is_in(self.regions.implode()),
+                        _("is not a known region code (e.g. 62.01.02.2016)"),
+                    )
+                )
+        return typed_columns, checks
+
+    def _check_rows(self, frame: pl.DataFrame, first_row: int) -> pl.DataFrame | None:
+        outcome = self.outcome
+        missing = [f.name for f in self.fields if f.name not in frame.columns]
+        if missing:
+            frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(n) for n in missing])
+        # Trimmed text, empty cells as missing.
+        frame = frame.select(
+            [pl.col(f.name).str.strip_chars().replace("", None).alias(f.name) for f in self.fields]
+        )
+        typed_columns, checks = self._checks()
+        frame = frame.with_columns(typed_columns)
+        if checks:
+            flags = frame.select(
+                [expr.fill_null(False).alias(f"c{i}") for i, (_s, expr, _m) in enumerate(checks)]
+            )
+            counts = flags.sum().row(0)
+            for i, (spec, _expr, message) in enumerate(checks):
+                if not counts[i]:
+                    continue
+                bad_rows = flags.get_column(f"c{i}").arg_true().head(MAX_PROBLEMS).to_list()
+                values = frame.get_column(spec.name).gather(bad_rows).to_list()
+                for index, value in zip(bad_rows, values, strict=True):
+                    outcome.add(
+                        index + first_row,
+                        spec.name,
+                        value,
+                        _("Row %(row)d, %(field)s: %(value)s %(problem)s.")
+                        % {
+                            "row": index + first_row,
+                            "field": spec.label or spec.name,
+                            "value": repr(value) if value is not None else "''",
+                            "problem": message,
+                        },
+                    )
+                outcome.error_count += counts[i] - len(bad_rows)
+        if outcome.error_count:
+            return None
+        return frame.select([pl.col(TYPED + f.name).alias(f.name) for f in self.fields])
+
+
 def validate(
     frame: pl.DataFrame,
     fields: list[Field],
@@ -198,100 +409,9 @@ def validate(
     region_codes: set[str] | None,
     first_row: int = 2,
 ) -> Outcome:
-    """Check every row against the schema; the typed frame is kept when all rows pass."""
-    with translation.override("id"):
-        return _validate(frame, fields, codes, region_codes, first_row)
-
-
-def _validate(frame, fields, codes, region_codes, first_row) -> Outcome:
-    outcome = Outcome(rows=frame.height)
-    known = {f.name for f in fields}
-    for extra in [c for c in frame.columns if c not in known]:
-        outcome.add(1, extra, None, _("Column %(name)s is not in the schema.") % {"name": extra})
-    for spec in fields:
-        if spec.name not in frame.columns:
-            if spec.required:
-                outcome.add(
-                    1,
-                    spec.name,
-                    None,
-                    _("Required column %(name)s is missing.") % {"name": spec.name},
-                )
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(spec.name))
-    if outcome.error_count:
-        return outcome
-    # Trimmed text, empty cells as missing.
-    frame = frame.select(
-        [pl.col(f.name).str.strip_chars().replace("", None).alias(f.name) for f in fields]
-    )
-    typed_columns = []
-    checks: list[tuple[Field, pl.Expr, str]] = []
-    for spec in fields:
-        text = pl.col(spec.name)
-        typed = _typed(text, spec)
-        typed_columns.append(typed.alias(spec.name))
-        if spec.required:
-            checks.append((spec, text.is_null(), _("is required but empty")))
-        if spec.type in TYPE_CHECKED:
-            checks.append((spec, text.is_not_null() & typed.is_null(), _type_message(spec)))
-        if spec.type in (Field.Type.INTEGER, Field.Type.NUMBER):
-            if spec.minimum is not None:
-                checks.append(
-                    (
-                        spec,
-                        typed < spec.minimum,
-                        _("is below the minimum %(v)s") % {"v": spec.minimum},
-                    )
-                )
-            if spec.maximum is not None:
-                checks.append(
-                    (
-                        spec,
-                        typed > spec.maximum,
-                        _("is above the maximum %(v)s") % {"v": spec.maximum},
-                    )
-                )
-        if spec.pattern and spec.type == Field.Type.STRING:
-            matches = text.str.contains(f"^(?:{spec.pattern})$")
-            checks.append((spec, text.is_not_null() & ~matches, _("does not match the pattern")))
-        if spec.type == Field.Type.CODE:
-            allowed = sorted(codes.get(spec.name, set()))
-            checks.append(
-                (spec, text.is_not_null() & ~text.is_in(allowed), _("is not a code of the list"))
-            )
-        if spec.type == Field.Type.REGION and region_codes is not None:
-            checks.append(
-                (
-                    spec,
-                    text.is_not_null() & ~text.is_in(sorted(region_codes)),
-                    _("is not a known region code (e.g. 62.01.02.2016)"),
-                )
-            )
-    if checks:
-        flags = frame.select(
-            [expr.fill_null(False).alias(f"c{i}") for i, (_s, expr, _m) in enumerate(checks)]
-        )
-        counts = flags.sum().row(0)
-        for i, (spec, _expr, message) in enumerate(checks):
-            if not counts[i]:
-                continue
-            bad_rows = flags.get_column(f"c{i}").arg_true().head(MAX_PROBLEMS).to_list()
-            values = frame.get_column(spec.name).gather(bad_rows).to_list()
-            for index, value in zip(bad_rows, values, strict=True):
-                outcome.add(
-                    index + first_row,
-                    spec.name,
-                    value,
-                    _("Row %(row)d, %(field)s: %(value)s %(problem)s.")
-                    % {
-                        "row": index + first_row,
-                        "field": spec.label or spec.name,
-                        "value": repr(value) if value is not None else "''",
-                        "problem": message,
-                    },
-                )
-            outcome.error_count += counts[i] - len(bad_rows)
-        outcome.problems.sort(key=lambda p: (p["row"], p["field"]))
-    if outcome.error_count == 0:
-        outcome.frame = frame.select(typed_columns)
+    """Check a whole frame against the schema; the typed frame is kept when all rows pass."""
+    validator = Validator(fields, codes, region_codes, first_row)
+    typed = validator.check(frame)
+    outcome = validator.finish()
+    outcome.frame = typed
     return outcome

@@ -202,7 +202,8 @@ def organization_show(request, data):
     result = organization_dict(agency, datasets.count())
     if _bool(data, "include_datasets", False):
         result["packages"] = [
-            package_dict(request, d) for d in datasets.select_related("agency")[:1000]
+            package_dict(request, d)
+            for d in catalog_search.with_package_parts(datasets.order_by("slug"))[:1000]
         ]
     return result
 

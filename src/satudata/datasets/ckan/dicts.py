@@ -58,6 +58,8 @@ def resource_dict(request, release: Release, position: int = 0) -> dict:
 
 def package_dict(request, dataset: Dataset, releases=None) -> dict:
     if releases is None:
+        releases = getattr(dataset, "published_releases", None)
+    if releases is None:
         releases = dataset.releases.filter(status=Release.Status.PUBLISHED).order_by(
             "year", "period", "version"
         )
