@@ -6,8 +6,10 @@ SQL; every value is a parameter. Problems raise QueryError with field → messag
 
 from __future__ import annotations
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from satudata.datasets.models import Dataset, Field, Release
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 32000
+TOTAL_CACHE_SECONDS = 24 * 3600
 
 
 class QueryError(ValueError):
@@ -63,6 +66,19 @@ def _known(fields: dict[str, Field], name: str, param: str) -> str:
 
 def _field_type(fields: dict[str, Field], name: str) -> str:
     return "integer" if name == "_id" else fields[name].type
+
+
+def _filtered_total(cursor, table: str, where_sql: str, params: list) -> int:
+    """COUNT(*) of a filter, cached: a release's table never changes once written, so the
+    count of a filter is computed once per release, not on every page request."""
+    digest = hashlib.sha256(repr((table, where_sql, params)).encode()).hexdigest()
+    key = f"datastore-total:{digest}"
+    total = cache.get(key)
+    if total is None:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}{where_sql}", params)  # noqa: S608
+        total = cursor.fetchone()[0]
+        cache.set(key, total, TOTAL_CACHE_SECONDS)
+    return total
 
 
 def search_release(
@@ -150,8 +166,7 @@ def search_release(
         total = None
         if include_total:
             if where:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}{where_sql}", params)  # noqa: S608
-                total = cursor.fetchone()[0]
+                total = _filtered_total(cursor, table, where_sql, params)
             else:
                 total = release.row_count
     return {

@@ -119,9 +119,10 @@ def _parse_csv(header: bytes, body: bytes, separator: str) -> pl.DataFrame:
         raise FileProblem(message) from exc
 
 
-def _csv_frames(path: Path, block_bytes: int = BLOCK_BYTES):
+def _csv_frames(path: Path, block_bytes: int | None = None):
     """The CSV file as frames of text columns, one per block of whole records, checking UTF-8
     on the way; memory stays at a few blocks whatever the file's size."""
+    block_bytes = block_bytes or BLOCK_BYTES
     decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1
     carry = b""

@@ -1,0 +1,120 @@
+"""Large uploads are read in blocks of whole records, validated and loaded frame by frame; the
+catalog and datastore reads stay a fixed number of queries. Blocks are made tiny here so that
+a few rows span many of them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+
+from satudata.datasets import validation
+from satudata.datasets.datastore import table_name_for
+from satudata.datasets.models import Dataset, Release
+from satudata.datasets.tests.conftest import published, upload
+from satudata.datasets.tests.test_releases import HEADER, table_rows
+
+ROW = "62.01.02.2016,puskesmas,{n},0.5,2024-01-31,ya,baris {n}\n"
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch):
+    monkeypatch.setattr(validation, "BLOCK_BYTES", 64)
+
+
+def rows(count: int, start: int = 0) -> str:
+    return "".join(ROW.format(n=n) for n in range(start, start + count))
+
+
+def table_exists(name: str) -> bool:
+    return name in connection.introspection.table_names()
+
+
+def test_a_file_of_many_blocks_is_loaded_whole_in_order(cast, dataset, tmp_path, tiny_blocks):
+    release = upload(cast.producer_a, dataset, tmp_path, HEADER + rows(50))
+    assert release.status == "valid", release.report
+    assert release.row_count == 50 and table_rows(release) == 50
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "jumlah" FROM "{release.table_name}" ORDER BY "_id"')
+        assert [r[0] for r in cursor.fetchall()] == list(range(50))
+
+
+def test_a_bad_row_in_a_later_block_names_its_line_and_stores_nothing(
+    cast, dataset, tmp_path, tiny_blocks
+):
+    content = HEADER + rows(30) + "62.01.02.2016,puskesmas,tiga,,,,\n" + rows(5, 30)
+    release = upload(cast.producer_a, dataset, tmp_path, content)
+    assert release.status == "invalid" and release.table_name == ""
+    assert release.row_count == 36
+    problem = release.report["problems"][0]
+    assert problem["row"] == 32 and problem["field"] == "jumlah"
+    assert "Baris 32" in problem["message"] and "bukan bilangan bulat" in problem["message"]
+    # The rows loaded from the earlier blocks were dropped with their table.
+    assert not table_exists(table_name_for(release))
+    assert Release.objects.exclude(status="invalid").count() == 0
+
+
+def test_quoted_cells_with_newlines_and_commas_across_blocks(cast, dataset, tmp_path, tiny_blocks):
+    quoted = '62.01.02.2016,pustu,7,,,,"dua\nbaris, dengan ""kutip"" dan koma"\n'
+    content = HEADER + rows(3) + quoted + rows(3, 3)
+    release = upload(cast.producer_a, dataset, tmp_path, content)
+    assert release.status == "valid", release.report
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "keterangan" FROM "{release.table_name}" WHERE "jumlah" = 7')
+        assert cursor.fetchone()[0] == 'dua\nbaris, dengan "kutip" dan koma'
+    assert table_rows(release) == 7
+
+
+def test_a_wrong_encoding_in_a_later_block_names_its_line(cast, dataset, tmp_path, tiny_blocks):
+    content = (HEADER + rows(20)).encode() + "62.01.02.2016,pustu,1,,,,Caf\xe9\n".encode("latin-1")
+    release = upload(cast.producer_a, dataset, tmp_path, content)
+    assert release.status == "invalid"
+    assert "bukan teks UTF-8 (baris 22)" in release.report["problems"][0]["message"]
+    assert not table_exists(table_name_for(release))
+
+
+def test_a_byte_order_mark_and_semicolons_are_understood(cast, dataset, tmp_path, tiny_blocks):
+    content = "\ufeff" + (HEADER + rows(10)).replace(",", ";")
+    release = upload(cast.producer_a, dataset, tmp_path, content)
+    assert release.status == "valid", release.report
+    assert table_rows(release) == 10
+
+
+def test_package_search_queries_do_not_grow_with_the_page(
+    client, cast, dataset, tmp_path, django_assert_max_num_queries
+):
+    published(cast, dataset, tmp_path)
+    for i in range(30):
+        Dataset.objects.create(
+            agency=cast.agency_a,
+            slug=f"lain-{i}",
+            title=f"Lain {i}",
+            topic="health" if i % 2 else "education",
+            published_at="2024-01-01T00:00:00Z",
+        )
+    params = {"rows": 100, "facet.field": '["organization","groups","license_id"]'}
+    with django_assert_max_num_queries(10):
+        body = client.get("/api/3/action/package_search", params).json()["result"]
+    assert body["count"] == 31 and len(body["results"]) == 31
+    assert body["facets"]["groups"] == {"health": 16, "education": 15}
+    assert body["facets"]["organization"] == {cast.agency_a.slug: 31}
+    assert body["facets"]["license_id"] == {"cc-by": 31}
+    items = body["search_facets"]["groups"]["items"]
+    assert [i["name"] for i in items] == ["health", "education"]
+    assert items[0]["display_name"] == "Kesehatan"
+    ours = next(r for r in body["results"] if r["name"] == dataset.slug)
+    assert len(ours["resources"]) == 1
+    resource = ours["resources"][0]
+    base = f"http://testserver/data/{dataset.slug}/"
+    assert resource["url"] == f"{base}r/{resource['id']}/download/csv/"
+    assert ours["url"] == base
+
+
+def test_datastore_totals_are_right_for_each_filter(client, cast, dataset, tmp_path):
+    public = published(cast, dataset, tmp_path)
+    resource = str(Release.objects.get(dataset=public).uuid)
+    for jenis, expected in (("puskesmas", 2), ("pustu", 1), ("puskesmas", 2), ("rs", 0)):
+        params = {"resource_id": resource, "filters": json.dumps({"jenis": jenis}), "limit": 1}
+        body = client.get("/api/3/action/datastore_search", params).json()["result"]
+        assert body["total"] == expected
