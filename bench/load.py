@@ -75,6 +75,7 @@ def build_data(args) -> dict:
     data.publish(custodian, dataset)
     data.build_catalog(agency, args.datasets)
     # An audited write after the bulk-created catalog, so cached answers see it.
+    dataset.refresh_from_db()  # publish() moved a fresh copy through the workflow
     services.update_dataset(custodian, dataset, description="Dataset untuk uji beban.")
     search = urlencode(
         {"q": "data puskesmas", "rows": 10, "facet.field": '["organization","groups"]'}
@@ -158,7 +159,10 @@ def run_wrk(url: str, connections: int, duration: int) -> dict:
         check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    lat = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+(?:us|ms|s|m))\s*$", out, re.M))
+    if "99" not in lat:  # no request finished: wrk prints no distribution
+        say(out.strip())
+        lat = {"50": "0ms", "99": "0ms"}
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors += int(non2xx.group(1)) if non2xx else 0
@@ -229,6 +233,10 @@ def load_pass(server: Server, paths: dict, args, label: str) -> None:
     tool = run_wrk if shutil.which("wrk") and not args.asyncio else run_asyncio
     say(f"-- {label}: {args.connections} connections, {args.duration} s each, {tool.__name__}")
     results = {}
+    for path in paths.values():  # warm every worker's imports, connections and caches
+        for _ in range(2 * (args.workers or os.cpu_count() or 2)):
+            server.get_status(path)
+    tool(server.base + paths["status (trivial)"], args.connections, 2)
     for name, path in paths.items():
         status = server.get_status(path)
         if status == 404 and name == "population statistics":

@@ -6,8 +6,10 @@ audit entry in it. Who may: the custodian everything; a producer only its own ag
 
 from __future__ import annotations
 
+import queue
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -187,15 +189,57 @@ def check_file(dataset: Dataset, path: Path, fmt: str) -> Outcome:
     return validator.finish()
 
 
+def ahead(iterable, depth: int = 2):
+    """Iterate `iterable` in a helper thread, at most `depth` items ahead; its exceptions are
+    raised here. The helper stops when this generator is closed early."""
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in iterable:
+                if not put((item, None)):
+                    return
+            put((end, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((end, exc))
+
+    worker = threading.Thread(target=produce, daemon=True, name="upload-reader")
+    worker.start()
+    try:
+        while True:
+            item, error = items.get()
+            if error is not None:
+                raise error
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _load(release: Release, fields: list[Field], path: Path, fmt: str) -> Outcome:
     """Validate the file frame by frame and load each frame into the release's table while
     every row so far is valid; the table is dropped again at the first problem. One pass over
     the file, and memory bounded by a frame, whatever the file's size."""
     validator = _validator(release.dataset, fields, fmt)
+    checked = ((frame, validator.check(frame)) for frame in read_frames(path, fmt))
     loader = None
     try:
-        for frame in read_frames(path, fmt):
-            typed = validator.check(frame)
+        # Reading and checking the next block (polars, in a helper thread) overlaps with
+        # loading this one into the database (this thread, which owns the connection).
+        for _frame, typed in ahead(checked):
             if typed is not None:
                 loader = loader or datastore.TableLoader(release, fields)
                 loader.append(typed)
