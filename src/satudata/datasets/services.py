@@ -189,7 +189,7 @@ def check_file(dataset: Dataset, path: Path, fmt: str) -> Outcome:
     return validator.finish()
 
 
-def ahead(iterable, depth: int = 2):
+def ahead(iterable, depth: int = 1):
     """Iterate `iterable` in a helper thread, at most `depth` items ahead; its exceptions are
     raised here. The helper stops when this generator is closed early."""
     items: queue.Queue = queue.Queue(maxsize=depth)

@@ -59,7 +59,7 @@ class Outcome:
         }
 
 
-BLOCK_BYTES = 16 << 20  # CSV is parsed in blocks of whole records (about 100,000 rows)
+BLOCK_BYTES = 8 << 20  # CSV is parsed in blocks of whole records (about 100,000 rows)
 
 
 def _not_utf8(line: int) -> FileProblem:

@@ -118,3 +118,45 @@ def test_datastore_totals_are_right_for_each_filter(client, cast, dataset, tmp_p
         params = {"resource_id": resource, "filters": json.dumps({"jenis": jenis}), "limit": 1}
         body = client.get("/api/3/action/datastore_search", params).json()["result"]
         assert body["total"] == expected
+
+
+def test_region_and_code_indexes_carry_the_filterable_column(cast, code_list, tmp_path):
+    from satudata.datasets import services
+    from satudata.datasets.tests.conftest import FIELDS
+
+    fields = [dict(f, filterable=True) if f["name"] == "jumlah" else f for f in FIELDS]
+    dataset = services.create_dataset(
+        cast.producer_a,
+        agency=cast.agency_a,
+        slug="indeks",
+        title="Indeks",
+        topic="health",
+        fields=fields,
+    )
+    release = upload(cast.producer_a, dataset, tmp_path, HEADER + rows(40))
+    assert release.status == "valid", release.report
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, release.table_name)
+    indexes = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    assert {("kode_wilayah", "jumlah"), ("jenis", "jumlah"), ("jumlah",), ("tanggal",)} <= indexes
+    services.submit(cast.producer_a, dataset)
+    services.verify(cast.custodian, dataset)
+    services.publish(cast.custodian, dataset)
+    params = {
+        "resource_id": str(release.uuid),
+        "filters": json.dumps({"kode_wilayah": "62.01.02.2016"}),
+        "sort": "jumlah desc",
+        "limit": 5,
+        "offset": 5,
+    }
+    body = client_get(params)
+    assert [r["jumlah"] for r in body["records"]] == [34, 33, 32, 31, 30]
+    assert body["total"] == 40
+
+
+def client_get(params):
+    from django.test import Client
+
+    response = Client().get("/api/3/action/datastore_search", params)
+    assert response.status_code == 200, response.content
+    return response.json()["result"]
