@@ -178,7 +178,7 @@ def parse_sort(text: str | None) -> list[str]:
 @dataclass
 class SearchResult:
     count: int
-    results: list[Dataset]
+    results: list  # Dataset objects, or primary keys with ids_only
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
 
 
@@ -211,13 +211,17 @@ def search(
     rows: int = 10,
     facet_fields=(),
     facet_limit: int = 50,
+    ids_only: bool = False,
 ) -> SearchResult:
+    """Datasets matching q and fq, a page of them (primary keys only with ids_only), facets."""
     qs = catalog(user).filter(parse_query(q)).filter(parse_query(fq))
     order = parse_sort(sort)
     names = [name for name in dict.fromkeys(facet_fields) if name in FACETS]
     count, facets = _column_facets(qs, [n for n in names if n in COLUMN_FACETS], facet_limit)
     rows = max(0, min(rows, MAX_ROWS))
-    page = list(with_package_parts(qs.order_by(*order))[start : start + rows]) if count else []
+    ordered = qs.order_by(*order)
+    page = ordered.values_list("pk", flat=True) if ids_only else with_package_parts(ordered)
+    page = list(page[start : start + rows]) if count else []
     for name in names:
         if name not in COLUMN_FACETS:
             facets[name] = facet(qs, name, facet_limit)

@@ -10,6 +10,8 @@ import csv
 import io
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from satudata import __version__
 from satudata.accounts.models import Agency
 from satudata.core.access import public
+from satudata.core.cache import data_version
 from satudata.datasets import search as catalog_search
 from satudata.datasets.ckan import sql as safe_sql
 from satudata.datasets.ckan.dicts import organization_dict, package_dict, resource_dict
@@ -111,6 +114,24 @@ def _facet_fields(data) -> list[str]:
     return [str(f) for f in raw]
 
 
+def _cached_package_dicts(request, ids: list[int]) -> list[dict]:
+    """Package dictionaries kept per data version: any audited change makes a new version, so
+    a cached dictionary is never stale; paging and searching rebuild only what is missing.
+    The dictionary does not depend on who asks (the search decided what they may see), only
+    on the site's address in its URLs."""
+    prefix = f"ckan-package:{data_version()}:{request.build_absolute_uri('/')}:"
+    cached = cache.get_many([f"{prefix}{pk}" for pk in ids])
+    missing = [pk for pk in ids if f"{prefix}{pk}" not in cached]
+    if missing:
+        built = {
+            f"{prefix}{d.pk}": package_dict(request, d)
+            for d in catalog_search.with_package_parts(Dataset.objects.filter(pk__in=missing))
+        }
+        cache.set_many(built, settings.SATUDATA_PUBLIC_CACHE_SECONDS * 10)
+        cached.update(built)
+    return [cached[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in cached]
+
+
 def package_search(request, data):
     """Search datasets: q, fq, rows, start, sort, facet.field (CKAN's semantics)."""
     rows = _int(data, "rows", 10, 0, catalog_search.MAX_ROWS)
@@ -130,10 +151,14 @@ def package_search(request, data):
             rows=rows,
             facet_fields=facets,
             facet_limit=facet_limit if facet_limit >= 0 else 1000,
+            ids_only=settings.SATUDATA_PUBLIC_CACHE_SECONDS > 0,
         )
     except catalog_search.SearchQueryError as exc:
         raise SearchError(str(exc)) from exc
-    results = [package_dict(request, d) for d in found.results]
+    if settings.SATUDATA_PUBLIC_CACHE_SECONDS > 0:
+        results = _cached_package_dicts(request, found.results)
+    else:
+        results = [package_dict(request, d) for d in found.results]
     return {
         "count": found.count,
         "sort": data.get("sort") or "score desc, metadata_modified desc",

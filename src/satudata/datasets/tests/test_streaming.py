@@ -160,3 +160,25 @@ def client_get(params):
     response = Client().get("/api/3/action/datastore_search", params)
     assert response.status_code == 200, response.content
     return response.json()["result"]
+
+
+def test_package_dicts_cached_per_data_version_follow_every_audited_change(
+    client, cast, dataset, tmp_path, settings
+):
+    from django.core.cache import cache
+
+    from satudata.datasets import services
+
+    public = published(cast, dataset, tmp_path)
+    cold = client.get("/api/3/action/package_search", {"rows": 10}).json()["result"]
+    settings.SATUDATA_PUBLIC_CACHE_SECONDS = 30
+    cache.clear()
+    warm = client.get("/api/3/action/package_search", {"rows": 11}).json()["result"]
+    assert warm["results"] == cold["results"] and warm["count"] == 1
+    public.refresh_from_db()
+    services.update_dataset(cast.producer_a, public, title="Judul baru")
+    again = client.get("/api/3/action/package_search", {"rows": 12}).json()["result"]
+    assert again["results"][0]["title"] == "Judul baru"
+    services.delete_dataset(cast.producer_a, public)
+    gone = client.get("/api/3/action/package_search", {"rows": 13}).json()["result"]
+    assert gone["count"] == 0 and gone["results"] == []
