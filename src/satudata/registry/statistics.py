@@ -31,7 +31,7 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
 
 def residents_in(region_code: str):
     """Living, registered residents of a region (village, district, regency, province)."""
-    scope = Q(village_id=region_code) | Q(village_id__startswith=region_code + ".")
+    scope = Q(village__code=region_code) | Q(village__code__startswith=region_code + ".")
     return Resident.objects.filter(scope, status=Resident.Status.ALIVE)
 
 
