@@ -82,6 +82,8 @@ def handle(options, stdout) -> None:
     for warning in report.warnings:
         stdout.write(_("Warning: %(text)s") % {"text": warning})
     stdout.write(summary(report, options["dry_run"]))
+    for line in report.sample:
+        stdout.write(line)
     if report.rejected:
         stdout.write(
             _("Errors (row, column, value, message): %(path)s") % {"path": report.error_path}

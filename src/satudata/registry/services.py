@@ -81,19 +81,15 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
             source=source,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        raise ValidationError(
-            {
-                "nik": named(
-                    "nik",
-                    _(
-                        "already registered in the village of %(village)s (%(code)s); "
-                        "record a move in instead."
-                    )
-                    % {"village": holder.village.name, "code": holder.village_id},
-                )
-            },
-            code="nik_elsewhere",
+        message = named(
+            "nik",
+            _(
+                "already registered in the village of %(village)s (%(code)s); "
+                "record a move in instead."
+            )
+            % {"village": holder.village.name, "code": holder.village_id},
         )
+        raise ValidationError({"nik": ValidationError(message, code="nik_elsewhere")})
     raise ValidationError({"nik": named("nik", _("already registered in this village."))})
 
 
@@ -103,7 +99,6 @@ def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
     return unit
 
 
-@transaction.atomic
 def register_resident(
     actor,
     village: Region,
@@ -116,11 +111,20 @@ def register_resident(
     note: str = "",
     other_place: str = "",
 ) -> Resident:
-    """Add a person to a village's registry (a birth, a move in or a first registration)."""
+    """Add a person to a village's registry (a birth, a move in or a first registration).
+
+    A NIK another village holds is refused, and the conflict is kept for the custodian even
+    though nothing else is saved (it is written before the registration's transaction).
+    """
     require_write(actor, village.code)
     values = {k: v for k, v in data.items() if k in EDITABLE}
     _check(values)
     _refuse_taken_nik(actor, village, values["nik"])
+    with transaction.atomic():
+        return _register(actor, village, values, family, unit, kind, date, note, other_place)
+
+
+def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
     resident = Resident(

@@ -27,7 +27,7 @@ def resident_data(**overrides) -> dict:
     sex = overrides.pop("sex", 2)
     village = overrides.get("village", VILLAGE_A)
     data = {
-        "nik": nik_for(birth, sex, village),
+        "nik": overrides.pop("nik", None) or nik_for(birth, sex, village),
         "name": "Siti Aminah",
         "sex": sex,
         "birth_place": "Pangkalan Bun",
