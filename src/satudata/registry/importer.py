@@ -209,7 +209,7 @@ class Importer:
         errors = ErrorFile(self.error_path)
         self.errors = errors
         try:
-            with transaction.atomic(), _big_cache():
+            with _big_cache(), transaction.atomic():
                 self._run(source)
                 failed = self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
                 if self.report.message or failed or self.dry_run:
