@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from satudata.registry import navigation as registry_nav
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -19,6 +21,7 @@ def navigation(request):
             items.append((reverse("admin:index"), _("Administration")))
         if user.role == user.Role.VILLAGE_OPERATOR and user.region_id:
             items.append((reverse("regions:detail", args=[user.region_id]), _("My village")))
+            items.append(registry_nav.operator_item())
         if user.role == user.Role.DISTRICT_VIEWER and user.region_id:
             items.append((reverse("regions:detail", args=[user.region_id]), _("My district")))
     return {"nav_items": items}

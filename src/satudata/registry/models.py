@@ -170,6 +170,10 @@ class Resident(SoftDeleteModel):
     def label(self, field: str) -> str:
         return codes.label(field, getattr(self, field))
 
+    @property
+    def label_relationship(self) -> str:
+        return self.label("relationship")
+
     def audit_region_code(self) -> str:
         return self.village_id
 

@@ -22,6 +22,9 @@ SAMPLE_ARGS = {
     "token_id": "1",
     "model_label": "regions.localunit",
     "object_pk": "1",
+    "resident_id": "1",
+    "family_id": "1",
+    "job_id": "1",  # fmt: skip
 }
 
 
