@@ -25,7 +25,7 @@ from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import codes
+from satudata.registry import codes, statistics
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.readers import FileProblem, open_source
 from satudata.registry.validation import (
@@ -186,6 +186,8 @@ class Importer:
         self.seen: set[str] = set()
         self.families: dict[str, tuple[int, str]] = {}  # KK -> (id, village)
         self.units: dict[tuple, int | None] = {}
+        self.unit_ids: dict[tuple, int] = {}
+        self.units_loaded: set[str] = set()
         self.dates: dict[str, datetime.date | None] = {}
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
 
@@ -217,6 +219,7 @@ class Importer:
                 else:
                     self.report.committed = True
                     self._audit()
+                    statistics.changed()
         except FileProblem as exc:
             self.report.message = str(exc)
             self.report.committed = False
@@ -586,9 +589,12 @@ class Importer:
 
     def _unit(self, d: dict) -> int | None:
         key = (d["village"], d.get("hamlet") or "", d.get("rw") or "", d.get("rt") or "")
-        if key in self.units:
-            return self.units[key]
+        found = self.units.get(key, False)
+        if found is not False:
+            return found
         village, hamlet, rw, rt = key
+        if village not in self.units_loaded:
+            self._load_units(village)
         parent = None
         for level, name in (("hamlet", hamlet), ("rw", rw), ("rt", rt)):
             if not name:
@@ -597,18 +603,26 @@ class Importer:
                 if not name.isdigit() or len(name) > 3:
                     continue
                 name = name.zfill(3)
-            if level == "rt" and (parent is None or parent.level != "rw"):
+            if level == "rt" and (parent is None or parent[1] != "rw"):
                 break
-            unit = LocalUnit.objects.filter(
-                village_id=village, parent=parent, level=level, name=name
-            ).first()
-            if unit is None:
-                unit = LocalUnit.objects.create(
-                    village_id=village, parent=parent, level=level, name=name
-                )
-            parent = unit
-        self.units[key] = parent.pk if parent is not None else None
+            unit_key = (village, parent[0] if parent else None, level, name)
+            pk = self.unit_ids.get(unit_key)
+            if pk is None:
+                pk = LocalUnit.objects.create(
+                    village_id=village, parent_id=unit_key[1], level=level, name=name
+                ).pk
+                self.unit_ids[unit_key] = pk
+            parent = (pk, level)
+        self.units[key] = parent[0] if parent is not None else None
         return self.units[key]
+
+    def _load_units(self, village: str) -> None:
+        """Every unit of the village in one query; units are created only when missing."""
+        self.units_loaded.add(village)
+        for pk, parent, level, name in LocalUnit.objects.filter(village_id=village).values_list(
+            "id", "parent_id", "level", "name"
+        ):
+            self.unit_ids[(village, parent, level, name)] = pk
 
     def _record_conflicts(self, conflicts) -> None:
         if not conflicts:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import codes
+from satudata.registry import codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import check_resident, kk_problem, named
 
@@ -48,6 +48,7 @@ def require_write(actor, village_code: str) -> None:
 
 
 def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEvent:
+    statistics.changed()
     return LifeEvent.objects.create(
         resident=resident,
         village_id=resident.village_id,
@@ -164,6 +165,7 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     _check(merged)
     if merged["nik"] != current.nik:
         _refuse_taken_nik(actor, current.village, merged["nik"])
+    statistics.changed()
     return audit.update(actor, current, version=current.version + 1, **values)
 
 

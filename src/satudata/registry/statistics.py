@@ -2,19 +2,31 @@
 
 Public surfaces (the chart page, /api/v1/statistics/population) show nothing else, so no one
 can be singled out: a count of 1 or 2 people is reported as "<3".
+
+The pyramid is one GROUP BY on (sex, age group) read from a covering index
+(`resident_pyramid_idx`); the other tables come from one more scan. Summaries are cached for a
+few minutes: public aggregates may lag a registration by that much.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db import connection
 
 from satudata.registry import codes
-from satudata.registry.models import Resident
 
 SMALL = 3
 AGE_GROUPS = [(lo, lo + 4) for lo in range(0, 75, 5)] + [(75, None)]
+CACHE_SECONDS = 300
+GENERATION_KEY = "registry:population:generation"
+DIMENSIONS = {
+    "religion": "religion",
+    "education": "education_kk",
+    "occupation": "occupation",
+    "marital_status": "marital_status",
+}
 
 
 def suppress(count: int) -> int | str:
@@ -29,57 +41,76 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def residents_in(region_code: str):
-    """Living, registered residents of a region (village, district, regency, province)."""
-    scope = Q(village__code=region_code) | Q(village__code__startswith=region_code + ".")
-    return Resident.objects.filter(scope, status=Resident.Status.ALIVE)
+def _where(region_code: str) -> tuple[str, list]:
+    """Living residents of the region: one village, or a code range for larger regions."""
+    base = "deleted_at IS NULL AND status = 1 AND "
+    if region_code.count(".") >= 3:
+        return base + "village_id = %s", [region_code]
+    # '/' follows '.' in ASCII: the range holds exactly the codes under "region_code.".
+    return base + "village_id > %s AND village_id < %s", [region_code + ".", region_code + "/"]
 
 
 def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
-    """Men and women per five-year age group, in one GROUP BY query; raw counts."""
+    """Men and women per five-year age group (raw counts), in one GROUP BY query."""
     today = today or datetime.date.today()
-    aggregates = {}
-    for lo, hi in AGE_GROUPS:
-        # Age ≥ lo  ⇔  born on or before today − lo years; age ≤ hi ⇔ born after today − (hi+1).
-        cond = Q(birth_date__lte=_years_ago(today, lo))
-        if hi is not None:
-            cond &= Q(birth_date__gt=_years_ago(today, hi + 1))
-        aggregates[f"a{lo}"] = Count("id", filter=cond)
-    rows = residents_in(region_code).values("sex").annotate(**aggregates).order_by("sex")
-    by_sex = {row["sex"]: row for row in rows}
+    whens, params = [], []
+    for index, (lo, _hi) in enumerate(AGE_GROUPS):
+        # Age ≥ lo  ⇔  born on or before today − lo years; checked youngest group first.
+        whens.append(f"WHEN birth_date <= %s THEN {index}")
+        params.append(_years_ago(today, lo))
+    # Oldest group first, so each WHEN needs only its lower bound.
+    whens.reverse()
+    params.reverse()
+    where, where_params = _where(region_code)
+    sql = (
+        f"SELECT sex, CASE {' '.join(whens)} ELSE -1 END AS grp, COUNT(*) "  # noqa: S608
+        f"FROM registry_resident WHERE {where} GROUP BY 1, 2"
+    )
+    counts: dict[tuple[int, int], int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + where_params)
+        for sex, group, n in cursor.fetchall():
+            counts[(sex, group)] = n
     result = []
-    for lo, hi in AGE_GROUPS:
-        label = f"{lo}–{hi}" if hi is not None else f"{lo}+"
+    for index, (lo, hi) in enumerate(AGE_GROUPS):
         result.append(
             {
-                "group": label,
-                "male": by_sex.get(1, {}).get(f"a{lo}", 0),
-                "female": by_sex.get(2, {}).get(f"a{lo}", 0),
+                "group": f"{lo}–{hi}" if hi is not None else f"{lo}+",
+                "male": counts.get((1, index), 0),
+                "female": counts.get((2, index), 0),
             }
         )
     return result
 
 
-def _by_code(region_code: str, field: str) -> list[dict]:
-    rows = residents_in(region_code).values(field).annotate(n=Count("id")).order_by(field)
+def _dimensions(region_code: str) -> dict[str, dict]:
+    """Counts by sex, religion, education, occupation and marital status, in one scan."""
+    where, params = _where(region_code)
+    columns = ", ".join(DIMENSIONS.values())
+    sql = (
+        f"SELECT sex, {columns}, COUNT(*) FROM registry_resident "  # noqa: S608
+        f"WHERE {where} GROUP BY sex, {columns}"
+    )
+    totals: dict[str, dict] = {"sex": {}} | {name: {} for name in DIMENSIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for sex, *values, n in cursor.fetchall():
+            totals["sex"][sex] = totals["sex"].get(sex, 0) + n
+            for name, value in zip(DIMENSIONS, values, strict=True):
+                totals[name][value] = totals[name].get(value, 0) + n
+    return totals
+
+
+def _rows(field: str, counts: dict) -> list[dict]:
     listing = codes.CODE_LISTS[field]
     return [
         {
-            "code": row[field],
-            "label": listing.get(row[field], "—") if row[field] is not None else "—",
-            "count": row["n"],
+            "code": code,
+            "label": listing.get(code, str(code)) if code is not None else "—",
+            "count": suppress(n),
         }
-        for row in rows
+        for code, n in sorted(counts.items(), key=lambda item: (item[0] is None, item[0] or 0))
     ]
-
-
-DIMENSIONS = {
-    "sex": "sex",
-    "religion": "religion",
-    "education": "education_kk",
-    "occupation": "occupation",
-    "marital_status": "marital_status",
-}
 
 
 def population_summary(region_code: str, today: datetime.date | None = None) -> dict:
@@ -88,8 +119,27 @@ def population_summary(region_code: str, today: datetime.date | None = None) -> 
     Every count from 1 to 2 is the string "<3" (small-cell suppression); safe to publish.
     `region_code` is a dotted Kemendagri code of a village, district, regency or province.
     """
+    generation = cache.get_or_set(GENERATION_KEY, 0)
+    key = f"registry:population:{generation}:{region_code}:{today or datetime.date.today()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _summary(region_code, today)
+        cache.set(key, summary, CACHE_SECONDS)
+    return summary
+
+
+def changed() -> None:
+    """Called by every registry write: cached summaries are not used again."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1)
+
+
+def _summary(region_code: str, today: datetime.date | None) -> dict:
     raw_pyramid = pyramid(region_code, today)
-    total = sum(g["male"] + g["female"] for g in raw_pyramid)
+    dims = _dimensions(region_code)
+    total = sum(dims["sex"].values())
     summary: dict = {
         "region": region_code,
         "total": suppress(total),
@@ -97,9 +147,8 @@ def population_summary(region_code: str, today: datetime.date | None = None) -> 
             {"group": g["group"], "male": suppress(g["male"]), "female": suppress(g["female"])}
             for g in raw_pyramid
         ],
+        "sex": _rows("sex", dims["sex"]),
     }
     for name, field in DIMENSIONS.items():
-        summary[name] = [
-            {**row, "count": suppress(row["count"])} for row in _by_code(region_code, field)
-        ]
+        summary[name] = _rows(field, dims[name])
     return summary
