@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
+from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import services
@@ -278,6 +279,7 @@ def get_family(request, family_id: int):
 @router.get(
     "/statistics/population", response=PopulationOut, summary="Population statistics (public)"
 )
+@public
 def population(request, region: str):
     """Counts by sex, age group, religion, education, occupation and marital status."""
     try:
