@@ -25,7 +25,7 @@ from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import codes, statistics
+from satudata.registry import cells, codes, statistics
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.readers import FileProblem, open_source
 from satudata.registry.validation import (
@@ -184,6 +184,7 @@ class Importer:
         )
         self.districts = district_digits()
         self.seen: set[str] = set()
+        self.touched: set[str] = set()  # villages whose pyramid cells need a refresh
         self.families: dict[str, tuple[int, str]] = {}  # KK -> (id, village)
         self.units: dict[tuple, int | None] = {}
         self.unit_ids: dict[tuple, int] = {}
@@ -219,6 +220,7 @@ class Importer:
                 else:
                     self.report.committed = True
                     self._audit()
+                    cells.refresh(self.touched)
                     statistics.changed()
         except FileProblem as exc:
             self.report.message = str(exc)
@@ -470,6 +472,9 @@ class Importer:
         self._record_conflicts(conflicts)
         self._create_families(new_families, writing)
         for d, held in accepted:
+            self.touched.add(d["village"])
+            if held is not None:
+                self.touched.add(held[1])
             unit = self._unit(d)
             family_id = self.families[d["family_number"]][0]
             values = (

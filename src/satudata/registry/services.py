@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import codes, statistics
+from satudata.registry import cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import check_resident, kk_problem, named
 
@@ -49,6 +49,7 @@ def require_write(actor, village_code: str) -> None:
 
 def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEvent:
     statistics.changed()
+    cells.refresh([resident.village_id])
     return LifeEvent.objects.create(
         resident=resident,
         village_id=resident.village_id,
@@ -166,7 +167,9 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     if merged["nik"] != current.nik:
         _refuse_taken_nik(actor, current.village, merged["nik"])
     statistics.changed()
-    return audit.update(actor, current, version=current.version + 1, **values)
+    updated = audit.update(actor, current, version=current.version + 1, **values)
+    cells.refresh([current.village_id])
+    return updated
 
 
 @transaction.atomic
@@ -265,6 +268,7 @@ def record_move_in(
     if holder.village_id == village.code and holder.status == Resident.Status.ALIVE:
         raise ValidationError({"nik": named("nik", _("already registered in this village."))})
     old_village, old_family = holder.village_id, holder.family
+    cells.refresh([old_village])
     _event(
         actor,
         holder,
@@ -364,7 +368,14 @@ def search_residents(user, query: str = "", village: str | None = None):
         residents = residents.filter(village_id=village)
     query = (query or "").strip()
     if query.isdigit() and len(query) == 16:
-        return residents.filter(nik=query) | residents.filter(family__family_number=query)
+        # Two exact index lookups (NIK; members of the family card), then the scoped rows.
+        ids = list(Resident.objects.filter(nik=query).values_list("id", flat=True))
+        families = Family.objects.filter(family_number=query).values_list("id", flat=True)
+        if families:
+            ids += Resident.objects.filter(family_id__in=list(families)).values_list(
+                "id", flat=True
+            )
+        return residents.filter(pk__in=ids).order_by("name_key", "id")
     key = name_key(query)
     if key:
         upper = key[:-1] + chr(ord(key[-1]) + 1)

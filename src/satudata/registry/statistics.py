@@ -3,8 +3,8 @@
 Public surfaces (the chart page, /api/v1/statistics/population) show nothing else, so no one
 can be singled out: a count of 1 or 2 people is reported as "<3".
 
-The pyramid is one GROUP BY on (sex, age group) read from a covering index
-(`resident_pyramid_idx`); the other tables come from one more scan. Summaries are cached for a
+The pyramid sums the maintained cells (`PopulationCell`, per village, sex and birth month);
+the other tables come from one scan of the region's residents. Summaries are cached for a
 few minutes: public aggregates may lag a registration by that much.
 """
 
@@ -34,16 +34,9 @@ def suppress(count: int) -> int | str:
     return "<3" if 0 < count < SMALL else count
 
 
-def _years_ago(today: datetime.date, years: int) -> datetime.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-def _where(region_code: str) -> tuple[str, list]:
+def _where(region_code: str, cells: bool = False) -> tuple[str, list]:
     """Living residents of the region: one village, or a code range for larger regions."""
-    base = "deleted_at IS NULL AND status = 1 AND "
+    base = "" if cells else "deleted_at IS NULL AND status = 1 AND "
     if region_code.count(".") >= 3:
         return base + "village_id = %s", [region_code]
     # '/' follows '.' in ASCII: the range holds exactly the codes under "region_code.".
@@ -51,36 +44,34 @@ def _where(region_code: str) -> tuple[str, list]:
 
 
 def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
-    """Men and women per five-year age group (raw counts), in one GROUP BY query."""
+    """Men and women per five-year age group (raw counts), from the maintained cells.
+
+    Ages are exact to the month: someone born in the current month counts as not yet having
+    had this year's birthday.
+    """
     today = today or datetime.date.today()
-    whens, params = [], []
-    for index, (lo, _hi) in enumerate(AGE_GROUPS):
-        # Age ≥ lo  ⇔  born on or before today − lo years; checked youngest group first.
-        whens.append(f"WHEN birth_date <= %s THEN {index}")
-        params.append(_years_ago(today, lo))
-    # Oldest group first, so each WHEN needs only its lower bound.
-    whens.reverse()
-    params.reverse()
-    where, where_params = _where(region_code)
+    where, params = _where(region_code, cells=True)
     sql = (
-        f"SELECT sex, CASE {' '.join(whens)} ELSE -1 END AS grp, COUNT(*) "  # noqa: S608
-        f"FROM registry_resident WHERE {where} GROUP BY 1, 2"
+        "SELECT sex, birth_year, birth_month, SUM(count) FROM registry_populationcell "  # noqa: S608
+        f"WHERE {where} GROUP BY sex, birth_year, birth_month"
     )
-    counts: dict[tuple[int, int], int] = {}
+    counts = {(sex, index): 0 for sex in (1, 2) for index in range(len(AGE_GROUPS))}
+    last = len(AGE_GROUPS) - 1
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + where_params)
-        for sex, group, n in cursor.fetchall():
-            counts[(sex, group)] = n
-    result = []
-    for index, (lo, hi) in enumerate(AGE_GROUPS):
-        result.append(
-            {
-                "group": f"{lo}–{hi}" if hi is not None else f"{lo}+",
-                "male": counts.get((1, index), 0),
-                "female": counts.get((2, index), 0),
-            }
-        )
-    return result
+        cursor.execute(sql, params)
+        for sex, year, month, n in cursor.fetchall():
+            age = today.year - year - (1 if month >= today.month else 0)
+            if age < 0 or sex not in (1, 2):
+                continue
+            counts[(sex, min(age // 5, last))] += int(n)
+    return [
+        {
+            "group": f"{lo}–{hi}" if hi is not None else f"{lo}+",
+            "male": counts[(1, index)],
+            "female": counts[(2, index)],
+        }
+        for index, (lo, hi) in enumerate(AGE_GROUPS)
+    ]
 
 
 def _dimensions(region_code: str) -> dict[str, dict]:

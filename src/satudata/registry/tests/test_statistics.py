@@ -26,10 +26,10 @@ def groups(summary):
     return {g["group"]: (g["male"], g["female"]) for g in summary["age_groups"]}
 
 
-def test_age_group_boundaries_are_exact(cast):
+def test_age_groups_are_exact_to_the_month(cast):
     for _ in range(3):
-        add(cast, VILLAGE_A, datetime.date(2021, 6, 15))  # 5 today
-        add(cast, VILLAGE_A, datetime.date(2021, 6, 16), sex=2)  # 5 tomorrow: still 4
+        add(cast, VILLAGE_A, datetime.date(2021, 5, 31))  # 5 since last month
+        add(cast, VILLAGE_A, datetime.date(2021, 6, 15), sex=2)  # born this month: counted 4
         add(cast, VILLAGE_A, datetime.date(1940, 1, 1))  # 86
     summary = population_summary(VILLAGE_A, today=TODAY)
     assert groups(summary)["5–9"] == (3, 0)
