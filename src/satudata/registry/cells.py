@@ -1,7 +1,7 @@
 """The maintained pyramid aggregate (PopulationCell): rebuilt per village from residents.
 
-A village's cells are recomputed with one GROUP BY over the covering index
-`resident_pyramid_idx` (a few thousand entries per village), in the caller's transaction.
+A village's cells are recomputed with one GROUP BY over its residents (found through the
+`(village, name_key)` index; a few thousand rows), in the caller's transaction.
 """
 
 from __future__ import annotations

@@ -180,12 +180,6 @@ class Resident(SoftDeleteModel):
         indexes = [
             models.Index(fields=["village", "name_key"], name="resident_village_key_idx"),
             models.Index(fields=["name_key"], name="resident_name_key_idx"),
-            # Covers the population pyramid: a range of villages, read from the index alone.
-            models.Index(
-                fields=["status", "village", "sex", "birth_date"],
-                condition=Q(deleted_at__isnull=True),
-                name="resident_pyramid_idx",
-            ),
         ]
 
     def __str__(self) -> str:

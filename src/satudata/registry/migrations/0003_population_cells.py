@@ -21,7 +21,7 @@ def build_cells(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("regions", "0001_initial"),
-        ("registry", "0003_pyramid_index"),
+        ("registry", "0002_registry_events_imports"),
     ]
 
     operations = [
