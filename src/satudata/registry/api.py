@@ -290,3 +290,162 @@ def population(request, region: str):
     if found is None:
         raise HttpError(404, _("No region has the code %(code)s.") % {"code": code})
     return {**population_summary(code), "name": found.name}
+
+
+class FamilyIn(Schema):
+    village: str
+    family_number: str
+    unit: int | None = None
+    address: str = ""
+
+
+class BirthIn(Schema):
+    nik: str = ""
+    nik_is_temporary: bool = False
+    name: str
+    sex: int
+    birth_place: str = ""
+    birth_date: datetime.date
+    religion: int | None = None
+    father_name: str = ""
+    mother_name: str = ""
+
+
+class MoveInIn(Schema):
+    village: str
+    nik: str = Field(description="A NIK already registered elsewhere moves its one record.")
+    family: int | None = None
+    unit: int | None = None
+    date: datetime.date | None = None
+    origin: str = ""
+    person: ResidentIn | None = Field(None, description="Details, if the NIK is new here.")
+
+
+class SplitIn(Schema):
+    members: list[int]
+    new_head: int
+    family_number: str
+    date: datetime.date | None = None
+
+
+class HeadIn(Schema):
+    new_head: int
+    old_head_relationship: int = Field(11, description="The old head's new relationship code.")
+    date: datetime.date | None = None
+
+
+def _village(raw: str) -> Region:
+    try:
+        return Region.objects.get(code=normalize_code(raw), level=Region.Level.VILLAGE)
+    except (BadRegionCode, Region.DoesNotExist) as exc:
+        raise HttpError(400, _("village: no village has this code.")) from exc
+
+
+def _family(request, family_id: int) -> Family:
+    family = Family.objects.visible_to(request.user).filter(pk=family_id).first()
+    if family is None:
+        raise HttpError(404, _("No family with this id is visible to you."))
+    return family
+
+
+def _members(family: Family, ids: list[int]) -> list[Resident]:
+    found = list(family.members.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise HttpError(400, _("Choose members of this family to move to the new family."))
+    return found
+
+
+@router.post("/families", response={201: FamilyOut}, auth=signed_in, summary="Register a family")
+def create_family(request, payload: FamilyIn):
+    village = _village(payload.village)
+    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
+    try:
+        family = services.register_family(
+            request.user, village, payload.family_number, unit, payload.address
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, family
+
+
+@router.post(
+    "/families/{family_id}/births",
+    response={201: ResidentOut},
+    auth=signed_in,
+    summary="Record a birth into a family",
+)
+def add_birth(request, family_id: int, payload: BirthIn):
+    family = _family(request, family_id)
+    try:
+        baby = services.record_birth(request.user, family, payload.dict())
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, baby
+
+
+@router.post(
+    "/move-ins",
+    response={201: ResidentOut},
+    auth=signed_in,
+    summary="Record a move in (the existing record moves here)",
+)
+def move_in(request, payload: MoveInIn):
+    village = _village(payload.village)
+    family = _family(request, payload.family) if payload.family else None
+    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
+    data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None
+    try:
+        resident = services.record_move_in(
+            request.user,
+            village,
+            payload.nik,
+            data=data,
+            family=family,
+            unit=unit,
+            date=payload.date,
+            origin=payload.origin,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, resident
+
+
+@router.post(
+    "/families/{family_id}/split",
+    response={201: FamilyOut},
+    auth=signed_in,
+    summary="Split members off into a new family card",
+)
+def split(request, family_id: int, payload: SplitIn):
+    family = _family(request, family_id)
+    members = _members(family, payload.members)
+    head = next((m for m in members if m.pk == payload.new_head), None)
+    if head is None:
+        raise HttpError(400, _("The new head must be one of the members who move."))
+    try:
+        new = services.split_family(
+            request.user, family, members, payload.family_number, head, payload.date
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, new
+
+
+@router.post(
+    "/families/{family_id}/head",
+    response=FamilyDetail,
+    auth=signed_in,
+    summary="Change the head of family",
+)
+def change_head(request, family_id: int, payload: HeadIn):
+    family = _family(request, family_id)
+    head = family.members.filter(pk=payload.new_head).first()
+    if head is None:
+        raise HttpError(400, _("The new head must be a member of this family."))
+    try:
+        services.change_head(
+            request.user, family, head, payload.date, payload.old_head_relationship
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return family

@@ -176,3 +176,63 @@ def test_families_list_and_detail_are_scoped(clients, cast):
     assert len(detail["members"]) == 1
     assert clients["operator_b"].get(f"/api/v1/families/{family.pk}").status_code == 404
     assert clients["operator_b"].get("/api/v1/families").json()["count"] == 0
+
+
+def test_family_birth_split_head_and_move_in_through_the_api(clients):
+    client = clients["operator_a"]
+    family = post(
+        client, "/api/v1/families", {"village": VILLAGE_A, "family_number": "6201020101200031"}
+    )
+    assert family.status_code == 201, family.content
+    family_id = family.json()["id"]
+    head = register(client, sex=1, name="Budi", relationship=1).json()
+    Resident.objects.filter(pk=head["id"]).update(family_id=family_id)
+    baby = post(
+        client,
+        f"/api/v1/families/{family_id}/births",
+        {
+            "nik": nik_for(datetime.date(2026, 1, 5), 1),
+            "name": "Bayi",
+            "sex": 1,
+            "birth_date": "2026-01-05",
+        },
+    )
+    assert baby.status_code == 201, baby.content
+    assert Resident.objects.get(pk=baby.json()["id"]).events.get().kind == "birth"
+    changed = post(
+        client,
+        f"/api/v1/families/{family_id}/head",
+        {"new_head": baby.json()["id"], "old_head_relationship": 7},
+    )
+    assert changed.status_code == 200
+    assert Resident.objects.get(pk=head["id"]).relationship == 7
+    split = post(
+        client,
+        f"/api/v1/families/{family_id}/split",
+        {"members": [head["id"]], "new_head": head["id"], "family_number": "6201020101200032"},
+    )
+    assert split.status_code == 201, split.content
+    assert Resident.objects.get(pk=head["id"]).family_id == split.json()["id"]
+    # Village B's operator takes the person in: the one record moves, no second record.
+    moved = post(
+        clients["operator_b"],
+        "/api/v1/move-ins",
+        {"village": VILLAGE_B, "nik": head["nik"], "origin": "Natai Raya"},
+    )
+    assert moved.status_code == 201, moved.content
+    assert moved.json()["id"] == head["id"] and moved.json()["village"] == VILLAGE_B
+    assert Resident.objects.filter(nik=head["nik"]).count() == 1
+    refused = post(
+        clients["operator_b"],
+        f"/api/v1/families/{family_id}/births",
+        {"name": "X", "sex": 1, "birth_date": "2026-01-05"},
+    )
+    assert refused.status_code == 404
+    assert (
+        post(
+            clients["district_viewer"],
+            "/api/v1/families",
+            {"village": VILLAGE_A, "family_number": "6201020101200033"},
+        ).status_code
+        == 403
+    )
