@@ -177,7 +177,7 @@ def queries() -> None:
             pyramid(REGENCY)
         samples.append(t())
     say(
-        latency_line(f"population pyramid of regency {REGENCY} (one GROUP BY)", samples)
+        latency_line(f"population pyramid of regency {REGENCY} (maintained cells)", samples)
         + " — goal <= 200 ms"
     )
     say(

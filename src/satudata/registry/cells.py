@@ -23,10 +23,23 @@ def _year_month() -> tuple[str, str]:
     return "CAST(substr(birth_date, 1, 4) AS integer)", "CAST(substr(birth_date, 6, 2) AS integer)"
 
 
+MONTHS = ", ".join(f"m{m}" for m in range(1, 13))
+
+
+def select_sql(where: str) -> str:
+    """INSERT … SELECT of the cells of the residents matching `where`."""
+    year, month = _year_month()
+    sums = ", ".join(f"SUM(CASE WHEN {month} = {m} THEN 1 ELSE 0 END)" for m in range(1, 13))
+    return (
+        f"INSERT INTO registry_populationcell (village_id, sex, birth_year, {MONTHS}) "  # noqa: S608
+        f"SELECT village_id, sex, {year}, {sums} FROM registry_resident "
+        f"WHERE status = 1 AND deleted_at IS NULL AND {where} GROUP BY village_id, sex, {year}"
+    )
+
+
 def refresh(villages: Iterable[str]) -> None:
     """Recompute the cells of these villages from their living residents."""
     codes = sorted({v for v in villages if v})
-    year, month = _year_month()
     with connection.cursor() as cursor:
         for start in range(0, len(codes), CHUNK):
             part = codes[start : start + CHUNK]
@@ -35,11 +48,4 @@ def refresh(villages: Iterable[str]) -> None:
                 f"DELETE FROM registry_populationcell WHERE village_id IN ({marks})",  # noqa: S608
                 part,
             )
-            cursor.execute(
-                "INSERT INTO registry_populationcell "  # noqa: S608
-                "(village_id, sex, birth_year, birth_month, count) "
-                f"SELECT village_id, sex, {year}, {month}, COUNT(*) FROM registry_resident "
-                f"WHERE status = 1 AND deleted_at IS NULL AND village_id IN ({marks}) "
-                f"GROUP BY village_id, sex, {year}, {month}",
-                part,
-            )
+            cursor.execute(select_sql(f"village_id IN ({marks})"), part)

@@ -261,7 +261,7 @@ class Importer:
         self.code_fields = [f for f in CODE_FIELDS if f in positions]
         self.text_fields = [f for f in TEXT_FIELDS if f in positions]
         self.number_fields = [
-            f for f in ("nik", "family_number", "rw", "rt", "village_code") if f in positions
+            f for f in ("nik", "family_number", "rw", "rt", "village_code", "sex") if f in positions
         ]
         width = len(source.header)
         chunk: list[tuple[int, list]] = []

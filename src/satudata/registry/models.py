@@ -346,10 +346,10 @@ class ImportJob(models.Model):
 
 
 class PopulationCell(models.Model):
-    """Living residents per village, sex and birth month: the maintained pyramid aggregate.
+    """Living residents per village, sex and birth year, counted per birth month (m1…m12).
 
-    Rebuilt for a village by every registry write (`cells.refresh`), so a regency's pyramid
-    sums ~25k cells instead of scanning 600k residents.
+    The maintained pyramid aggregate: rebuilt for a village by every registry write
+    (`cells.refresh`), so a regency's pyramid sums ~25k rows instead of 600k residents.
     """
 
     village = models.ForeignKey(
@@ -357,15 +357,25 @@ class PopulationCell(models.Model):
     )
     sex = models.PositiveSmallIntegerField()
     birth_year = models.PositiveSmallIntegerField()
-    birth_month = models.PositiveSmallIntegerField()
-    count = models.PositiveIntegerField()
+    m1 = models.PositiveIntegerField(default=0)
+    m2 = models.PositiveIntegerField(default=0)
+    m3 = models.PositiveIntegerField(default=0)
+    m4 = models.PositiveIntegerField(default=0)
+    m5 = models.PositiveIntegerField(default=0)
+    m6 = models.PositiveIntegerField(default=0)
+    m7 = models.PositiveIntegerField(default=0)
+    m8 = models.PositiveIntegerField(default=0)
+    m9 = models.PositiveIntegerField(default=0)
+    m10 = models.PositiveIntegerField(default=0)
+    m11 = models.PositiveIntegerField(default=0)
+    m12 = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["village", "sex", "birth_year", "birth_month"], name="population_cell_key"
+                fields=["village", "sex", "birth_year"], name="population_cell_key"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.village_id} {self.sex} {self.birth_year}-{self.birth_month}: {self.count}"
+        return f"{self.village_id} {self.sex} {self.birth_year}"

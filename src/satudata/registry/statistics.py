@@ -3,7 +3,7 @@
 Public surfaces (the chart page, /api/v1/statistics/population) show nothing else, so no one
 can be singled out: a count of 1 or 2 people is reported as "<3".
 
-The pyramid sums the maintained cells (`PopulationCell`, per village, sex and birth month);
+The pyramid sums the maintained cells (`PopulationCell`: village, sex, birth year, by month);
 the other tables come from one scan of the region's residents. Summaries are cached for a
 few minutes: public aggregates may lag a registration by that much.
 """
@@ -51,19 +51,23 @@ def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
     """
     today = today or datetime.date.today()
     where, params = _where(region_code, cells=True)
+    months = ", ".join(f"SUM(m{m})" for m in range(1, 13))
     sql = (
-        "SELECT sex, birth_year, birth_month, SUM(count) FROM registry_populationcell "  # noqa: S608
-        f"WHERE {where} GROUP BY sex, birth_year, birth_month"
+        f"SELECT sex, birth_year, {months} FROM registry_populationcell "  # noqa: S608
+        f"WHERE {where} GROUP BY sex, birth_year"
     )
     counts = {(sex, index): 0 for sex in (1, 2) for index in range(len(AGE_GROUPS))}
     last = len(AGE_GROUPS) - 1
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for sex, year, month, n in cursor.fetchall():
-            age = today.year - year - (1 if month >= today.month else 0)
-            if age < 0 or sex not in (1, 2):
+        for sex, year, *by_month in cursor.fetchall():
+            if sex not in (1, 2):
                 continue
-            counts[(sex, min(age // 5, last))] += int(n)
+            passed = sum(int(n or 0) for n in by_month[: today.month - 1])
+            not_yet = sum(int(n or 0) for n in by_month[today.month - 1 :])
+            for age, n in ((today.year - year, passed), (today.year - year - 1, not_yet)):
+                if n and age >= 0:
+                    counts[(sex, min(age // 5, last))] += n
     return [
         {
             "group": f"{lo}–{hi}" if hi is not None else f"{lo}+",
