@@ -22,9 +22,13 @@ SAMPLE_ARGS = {
     "token_id": "1",
     "model_label": "regions.localunit",
     "object_pk": "1",
+    "slug": "no-such-dataset",
+    "resource_id": "00000000-0000-0000-0000-000000000000",
+    "fmt": "csv",
+    "agency": "no-such-agency",
     "resident_id": "1",
     "family_id": "1",
-    "job_id": "1",  # fmt: skip
+    "job_id": "1",
 }
 
 
