@@ -64,6 +64,12 @@ class ResidentFilter(Schema):
     offset: int = Field(0, ge=0)
 
 
+class FamilyFilter(Schema):
+    village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
 class ResidentIn(Schema):
     village: str
     nik: str = ""
@@ -257,15 +263,15 @@ def add_event(request, resident_id: int, payload: EventIn):
 
 
 @router.get("/families", response=FamilyPage, auth=signed_in, summary="List families")
-def list_families(request, village: str | None = None, limit: int = 50, offset: int = 0):
+def list_families(request, filters: Query[FamilyFilter]):
     families = Family.objects.visible_to(request.user)
-    if village:
-        families = families.filter(village__code=village)
+    if filters.village:
+        families = families.filter(village_id=filters.village)
     families = families.order_by("village_id", "family_number")
-    limit = max(1, min(limit, 500))
-    window = list(families[offset : offset + limit])
-    full = len(window) == limit
-    return {"count": families.count() if full else offset + len(window), "results": window}
+    window = list(families[filters.offset : filters.offset + filters.limit])
+    full = len(window) == filters.limit
+    count = families.count() if full else filters.offset + len(window)
+    return {"count": count, "results": window}
 
 
 @router.get("/families/{family_id}", response=FamilyDetail, auth=signed_in, summary="One family")
