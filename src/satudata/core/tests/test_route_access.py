@@ -22,6 +22,10 @@ SAMPLE_ARGS = {
     "token_id": "1",
     "model_label": "regions.localunit",
     "object_pk": "1",
+    "feedback_id": "1",
+    "letter_id": "1",
+    "layer_id": "1",
+    "entry_id": "1",
 }
 
 
