@@ -17,9 +17,9 @@ class FeedbackQuerySet(RegionScopedQuerySet):
     region_field = "village__code"
 
     def _agency_q(self, user) -> Q:
-        if getattr(user, "is_authenticated", False) and user.is_active and user.agency_id:
-            if user.role == user.Role.PRODUCER:
-                return Q(agency_id=user.agency_id)
+        signed_in = getattr(user, "is_authenticated", False) and user.is_active
+        if signed_in and user.agency_id and user.role == user.Role.PRODUCER:
+            return Q(agency_id=user.agency_id)
         return Q(pk__in=[])
 
     def visible_to(self, user):

@@ -111,7 +111,8 @@ def submit(
     if photo:
         cleaned = clean_photo(photo)
         # Random names: the file is reachable only through the scoped photo view anyway.
-        name = f"feedback/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{cleaned.name.rsplit('.', 1)[1]}"
+        suffix = cleaned.name.rsplit(".", 1)[1]
+        name = f"feedback/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{suffix}"
         item.photo = default_storage.save(name, cleaned)
     return audit.create(None, item)
 
