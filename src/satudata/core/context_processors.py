@@ -13,6 +13,10 @@ def navigation(request):
         (reverse("regions:index"), _("Regions")),
         ("/api/v1/docs", _("API")),
     ]
+    # Village pages, feedback and letters add their own entries (labels live in those apps).
+    from satudata.villages.nav import nav_items
+
+    items += nav_items(user)
     if user is not None and user.is_authenticated:
         if user.is_custodian:
             items.append((reverse("audit:index"), _("Change history")))

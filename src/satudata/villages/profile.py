@@ -1,0 +1,31 @@
+"""What a public region page shows: population and potential figures (aggregates only)."""
+
+from __future__ import annotations
+
+from django.db.models import Max, Q
+
+from satudata.villages import population
+from satudata.villages.models import PotentialCategory, PotentialEntry
+
+
+def population_for(code: str) -> dict:
+    """The registry's public summary (cells under 3 shown as '<3')."""
+    return population.summary(code)
+
+
+def potentials_table(code: str) -> tuple[int | None, list]:
+    """The latest year with figures, and its figures summed per category, item and unit."""
+    region = Q(village_id=code) | Q(village__code__startswith=code + ".")
+    entries = PotentialEntry.objects.filter(region)
+    year = entries.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return None, []
+    totals: dict[tuple[str, str, str], float] = {}
+    for cat, item, unit, value in entries.filter(year=year).values_list(
+        "category", "item", "unit", "value"
+    ):
+        totals[(cat, item, unit)] = totals.get((cat, item, unit), 0) + value
+    labels = dict(PotentialCategory.choices)
+    order = {c: i for i, c in enumerate(PotentialCategory.values)}
+    rows = sorted(totals.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+    return year, [(labels[c], item, value, unit) for (c, item, unit), value in rows]
