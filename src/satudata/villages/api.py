@@ -13,6 +13,7 @@ from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
 from satudata.villages import maps
 from satudata.villages.models import LayerKind, PotentialEntry
+from satudata.villages.regionq import within
 
 router = Router(tags=["villages"])
 
@@ -58,7 +59,7 @@ class PotentialOut(Schema):
 def potential(request, code: str, year: int | None = None):
     """The regional potential figures of a region's villages (all years unless `year` is given)."""
     region = _region(code)
-    entries = PotentialEntry.objects.filter(village__code__startswith=region.code)
+    entries = PotentialEntry.objects.filter(within("village_id", region.code))
     if year:
         entries = entries.filter(year=year)
     return [

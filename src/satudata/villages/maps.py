@@ -11,9 +11,10 @@ import math
 import os
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 
 from satudata.villages.models import LayerKind, MapLayer
+from satudata.villages.regionq import within
 
 COLOURS = {
     LayerKind.BOUNDARY: "#0b5d3b",
@@ -30,7 +31,7 @@ WIDTH = 1000.0
 
 def layers_in(code: str, kind: str | None = None):
     """The layers of a village, or of every village inside a district or regency."""
-    layers = MapLayer.objects.filter(Q(village_id=code) | Q(village__code__startswith=code + "."))
+    layers = MapLayer.objects.filter(within("village_id", code))
     if kind:
         layers = layers.filter(kind=kind)
     return layers
@@ -92,7 +93,7 @@ def _shape_svg(geometry: dict, kind: str, name: str, project) -> str:
 def _version(code: str) -> str:
     stats = layers_in(code).aggregate(n=Count("id"), last=Max("id"))
     deleted = MapLayer.all_objects.filter(
-        Q(village_id=code) | Q(village__code__startswith=code + "."), deleted_at__isnull=False
+        within("village_id", code), deleted_at__isnull=False
     ).count()
     return f"{stats['n']}-{stats['last']}-{deleted}-{os.environ.get('SATUDATA_MAP_TILES', '')}"
 

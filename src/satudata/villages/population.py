@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from satudata.registry.models import Resident
+from satudata.villages.regionq import within
 
 SMALL = 3
 # Education in the family card (Dukcapil codes 1–10).
@@ -29,15 +30,20 @@ def shown(count: int) -> str | int:
 
 
 def _residents(code: str):
-    region = Q(village_id=code) | Q(village__code__startswith=code + ".")
-    return Resident.objects.filter(region, status=Resident.Status.ALIVE)
+    return Resident.objects.filter(within("village_id", code), status=Resident.Status.ALIVE)
 
 
 def summary(code: str) -> dict:
     """Living residents of a region by sex and by education, as public aggregates."""
     residents = _residents(code)
-    by_sex = dict(residents.values_list("sex").annotate(n=Count("id")).order_by())
-    by_edu = dict(residents.values_list("education_kk").annotate(n=Count("id")).order_by())
+    # One grouped query gives both breakdowns.
+    by_sex: dict[int, int] = {}
+    by_edu: dict[int | None, int] = {}
+    for sex, education, n in (
+        residents.values_list("sex", "education_kk").annotate(n=Count("id")).order_by()
+    ):
+        by_sex[sex] = by_sex.get(sex, 0) + n
+        by_edu[education] = by_edu.get(education, 0) + n
     total = sum(by_sex.values())
     largest = max(by_edu.values(), default=0) or 1
 

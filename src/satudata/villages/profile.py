@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from satudata.villages import population
 from satudata.villages.models import PotentialCategory, PotentialEntry
+from satudata.villages.regionq import within
 
 
 def population_for(code: str) -> dict:
@@ -15,8 +16,7 @@ def population_for(code: str) -> dict:
 
 def potentials_table(code: str) -> tuple[int | None, list]:
     """The latest year with figures, and its figures summed per category, item and unit."""
-    region = Q(village_id=code) | Q(village__code__startswith=code + ".")
-    entries = PotentialEntry.objects.filter(region)
+    entries = PotentialEntry.objects.filter(within("village_id", code))
     year = entries.aggregate(y=Max("year"))["y"]
     if year is None:
         return None, []

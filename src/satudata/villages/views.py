@@ -19,6 +19,7 @@ from satudata.villages import maps, services
 from satudata.villages.forms import LayerForm, PotentialForm
 from satudata.villages.models import MapLayer, PotentialCategory, PotentialEntry
 from satudata.villages.profile import population_for, potentials_table
+from satudata.villages.regionq import within
 
 
 def _region(code: str, levels=(2, 3, 4)) -> Region:
@@ -37,7 +38,7 @@ def profile(request, code: str):
     year, potentials = potentials_table(region.code)
     answered = (
         Feedback.objects.public()
-        .filter(village__code__startswith=region.code)
+        .filter(within("village_id", region.code))
         .select_related("village", "agency")
         .prefetch_related("replies")[:5]
     )
@@ -176,7 +177,7 @@ def compare(request):
     if district is not None:
         villages = list(district.children.order_by("name"))
         entries = PotentialEntry.objects.visible_to(request.user).filter(
-            village__code__startswith=district.code + ".", year=year
+            within("village_id", district.code), year=year
         )
         cells: dict[tuple, dict[str, str]] = {}
         for e in entries:

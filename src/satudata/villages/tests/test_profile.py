@@ -132,3 +132,33 @@ def test_potential_api_lists_figures(client, cast):
     )
     body = client.get(f"/api/v1/villages/{DISTRICT}/potential").json()
     assert body[0]["item"] == "Wisata sungai" and body[0]["village"] == VILLAGE_A
+
+
+def test_public_village_surfaces_never_show_personal_data(client):
+    from satudata.core.demo import FIRST_PHASE_VILLAGES, seed_demo
+    from satudata.registry.models import Family
+
+    seed_demo()
+    residents = Resident.objects.all()
+    niks = set(residents.values_list("nik", flat=True))
+    kks = set(Family.objects.values_list("family_number", flat=True))
+    births = {d.isoformat() for d in residents.values_list("birth_date", flat=True)}
+    names = set(residents.values_list("name", flat=True))
+    assert niks and names
+    paths = [
+        "/villages/62.01/",
+        "/villages/61.12/",
+        *[f"/villages/{c}/" for c in FIRST_PHASE_VILLAGES],
+    ]
+    paths += [f"/api/v1/villages/{c}/geojson" for c in FIRST_PHASE_VILLAGES]
+    paths += [f"/api/v1/villages/{c}/potential" for c in FIRST_PHASE_VILLAGES]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        for number in re.findall(r"\d{16}", page):
+            assert number not in niks and number not in kks, f"{path} shows {number}"
+        for date in re.findall(r"\d{4}-\d{2}-\d{2}", page):
+            assert date not in births, f"{path} shows a birth date"
+        shown_names = [n for n in names if f">{n}<" in page]
+        assert not shown_names, f"{path} shows {shown_names[:3]}"
