@@ -15,7 +15,8 @@ urlpatterns = [
     path("", include("satudata.villages.urls")),
     path("", include("satudata.feedback.urls")),
     path("", include("satudata.letters.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("satudata.quality.urls")),
+    path("", include("satudata.integration.urls")),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from satudata import __version__
 from satudata.api.auth import signed_in
+from satudata.core.access import public
 
 api_v1 = NinjaAPI(
     title="Satu Data API",
@@ -70,6 +71,7 @@ def me(request):
 
 
 @api_v1.get("/status", tags=["meta"], summary="API status")
+@public
 def status(request):
     return {"version": __version__, "api": "v1"}
 
@@ -77,7 +79,9 @@ def status(request):
 def _register_routers() -> None:
     from satudata.datasets.api import router as datasets_router
     from satudata.feedback.api import router as feedback_router
+    from satudata.integration.api import router as integration_router
     from satudata.letters.api import router as letters_router
+    from satudata.quality.api import router as quality_router
     from satudata.regions.api import router as regions_router
     from satudata.registry.api import router as registry_router
     from satudata.villages.api import router as villages_router
@@ -89,6 +93,8 @@ def _register_routers() -> None:
         villages_router,
         feedback_router,
         letters_router,
+        quality_router,
+        integration_router,
     ):
         api_v1.add_router("/", router)
 

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
+from satudata.core.access import public
 from satudata.feedback import services
 from satudata.feedback.models import Feedback
 
@@ -58,6 +59,7 @@ def _public(item: Feedback) -> dict:
 
 
 @router.get("/feedback/track/{code}", response=FeedbackPublicOut, summary="Follow a message")
+@public
 def track(request, code: str):
     """A message's status and replies by its tracking code (no contact details)."""
     item = services.find_by_code(code)

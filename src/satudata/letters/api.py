@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from satudata.core.access import public
 from satudata.letters import services
 
 router = Router(tags=["letters"])
@@ -27,6 +28,7 @@ class VerificationOut(Schema):
 
 
 @router.get("/letters/verify/{code}", response=VerificationOut, summary="Verify a letter")
+@public
 def verify(request, code: str):
     """Whether a letter with this verification code was issued, and its number, type and date."""
     letter = services.letter_for_code(code)

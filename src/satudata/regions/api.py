@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
 from satudata.api.errors import validation_message
+from satudata.core.access import public
 from satudata.regions import services
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
@@ -69,6 +70,7 @@ def _region_or_404(raw: str) -> Region:
 
 
 @router.get("/regions", response=RegionPage, summary="List and search regions")
+@public
 def list_regions(request, filters: Query[RegionFilter]):
     """Regions filtered by parent and level, or searched by name; largest regions first."""
     parent = _code_or_400(filters.parent) if filters.parent else None
@@ -81,6 +83,7 @@ def list_regions(request, filters: Query[RegionFilter]):
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="Look up a region by code")
+@public
 def get_region(request, code: str):
     """Accepts 61.12.01.2001 or 6112012001."""
     return _region_or_404(code)
@@ -89,6 +92,7 @@ def get_region(request, code: str):
 @router.get(
     "/regions/{code}/units", response=list[LocalUnitOut], summary="Local units of a village"
 )
+@public
 def list_units(request, code: str):
     village = _region_or_404(code)
     return list(village.local_units.all())

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
 from satudata.villages import maps
@@ -32,6 +33,7 @@ def _region(raw: str) -> Region:
 
 
 @router.get("/villages/{code}/geojson", summary="Map layers of a region as GeoJSON")
+@public
 def geojson(request, code: str, kind: str = ""):
     """The boundary and features of a village, or of every village in a district or regency.
 
@@ -56,6 +58,7 @@ class PotentialOut(Schema):
 
 
 @router.get("/villages/{code}/potential", response=list[PotentialOut], summary="Potential figures")
+@public
 def potential(request, code: str, year: int | None = None):
     """The regional potential figures of a region's villages (all years unless `year` is given)."""
     region = _region(code)

@@ -1,0 +1,27 @@
+"""`satudata backup [FILE]`: a consistent copy of the database, safe while serving."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from satudata.core.backup import BackupError, backup
+
+
+class Command(BaseCommand):
+    help = "Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="Default: $SATUDATA_HOME/backups/…")
+
+    def handle(self, *args, **options):
+        try:
+            result = backup(options["file"])
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        rows = sum(result.tables.values())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup written: {result.path} ({len(result.tables)} tables, {rows} rows)"
+            )
+        )

@@ -1,0 +1,30 @@
+"""`satudata restore FILE`: bring a backup back; the current database is backed up first."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from satudata.core.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Restore a backup made by `satudata backup`, after backing up the current database."
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            if not options.get("interactive", True):
+                raise CommandError("Pass --yes to restore without a question.")
+            answer = input(f"Replace the database with {options['file']}? [y/N] ")
+            if answer.strip().lower() not in {"y", "yes", "ya"}:
+                raise CommandError("Restore cancelled; nothing changed.")
+        try:
+            result = restore(options["file"])
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"The database before this restore is kept in {result.path}.")
+        self.stdout.write(self.style.SUCCESS(f"Restored {options['file']}."))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IntegrationConfig(AppConfig):
+    name = "satudata.integration"
+    label = "integration"
