@@ -62,3 +62,45 @@ def summary(code: str) -> dict:
         "male_pct": round(100 * by_sex.get(Resident.Sex.MALE, 0) / total) if total >= SMALL else 0,
         "education": education,
     }
+
+
+def _bar(count, largest: int) -> int:
+    return round(100 * count / largest) if isinstance(count, int) and count >= SMALL else 0
+
+
+def from_registry(summary: dict) -> dict:
+    """The registry's `population_summary` in the shape the profile page shows."""
+    by_sex = {row["code"]: row["count"] for row in summary.get("sex", [])}
+    male, female = by_sex.get(1, 0), by_sex.get(2, 0)
+    both = male + female if isinstance(male, int) and isinstance(female, int) else 0
+    education = summary.get("education", [])
+    largest = max((r["count"] for r in education if isinstance(r["count"], int)), default=1) or 1
+    ages = summary.get("age_groups", [])
+    largest_age = max(
+        (n for g in ages for n in (g["male"], g["female"]) if isinstance(n, int)), default=1
+    )
+    return {
+        "total": summary.get("total", 0),
+        "male": male,
+        "female": female,
+        "male_pct": round(100 * male / both) if both and male >= SMALL and female >= SMALL else 0,
+        "education": [
+            (
+                row["label"] if row["code"] is not None else _("Not recorded"),
+                row["count"],
+                _bar(row["count"], largest),
+            )
+            for row in education
+            if row["count"]
+        ],
+        "age_groups": [
+            (
+                g["group"],
+                g["male"],
+                g["female"],
+                _bar(g["male"], largest_age or 1),
+                _bar(g["female"], largest_age or 1),
+            )
+            for g in reversed(ages)
+        ],
+    }

@@ -10,8 +10,12 @@ from satudata.villages.regionq import within
 
 
 def population_for(code: str) -> dict:
-    """The registry's public summary (cells under 3 shown as '<3')."""
-    return population.summary(code)
+    """The registry's public summary (cells under 3 shown as '<3'), shaped for the page."""
+    try:
+        from satudata.registry.statistics import population_summary
+    except ImportError:  # a registry without statistics: our own minimal counts
+        return population.summary(code)
+    return population.from_registry(population_summary(code))
 
 
 def potentials_table(code: str) -> tuple[int | None, list]:

@@ -162,3 +162,11 @@ def test_public_village_surfaces_never_show_personal_data(client):
             assert date not in births, f"{path} shows a birth date"
         shown_names = [n for n in names if f">{n}<" in page]
         assert not shown_names, f"{path} shows {shown_names[:3]}"
+
+
+def test_village_page_uses_the_registry_summary_with_age_groups_when_it_exists(client):
+    pytest.importorskip("satudata.registry.statistics")
+    add_residents(VILLAGE_A, 12, sex=1, education=5)
+    add_residents(VILLAGE_A, 2, sex=2, education=8, start=100)
+    page = client.get(f"/villages/{VILLAGE_A}/").content.decode()
+    assert "Kelompok umur" in page and ">14<" in page and "&lt;3" in page
