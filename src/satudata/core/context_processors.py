@@ -11,6 +11,7 @@ def navigation(request):
     items = [
         (reverse("portal:home"), _("Home")),
         (reverse("regions:index"), _("Regions")),
+        (reverse("datasets:catalog"), _("Data")),
         ("/api/v1/docs", _("API")),
     ]
     # Village pages, feedback and letters add their own entries (labels live in those apps).
@@ -18,6 +19,8 @@ def navigation(request):
 
     items += nav_items(user)
     if user is not None and user.is_authenticated:
+        if user.is_custodian or user.role == user.Role.PRODUCER:
+            items.append((reverse("datasets:workspace"), _("My datasets")))
         if user.is_custodian:
             items.append((reverse("audit:index"), _("Change history")))
             items.append((reverse("admin:index"), _("Administration")))

@@ -33,3 +33,15 @@ def potentials_table(code: str) -> tuple[int | None, list]:
     order = {c: i for i, c in enumerate(PotentialCategory.values)}
     rows = sorted(totals.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
     return year, [(labels[c], item, value, unit) for (c, item, unit), value in rows]
+
+
+def open_datasets(region, ancestors, limit: int = 10) -> list:
+    """Published open datasets covering this region, a region containing it, or one inside it."""
+    from django.db.models import Q
+
+    from satudata.datasets.models import Dataset
+
+    codes = [region.code, *(a.code for a in ancestors)]
+    inside = within("regions__code", region.code) if region.level < 4 else Q(pk__in=[])
+    found = Dataset.objects.public().filter(Q(regions__code__in=codes) | inside)
+    return list(found.select_related("agency").order_by("title").distinct()[:limit])

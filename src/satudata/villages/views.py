@@ -18,7 +18,7 @@ from satudata.regions.models import Region
 from satudata.villages import maps, services
 from satudata.villages.forms import LayerForm, PotentialForm
 from satudata.villages.models import MapLayer, PotentialCategory, PotentialEntry
-from satudata.villages.profile import population_for, potentials_table
+from satudata.villages.profile import open_datasets, population_for, potentials_table
 from satudata.villages.regionq import within
 
 
@@ -52,9 +52,11 @@ def profile(request, code: str):
         children = [(d, by_district.get(d.code, [])) for d in region.children.order_by("name")]
     elif region.level == Region.Level.DISTRICT:
         children = [(None, list(region.children.order_by("name")))]
+    ancestors = region.ancestors()
     context = {
         "region": region,
-        "ancestors": region.ancestors(),
+        "ancestors": ancestors,
+        "datasets": open_datasets(region, ancestors),
         "population": population_for(region.code),
         "potential_year": year,
         "potentials": potentials,

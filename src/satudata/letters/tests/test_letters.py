@@ -156,14 +156,26 @@ def test_unknown_placeholder_is_refused_with_its_name(clients):
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="threads need a server database")
-def test_numbers_stay_unique_when_operators_issue_at_the_same_time(
-    residents, cast, transactional_db
-):
+@pytest.mark.django_db(transaction=True)
+def test_numbers_stay_unique_when_operators_issue_at_the_same_time():
+    from satudata.accounts.models import User
+    from satudata.conftest import make_user
+    from satudata.regions.loader import load_regions
+    from satudata.regions.models import Region
+
+    load_regions(["62"])  # transactional tests flush the database
+    village = Region.objects.get(code=VILLAGE_A)
+    operator = make_user("operator.a", User.Role.VILLAGE_OPERATOR, region=village)
+    Resident.objects.create(
+        nik=NIK_A, name="Budi Santoso", sex=1, birth_date=datetime.date(1990, 1, 1), village=village
+    )
     errors = []
+    start = threading.Barrier(6)
 
     def work():
         try:
-            services.issue(cast.operator_a, nik=NIK_A, letter_type="domicile")
+            start.wait()
+            services.issue(operator, nik=NIK_A, letter_type="domicile")
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -176,3 +188,4 @@ def test_numbers_stay_unique_when_operators_issue_at_the_same_time(
         t.join()
     assert not errors
     assert sorted(Letter.objects.values_list("serial", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert LetterCounter.objects.get(village=village).last_number == 6

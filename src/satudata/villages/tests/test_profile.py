@@ -170,3 +170,26 @@ def test_village_page_uses_the_registry_summary_with_age_groups_when_it_exists(c
     add_residents(VILLAGE_A, 2, sex=2, education=8, start=100)
     page = client.get(f"/villages/{VILLAGE_A}/").content.decode()
     assert "Kelompok umur" in page and ">14<" in page and "&lt;3" in page
+
+
+def test_village_page_lists_open_datasets_covering_it(client, cast):
+    from django.utils import timezone
+
+    from satudata.datasets.models import Dataset
+
+    def dataset(slug, region_code, **extra):
+        item = Dataset.objects.create(
+            slug=slug, title=f"Data {slug}", agency=cast.agency_a, topic="health", **extra
+        )
+        item.regions.add(Region.objects.get(code=region_code))
+        return item
+
+    now = timezone.now()
+    dataset("puskesmas-kabupaten", "62.01", published_at=now)
+    dataset("posyandu-desa-b", VILLAGE_B, published_at=now)
+    dataset("draf-desa-a", VILLAGE_A)  # not published
+    page = client.get(f"/villages/{VILLAGE_A}/").content.decode()
+    assert "Data puskesmas-kabupaten" in page
+    assert "Data posyandu-desa-b" not in page and "Data draf-desa-a" not in page
+    district = client.get(f"/villages/{DISTRICT}/").content.decode()
+    assert "Data posyandu-desa-b" in district and "Data puskesmas-kabupaten" in district
