@@ -16,6 +16,10 @@ def navigation(request):
         (reverse("datasets:catalog"), _("Data")),
         ("/api/v1/docs", _("API")),
     ]
+    # Village pages, feedback and letters add their own entries (labels live in those apps).
+    from satudata.villages.nav import nav_items
+
+    items += nav_items(user)
     if user is not None and user.is_authenticated:
         if user.is_custodian or user.role == user.Role.PRODUCER:
             items.append((reverse("datasets:workspace"), _("My datasets")))

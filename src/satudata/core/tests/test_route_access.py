@@ -29,6 +29,9 @@ SAMPLE_ARGS = {
     "resident_id": "1",
     "family_id": "1",
     "job_id": "1",
+    "feedback_id": "1",
+    "letter_id": "1",
+    "layer_id": "1",
 }
 
 
