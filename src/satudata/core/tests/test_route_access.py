@@ -22,6 +22,10 @@ SAMPLE_ARGS = {
     "token_id": "1",
     "model_label": "regions.localunit",
     "object_pk": "1",
+    "slug": "no-such-dataset",
+    "resource_id": "00000000-0000-0000-0000-000000000000",
+    "fmt": "csv",
+    "agency": "no-such-agency",
 }
 
 
