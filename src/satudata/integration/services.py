@@ -90,7 +90,9 @@ def update_connector(actor, connector: Connector, **changes) -> Connector:
     _check_kind({"kind": connector.kind, "ckan_dataset": connector.ckan_dataset, **changes})
     _check_mapping(changes.get("mapping", connector.mapping) or {}, dataset)
     source = ("url", "kind", "format", "ckan_dataset", "ckan_resource", "mapping", "dataset")
-    if any(k in changes and changes[k] != getattr(connector, k) for k in source):
+    # Compare with the stored record: a bound form has already set the new values on `connector`.
+    stored = Connector.all_objects.get(pk=connector.pk)
+    if any(k in changes and changes[k] != getattr(stored, k) for k in source):
         # A new source starts over: no stale ETag, no stale column list.
         changes.update(etag="", last_modified="", source_modified="", source_columns=[])
     changes["agency_id"] = dataset.agency_id

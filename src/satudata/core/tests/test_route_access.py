@@ -26,6 +26,7 @@ SAMPLE_ARGS = {
     "resource_id": "00000000-0000-0000-0000-000000000000",
     "fmt": "csv",
     "agency": "no-such-agency",
+    "connector_id": "1",
 }
 
 
