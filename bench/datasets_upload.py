@@ -56,8 +56,8 @@ def main() -> None:
     custodian = create_account(
         None,
         username="w",
-        password="x-Bench-2026!",
-        role="custodian",  # noqa: S106
+        password="x-Bench-2026!",  # noqa: S106
+        role="custodian",
     )
     services.create_code_list(custodian, "abc", "ABC", [("a", "A"), ("b", "B"), ("c", "C")])
     fields = [

@@ -8,6 +8,7 @@ as query parameters.
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 
 import polars as pl
@@ -106,6 +107,9 @@ def to_python(field_type: str, value):
         return int(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        # PostgreSQL's SUM of BIGINT is NUMERIC; JSON wants a number, not a string.
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
