@@ -35,6 +35,8 @@ EDITABLE = (
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
 MAX_ATTEMPTS = 5
+# A run still "running" after this long lost its worker (killed, machine restarted).
+STALE_AFTER = datetime.timedelta(hours=2)
 SHOWN_PROBLEMS = 20
 
 
@@ -128,9 +130,30 @@ def request_run(actor, connector: Connector) -> ConnectorRun:
 # The worker's side: scheduling, claiming and running.
 
 
+def reclaim_stale(now: datetime.datetime | None = None) -> int:
+    """Fail runs whose worker died mid-run, and queue their retry, so nothing stays stuck."""
+    now = now or timezone.now()
+    stale = ConnectorRun.objects.filter(
+        status=ConnectorRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    ).select_related("connector")
+    count = 0
+    for run in stale:
+        if ConnectorRun.objects.filter(pk=run.pk, status=ConnectorRun.Status.RUNNING).update(
+            status=ConnectorRun.Status.FAILED
+        ):
+            with translation.override("id"):
+                message = _("The worker stopped during this run (no result after %(h)d hours).") % {
+                    "h": STALE_AFTER.total_seconds() // 3600
+                }
+            _finish(run, ConnectorRun.Status.FAILED, [message], retry=True)
+            count += 1
+    return count
+
+
 def enqueue_scheduled(now: datetime.datetime | None = None) -> int:
     """Queue one run for every enabled connector whose next pull time has come."""
     now = now or timezone.now()
+    reclaim_stale(now)
     queued = 0
     for connector in Connector.objects.filter(enabled=True, next_run_at__lte=now):
         following = now + datetime.timedelta(minutes=max(1, connector.interval_minutes))

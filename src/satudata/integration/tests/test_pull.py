@@ -265,3 +265,22 @@ def test_only_http_sources_can_be_pulled(cast, dataset, url):
 
     with pytest.raises(SourceProblem, match="Hanya alamat http"):
         download(url, timeout=1, max_bytes=10)
+
+
+def test_a_run_whose_worker_died_is_failed_and_retried(cast, dataset, source):
+    connector = make_connector(cast, dataset, source.url("/k.csv"))
+    services.enqueue_scheduled()
+    run = services.claim_next()
+    ConnectorRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    services.request_run(cast.producer_a, connector)  # still "running": nothing new queued
+    assert connector.runs.count() == 1
+    services.enqueue_scheduled()
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert (
+        run.messages[0]
+        == "Worker berhenti saat penarikan ini berjalan (tanpa hasil setelah 2 jam)."
+    )
+    assert only_run(connector, attempt=2).status == "due"
