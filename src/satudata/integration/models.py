@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,10 @@ class Connector(SoftDeleteModel):
         related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default="url")
-    url = models.URLField(_("source address"), max_length=500)
+    # http(s) only: file://, ftp:// and the like could read the server's own disk or network.
+    url = models.URLField(
+        _("source address"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
     format = models.CharField(_("file format"), max_length=4, choices=Format.choices, default="csv")
     ckan_dataset = models.CharField(_("CKAN dataset (name or id)"), max_length=200, blank=True)
     ckan_resource = models.CharField(

@@ -73,3 +73,12 @@ def test_an_agency_application_pushes_a_release_with_its_token(cast, dataset, wh
     )
     assert response.status_code == status, response.content
     assert Release.objects.filter(dataset=dataset).count() == (1 if status == 201 else 0)
+
+
+def test_only_http_addresses_are_accepted_for_a_connector(clients, dataset):
+    bad = {**NEW, "url": "ftp://127.0.0.1/k.csv"}
+    response = clients["producer_a"].post(
+        "/api/v1/connectors", bad, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["detail"].startswith("url:")
+    assert not Connector.objects.exists()
