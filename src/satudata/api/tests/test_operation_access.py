@@ -20,6 +20,7 @@ SAMPLE_PATH_ARGS = {
     "slug": "no-such-dataset",
     "resident_id": "1",
     "family_id": "1",
+    "connector_id": "1",
 }
 
 
