@@ -23,6 +23,7 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if user.is_custodian or user.role == user.Role.PRODUCER:
             items.append((reverse("datasets:workspace"), _("My datasets")))
+            items.append((reverse("integration:index"), _("Connectors")))
         if user.is_custodian:
             items.append((reverse("audit:index"), _("Change history")))
             items.append((reverse("admin:index"), _("Administration")))
