@@ -1,5 +1,457 @@
-"""REST routes of the registry app (mounted under /api/v1/)."""
+"""REST routes of the registry (mounted under /api/v1/): residents, families, statistics.
 
-from ninja import Router
+Residents and families need an account and are scoped exactly as the UI (`visible_to`);
+population statistics are public aggregates with small cells suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from satudata.api.auth import signed_in
+from satudata.core.access import public
+from satudata.regions.codes import BadRegionCode, normalize_code
+from satudata.regions.models import LocalUnit, Region
+from satudata.registry import services
+from satudata.registry.models import Family, Resident
+from satudata.registry.statistics import population_summary
 
 router = Router(tags=["registry"])
+
+
+class ResidentOut(Schema):
+    """A resident with personal data: only for accounts whose scope holds the village."""
+
+    id: int
+    nik: str
+    nik_is_temporary: bool
+    name: str
+    sex: int
+    birth_place: str
+    birth_date: datetime.date
+    religion: int | None
+    education_kk: int | None
+    education_current: int | None
+    occupation: int | None
+    marital_status: int | None
+    relationship: int | None
+    citizenship: int
+    blood_type: int | None
+    disability: int | None
+    father_name: str
+    mother_name: str
+    status: int
+    village: str = Field(alias="village_id")
+    unit: int | None = Field(None, alias="unit_id")
+    family: int | None = Field(None, alias="family_id")
+    version: int
+
+
+class ResidentPage(Schema):
+    count: int
+    results: list[ResidentOut]
+
+
+class ResidentFilter(Schema):
+    q: str = Field("", description="Exact NIK or KK number (16 digits), or the start of a name.")
+    village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class FamilyFilter(Schema):
+    village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class ResidentIn(Schema):
+    village: str
+    nik: str = ""
+    nik_is_temporary: bool = False
+    name: str
+    sex: int
+    birth_place: str = ""
+    birth_date: datetime.date
+    religion: int | None = None
+    education_kk: int | None = None
+    education_current: int | None = None
+    occupation: int | None = None
+    marital_status: int | None = None
+    relationship: int | None = None
+    citizenship: int = 1
+    blood_type: int | None = None
+    disability: int | None = None
+    father_name: str = ""
+    mother_name: str = ""
+    family: int | None = None
+    unit: int | None = None
+
+
+class ResidentPatch(Schema):
+    version: int = Field(description="The version you read; a newer one refuses the change.")
+    nik: str | None = None
+    name: str | None = None
+    sex: int | None = None
+    birth_place: str | None = None
+    birth_date: datetime.date | None = None
+    religion: int | None = None
+    education_kk: int | None = None
+    education_current: int | None = None
+    occupation: int | None = None
+    marital_status: int | None = None
+    relationship: int | None = None
+    blood_type: int | None = None
+    disability: int | None = None
+    father_name: str | None = None
+    mother_name: str | None = None
+
+
+class EventIn(Schema):
+    kind: str = Field(description="death or move_out")
+    date: datetime.date
+    place: str = Field("", description="Destination of a move.")
+    note: str = ""
+
+
+class FamilyOut(Schema):
+    id: int
+    family_number: str
+    village: str = Field(alias="village_id")
+    unit: int | None = Field(None, alias="unit_id")
+    address: str
+
+
+class FamilyDetail(FamilyOut):
+    members: list[ResidentOut]
+
+    @staticmethod
+    def resolve_members(obj) -> list:
+        return list(obj.members.order_by("relationship", "birth_date"))
+
+
+class FamilyPage(Schema):
+    count: int
+    results: list[FamilyOut]
+
+
+class CountRow(Schema):
+    code: int | None
+    label: str
+    count: int | str
+
+
+class AgeRow(Schema):
+    group: str
+    male: int | str
+    female: int | str
+
+
+class PopulationOut(Schema):
+    """Public aggregates: counts of 1 or 2 people are given as "<3"."""
+
+    region: str
+    name: str
+    total: int | str
+    age_groups: list[AgeRow]
+    sex: list[CountRow]
+    religion: list[CountRow]
+    education: list[CountRow]
+    occupation: list[CountRow]
+    marital_status: list[CountRow]
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Our messages already name their field, so they are joined as they are."""
+    return " ".join(exc.messages)
+
+
+def _errors(exc: Exception):
+    if isinstance(exc, PermissionDenied):
+        return HttpError(403, str(exc) or _("You may not do this."))
+    return HttpError(400, validation_message(exc))
+
+
+def _resident(request, resident_id: int) -> Resident:
+    resident = Resident.objects.visible_to(request.user).filter(pk=resident_id).first()
+    if resident is None:
+        raise HttpError(404, _("No resident with this id is visible to you."))
+    return resident
+
+
+@router.get("/residents", response=ResidentPage, auth=signed_in, summary="Search residents")
+def list_residents(request, filters: Query[ResidentFilter]):
+    """Residents the account may see, by exact NIK/KK number or name prefix."""
+    found = services.search_residents(request.user, filters.q, filters.village)
+    window = list(found[filters.offset : filters.offset + filters.limit])
+    full = len(window) == filters.limit
+    return {"count": found.count() if full else filters.offset + len(window), "results": window}
+
+
+@router.get(
+    "/residents/{resident_id}", response=ResidentOut, auth=signed_in, summary="One resident"
+)
+def get_resident(request, resident_id: int):
+    return _resident(request, resident_id)
+
+
+@router.post(
+    "/residents", response={201: ResidentOut}, auth=signed_in, summary="Register a resident"
+)
+def create_resident(request, payload: ResidentIn):
+    """Register a person in a village; a NIK held by another village is refused (409)."""
+    try:
+        village = Region.objects.get(code=normalize_code(payload.village), level=4)
+    except (BadRegionCode, Region.DoesNotExist) as exc:
+        raise HttpError(400, _("village: no village has this code.")) from exc
+    data = payload.dict(exclude={"village", "family", "unit"})
+    family = Family.objects.filter(pk=payload.family).first() if payload.family else None
+    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
+    try:
+        resident = services.register_resident(request.user, village, data, family=family, unit=unit)
+    except ValidationError as exc:
+        status = (
+            409
+            if getattr(exc, "error_dict", {}).get("nik")
+            and any(e.code == "nik_elsewhere" for e in exc.error_dict["nik"])
+            else 400
+        )
+        raise HttpError(status, validation_message(exc)) from exc
+    except PermissionDenied as exc:
+        raise _errors(exc) from exc
+    return 201, resident
+
+
+@router.patch(
+    "/residents/{resident_id}", response=ResidentOut, auth=signed_in, summary="Edit a resident"
+)
+def patch_resident(request, resident_id: int, payload: ResidentPatch):
+    resident = _resident(request, resident_id)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    try:
+        return services.update_resident(request.user, resident, changes, payload.version)
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+
+
+@router.post(
+    "/residents/{resident_id}/events",
+    response={201: ResidentOut},
+    auth=signed_in,
+    summary="Record a death or a move out",
+)
+def add_event(request, resident_id: int, payload: EventIn):
+    resident = _resident(request, resident_id)
+    try:
+        if payload.kind == "death":
+            services.record_death(request.user, resident, payload.date, payload.note)
+        elif payload.kind == "move_out":
+            services.record_move_out(
+                request.user, resident, payload.date, payload.place, payload.note
+            )
+        else:
+            raise HttpError(400, _("kind: use death or move_out."))
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    resident.refresh_from_db()
+    return 201, resident
+
+
+@router.get("/families", response=FamilyPage, auth=signed_in, summary="List families")
+def list_families(request, filters: Query[FamilyFilter]):
+    families = Family.objects.visible_to(request.user)
+    if filters.village:
+        families = families.filter(village_id=filters.village)
+    families = families.order_by("village_id", "family_number")
+    window = list(families[filters.offset : filters.offset + filters.limit])
+    full = len(window) == filters.limit
+    count = families.count() if full else filters.offset + len(window)
+    return {"count": count, "results": window}
+
+
+@router.get("/families/{family_id}", response=FamilyDetail, auth=signed_in, summary="One family")
+def get_family(request, family_id: int):
+    family = Family.objects.visible_to(request.user).filter(pk=family_id).first()
+    if family is None:
+        raise HttpError(404, _("No family with this id is visible to you."))
+    return family
+
+
+@router.get(
+    "/statistics/population", response=PopulationOut, summary="Population statistics (public)"
+)
+@public
+def population(request, region: str):
+    """Counts by sex, age group, religion, education, occupation and marital status."""
+    try:
+        code = normalize_code(region)
+    except BadRegionCode as exc:
+        raise HttpError(400, str(exc)) from exc
+    found = Region.objects.filter(code=code).first()
+    if found is None:
+        raise HttpError(404, _("No region has the code %(code)s.") % {"code": code})
+    return {**population_summary(code), "name": found.name}
+
+
+class FamilyIn(Schema):
+    village: str
+    family_number: str
+    unit: int | None = None
+    address: str = ""
+
+
+class BirthIn(Schema):
+    nik: str = ""
+    nik_is_temporary: bool = False
+    name: str
+    sex: int
+    birth_place: str = ""
+    birth_date: datetime.date
+    religion: int | None = None
+    father_name: str = ""
+    mother_name: str = ""
+
+
+class MoveInIn(Schema):
+    village: str
+    nik: str = Field(description="A NIK already registered elsewhere moves its one record.")
+    family: int | None = None
+    unit: int | None = None
+    date: datetime.date | None = None
+    origin: str = ""
+    person: ResidentIn | None = Field(None, description="Details, if the NIK is new here.")
+
+
+class SplitIn(Schema):
+    members: list[int]
+    new_head: int
+    family_number: str
+    date: datetime.date | None = None
+
+
+class HeadIn(Schema):
+    new_head: int
+    old_head_relationship: int = Field(11, description="The old head's new relationship code.")
+    date: datetime.date | None = None
+
+
+def _village(raw: str) -> Region:
+    try:
+        return Region.objects.get(code=normalize_code(raw), level=Region.Level.VILLAGE)
+    except (BadRegionCode, Region.DoesNotExist) as exc:
+        raise HttpError(400, _("village: no village has this code.")) from exc
+
+
+def _family(request, family_id: int) -> Family:
+    family = Family.objects.visible_to(request.user).filter(pk=family_id).first()
+    if family is None:
+        raise HttpError(404, _("No family with this id is visible to you."))
+    return family
+
+
+def _members(family: Family, ids: list[int]) -> list[Resident]:
+    found = list(family.members.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise HttpError(400, _("Choose members of this family to move to the new family."))
+    return found
+
+
+@router.post("/families", response={201: FamilyOut}, auth=signed_in, summary="Register a family")
+def create_family(request, payload: FamilyIn):
+    village = _village(payload.village)
+    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
+    try:
+        family = services.register_family(
+            request.user, village, payload.family_number, unit, payload.address
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, family
+
+
+@router.post(
+    "/families/{family_id}/births",
+    response={201: ResidentOut},
+    auth=signed_in,
+    summary="Record a birth into a family",
+)
+def add_birth(request, family_id: int, payload: BirthIn):
+    family = _family(request, family_id)
+    try:
+        baby = services.record_birth(request.user, family, payload.dict())
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, baby
+
+
+@router.post(
+    "/move-ins",
+    response={201: ResidentOut},
+    auth=signed_in,
+    summary="Record a move in (the existing record moves here)",
+)
+def move_in(request, payload: MoveInIn):
+    village = _village(payload.village)
+    family = _family(request, payload.family) if payload.family else None
+    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
+    data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None
+    try:
+        resident = services.record_move_in(
+            request.user,
+            village,
+            payload.nik,
+            data=data,
+            family=family,
+            unit=unit,
+            date=payload.date,
+            origin=payload.origin,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, resident
+
+
+@router.post(
+    "/families/{family_id}/split",
+    response={201: FamilyOut},
+    auth=signed_in,
+    summary="Split members off into a new family card",
+)
+def split(request, family_id: int, payload: SplitIn):
+    family = _family(request, family_id)
+    members = _members(family, payload.members)
+    head = next((m for m in members if m.pk == payload.new_head), None)
+    if head is None:
+        raise HttpError(400, _("The new head must be one of the members who move."))
+    try:
+        new = services.split_family(
+            request.user, family, members, payload.family_number, head, payload.date
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return 201, new
+
+
+@router.post(
+    "/families/{family_id}/head",
+    response=FamilyDetail,
+    auth=signed_in,
+    summary="Change the head of family",
+)
+def change_head(request, family_id: int, payload: HeadIn):
+    family = _family(request, family_id)
+    head = family.members.filter(pk=payload.new_head).first()
+    if head is None:
+        raise HttpError(400, _("The new head must be a member of this family."))
+    try:
+        services.change_head(
+            request.user, family, head, payload.date, payload.old_head_relationship
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
+    return family

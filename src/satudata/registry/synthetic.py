@@ -177,3 +177,35 @@ class Generator:
             i += 1
             made += len(fam.members)
             yield fam
+
+
+def opensid_rows(families: Iterator[SyntheticFamily]) -> Iterator[list[str]]:
+    """The families as rows of OpenSID's import format (header: exporter.OPENSID_HEADER)."""
+    for fam in families:
+        code = fam.village_code
+        hamlet, rw, rt = fam.hamlet, fam.rw, fam.rt
+        for p in fam.members:
+            yield [
+                fam.address,
+                hamlet,
+                rw,
+                rt,
+                p.name,
+                fam.family_number,
+                p.nik,
+                str(p.sex),
+                p.birth_place,
+                p.birth_date.isoformat(),
+                str(p.religion),
+                str(p.education_kk),
+                str(p.education_current),
+                str(p.occupation),
+                str(p.marital_status),
+                str(p.relationship),
+                str(p.citizenship),
+                p.father_name,
+                p.mother_name,
+                str(p.blood_type),
+                str(p.status),
+                code,
+            ]

@@ -1,2 +1,22 @@
+from django.urls import path
+
+from satudata.registry import views
+
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("registry/", views.index, name="index"),
+    path("registry/residents/new/", views.resident_new, name="resident_new"),
+    path("registry/residents/<int:resident_id>/", views.resident, name="resident"),
+    path("registry/residents/<int:resident_id>/edit/", views.resident_edit, name="resident_edit"),
+    path(
+        "registry/residents/<int:resident_id>/event/", views.resident_event, name="resident_event"
+    ),
+    path("registry/families/", views.families, name="families"),
+    path("registry/families/<int:family_id>/", views.family, name="family"),
+    path("registry/import/", views.import_start, name="import"),
+    path("registry/import/<int:job_id>/", views.import_job, name="import_job"),
+    path("registry/import/<int:job_id>/errors.csv", views.import_errors, name="import_errors"),
+    path("registry/export/", views.export, name="export"),
+    path("registry/conflicts/", views.conflicts, name="conflicts"),
+    path("statistics/population/<str:code>/", views.population, name="population"),
+]

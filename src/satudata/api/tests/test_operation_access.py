@@ -14,7 +14,14 @@ from satudata.api.api import api_v1
 from satudata.conftest import VILLAGE_A
 from satudata.core import access
 
-SAMPLE_PATH_ARGS = {"code": VILLAGE_A, "unit_id": "1", "slug": "no-such-dataset"}
+SAMPLE_PATH_ARGS = {
+    "code": VILLAGE_A,
+    "unit_id": "1",
+    "slug": "no-such-dataset",
+    "resident_id": "1",
+    "family_id": "1",
+    "connector_id": "1",
+}
 
 
 def operations():

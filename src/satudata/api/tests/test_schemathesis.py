@@ -25,6 +25,20 @@ FUZZ = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calls go straight to the WSGI app, whose end-of-request hook would close the database
+    connection holding the test's transaction (Django's test client unhooks it the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def custodian_token(cast):
     from satudata.accounts.services import create_token

@@ -26,6 +26,13 @@ SAMPLE_ARGS = {
     "resource_id": "00000000-0000-0000-0000-000000000000",
     "fmt": "csv",
     "agency": "no-such-agency",
+    "resident_id": "1",
+    "family_id": "1",
+    "job_id": "1",
+    "feedback_id": "1",
+    "letter_id": "1",
+    "layer_id": "1",
+    "connector_id": "1",
 }
 
 

@@ -1,0 +1,245 @@
+"""Benchmark: importing a regency of residents, then searching it and drawing its pyramid.
+
+Run: .venv/bin/python bench/registry_population.py [ROWS]   (default 600,000)
+Set BENCH_PG=postgres://postgres@127.0.0.1:5432/registry to add the PostgreSQL run
+(that database is dropped and re-created).
+Goals (issue "Population registry"): import ≤ 3× a raw sqlite3 executemany of the same rows
+into an unindexed table (≤ 3× COPY on PostgreSQL), peak memory ≤ 500 MB; with the residents
+loaded, search by name/NIK/KK and a village's family list p95 ≤ 100 ms, regency pyramid ≤ 200 ms.
+The OpenSID-format CSV is made by a child process, so its memory does not count here.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import resource
+import secrets
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import latency_line, say, setup_django, timed
+
+REGENCY = "61.12"  # Kubu Raya
+
+
+def make_csv(path: str, rows: int) -> None:
+    """Child process: write the synthetic regency as an OpenSID import file."""
+    setup_django()
+    from satudata.regions.loader import load_regions
+    from satudata.regions.models import Region
+    from satudata.registry.exporter import OPENSID_HEADER
+    from satudata.registry.synthetic import Generator, opensid_rows
+
+    load_regions(["61"])
+    villages = list(
+        Region.objects.filter(code__startswith=REGENCY + ".", level=4).values_list(
+            "code", flat=True
+        )
+    )
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OPENSID_HEADER)
+        writer.writerows(opensid_rows(Generator(2019).families(villages, rows)))
+
+
+def raw_sqlite(path: Path) -> float:
+    db = Path(tempfile.mkdtemp()) / "raw.sqlite3"
+    with timed() as t:
+        con = sqlite3.connect(db)
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            con.execute(f"CREATE TABLE raw ({', '.join(h + ' TEXT' for h in header)})")
+            marks = ", ".join("?" * len(header))
+            con.executemany(f"INSERT INTO raw VALUES ({marks})", reader)  # noqa: S608
+        con.commit()
+        con.close()
+    return t()
+
+
+def raw_copy(url: str, path: Path) -> float:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        header = path.open(encoding="utf-8").readline().strip().split(",")
+        con.execute("DROP TABLE IF EXISTS bench_raw")
+        con.execute(f"CREATE TABLE bench_raw ({', '.join(h + ' text' for h in header)})")
+        with (
+            timed() as t,
+            con.cursor() as cur,
+            cur.copy("COPY bench_raw FROM STDIN (FORMAT csv, HEADER)") as copy,
+            path.open("rb") as handle,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        con.execute("DROP TABLE bench_raw")
+    return t()
+
+
+def import_run(path: Path, database_url: str | None) -> tuple[float, object]:
+    from satudata.regions.loader import load_regions
+    from satudata.registry.importer import run_import
+
+    load_regions(["61"])
+    with timed() as t:
+        report = run_import(path)
+    assert report.committed and report.rejected == 0, (report.message, report.sample[:3])
+    return t(), report
+
+
+def queries() -> None:
+    from django.test import Client
+
+    from satudata.accounts.models import User
+    from satudata.accounts.services import create_account
+    from satudata.regions.models import Region
+    from satudata.registry.models import Family, Resident
+    from satudata.registry.statistics import pyramid
+
+    village = Region.objects.filter(code__startswith=REGENCY + ".", level=4).first()
+    operator = create_account(
+        None,
+        username="op.bench",
+        password=secrets.token_urlsafe(16),
+        role=User.Role.VILLAGE_OPERATOR,
+        region=village,
+    )
+    custodian = create_account(
+        None, username="wali.bench", password=secrets.token_urlsafe(16), role=User.Role.CUSTODIAN
+    )
+    op, wali = Client(), Client()
+    op.force_login(operator)
+    wali.force_login(custodian)
+    rng = random.Random(3)
+    ids = Resident.objects.values_list("id", flat=True)
+    top = ids.order_by("-id").first()
+    picks = [Resident.objects.filter(id__gte=rng.randint(1, top)).first() for _ in range(120)]
+    picks = [p for p in picks if p]
+    local = list(Resident.objects.filter(village=village).order_by("?")[:120])
+    families = {
+        f.pk: f.family_number for f in Family.objects.filter(pk__in=[p.family_id for p in picks])
+    }
+
+    def measure(client, urls):
+        for url in urls[:10]:
+            client.get(url)
+        samples = []
+        for url in urls:
+            with timed() as t:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            samples.append(t())
+        return samples
+
+    say(
+        latency_line(
+            "GET /api/v1/residents?q=<NIK> (custodian, whole regency)",
+            measure(wali, [f"/api/v1/residents?q={p.nik}" for p in picks]),
+        )
+    )
+    say(
+        latency_line(
+            "GET /api/v1/residents?q=<KK number> (custodian)",
+            measure(wali, [f"/api/v1/residents?q={families[p.family_id]}" for p in picks]),
+        )
+    )
+    say(
+        latency_line(
+            "GET /api/v1/residents?q=<name prefix> (custodian, whole regency)",
+            measure(wali, [f"/api/v1/residents?q={p.name[:4]}" for p in picks]),
+        )
+    )
+    say(
+        latency_line(
+            "GET /registry/?q=<name prefix> (operator page, own village)",
+            measure(op, [f"/registry/?q={p.name[:5]}" for p in local]),
+        )
+    )
+    say(
+        latency_line(
+            "GET /api/v1/families?village=<own> (operator, first 50)",
+            measure(op, [f"/api/v1/families?village={village.code}"] * 60),
+        )
+    )
+    say(
+        latency_line(
+            "GET /registry/families/ (operator page)", measure(op, ["/registry/families/"] * 60)
+        )
+    )
+    samples = []
+    for _ in range(15):
+        with timed() as t:
+            pyramid(REGENCY)
+        samples.append(t())
+    say(
+        latency_line(f"population pyramid of regency {REGENCY} (maintained cells)", samples)
+        + " — goal <= 200 ms"
+    )
+    say(
+        latency_line(
+            "GET /api/v1/statistics/population?region=61.12 (all six tables)",
+            measure(Client(), ["/api/v1/statistics/population?region=61.12"] * 12),
+        )
+    )
+
+
+def run(rows: int, csv_path: Path | None, database_url: str | None) -> None:
+    if csv_path is None:
+        csv_path = Path(tempfile.mkdtemp()) / "penduduk.csv"
+        with timed() as t:
+            subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--make", str(csv_path), str(rows)], check=True
+            )
+        say(
+            f"made {csv_path.stat().st_size / 2**20:.0f} MB OpenSID CSV with ~{rows:,} rows "
+            f"in {t():.0f} s (child process)"
+        )
+    setup_django(database_url)
+    engine = "PostgreSQL" if database_url else "SQLite"
+    baseline = raw_copy(database_url, csv_path) if database_url else raw_sqlite(csv_path)
+    seconds, report = import_run(csv_path, database_url)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    name = "COPY" if database_url else "raw sqlite3 executemany, no indexes"
+    say(
+        f"{engine} import: {seconds:.1f} s for {report.rows:,} rows ({report.added:,} added); "
+        f"baseline {name}: {baseline:.1f} s; ratio {seconds / baseline:.1f}x (goal <= 3x); "
+        f"peak memory {peak:.0f} MB (goal <= 500 MB)"
+    )
+    if not database_url:
+        with timed() as t:
+            again = import_run(csv_path, None)[1]
+        say(
+            f"SQLite re-import of the same file: {t():.1f} s, {again.updated:,} updated, "
+            f"{again.added} added"
+        )
+        queries()
+        pg = os.environ.get("BENCH_PG")
+        if pg:
+            _reset_pg(pg)
+            subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--pg", pg, str(csv_path), str(rows)], check=True
+            )
+
+
+def _reset_pg(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        con.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args and args[0] == "--make":
+        make_csv(args[1], int(args[2]))
+    elif args and args[0] == "--pg":
+        run(int(args[3]), Path(args[2]), args[1])
+    else:
+        run(int(args[0]) if args else 600_000, None, None)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from satudata.accounts.models import Agency
+from satudata.feedback.models import Feedback
+from satudata.regions.models import Region
+
+
+def deployment_villages():
+    """Villages of the regencies this deployment covers, for the 'concerns' choice."""
+    codes = settings.SATUDATA_REGENCIES
+    query = Region.objects.filter(level=Region.Level.VILLAGE)
+    from django.db.models import Q
+
+    prefix = Q(pk__in=[])
+    for code in codes:
+        prefix |= Q(code__startswith=code + ".")
+    return query.filter(prefix).order_by("name")
+
+
+class FeedbackForm(forms.Form):
+    category = forms.ChoiceField(label=_("Kind of message"), choices=Feedback.Category.choices)
+    village = forms.ModelChoiceField(
+        label=_("Village it concerns"),
+        queryset=Region.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Or the agency it concerns"),
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        to_field_name="slug",
+    )
+    text = forms.CharField(label=_("Your message"), widget=forms.Textarea, max_length=4000)
+    contact = forms.CharField(
+        label=_("Contact (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("Phone or e-mail, only for the officer handling your message; never shown."),
+    )
+    photo = forms.FileField(label=_("Photo (optional)"), required=False)
+    # A honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = deployment_villages()
+        self.fields["village"].label_from_instance = lambda r: f"{r.name} ({r.code})"
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("village")) == bool(data.get("agency")):
+            raise forms.ValidationError(_("Choose either a village or an agency."))
+        return data
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=4000)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Feedback.Status.choices)

@@ -1,0 +1,206 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from satudata.audit.models import AuditEntry
+from satudata.conftest import VILLAGE_A, VILLAGE_B
+from satudata.feedback import services
+from satudata.feedback.models import Feedback
+
+pytestmark = pytest.mark.django_db
+
+
+def send(client, **extra):
+    data = {"category": "complaint", "village": VILLAGE_A, "text": "Jalan rusak di RT 003."}
+    data.update(extra)
+    return client.post("/feedback/", data)
+
+
+def make(village=VILLAGE_A, agency=None, **kw):
+    from satudata.regions.models import Region
+
+    return services.submit(
+        category="complaint",
+        text=kw.pop("text", "Lampu jalan mati."),
+        village=Region.objects.get(code=village) if village else None,
+        agency=agency,
+        **kw,
+    )
+
+
+def test_citizen_sends_a_complaint_and_follows_it_by_tracking_code(client):
+    response = send(client, contact="0812 3456 7890")
+    assert response.status_code == 302
+    item = Feedback.objects.get()
+    assert item.village_id == VILLAGE_A and item.status == "received"
+    page = client.get(response["Location"]).content.decode()
+    assert item.tracking_code in page
+    assert "Jalan rusak di RT 003." in page
+    assert "0812 3456 7890" not in page  # the contact is never public
+    assert AuditEntry.objects.filter(model_label="feedback.feedback", action="create").exists()
+
+
+def test_unknown_tracking_code_says_so(client):
+    response = client.get("/feedback/track/", {"code": "ZZZZZZZZZZ"})
+    assert response.status_code == 404
+    assert "Tidak ada pesan dengan kode lacak ini." in response.content.decode()
+
+
+def test_script_in_complaint_text_is_escaped_on_the_tracking_page_and_inbox(clients):
+    send(clients["anonymous"], text="<script>alert(1)</script>")
+    item = Feedback.objects.get()
+    page = clients["anonymous"].get("/feedback/track/", {"code": item.tracking_code})
+    assert b"<script>alert(1)</script>" not in page.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
+    inbox = clients["operator_a"].get("/feedback/inbox/").content
+    assert b"<script>alert(1)" not in inbox
+
+
+def test_a_flood_from_one_address_is_limited_and_not_stored(client):
+    for _i in range(services.RATE_LIMIT):
+        assert send(client).status_code == 302
+    response = send(client, text="Pesan keenam")
+    assert response.status_code == 429
+    assert "Terlalu banyak pesan dari alamat Anda" in response.content.decode()
+    assert Feedback.objects.count() == services.RATE_LIMIT
+    assert not Feedback.objects.filter(text="Pesan keenam").exists()
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="10.9.9.9")
+    assert send(other).status_code == 302
+
+
+def test_the_honeypot_refuses_bots_and_stores_nothing(client):
+    response = send(client, website="http://spam.example")
+    assert response.status_code == 400
+    assert "Pesan Anda tidak diterima." in response.content.decode()
+    assert Feedback.objects.count() == 0
+
+
+def test_message_needs_either_a_village_or_an_agency(client, cast):
+    response = send(client, village="", agency="")
+    assert response.status_code == 400
+    assert "Pilih desa atau instansi" in response.content.decode()
+    response = send(client, agency=cast.agency_a.slug)
+    assert response.status_code == 400
+    assert Feedback.objects.count() == 0
+
+
+def _jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (20, 20), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "KameraRahasia"  # Make
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_photo_is_kept_without_exif(client):
+    raw = _jpeg_with_exif()
+    assert b"KameraRahasia" in raw
+    photo = SimpleUploadedFile("foto.jpg", raw, content_type="image/jpeg")
+    assert send(client, photo=photo).status_code == 302
+    item = Feedback.objects.get()
+    stored = default_storage.open(item.photo).read()
+    assert stored[:2] == b"\xff\xd8"
+    assert b"KameraRahasia" not in stored
+
+
+def test_a_photo_that_is_not_an_image_is_refused_with_a_message(client):
+    fake = SimpleUploadedFile(
+        "foto.jpg", b"<?php system($_GET['c']); ?>", content_type="image/jpeg"
+    )
+    response = send(client, photo=fake)
+    assert response.status_code == 400
+    assert "Foto harus berupa gambar JPEG, PNG atau WebP." in response.content.decode()
+    assert Feedback.objects.count() == 0
+
+
+def test_messages_route_to_the_village_operator_only(clients):
+    mine, theirs = make(VILLAGE_A, text="untuk desa A"), make(VILLAGE_B, text="untuk desa B")
+    inbox = clients["operator_a"].get("/feedback/inbox/").content.decode()
+    assert "untuk desa A" in inbox and "untuk desa B" not in inbox
+    assert clients["operator_a"].get(f"/feedback/{theirs.pk}/").status_code == 404
+    assert clients["operator_a"].get(f"/feedback/{mine.pk}/").status_code == 200
+    # Operator B cannot answer A's message either.
+    clients["operator_b"].post(f"/feedback/{mine.pk}/reply/", {"text": "bukan urusan saya"})
+    assert not mine.replies.exists()
+    district = clients["district_viewer"].get("/feedback/inbox/").content.decode()
+    assert "untuk desa A" in district and "untuk desa B" in district
+
+
+def test_agency_messages_route_to_that_agencys_producers(clients, cast):
+    make(village=None, agency=cast.agency_a, text="untuk dinkes")
+    assert "untuk dinkes" in clients["producer_a"].get("/feedback/inbox/").content.decode()
+    assert "untuk dinkes" not in clients["producer_b"].get("/feedback/inbox/").content.decode()
+    assert "untuk dinkes" not in clients["operator_a"].get("/feedback/inbox/").content.decode()
+
+
+def test_operator_replies_and_the_citizen_sees_the_reply_and_status(clients):
+    item = make()
+    browser = clients["operator_a"]
+    browser.post(f"/feedback/{item.pk}/status/", {"status": "in_progress"})
+    item.refresh_from_db()
+    assert item.status == "in_progress"
+    browser.post(f"/feedback/{item.pk}/reply/", {"text": "Sudah kami perbaiki."})
+    item.refresh_from_db()
+    assert item.status == "answered"
+    page = clients["anonymous"].get("/feedback/track/", {"code": item.tracking_code})
+    assert "Sudah kami perbaiki." in page.content.decode()
+    browser.post(f"/feedback/{item.pk}/status/", {"status": "closed"})
+    item.refresh_from_db()
+    assert item.status == "closed"
+    assert AuditEntry.objects.filter(model_label="feedback.reply").count() == 1
+
+
+def test_a_closed_message_cannot_go_back(clients):
+    item = make()
+    clients["operator_a"].post(f"/feedback/{item.pk}/reply/", {"text": "ok"})
+    clients["operator_a"].post(f"/feedback/{item.pk}/status/", {"status": "closed"})
+    response = clients["operator_a"].post(
+        f"/feedback/{item.pk}/status/", {"status": "received"}, follow=True
+    )
+    assert "tidak dapat menjadi" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "closed"
+
+
+def test_overdue_list_shows_only_old_unanswered_messages(clients):
+    old, fresh = make(text="pesan lama"), make(text="pesan baru")
+    Feedback.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    page = clients["operator_a"].get("/feedback/overdue/").content.decode()
+    assert "pesan lama" in page and "pesan baru" not in page
+    assert fresh.pk
+
+
+def test_moderation_hides_an_abusive_message_from_the_public(clients):
+    item = make(text="kata-kata kasar")
+    clients["operator_a"].post(f"/feedback/{item.pk}/hide/", {"hidden": "1"})
+    item.refresh_from_db()
+    assert item.is_hidden
+    page = clients["anonymous"].get("/feedback/track/", {"code": item.tracking_code})
+    assert "kata-kata kasar" not in page.content.decode()
+
+
+def test_only_signed_in_handlers_open_the_inbox(clients):
+    assert clients["anonymous"].get("/feedback/inbox/").status_code == 302
+    assert clients["anonymous"].get("/feedback/overdue/").status_code == 302
+
+
+def test_api_tracking_never_returns_the_contact(client):
+    item = make(contact="warga@example.com")
+    body = client.get(f"/api/v1/feedback/track/{item.tracking_code}").json()
+    assert body["tracking_code"] == item.tracking_code
+    assert "warga@example.com" not in str(body)
+    assert client.get("/api/v1/feedback/track/NOPE").status_code == 404
+
+
+def test_api_inbox_is_scoped(clients):
+    make(VILLAGE_A, text="A"), make(VILLAGE_B, text="B")
+    assert [i["text"] for i in clients["operator_a"].get("/api/v1/feedback").json()] == ["A"]
+    assert clients["anonymous"].get("/api/v1/feedback").status_code == 401

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satudata.core.access import public, scoped
+from satudata.feedback import services
+from satudata.feedback.forms import FeedbackForm, ReplyForm, StatusForm
+from satudata.feedback.models import Feedback
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@public
+def new(request):
+    if request.method == "POST":
+        form = FeedbackForm(request.POST, request.FILES)
+        if request.POST.get("website"):
+            # A bot filled the honeypot: refuse plainly, store nothing.
+            return render(
+                request,
+                "feedback/new.html",
+                {"form": form, "refused": _("Your message was not accepted.")},
+                status=400,
+            )
+        try:
+            services.check_rate(request.META.get("REMOTE_ADDR", ""))
+        except services.RateLimited as exc:
+            return render(
+                request, "feedback/new.html", {"form": form, "refused": str(exc)}, status=429
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.submit(
+                    category=data["category"],
+                    text=data["text"],
+                    village=data["village"],
+                    agency=data["agency"],
+                    contact=data["contact"],
+                    photo=data["photo"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Keep your tracking code %(code)s to follow your message.")
+                    % {"code": item.tracking_code},
+                )
+                return redirect(reverse("feedback:track") + f"?code={item.tracking_code}")
+        return render(request, "feedback/new.html", {"form": form}, status=400)
+    initial = {}
+    if request.GET.get("village"):
+        initial["village"] = request.GET["village"][:13]
+    return render(request, "feedback/new.html", {"form": FeedbackForm(initial=initial)})
+
+
+@public
+def track(request):
+    code = request.GET.get("code", "")[:20]
+    item = services.find_by_code(code) if code else None
+    replies = item.replies.all() if item else []
+    return render(
+        request,
+        "feedback/track.html",
+        {"code": code, "item": item, "replies": replies, "searched": bool(code)},
+        status=404 if code and item is None else 200,
+    )
+
+
+@scoped
+def inbox(request):
+    items = Feedback.objects.visible_to(request.user).select_related("village", "agency")
+    status = request.GET.get("status", "")
+    if status in Feedback.Status.values:
+        items = items.filter(status=status)
+    return render(
+        request,
+        "feedback/inbox.html",
+        {"items": items[:200], "status": status, "statuses": Feedback.Status.choices},
+    )
+
+
+@scoped
+def overdue(request):
+    items = services.overdue(request.user).select_related("village", "agency")
+    return render(
+        request,
+        "feedback/inbox.html",
+        {"items": items[:200], "overdue": True, "days": services.OVERDUE_DAYS},
+    )
+
+
+def _visible_or_404(request, feedback_id: int) -> Feedback:
+    return get_object_or_404(Feedback.objects.visible_to(request.user), pk=feedback_id)
+
+
+@scoped
+def detail(request, feedback_id: int):
+    item = _visible_or_404(request, feedback_id)
+    can_handle = Feedback.objects.editable_by(request.user).filter(pk=item.pk).exists()
+    return render(
+        request,
+        "feedback/detail.html",
+        {
+            "item": item,
+            "replies": item.replies.all(),
+            "can_handle": can_handle,
+            "reply_form": ReplyForm(),
+            "status_form": StatusForm(initial={"status": item.status}),
+        },
+    )
+
+
+@scoped
+def photo(request, feedback_id: int):
+    item = _visible_or_404(request, feedback_id)
+    if not item.photo:
+        raise Http404
+    return FileResponse(default_storage.open(item.photo, "rb"))
+
+
+def _act(request, feedback_id: int, action) -> Feedback:
+    item = _visible_or_404(request, feedback_id)
+    try:
+        action(item)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return item
+
+
+@scoped
+@require_POST
+def reply(request, feedback_id: int):
+    form = ReplyForm(request.POST)
+    text = form.data.get("text", "")
+    _act(request, feedback_id, lambda item: services.reply(request.user, item, text))
+    return redirect("feedback:detail", feedback_id=feedback_id)
+
+
+@scoped
+@require_POST
+def status(request, feedback_id: int):
+    value = request.POST.get("status", "")
+    _act(request, feedback_id, lambda item: services.set_status(request.user, item, value))
+    return redirect("feedback:detail", feedback_id=feedback_id)
+
+
+@scoped
+@require_POST
+def hide(request, feedback_id: int):
+    hidden = request.POST.get("hidden", "1") == "1"
+    _act(request, feedback_id, lambda item: services.set_hidden(request.user, item, hidden))
+    return redirect("feedback:detail", feedback_id=feedback_id)

@@ -1,0 +1,382 @@
+"""All writes of the integration app: connectors, run requests, and running a pull.
+
+A pulled file goes through exactly the datasets app's upload (`upload_release`) as the
+connector's account, inside one transaction that is rolled back unless the release is valid:
+a failed run leaves the dataset exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
+from satudata.datasets import services as datasets
+from satudata.datasets.models import Dataset, Release
+from satudata.integration import ckan
+from satudata.integration.fetch import SourceProblem, download, sniff
+from satudata.integration.load import columns_changed, prepare
+from satudata.integration.models import Connector, ConnectorRun
+
+log = logging.getLogger("satudata.integration")
+
+EDITABLE = (
+    "name dataset kind url format ckan_dataset ckan_resource mapping year interval_minutes "
+    "enabled timeout_seconds max_size_mb"
+).split()
+# Exponential backoff between attempts: 1, 2, 4, 8 minutes … never more than an hour.
+RETRY_BASE_SECONDS = 60
+RETRY_CAP_SECONDS = 3600
+MAX_ATTEMPTS = 5
+# A run still "running" after this long lost its worker (killed, machine restarted).
+STALE_AFTER = datetime.timedelta(hours=2)
+SHOWN_PROBLEMS = 20
+
+
+def _check_dataset(actor, dataset: Dataset) -> None:
+    if not datasets.can_edit(actor, dataset):
+        raise PermissionDenied(_("You may only connect sources to your own agency's datasets."))
+
+
+def _check_mapping(mapping, dataset: Dataset) -> None:
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise ValidationError({"mapping": _("The mapping must pair source columns with fields.")})
+    names = set(dataset.fields.values_list("name", flat=True))
+    unknown = sorted({v.strip().lower() for v in mapping.values()} - names)
+    if unknown:
+        raise ValidationError(
+            {"mapping": _("The dataset has no field %(names)s.") % {"names": ", ".join(unknown)}}
+        )
+
+
+def _check_kind(values: dict) -> None:
+    if values.get("kind") == Connector.Kind.CKAN and not values.get("ckan_dataset"):
+        raise ValidationError({"ckan_dataset": _("Name the CKAN dataset to pull.")})
+
+
+@transaction.atomic
+def create_connector(actor, **values) -> Connector:
+    """A new connector on a dataset the actor may change; it runs as the actor's account."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in first."))
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"unknown connector fields {unknown}")
+    dataset = values["dataset"]
+    _check_dataset(actor, dataset)
+    _check_kind(values)
+    _check_mapping(values.get("mapping") or {}, dataset)
+    connector = Connector(agency_id=dataset.agency_id, owner=actor, **values)
+    connector.next_run_at = timezone.now()
+    return audit.create(actor, connector)
+
+
+@transaction.atomic
+def update_connector(actor, connector: Connector, **changes) -> Connector:
+    if not Connector.objects.editable_by(actor).filter(pk=connector.pk).exists():
+        raise PermissionDenied(_("You may only change your own agency's connectors."))
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"unknown connector fields {unknown}")
+    dataset = changes.get("dataset", connector.dataset)
+    _check_dataset(actor, dataset)
+    _check_kind({"kind": connector.kind, "ckan_dataset": connector.ckan_dataset, **changes})
+    _check_mapping(changes.get("mapping", connector.mapping) or {}, dataset)
+    source = ("url", "kind", "format", "ckan_dataset", "ckan_resource", "mapping", "dataset")
+    # Compare with the stored record: a bound form has already set the new values on `connector`.
+    stored = Connector.all_objects.get(pk=connector.pk)
+    if any(k in changes and changes[k] != getattr(stored, k) for k in source):
+        # A new source starts over: no stale ETag, no stale column list.
+        changes.update(etag="", last_modified="", source_modified="", source_columns=[])
+    changes["agency_id"] = dataset.agency_id
+    changes["owner"] = actor
+    return audit.update(actor, connector, **changes)
+
+
+@transaction.atomic
+def delete_connector(actor, connector: Connector) -> Connector:
+    if not Connector.objects.editable_by(actor).filter(pk=connector.pk).exists():
+        raise PermissionDenied(_("You may only change your own agency's connectors."))
+    connector.runs.filter(status=ConnectorRun.Status.DUE).delete()
+    return audit.soft_delete(actor, connector)
+
+
+@transaction.atomic
+def request_run(actor, connector: Connector) -> ConnectorRun:
+    """Run now: queue a run for the worker unless one is already waiting or running."""
+    if not Connector.objects.editable_by(actor).filter(pk=connector.pk).exists():
+        raise PermissionDenied(_("You may only run your own agency's connectors."))
+    pending = connector.runs.filter(
+        status__in=[ConnectorRun.Status.DUE, ConnectorRun.Status.RUNNING]
+    ).first()
+    if pending is not None:
+        return pending
+    run = ConnectorRun.objects.create(
+        connector=connector, due_at=timezone.now(), requested_by=actor
+    )
+    audit.record(actor, AuditEntry.Action.CREATE, run, after=audit.snapshot(run))
+    return run
+
+
+# The worker's side: scheduling, claiming and running.
+
+
+def reclaim_stale(now: datetime.datetime | None = None) -> int:
+    """Fail runs whose worker died mid-run, and queue their retry, so nothing stays stuck."""
+    now = now or timezone.now()
+    stale = ConnectorRun.objects.filter(
+        status=ConnectorRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    ).select_related("connector")
+    count = 0
+    for run in stale:
+        if ConnectorRun.objects.filter(pk=run.pk, status=ConnectorRun.Status.RUNNING).update(
+            status=ConnectorRun.Status.FAILED
+        ):
+            with translation.override("id"):
+                message = _("The worker stopped during this run (no result after %(h)d hours).") % {
+                    "h": STALE_AFTER.total_seconds() // 3600
+                }
+            _finish(run, ConnectorRun.Status.FAILED, [message], retry=True)
+            count += 1
+    return count
+
+
+def enqueue_scheduled(now: datetime.datetime | None = None) -> int:
+    """Queue one run for every enabled connector whose next pull time has come."""
+    now = now or timezone.now()
+    reclaim_stale(now)
+    queued = 0
+    for connector in Connector.objects.filter(enabled=True, next_run_at__lte=now):
+        following = now + datetime.timedelta(minutes=max(1, connector.interval_minutes))
+        with transaction.atomic():
+            # Only the worker that moves next_run_at forward queues the run.
+            moved = Connector.objects.filter(
+                pk=connector.pk, next_run_at=connector.next_run_at
+            ).update(next_run_at=following)
+            pending = connector.runs.filter(
+                status__in=[ConnectorRun.Status.DUE, ConnectorRun.Status.RUNNING]
+            ).exists()
+            if moved and not pending:
+                ConnectorRun.objects.create(connector=connector, due_at=now)
+                queued += 1
+    return queued
+
+
+def claim_next(now: datetime.datetime | None = None) -> ConnectorRun | None:
+    """Take the oldest due run; the conditional UPDATE lets only one worker have it."""
+    now = now or timezone.now()
+    while True:
+        candidate = (
+            ConnectorRun.objects.filter(
+                status=ConnectorRun.Status.DUE,
+                due_at__lte=now,
+                connector__deleted_at__isnull=True,
+            )
+            .order_by("due_at", "id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if candidate is None:
+            return None
+        taken = ConnectorRun.objects.filter(pk=candidate, status=ConnectorRun.Status.DUE).update(
+            status=ConnectorRun.Status.RUNNING, started_at=timezone.now()
+        )
+        if taken:
+            return ConnectorRun.objects.select_related("connector", "connector__dataset").get(
+                pk=candidate
+            )
+
+
+def backoff(attempt: int) -> datetime.timedelta:
+    return datetime.timedelta(
+        seconds=min(RETRY_BASE_SECONDS * 2 ** (attempt - 1), RETRY_CAP_SECONDS)
+    )
+
+
+def _finish(run: ConnectorRun, status: str, messages: list[str], retry: bool = False) -> None:
+    run.status = status
+    run.finished_at = timezone.now()
+    run.messages = messages
+    if status == ConnectorRun.Status.FAILED and retry and run.attempt < MAX_ATTEMPTS:
+        run.next_retry_at = run.finished_at + backoff(run.attempt)
+        with translation.override("id"):
+            run.messages.append(
+                _("Attempt %(n)d of %(max)d failed; trying again at %(at)s.")
+                % {
+                    "n": run.attempt,
+                    "max": MAX_ATTEMPTS,
+                    "at": timezone.localtime(run.next_retry_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+        ConnectorRun.objects.create(
+            connector=run.connector,
+            attempt=run.attempt + 1,
+            due_at=run.next_retry_at,
+            requested_by=run.requested_by,
+        )
+    run.save()
+
+
+def _period(connector: Connector) -> dict:
+    return {"year": connector.year or timezone.localdate().year}
+
+
+def _upload(run: ConnectorRun, path: Path, fmt: str, source_name: str) -> Release:
+    """Upload through the datasets app; anything but a valid release is rolled back."""
+    connector = run.connector
+
+    class Invalid(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            release = datasets.upload_release(
+                connector.owner,
+                connector.dataset,
+                path=path,
+                fmt=fmt,
+                source_name=source_name,
+                **_period(connector),
+            )
+            if release.status != Release.Status.VALID:
+                raise Invalid(release)
+    except Invalid as exc:
+        release = exc.args[0]
+        with translation.override("id"):
+            lines = [
+                _("The source's data did not pass validation (%(n)d problems); nothing was loaded.")
+                % {"n": release.error_count}
+            ]
+        lines += [p["message"] for p in release.report.get("problems", [])[:SHOWN_PROBLEMS]]
+        raise SourceProblem("\n".join(lines)) from None
+    except PermissionDenied as exc:
+        with translation.override("id"):
+            raise SourceProblem(
+                _(
+                    "The connector's account may no longer change this dataset; "
+                    "edit and save it again."
+                )
+            ) from exc
+    except ValidationError as exc:
+        raise SourceProblem(" ".join(exc.messages)) from exc
+    return release
+
+
+def _pull_url(run: ConnectorRun) -> tuple[str, list[str]]:
+    connector = run.connector
+    got = download(
+        connector.url,
+        timeout=connector.timeout_seconds,
+        max_bytes=connector.max_size_mb << 20,
+        etag=connector.etag,
+        last_modified=connector.last_modified,
+    )
+    if got.not_modified:
+        with translation.override("id"):
+            return ConnectorRun.Status.UNCHANGED, [
+                _("The source has not changed since the last pull (HTTP 304).")
+            ]
+    run.size = got.size
+    paths = {got.path}
+    try:
+        sniff(got.path, got.content_type, connector.format)
+        path, fmt, columns = prepare(got.path, connector.format, connector.mapping)
+        paths.add(path)
+        changed = columns_changed(connector.source_columns, columns)
+        if changed:
+            raise SourceProblem(changed)
+        name = connector.url.rsplit("/", 1)[-1][:200]
+        release = _upload(run, path, fmt, name)
+    finally:
+        for p in paths:
+            p.unlink(missing_ok=True)
+    run.release = release
+    run.rows = release.row_count
+    Connector.all_objects.filter(pk=connector.pk).update(
+        etag=got.etag, last_modified=got.last_modified, source_columns=columns
+    )
+    return ConnectorRun.Status.SUCCEEDED, _loaded(release)
+
+
+def _loaded(release: Release) -> list[str]:
+    with translation.override("id"):
+        return [
+            _("%(rows)d rows loaded as release %(release)s.")
+            % {"rows": release.row_count, "release": f"{release.period_label} v{release.version}"}
+        ]
+
+
+def _pull_ckan(run: ConnectorRun) -> tuple[str, list[str]]:
+    connector = run.connector
+    got = ckan.pull(
+        connector.url,
+        connector.ckan_dataset,
+        connector.ckan_resource,
+        since=connector.source_modified,
+        timeout=connector.timeout_seconds,
+        max_bytes=connector.max_size_mb << 20,
+    )
+    if got.unchanged:
+        with translation.override("id"):
+            return ConnectorRun.Status.UNCHANGED, [
+                _("The CKAN dataset has not changed since the last pull (metadata_modified %(m)s).")
+                % {"m": got.modified}
+            ]
+    run.size = got.size
+    paths = {got.path}
+    try:
+        path, fmt, columns = prepare(got.path, "json", connector.mapping)
+        paths.add(path)
+        changed = columns_changed(connector.source_columns, columns)
+        if changed:
+            raise SourceProblem(changed)
+        release = _upload(run, path, fmt, connector.ckan_dataset)
+    finally:
+        for p in paths:
+            p.unlink(missing_ok=True)
+    run.release = release
+    run.rows = release.row_count
+    Connector.all_objects.filter(pk=connector.pk).update(
+        source_modified=got.modified, source_columns=columns
+    )
+    return ConnectorRun.Status.SUCCEEDED, _loaded(release)
+
+
+def execute(run: ConnectorRun) -> ConnectorRun:
+    """Pull the source of a claimed run and record how it went; never raises for the source."""
+    pull = _pull_ckan if run.connector.kind == Connector.Kind.CKAN else _pull_url
+    try:
+        status, messages = pull(run)
+    except SourceProblem as exc:
+        _finish(run, ConnectorRun.Status.FAILED, exc.message.split("\n"), retry=exc.retry)
+    except Exception:
+        log.exception("connector run %s failed unexpectedly", run.pk)
+        with translation.override("id"):
+            message = _("An internal error stopped the run; the administrator has the details.")
+        _finish(run, ConnectorRun.Status.FAILED, [message], retry=True)
+    else:
+        _finish(run, status, messages)
+    return run
+
+
+def work_once(now: datetime.datetime | None = None, say=None) -> list[ConnectorRun]:
+    """Queue what is scheduled, then run every due run until none is left."""
+    enqueue_scheduled(now)
+    done = []
+    while (run := claim_next(now)) is not None:
+        if say:
+            say(f"run {run.pk}: {run.connector.name} (attempt {run.attempt}) …")
+        execute(run)
+        if say:
+            say(f"run {run.pk}: {run.status}, {run.rows} rows. " + " ".join(run.messages[:1]))
+        done.append(run)
+    return done

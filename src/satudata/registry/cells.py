@@ -1,0 +1,51 @@
+"""The maintained pyramid aggregate (PopulationCell): rebuilt per village from residents.
+
+A village's cells are recomputed with one GROUP BY over its residents (found through the
+`(village, name_key)` index; a few thousand rows), in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+CHUNK = 500
+
+
+def _year_month() -> tuple[str, str]:
+    if connection.vendor == "postgresql":
+        return (
+            "CAST(EXTRACT(YEAR FROM birth_date) AS integer)",
+            "CAST(EXTRACT(MONTH FROM birth_date) AS integer)",
+        )
+    # SQLite stores dates as 'YYYY-MM-DD' text.
+    return "CAST(substr(birth_date, 1, 4) AS integer)", "CAST(substr(birth_date, 6, 2) AS integer)"
+
+
+MONTHS = ", ".join(f"m{m}" for m in range(1, 13))
+
+
+def select_sql(where: str) -> str:
+    """INSERT … SELECT of the cells of the residents matching `where`."""
+    year, month = _year_month()
+    sums = ", ".join(f"SUM(CASE WHEN {month} = {m} THEN 1 ELSE 0 END)" for m in range(1, 13))
+    return (
+        f"INSERT INTO registry_populationcell (village_id, sex, birth_year, {MONTHS}) "  # noqa: S608
+        f"SELECT village_id, sex, {year}, {sums} FROM registry_resident "
+        f"WHERE status = 1 AND deleted_at IS NULL AND {where} GROUP BY village_id, sex, {year}"
+    )
+
+
+def refresh(villages: Iterable[str]) -> None:
+    """Recompute the cells of these villages from their living residents."""
+    codes = sorted({v for v in villages if v})
+    with connection.cursor() as cursor:
+        for start in range(0, len(codes), CHUNK):
+            part = codes[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"DELETE FROM registry_populationcell WHERE village_id IN ({marks})",  # noqa: S608
+                part,
+            )
+            cursor.execute(select_sql(f"village_id IN ({marks})"), part)

@@ -1,0 +1,109 @@
+"""`satudata import residents FILE …`: the registry's subcommand of the `import` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from satudata.registry.models import ImportJob
+
+NAME = "residents"
+HELP = "Import residents from an OpenSID-format or Satu Data CSV/XLSX file."
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", nargs="?", help="CSV or XLSX file")
+    parser.add_argument("--village", help="village code, e.g. 62.01.02.2016 (else kode_desa)")
+    parser.add_argument(
+        "--mode",
+        choices=[m.value for m in ImportJob.Mode],
+        default=ImportJob.Mode.ALL_OR_NOTHING.value,
+    )
+    parser.add_argument("--dry-run", action="store_true", help="check only, save nothing")
+    parser.add_argument("--errors", help="where to write the error file (CSV)")
+    parser.add_argument("--user", help="act as this account (its scope applies)")
+    parser.add_argument("--job", type=int, help=_("run a queued web import job"))
+
+
+class Bar:
+    """A progress bar on stderr; on a pipe it prints a line every 10 %."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = -1
+
+    def __call__(self, done: int, total: int, rows: int) -> None:
+        pct = int(100 * done / total) if total else 100
+        if self.tty:
+            filled = pct // 4
+            line = f"\r[{'#' * filled}{'.' * (25 - filled)}] {pct:3d}% {rows:,} rows"
+            self.stream.write(line)
+            self.stream.flush()
+        elif pct // 10 != self.last // 10:
+            self.stream.write(f"{pct}% {rows:,} rows\n")
+        self.last = pct
+
+    def end(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def handle(options, stdout) -> None:
+    from satudata.accounts.models import User
+    from satudata.registry import jobs
+    from satudata.registry.importer import run_import
+
+    if options.get("job"):
+        jobs.run_job(options["job"])
+        return
+    if not options.get("file"):
+        raise CommandError(_("Name the file to import."))
+    actor = None
+    if options.get("user"):
+        actor = User.objects.filter(username=options["user"]).first()
+        if actor is None:
+            raise CommandError(_("No account is called %(name)s.") % {"name": options["user"]})
+    bar = Bar()
+    path = Path(options["file"])
+    report = run_import(
+        path,
+        actor=actor,
+        village=options.get("village"),
+        mode=options["mode"],
+        dry_run=options["dry_run"],
+        error_path=Path(options["errors"]) if options.get("errors") else None,
+        progress=bar,
+    )
+    bar.end()
+    for warning in report.warnings:
+        stdout.write(_("Warning: %(text)s") % {"text": warning})
+    stdout.write(summary(report, options["dry_run"]))
+    for line in report.sample:
+        stdout.write(line)
+    if report.rejected:
+        stdout.write(
+            _("Errors (row, column, value, message): %(path)s") % {"path": report.error_path}
+        )
+    if report.message:
+        raise CommandError(report.message)
+    if not report.committed and not options["dry_run"]:
+        raise CommandError(
+            _("Nothing was saved: %(n)d rows were rejected (all-or-nothing mode).")
+            % {"n": report.rejected}
+        )
+
+
+def summary(report, dry_run: bool) -> str:
+    text = _("%(rows)d rows: %(added)d added, %(updated)d updated, %(rejected)d rejected.") % {
+        "rows": report.rows,
+        "added": report.added,
+        "updated": report.updated,
+        "rejected": report.rejected,
+    }
+    if dry_run:
+        text += " " + _("Dry run: nothing was saved.")
+    return text

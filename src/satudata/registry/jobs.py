@@ -1,0 +1,94 @@
+"""Web imports as background jobs: a row in ImportJob, run by a `satudata import` subprocess.
+
+The import runs in one database transaction, so its progress cannot be read from the
+database meanwhile (and SQLite allows one writer); the subprocess writes progress to a small
+file next to the upload, which any web worker process can read.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from satudata.registry.models import ImportJob
+
+UPLOAD_DIR = "imports"
+
+
+def upload_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def progress_path(job: ImportJob) -> Path:
+    return Path(job.path).with_suffix(".progress.json")
+
+
+def read_progress(job: ImportJob) -> dict:
+    try:
+        return json.loads(progress_path(job).read_text())
+    except (OSError, ValueError):
+        return {"done": job.done_bytes, "total": job.size, "rows": job.rows}
+
+
+def start(job: ImportJob) -> None:
+    """Run the job after the current transaction commits: inline in tests, else a process."""
+
+    def launch():
+        if getattr(settings, "SATUDATA_IMPORT_INLINE", False):
+            run_job(job.pk)
+        else:
+            subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+                [sys.executable, "-m", "satudata", "import", "residents", "--job", str(job.pk)],
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    transaction.on_commit(launch)
+
+
+def run_job(job_id: int) -> ImportJob:
+    from satudata.registry.importer import run_import
+
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    if job.state != ImportJob.State.QUEUED:
+        return job
+    job.state = ImportJob.State.RUNNING
+    job.save(update_fields=["state"])
+    target = progress_path(job)
+
+    def progress(done: int, total: int, rows: int) -> None:
+        target.write_text(json.dumps({"done": done, "total": total, "rows": rows}))
+
+    try:
+        report = run_import(
+            Path(job.path),
+            actor=job.actor,
+            village=job.village_id,
+            mode=job.mode,
+            dry_run=job.dry_run,
+            error_path=Path(job.path).with_suffix(".errors.csv"),
+            progress=progress,
+            file_name=job.file_name,
+            job=job,
+        )
+    except Exception as exc:  # the user must see a result, whatever happened
+        job.state, job.message = ImportJob.State.FAILED, str(exc)[:2000]
+    else:
+        job.rows, job.added, job.updated = report.rows, report.added, report.updated
+        job.rejected, job.committed = report.rejected, report.committed
+        job.message = report.message
+        job.warnings = "\n".join(report.warnings)
+        job.error_path = report.error_path if report.rejected else ""
+        job.state = ImportJob.State.FAILED if report.message else ImportJob.State.DONE
+    job.done_bytes = job.size
+    job.finished_at = timezone.now()
+    job.save()
+    return job

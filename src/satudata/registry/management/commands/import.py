@@ -1,0 +1,41 @@
+"""`satudata import <kind> …`: one command, one subcommand per importer.
+
+Each app that imports something has a `cli_import` module with NAME, HELP, add_arguments()
+and handle(options, stdout); this command finds them among the installed apps, so later
+importers add a subcommand without touching this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+
+
+def importers() -> dict:
+    found = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.cli_import")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.cli_import":
+                raise
+            continue
+        found[module.NAME] = module
+    return found
+
+
+class Command(BaseCommand):
+    help = "Import data from files: `satudata import residents FILE …`."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="kind", required=True)
+        for name, module in sorted(importers().items()):
+            module.add_arguments(sub.add_parser(name, help=module.HELP))
+
+    def handle(self, *args, **options):
+        module = importers().get(options["kind"])
+        if module is None:
+            raise CommandError(f"unknown import: {options['kind']}")
+        module.handle(options, self.stdout)

@@ -1,0 +1,151 @@
+"""Streaming readers for resident files: CSV (UTF-8 with or without BOM, Windows-1252) and XLSX.
+
+Both yield the header once and then rows as lists, never holding the whole file in memory,
+and report how far through the file they are so the CLI and the web job can show progress.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message says why, in the user's language."""
+
+
+class Source:
+    """Rows of a file plus progress: `header`, `rows()`, `position()` and `size`."""
+
+    header: list[str]
+    size: int
+
+    def rows(self) -> Iterator[list]:
+        raise NotImplementedError
+
+    def position(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+def _encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample:
+        raise FileProblem(
+            _(
+                "The file is in an encoding we do not read (UTF-16 or binary). "
+                "Save it as CSV UTF-8 or as XLSX."
+            )
+        )
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if exc.start < len(sample) - 4:
+            return "cp1252"
+    return "utf-8"
+
+
+class CsvSource(Source):
+    def __init__(self, path: Path):
+        self.size = path.stat().st_size
+        self.raw = path.open("rb")
+        sample = self.raw.read(65536)
+        self.raw.seek(0)
+        self.encoding = _encoding(sample)
+        self.text = io.TextIOWrapper(self.raw, encoding=self.encoding, newline="")
+        first = sample.split(b"\n", 1)[0]
+        delimiter = max((b",", b";", b"\t"), key=first.count).decode()
+        self.reader = csv.reader(self.text, delimiter=delimiter)
+        self.line = 0
+        try:
+            self.header = next(self.reader, [])
+        except UnicodeDecodeError as exc:
+            raise self._decode_problem() from exc
+        self.header = [h.strip().lower().lstrip("\ufeff") for h in self.header]
+
+    def _decode_problem(self) -> FileProblem:
+        return FileProblem(
+            _(
+                "Row %(row)d: the file is not valid %(encoding)s text. Save it as CSV UTF-8 "
+                "and import it again."
+            )
+            % {"row": self.line + 2, "encoding": self.encoding}
+        )
+
+    def rows(self) -> Iterator[list]:
+        try:
+            for row in self.reader:
+                self.line += 1
+                yield row
+        except UnicodeDecodeError as exc:
+            raise self._decode_problem() from exc
+        except csv.Error as exc:
+            raise FileProblem(
+                _("Row %(row)d: the CSV cannot be read (%(error)s).")
+                % {"row": self.line + 2, "error": exc}
+            ) from exc
+
+    def position(self) -> int:
+        return self.raw.tell()
+
+    def close(self) -> None:
+        self.text.close()
+
+
+class XlsxSource(Source):
+    def __init__(self, path: Path):
+        import openpyxl
+
+        self.size = path.stat().st_size
+        try:
+            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheet = self.book.worksheets[0]
+            self.total_rows = sheet.max_row or 0
+            self.iter = sheet.iter_rows(values_only=True)
+            first = next(self.iter, None)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise FileProblem(
+                _("The XLSX file is damaged or incomplete (%(error)s). Save it again in Excel.")
+                % {"error": type(exc).__name__}
+            ) from exc
+        self.header = [str(h or "").strip().lower() for h in (first or ())]
+        self.line = 0
+
+    def rows(self) -> Iterator[list]:
+        try:
+            for row in self.iter:
+                self.line += 1
+                yield ["" if v is None else v for v in row]
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise FileProblem(
+                _("Row %(row)d: the XLSX file is damaged or incomplete.") % {"row": self.line + 2}
+            ) from exc
+
+    def position(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(self.size, self.size * self.line // self.total_rows)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def open_source(path: Path) -> Source:
+    """A reader for the file by its content (XLSX is a zip) and name."""
+    if not path.exists() or path.stat().st_size == 0:
+        raise FileProblem(_("The file is empty."))
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return XlsxSource(path)
+    return CsvSource(path)

@@ -1,0 +1,383 @@
+"""All writes of the population registry: residents, families and life events, each audited.
+
+Every function takes the acting user, checks the village is in their write scope, validates
+with `validation.check_resident`, and writes the change and its audit entry in one transaction.
+Nothing is ever hard-deleted: a death or a move changes the basic status and adds an event.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from satudata.accounts.scope import write_scope
+from satudata.audit import services as audit
+from satudata.regions.models import LocalUnit, Region
+from satudata.registry import cells, codes, statistics
+from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
+from satudata.registry.validation import check_resident, kk_problem, named
+
+EDITABLE = (
+    "nik",
+    "nik_is_temporary",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education_kk",
+    "education_current",
+    "occupation",
+    "marital_status",
+    "relationship",
+    "citizenship",
+    "blood_type",
+    "disability",
+    "father_name",
+    "mother_name",
+)
+
+
+def require_write(actor, village_code: str) -> None:
+    """PermissionDenied unless the actor may change this village's residents."""
+    if not write_scope(actor).allows(village_code):
+        raise PermissionDenied(_("You may not change the residents of this village."))
+
+
+def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEvent:
+    statistics.changed()
+    cells.refresh([resident.village_id])
+    return LifeEvent.objects.create(
+        resident=resident,
+        village_id=resident.village_id,
+        kind=kind,
+        date=date or datetime.date.today(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        **extra,
+    )
+
+
+def _check(data: dict) -> None:
+    errors = check_resident(data)
+    if errors:
+        raise ValidationError(errors)
+
+
+def holder_of(nik: str) -> Resident | None:
+    """The record that holds this NIK anywhere in the database (one valid record)."""
+    return Resident.objects.filter(nik=nik).select_related("village").first()
+
+
+def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") -> None:
+    holder = holder_of(nik)
+    if holder is None:
+        return
+    if holder.village_id != village.code:
+        NikConflict.objects.create(
+            nik=nik,
+            village=village,
+            holder_village_id=holder.village_id,
+            source=source,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        message = named(
+            "nik",
+            _(
+                "already registered in the village of %(village)s (%(code)s); "
+                "record a move in instead."
+            )
+            % {"village": holder.village.name, "code": holder.village_id},
+        )
+        raise ValidationError({"nik": ValidationError(message, code="nik_elsewhere")})
+    raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+
+
+def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
+    if unit is not None and unit.village_id != village.code:
+        raise ValidationError({"unit": _("RT: the unit is in another village.")})
+    return unit
+
+
+def register_resident(
+    actor,
+    village: Region,
+    data: dict,
+    *,
+    family: Family | None = None,
+    unit: LocalUnit | None = None,
+    kind: str = LifeEvent.Kind.REGISTERED,
+    date: datetime.date | None = None,
+    note: str = "",
+    other_place: str = "",
+) -> Resident:
+    """Add a person to a village's registry (a birth, a move in or a first registration).
+
+    A NIK another village holds is refused, and the conflict is kept for the custodian even
+    though nothing else is saved (it is written before the registration's transaction).
+    """
+    require_write(actor, village.code)
+    values = {k: v for k, v in data.items() if k in EDITABLE}
+    _check(values)
+    _refuse_taken_nik(actor, village, values["nik"])
+    with transaction.atomic():
+        return _register(actor, village, values, family, unit, kind, date, note, other_place)
+
+
+def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
+    if family is not None and family.village_id != village.code:
+        raise ValidationError({"family": _("family: the family is in another village.")})
+    resident = Resident(
+        village=village,
+        unit=_unit_in(village, unit or (family.unit if family else None)),
+        family=family,
+        **values,
+    )
+    audit.create(actor, resident)
+    _event(
+        actor,
+        resident,
+        kind,
+        date,
+        note=note,
+        other_place=other_place,
+        family_after=family.family_number if family else "",
+    )
+    return resident
+
+
+@transaction.atomic
+def update_resident(actor, resident: Resident, changes: dict, version: int | None = None):
+    """Change a resident's details; refused if someone saved a newer version meanwhile."""
+    require_write(actor, resident.village_id)
+    current = Resident.objects.select_for_update().get(pk=resident.pk)
+    if version is not None and version != current.version:
+        raise ValidationError(
+            _(
+                "Someone else changed this resident in the meantime (version %(theirs)d, "
+                "yours %(yours)d). Reload the page and apply your change again."
+            )
+            % {"theirs": current.version, "yours": version}
+        )
+    values = {k: v for k, v in changes.items() if k in EDITABLE}
+    merged = {f: getattr(current, f) for f in EDITABLE} | values
+    _check(merged)
+    if merged["nik"] != current.nik:
+        _refuse_taken_nik(actor, current.village, merged["nik"])
+    statistics.changed()
+    updated = audit.update(actor, current, version=current.version + 1, **values)
+    cells.refresh([current.village_id])
+    return updated
+
+
+@transaction.atomic
+def register_family(
+    actor, village: Region, family_number: str, unit: LocalUnit | None = None, address: str = ""
+) -> Family:
+    require_write(actor, village.code)
+    problem = kk_problem(family_number)
+    if problem:
+        raise ValidationError({"family_number": named("family_number", problem)})
+    holder = Family.objects.filter(family_number=family_number).first()
+    if holder is not None:
+        raise ValidationError(
+            {
+                "family_number": named(
+                    "family_number",
+                    _("already registered in village %(code)s.") % {"code": holder.village_id},
+                )
+            }
+        )
+    family = Family(
+        village=village, family_number=family_number, unit=_unit_in(village, unit), address=address
+    )
+    return audit.create(actor, family)
+
+
+def record_birth(actor, family: Family, data: dict, date: datetime.date | None = None):
+    """A baby born into a family: registered with a birth event, as a child by default."""
+    data = {"relationship": 4, "marital_status": 1, **data}
+    return register_resident(
+        actor,
+        family.village,
+        data,
+        family=family,
+        kind=LifeEvent.Kind.BIRTH,
+        date=date or data.get("birth_date"),
+    )
+
+
+def _require_alive(resident: Resident) -> None:
+    if resident.status != Resident.Status.ALIVE:
+        raise ValidationError(
+            _("%(name)s is not a living resident of this village (status: %(status)s).")
+            % {"name": resident.name, "status": codes.label("status", resident.status)}
+        )
+
+
+@transaction.atomic
+def record_death(actor, resident: Resident, date: datetime.date, note: str = "") -> Resident:
+    require_write(actor, resident.village_id)
+    _require_alive(resident)
+    audit.update(actor, resident, status=Resident.Status.DEAD, version=resident.version + 1)
+    _event(actor, resident, LifeEvent.Kind.DEATH, date, note=note)
+    return resident
+
+
+@transaction.atomic
+def record_move_out(
+    actor, resident: Resident, date: datetime.date, destination: str = "", note: str = ""
+) -> Resident:
+    require_write(actor, resident.village_id)
+    _require_alive(resident)
+    audit.update(actor, resident, status=Resident.Status.MOVED, version=resident.version + 1)
+    _event(actor, resident, LifeEvent.Kind.MOVE_OUT, date, other_place=destination, note=note)
+    return resident
+
+
+@transaction.atomic
+def record_move_in(
+    actor,
+    village: Region,
+    nik: str,
+    *,
+    data: dict | None = None,
+    family: Family | None = None,
+    unit: LocalUnit | None = None,
+    date: datetime.date | None = None,
+    origin: str = "",
+) -> Resident:
+    """A person arrives: the existing record moves here (one valid record), or a new one."""
+    require_write(actor, village.code)
+    if family is not None and family.village_id != village.code:
+        raise ValidationError({"family": _("family: the family is in another village.")})
+    holder = Resident.objects.select_for_update().filter(nik=nik).first()
+    if holder is None:
+        return register_resident(
+            actor,
+            village,
+            {**(data or {}), "nik": nik},
+            family=family,
+            unit=unit,
+            kind=LifeEvent.Kind.MOVE_IN,
+            date=date,
+            other_place=origin,
+        )
+    if holder.village_id == village.code and holder.status == Resident.Status.ALIVE:
+        raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+    old_village, old_family = holder.village_id, holder.family
+    cells.refresh([old_village])
+    _event(
+        actor,
+        holder,
+        LifeEvent.Kind.MOVE_OUT,
+        date,
+        other_place=village.code,
+        family_before=old_family.family_number if old_family else "",
+    )
+    audit.update(
+        actor,
+        holder,
+        village=village,
+        unit=_unit_in(village, unit or (family.unit if family else None)),
+        family=family,
+        status=Resident.Status.ALIVE,
+        version=holder.version + 1,
+    )
+    _event(
+        actor,
+        holder,
+        LifeEvent.Kind.MOVE_IN,
+        date,
+        other_place=origin or old_village,
+        family_after=family.family_number if family else "",
+    )
+    NikConflict.objects.filter(nik=nik, village=village, resolved=False).update(resolved=True)
+    return holder
+
+
+@transaction.atomic
+def change_head(
+    actor,
+    family: Family,
+    new_head: Resident,
+    date: datetime.date | None = None,
+    old_head_relationship: int = 11,
+) -> Family:
+    """Make another member the head of family; the old head gets another relationship."""
+    require_write(actor, family.village_id)
+    if new_head.family_id != family.pk:
+        raise ValidationError(_("The new head must be a member of this family."))
+    if old_head_relationship not in codes.RELATIONSHIP or old_head_relationship == codes.HEAD:
+        raise ValidationError(_("Choose the old head's new relationship in the family."))
+    for old in family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk):
+        audit.update(actor, old, relationship=old_head_relationship, version=old.version + 1)
+        _event(actor, old, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
+    audit.update(actor, new_head, relationship=codes.HEAD, version=new_head.version + 1)
+    _event(actor, new_head, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
+    return family
+
+
+@transaction.atomic
+def split_family(
+    actor,
+    family: Family,
+    members: list[Resident],
+    new_family_number: str,
+    new_head: Resident,
+    date: datetime.date | None = None,
+    address: str = "",
+) -> Family:
+    """Some members leave a family card for a new one (pisah KK), with its own head."""
+    require_write(actor, family.village_id)
+    if not members or any(m.family_id != family.pk for m in members):
+        raise ValidationError(_("Choose members of this family to move to the new family."))
+    if new_head not in members:
+        raise ValidationError(_("The new head must be one of the members who move."))
+    new_family = register_family(
+        actor, family.village, new_family_number, family.unit, address or family.address
+    )
+    for member in members:
+        relationship = codes.HEAD if member.pk == new_head.pk else member.relationship
+        if member.pk != new_head.pk and relationship == codes.HEAD:
+            relationship = 11
+        audit.update(
+            actor,
+            member,
+            family=new_family,
+            relationship=relationship,
+            version=member.version + 1,
+        )
+        _event(
+            actor,
+            member,
+            LifeEvent.Kind.FAMILY_SPLIT,
+            date,
+            family_before=family.family_number,
+            family_after=new_family_number,
+        )
+    return new_family
+
+
+def search_residents(user, query: str = "", village: str | None = None):
+    """Residents the user may see, by exact NIK or KK number or by name prefix (indexed)."""
+    residents = Resident.objects.visible_to(user)
+    if village:
+        residents = residents.filter(village_id=village)
+    query = (query or "").strip()
+    if query.isdigit() and len(query) == 16:
+        # Two exact index lookups (NIK; members of the family card), then the scoped rows.
+        ids = list(Resident.objects.filter(nik=query).values_list("id", flat=True))
+        families = Family.objects.filter(family_number=query).values_list("id", flat=True)
+        if families:
+            ids += Resident.objects.filter(family_id__in=list(families)).values_list(
+                "id", flat=True
+            )
+        return residents.filter(pk__in=ids).order_by("name_key", "id")
+    key = name_key(query)
+    if key:
+        upper = key[:-1] + chr(ord(key[-1]) + 1)
+        residents = residents.filter(name_key__gte=key, name_key__lt=upper)
+    return residents.order_by("name_key", "id")

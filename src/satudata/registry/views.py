@@ -1,0 +1,317 @@
+"""Operator pages of the registry and the public population chart (thin: services do the work)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satudata.accounts.scope import read_scope, write_scope
+from satudata.audit.services import history
+from satudata.core.access import custodian, public, role, scoped
+from satudata.regions.codes import BadRegionCode, normalize_code
+from satudata.regions.models import LocalUnit, Region
+from satudata.registry import exporter, jobs, services
+from satudata.registry.charts import bar_rows, pyramid_svg
+from satudata.registry.forms import EventForm, ImportForm, ResidentForm
+from satudata.registry.importer import max_bytes
+from satudata.registry.models import Family, ImportJob, NikConflict, Resident
+from satudata.registry.statistics import population_summary
+
+
+def _village_for(request, code: str | None) -> Region:
+    code = code or request.user.region_id or ""
+    try:
+        return Region.objects.get(code=normalize_code(code), level=Region.Level.VILLAGE)
+    except (BadRegionCode, Region.DoesNotExist) as exc:
+        raise Http404(_("No village has this code.")) from exc
+
+
+@scoped
+def index(request):
+    query = request.GET.get("q", "").strip()[:100]
+    residents = services.search_residents(request.user, query).select_related("village", "unit")
+    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/index.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "can_write": bool(
+                write_scope(request.user).code or write_scope(request.user).everything
+            ),
+        },
+    )
+
+
+@scoped
+def resident_new(request):
+    village = _village_for(request, request.GET.get("village") or request.POST.get("village"))
+    if not write_scope(request.user).allows(village.code):
+        raise PermissionDenied
+    form = ResidentForm(request.POST or None, village=village)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = LocalUnit.objects.filter(pk=data.pop("unit"), village=village).first()
+        try:
+            resident = services.register_resident(request.user, village, data, unit=unit)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("%(name)s has been registered.") % {"name": resident.name})
+            return redirect("registry:resident", resident_id=resident.pk)
+    return render(request, "registry/resident_form.html", {"form": form, "village": village})
+
+
+def _visible_resident(request, resident_id: int) -> Resident:
+    return get_object_or_404(
+        Resident.objects.visible_to(request.user).select_related("village", "unit", "family"),
+        pk=resident_id,
+    )
+
+
+@scoped
+def resident(request, resident_id: int):
+    person = _visible_resident(request, resident_id)
+    fields = [
+        (person._meta.get_field(f).verbose_name, person.label(f))
+        for f in (
+            "sex",
+            "religion",
+            "education_kk",
+            "education_current",
+            "occupation",
+            "marital_status",
+            "relationship",
+            "citizenship",
+            "blood_type",
+            "disability",
+            "status",
+        )
+    ]
+    return render(
+        request,
+        "registry/resident.html",
+        {
+            "person": person,
+            "fields": fields,
+            "events": person.events.all(),
+            "history": history("registry.resident", person.pk)[:50],
+            "can_write": write_scope(request.user).allows(person.village_id),
+            "event_form": EventForm(),
+        },
+    )
+
+
+@scoped
+def resident_edit(request, resident_id: int):
+    person = _visible_resident(request, resident_id)
+    if not write_scope(request.user).allows(person.village_id):
+        raise PermissionDenied
+    initial = {f: getattr(person, f) for f in services.EDITABLE} | {"unit": person.unit_id}
+    form = ResidentForm(request.POST or None, initial=initial, village=person.village)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("unit")
+        try:
+            services.update_resident(
+                request.user, person, data, int(request.POST.get("version", 0))
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("registry:resident", resident_id=person.pk)
+    return render(
+        request,
+        "registry/resident_form.html",
+        {"form": form, "village": person.village, "person": person},
+    )
+
+
+@scoped
+@require_POST
+def resident_event(request, resident_id: int):
+    person = _visible_resident(request, resident_id)
+    form = EventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("registry:resident", resident_id=person.pk)
+    data = form.cleaned_data
+    try:
+        if data["kind"] == "death":
+            services.record_death(request.user, person, data["date"], data["note"])
+        else:
+            services.record_move_out(
+                request.user, person, data["date"], data["place"], data["note"]
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The event has been recorded."))
+    return redirect("registry:resident", resident_id=person.pk)
+
+
+@scoped
+def families(request):
+    found = (
+        Family.objects.visible_to(request.user)
+        .select_related("unit")
+        .order_by("village_id", "family_number")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        found = found.filter(family_number=query)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/families.html", {"page_obj": page, "query": query})
+
+
+@scoped
+def family(request, family_id: int):
+    found = get_object_or_404(Family.objects.visible_to(request.user), pk=family_id)
+    members = found.members.order_by("relationship", "birth_date")
+    return render(request, "registry/family.html", {"family": found, "members": members})
+
+
+@role("village_operator")
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        village = form.cleaned_data["village"].strip() or request.user.region_id or ""
+        if village and not write_scope(request.user).allows(village):
+            raise PermissionDenied
+        if upload.size > max_bytes():
+            form.add_error(
+                "file",
+                _("The file is %(size)d MB; the largest file accepted is %(max)d MB.")
+                % {"size": upload.size // 2**20, "max": max_bytes() // 2**20},
+            )
+        else:
+            suffix = Path(upload.name).suffix.lower()[:5]
+            target = jobs.upload_dir() / f"{get_random_string(16)}{suffix}"
+            with target.open("wb") as handle:
+                for piece in upload.chunks():
+                    handle.write(piece)
+            job = ImportJob.objects.create(
+                file_name=Path(upload.name).name[:200],
+                path=str(target),
+                village=Region.objects.filter(code=village).first() if village else None,
+                mode=form.cleaned_data["mode"],
+                dry_run=form.cleaned_data["dry_run"],
+                size=upload.size,
+                actor=request.user,
+            )
+            jobs.start(job)
+            return redirect("registry:import_job", job_id=job.pk)
+    recent = ImportJob.objects.filter(actor=request.user)[:10]
+    return render(request, "registry/import.html", {"form": form, "recent": recent})
+
+
+def _job(request, job_id: int) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=job_id)
+    if not (request.user.is_custodian or job.actor_id == request.user.pk):
+        raise Http404
+    return job
+
+
+@scoped
+def import_job(request, job_id: int):
+    job = _job(request, job_id)
+    progress = jobs.read_progress(job)
+    total = progress.get("total") or job.size or 1
+    percent = min(100, int(100 * progress.get("done", 0) / total))
+    if job.state == ImportJob.State.DONE:
+        percent = 100
+    return render(
+        request,
+        "registry/import_job.html",
+        {
+            "job": job,
+            "percent": percent,
+            "rows": progress.get("rows", job.rows),
+            "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
+        },
+    )
+
+
+@scoped
+def import_errors(request, job_id: int):
+    job = _job(request, job_id)
+    if not job.error_path or not Path(job.error_path).exists():
+        raise Http404
+    return FileResponse(
+        Path(job.error_path).open("rb"), as_attachment=True, filename=f"kesalahan-{job.pk}.csv"
+    )
+
+
+@scoped
+def export(request):
+    """Residents of a village (or one RT) the user may see, as CSV or XLSX."""
+    village = _village_for(request, request.GET.get("village"))
+    if not read_scope(request.user).allows(village.code):
+        raise Http404
+    residents = Resident.objects.visible_to(request.user).filter(village=village)
+    rt = request.GET.get("rt")
+    if rt:
+        residents = residents.filter(unit_id=rt)
+    fmt = request.GET.get("format", "opensid")
+    if fmt not in exporter.FORMATS:
+        fmt = "opensid"
+    lines = exporter.rows(residents, fmt)
+    name = f"penduduk-{village.code}-{fmt}"
+    if request.GET.get("type") == "xlsx":
+        response = HttpResponse(
+            exporter.xlsx_bytes(lines),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = StreamingHttpResponse(exporter.csv_chunks(lines), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@custodian
+def conflicts(request):
+    found = NikConflict.objects.select_related("village", "holder_village")
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/conflicts.html", {"page_obj": page})
+
+
+@public
+def population(request, code: str):
+    try:
+        region = Region.objects.get(code=normalize_code(code))
+    except (BadRegionCode, Region.DoesNotExist) as exc:
+        raise Http404(_("No region has this code.")) from exc
+    summary = population_summary(region.code)
+    return render(
+        request,
+        "registry/population.html",
+        {
+            "region": region,
+            "summary": summary,
+            "pyramid": pyramid_svg(summary["age_groups"]),
+            "bars": [
+                (_("Sex"), bar_rows(summary["sex"])),
+                (_("Religion"), bar_rows(summary["religion"])),
+                (_("Education"), bar_rows(summary["education"])),
+                (_("Occupation"), bar_rows(summary["occupation"], top=15)),
+                (_("Marital status"), bar_rows(summary["marital_status"])),
+            ],
+        },
+    )
