@@ -272,6 +272,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="default: satudata serve's")
     parser.add_argument("--asyncio", action="store_true", help="use the Python client, not wrk")
     parser.add_argument("--no-cold", action="store_true", help="skip the cache-off pass")
+    parser.add_argument("--cold-only", action="store_true", help="only the cache-off pass")
     args = parser.parse_args()
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     started = time.monotonic()
@@ -284,11 +285,12 @@ def main() -> None:
         f"{args.rows:,}-row release, {args.datasets:,} datasets)"
     )
     env = dict(os.environ)
-    server = Server(args, env, free_port())
-    try:
-        load_pass(server, paths, args, "public cache on (default)")
-    finally:
-        server.stop()
+    if not args.cold_only:
+        server = Server(args, env, free_port())
+        try:
+            load_pass(server, paths, args, "public cache on (default)")
+        finally:
+            server.stop()
     if args.no_cold:
         return
     env["SATUDATA_PUBLIC_CACHE_SECONDS"] = "0"
