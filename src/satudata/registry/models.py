@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.scope import RegionScopedQuerySet
 from satudata.audit.models import AliveManager, SoftDeleteModel
+from satudata.registry import codes
 
 
 class VillageScopedQuerySet(RegionScopedQuerySet):
     region_field = "village__code"
+
+
+class ResidentQuerySet(VillageScopedQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(); the search key must still be filled (the demo uses it).
+        objs = list(objs)
+        for obj in objs:
+            obj.name_key = name_key(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Family(SoftDeleteModel):
@@ -89,13 +100,20 @@ class Resident(SoftDeleteModel):
     )
     citizenship = models.PositiveSmallIntegerField(_("citizenship"), default=1)
     blood_type = models.PositiveSmallIntegerField(_("blood type"), null=True, blank=True)
+    disability = models.PositiveSmallIntegerField(_("disability"), null=True, blank=True)
     father_name = models.CharField(_("father's name"), max_length=100, blank=True)
     mother_name = models.CharField(_("mother's name"), max_length=100, blank=True)
     status = models.PositiveSmallIntegerField(
         _("basic status"), choices=Status.choices, default=Status.ALIVE
     )
+    # The (village, name_key) index serves village filters, so no separate FK indexes here:
+    # every index slows the 600k-row import.
     village = models.ForeignKey(
-        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "regions.LocalUnit",
@@ -104,6 +122,7 @@ class Resident(SoftDeleteModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="residents",
+        db_index=False,
     )
     family = models.ForeignKey(
         Family,
@@ -113,14 +132,16 @@ class Resident(SoftDeleteModel):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # Lower-cased name: prefix search is an index range (name_key >= 'sit' AND < 'siu').
+    name_key = models.CharField(max_length=100, editable=False, default="")
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every save; a save based on an older version is refused (no silent overwrite).
     version = models.PositiveIntegerField(default=1)
 
-    objects = AliveManager.from_queryset(VillageScopedQuerySet)()
-    all_objects = models.Manager.from_queryset(VillageScopedQuerySet)()
+    objects = AliveManager.from_queryset(ResidentQuerySet)()
+    all_objects = models.Manager.from_queryset(ResidentQuerySet)()
 
     class Meta:
         verbose_name = _("resident")
@@ -132,12 +153,164 @@ class Resident(SoftDeleteModel):
             )
         ]
         indexes = [
-            models.Index(fields=["village", "name"], name="resident_village_name_idx"),
-            models.Index(fields=["name"], name="resident_name_idx"),
+            models.Index(fields=["village", "name_key"], name="resident_village_key_idx"),
+            models.Index(fields=["name_key"], name="resident_name_key_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def label(self, field: str) -> str:
+        return codes.label(field, getattr(self, field))
+
     def audit_region_code(self) -> str:
         return self.village_id
+
+
+def name_key(name: str) -> str:
+    """The search form of a name: lower case, single spaces."""
+    return " ".join((name or "").lower().split())[:100]
+
+
+class LifeEvent(models.Model):
+    """A population event (birth, death, move…) in a resident's history; never deleted."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        BIRTH = "birth", _("birth")
+        DEATH = "death", _("death")
+        MOVE_OUT = "move_out", _("moved out")
+        MOVE_IN = "move_in", _("moved in")
+        FAMILY_SPLIT = "family_split", _("family split")
+        HEAD_CHANGE = "head_change", _("change of head of family")
+        IMPORTED = "imported", _("imported")
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="events"
+    )
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=14, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Where the person went or came from (a village code or free text), for moves.
+    other_place = models.CharField(_("from/to"), max_length=100, blank=True)
+    family_before = models.CharField(max_length=16, blank=True)
+    family_after = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VillageScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+    def audit_region_code(self) -> str:
+        return self.village_id
+
+
+class NikConflict(models.Model):
+    """A NIK that one village tried to register while another village holds it."""
+
+    nik = models.CharField(_("NIK"), max_length=16)
+    village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("village that tried"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder_village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("village that holds the NIK"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=20, default="form")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        verbose_name = _("NIK conflict")
+        verbose_name_plural = _("NIK conflicts")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} / {self.holder_village_id}"
+
+
+class ImportJob(models.Model):
+    """One resident import (CLI or web): its options, progress and result."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all-or-nothing", _("all or nothing")
+        VALID_ONLY = "valid-only", _("valid rows only")
+
+    file_name = models.CharField(_("file"), max_length=200)
+    path = models.CharField(max_length=500)
+    village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=Mode.choices, default=Mode.ALL_OR_NOTHING
+    )
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default="queued")
+    size = models.BigIntegerField(default=0)
+    done_bytes = models.BigIntegerField(default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    committed = models.BooleanField(_("saved"), default=False)
+    message = models.TextField(_("message"), blank=True)
+    warnings = models.TextField(_("warnings"), blank=True)
+    error_path = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resident import")
+        verbose_name_plural = _("resident imports")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def audit_region_code(self) -> str:
+        return self.village_id or ""
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done_bytes / self.size)) if self.size else 0

@@ -1,0 +1,43 @@
+"""Small helpers for the registry tests: valid NIKs and residents built the way users do."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from satudata.conftest import VILLAGE_A
+
+_serial = itertools.count(1)
+
+
+def nik_for(
+    birth: datetime.date, sex: int, village: str = VILLAGE_A, serial: int | None = None
+) -> str:
+    district = village.replace(".", "")[:6]
+    day = birth.day + (40 if sex == 2 else 0)
+    return f"{district}{day:02d}{birth:%m%y}{serial or next(_serial):04d}"
+
+
+def kk_for(village: str = VILLAGE_A, serial: int | None = None) -> str:
+    return f"{village.replace('.', '')[:6]}0101{20}{serial or next(_serial):04d}"
+
+
+def resident_data(**overrides) -> dict:
+    birth = overrides.pop("birth_date", datetime.date(1990, 5, 17))
+    sex = overrides.pop("sex", 2)
+    village = overrides.get("village", VILLAGE_A)
+    data = {
+        "nik": nik_for(birth, sex, village),
+        "name": "Siti Aminah",
+        "sex": sex,
+        "birth_place": "Pangkalan Bun",
+        "birth_date": birth,
+        "religion": 1,
+        "education_kk": 5,
+        "occupation": 88,
+        "marital_status": 2,
+        "relationship": 1,
+    }
+    data.update(overrides)
+    data.pop("village", None)
+    return data

@@ -1,0 +1,232 @@
+"""NIK and KK number rules and the checks of a resident record, shared by every surface.
+
+The form, the API, the services and the importer all call `check_resident`, so a rule is
+written once. Messages name the field they are about (translated; Indonesian by default).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+
+from django.utils.translation import gettext as _
+
+from satudata.registry import codes
+
+DIGITS16 = re.compile(r"\d{16}")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def field_labels() -> dict[str, str]:
+    """Human names of the resident fields, as messages name them."""
+    return {
+        "nik": _("NIK"),
+        "family_number": _("KK number"),
+        "name": _("name"),
+        "sex": _("sex"),
+        "birth_place": _("place of birth"),
+        "birth_date": _("date of birth"),
+        "religion": _("religion"),
+        "education_kk": _("education (KK)"),
+        "education_current": _("education in progress"),
+        "occupation": _("occupation"),
+        "marital_status": _("marital status"),
+        "relationship": _("relationship in family"),
+        "citizenship": _("citizenship"),
+        "blood_type": _("blood type"),
+        "disability": _("disability"),
+        "status": _("basic status"),
+        "father_name": _("father's name"),
+        "mother_name": _("mother's name"),
+        "village": _("village"),
+    }
+
+
+def named(field: str, message: str) -> str:
+    return f"{field_labels().get(field, field)}: {message}"
+
+
+@functools.cache
+def _district_digits() -> frozenset[str]:
+    from satudata.regions.models import Region
+
+    codes_ = Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
+    return frozenset(c.replace(".", "") for c in codes_)
+
+
+def district_digits() -> frozenset[str]:
+    """The 6-digit codes of every district in the region table (cached; reload if empty)."""
+    found = _district_digits()
+    if not found:
+        _district_digits.cache_clear()
+    return found
+
+
+def _nik_date(part: str) -> tuple[int, int, int] | None:
+    """(day, month, two-digit year) of NIK digits 7–12 if some century makes it a real date."""
+    day, month, year = int(part[:2]), int(part[2:4]), int(part[4:])
+    if day > 40:
+        day -= 40
+    for century in (2000, 1900):
+        try:
+            datetime.date(century + year, month, day)
+        except ValueError:
+            continue
+        return day, month, year
+    return None
+
+
+def nik_problem(
+    nik: str, sex: int | None = None, birth_date: datetime.date | None = None
+) -> str | None:
+    """Why this is not a valid NIK for a person of this sex and birth date, or None."""
+    if not nik:
+        return _("is required (or mark a temporary NIK).")
+    if not nik.isdigit() or not nik.isascii():
+        return _("must contain digits only; “%(value)s” does not.") % {"value": nik}
+    if len(nik) != 16:
+        return _("must have 16 digits; “%(value)s” has %(n)d.") % {"value": nik, "n": len(nik)}
+    if nik[:6] not in district_digits():
+        return _("the first 6 digits (%(code)s) are not the code of a district.") % {
+            "code": nik[:6]
+        }
+    part = nik[6:12]
+    if _nik_date(part) is None:
+        return _(
+            "digits 7–12 (%(part)s) are not a valid birth date DDMMYY (day + 40 for women)."
+        ) % {"part": part}
+    if nik[12:] == "0000":
+        return _("the last 4 digits must not be 0000.")
+    day = int(part[:2])
+    if sex is not None:
+        nik_sex = 2 if day > 40 else 1
+        if nik_sex != sex:
+            return _("digits 7–8 (%(day)s) say %(nik_sex)s but the sex is %(sex)s.") % {
+                "day": part[:2],
+                "nik_sex": codes.SEX[nik_sex].lower(),
+                "sex": codes.SEX.get(sex, str(sex)).lower(),
+            }
+    if birth_date is not None:
+        expected = f"{birth_date.day + (40 if day > 40 else 0):02d}{birth_date:%m%y}"
+        if expected != part:
+            return _("digits 7–12 (%(part)s) do not match the date of birth %(date)s.") % {
+                "part": part,
+                "date": birth_date.strftime("%d-%m-%Y"),
+            }
+    return None
+
+
+def temporary_nik_problem(nik: str) -> str | None:
+    """A temporary NIK is 16 digits starting with 0, which no district code does."""
+    if not DIGITS16.fullmatch(nik or "") or not nik.startswith("0"):
+        return _("a temporary NIK has 16 digits and starts with 0.")
+    return None
+
+
+def kk_problem(number: str) -> str | None:
+    """Why this is not a valid family card (KK) number, or None."""
+    if not number:
+        return _("is required.")
+    if not number.isdigit() or not number.isascii():
+        return _("must contain digits only; “%(value)s” does not.") % {"value": number}
+    if len(number) != 16:
+        return _("must have 16 digits; “%(value)s” has %(n)d.") % {
+            "value": number,
+            "n": len(number),
+        }
+    if number[:6] not in district_digits():
+        return _("the first 6 digits (%(code)s) are not the code of a district.") % {
+            "code": number[:6]
+        }
+    return None
+
+
+def parse_date(value) -> datetime.date:
+    """yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy or an Excel serial number; ValueError otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float):
+        return _excel_serial(float(value))
+    text = str(value).strip()
+    if len(text) == 10:
+        if text[4] == "-" and text[7] == "-":
+            return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        if text[2] in "/-" and text[5] == text[2]:
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    if len(text) in (8, 9) and text[2] in "/-" and text[5] == text[2]:
+        raise ValueError(text)  # two-digit years are ambiguous
+    if " " in text and len(text) > 10:
+        # Spreadsheets often add a time: "1990-05-17 00:00:00".
+        return parse_date(text.split(" ", 1)[0])
+    try:
+        return _excel_serial(float(text))
+    except ValueError:
+        raise ValueError(text) from None
+
+
+def _excel_serial(number: float) -> datetime.date:
+    if not 1 <= number < 80000:
+        raise ValueError(str(number))
+    return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+def code_problem(field: str, value: int | None, required: bool = False) -> str | None:
+    if value is None:
+        return _("is required.") if required else None
+    if value not in codes.CODE_LISTS[field]:
+        return _("code %(value)s is not in the list (%(low)d–%(high)d).") % {
+            "value": value,
+            "low": min(codes.CODE_LISTS[field]),
+            "high": max(codes.CODE_LISTS[field]),
+        }
+    return None
+
+
+REQUIRED_CODES = ("sex",)
+OPTIONAL_CODES = (
+    "religion",
+    "education_kk",
+    "education_current",
+    "occupation",
+    "marital_status",
+    "relationship",
+    "citizenship",
+    "blood_type",
+    "disability",
+    "status",
+)
+
+
+def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, str]:
+    """Field -> message for every rule the resident's values break (empty when valid)."""
+    errors: dict[str, str] = {}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("must not be empty.")
+    elif len(name) > 100:
+        errors["name"] = _("must be at most 100 characters.")
+    for field in REQUIRED_CODES:
+        problem = code_problem(field, data.get(field), required=True)
+        if problem:
+            errors[field] = problem
+    for field in OPTIONAL_CODES:
+        problem = code_problem(field, data.get(field))
+        if problem:
+            errors[field] = problem
+    birth = data.get("birth_date")
+    if birth is None:
+        errors["birth_date"] = _("is required.")
+    elif birth > (today or datetime.date.today()):
+        errors["birth_date"] = _("must not be in the future.")
+    nik = data.get("nik") or ""
+    if data.get("nik_is_temporary"):
+        problem = temporary_nik_problem(nik)
+    else:
+        sex = data.get("sex") if "sex" not in errors else None
+        problem = nik_problem(nik, sex, birth if "birth_date" not in errors else None)
+    if problem:
+        errors["nik"] = problem
+    return {field: named(field, message) for field, message in errors.items()}
