@@ -105,7 +105,7 @@ def settings() -> dict:
     creator = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        probability_two_random_records_match=1 / 100_000,
+        probability_two_random_records_match=1e-6,
         comparisons=[
             cl.DamerauLevenshteinAtThresholds("nik", [1]).configure(
                 m_probabilities=[0.05, 0.4, 0.55], u_probabilities=[1e-6, 0.1, 0.9]
@@ -115,7 +115,9 @@ def settings() -> dict:
             cl.DamerauLevenshteinAtThresholds("birth_date", [1]).configure(
                 m_probabilities=[0.95, 0.048, 0.002], u_probabilities=[4e-5, 0.002, 0.99796]
             ),
-            cl.ExactMatch("sex").configure(m_probabilities=[0.99, 0.01], u_probabilities=[0.5, 0.5]),
+            cl.ExactMatch("sex").configure(
+                m_probabilities=[0.99, 0.01], u_probabilities=[0.5, 0.5]
+            ),
             # Siblings share their parents' names: strong but not overwhelming evidence.
             _names("mother", [0.68, 0.2, 0.1, 0.02], [0.002, 0.004, 0.03, 0.964]),
             _names("father", [0.68, 0.2, 0.1, 0.02], [0.002, 0.004, 0.03, 0.964]),

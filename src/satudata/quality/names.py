@@ -25,6 +25,7 @@ _SPELLING = (
     ("q", "k"),
     ("z", "s"),
     ("v", "f"),
+    ("j", "y"),
     ("y", "i"),
     ("w", "u"),
     ("e", "a"),
@@ -39,7 +40,7 @@ _TITLES = frozenset("h hj haji hajjah ir dr drs dra st sh se spd mpd amd skm sp 
 def normalise(name: str) -> str:
     """Lower case, letters only, single spaces, titles dropped: the registry's comparable form."""
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    text = _NOT_LETTER.sub(" ", text.replace("'", ""))
+    text = _NOT_LETTER.sub(" ", text.replace("'", "").replace(".", ""))
     words = [w for w in text.split() if w not in _TITLES]
     return " ".join(words)
 
