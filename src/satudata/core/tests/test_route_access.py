@@ -22,6 +22,7 @@ SAMPLE_ARGS = {
     "token_id": "1",
     "model_label": "regions.localunit",
     "object_pk": "1",
+    **{"pair_id": "1", "merge_id": "1", "list_id": "1", "fmt": "csv"},
 }
 
 

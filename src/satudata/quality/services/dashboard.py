@@ -64,7 +64,9 @@ def build(user, lists=None) -> Dashboard:
     ):
         if nik_problem(nik):
             d.invalid_nik += 1
-    d.conflicts = NikConflict.objects.filter(resolved=False).filter(scope.q("village_id")).count()
+    d.conflicts = (
+        NikConflict.objects.filter(resolved=False).filter(scope.q("village__code")).count()
+    )
     d.pending_pairs = (
         CandidatePair.objects.filter(status=CandidatePair.Status.PENDING)
         .filter(resident_a__in=residents)

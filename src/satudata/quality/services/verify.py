@@ -118,7 +118,7 @@ def read_list(data: bytes, file_name: str, program: str = "") -> list[Row]:
         raise ListError(
             _("Required column %(missing)s is missing. Columns found: %(found)s.")
             % {
-                "missing": " and ".join("NIK" if m == "nik" else "nama" for m in missing),
+                "missing": ", ".join("NIK" if m == "nik" else "nama" for m in missing),
                 "found": ", ".join(h for h in table[0] if h) or "-",
             }
         )

@@ -88,12 +88,31 @@ def test_same_model_runs_on_a_local_spark_session():
         people = [p for f in Generator(5).families(["62.01.02.2016"], 200) for p in f.members]
         twin = people[0]
         rows = [
-            (i, p.nik, p.name, p.sex, p.birth_date, p.birth_place, p.mother_name, p.father_name, "v")
+            (
+                i,
+                p.nik,
+                p.name,
+                p.sex,
+                p.birth_date,
+                p.birth_place,
+                p.mother_name,
+                p.father_name,
+                "v",
+            )
             for i, p in enumerate(people)
         ]
         rows.append(
-            (len(rows), twin.nik[:-1] + "9", twin.name.replace("u", "oe"), twin.sex,
-             twin.birth_date, twin.birth_place, twin.mother_name, twin.father_name, "w")
+            (
+                len(rows),
+                twin.nik[:-1] + "9",
+                twin.name.replace("u", "oe"),
+                twin.sex,
+                twin.birth_date,
+                twin.birth_place,
+                twin.mother_name,
+                twin.father_name,
+                "w",
+            )
         )
         linker = linkage.spark_linker(spark, rows)
         found = linker.inference.predict(threshold_match_probability=0.95).as_pandas_dataframe()
