@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from satudata.registry.synthetic import SyntheticPerson
+from satudata.registry.synthetic import Generator, SyntheticPerson
 
 _SWAPS = (("u", "oe"), ("oe", "u"), ("j", "dj"), ("dj", "j"), ("c", "tj"), ("y", "j"))
 
@@ -84,3 +84,50 @@ def plant(
         duplicates.append((replace(person, **changes), dup_village))
         truth.append((person.nik, nik))
     return duplicates, truth
+
+
+def populate(villages: list[str], residents: int, share: float, seed: int = 3):
+    """Write synthetic families plus planted duplicates to the registry (bulk); returns the
+    true (NIK, NIK) pairs. For tests and benchmarks only: the records are marked as demo."""
+    from django.db import transaction
+
+    from satudata.registry.models import Family, Resident
+
+    people, families = [], []
+    for fam in Generator(seed).families(villages, round(residents / (1 + share))):
+        families.append(
+            (
+                Family(family_number=fam.family_number, village_id=fam.village_code, is_demo=True),
+                fam,
+            )
+        )
+    records = []
+    with transaction.atomic():
+        Family.objects.bulk_create([f for f, _fam in families], batch_size=5000)
+        for family, fam in families:
+            for p in fam.members:
+                people.append((p, fam.village_code))
+                records.append(_resident(p, fam.village_code, family))
+        duplicates, truth = plant(people, share, seed=seed)
+        records += [_resident(p, village, None) for p, village in duplicates]
+        Resident.objects.bulk_create(records, batch_size=5000)
+    return truth
+
+
+def _resident(p: SyntheticPerson, village: str, family):
+    from satudata.registry.models import Resident
+
+    return Resident(
+        nik=p.nik,
+        nik_is_temporary=p.nik.startswith("0"),
+        name=p.name,
+        sex=p.sex,
+        birth_place=p.birth_place,
+        birth_date=p.birth_date,
+        father_name=p.father_name,
+        mother_name=p.mother_name,
+        status=p.status,
+        village_id=village,
+        family=family,
+        is_demo=True,
+    )
