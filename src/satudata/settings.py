@@ -27,6 +27,8 @@ SATUDATA_REGENCIES = env_list("SATUDATA_REGENCIES", "61.12,62.01")
 # Lockout after this many failed logins for one username, for LOGIN_LOCKOUT_MINUTES.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# How long browsers may keep public pages; the server-side copy is dropped on any data change.
+SATUDATA_PUBLIC_CACHE_SECONDS = env_int("SATUDATA_PUBLIC_CACHE_SECONDS", 30)
 
 INSTALLED_APPS = [
     # Our apps come first so that our `check` command extends Django's.
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "satudata.accounts.middleware.ApiTokenMiddleware",
+    "satudata.core.cache.PublicCacheMiddleware",
     "satudata.core.middleware.SecurityHeadersMiddleware",
 ]
 

@@ -9,3 +9,6 @@ from satudata.settings import *  # noqa: E402,F403
 
 # Hashing with PBKDF2 would dominate the suite's time; tests do not need its strength.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests create data without audited services too; the response cache has its own tests.
+SATUDATA_PUBLIC_CACHE_SECONDS = 0

@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("satudata.letters.urls")),
     path("", include("satudata.quality.urls")),
     path("", include("satudata.integration.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("healthz", views.healthz, name="healthz"),
+    path("lang/<str:code>/", views.set_language, name="set_language"),
 ]

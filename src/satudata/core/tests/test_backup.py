@@ -108,7 +108,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(tmp_pat
         timeout=120,
     )
     assert result.returncode != 0
-    assert "not a Satu Data SQLite backup" in result.stderr
+    assert "bukan cadangan SQLite Satu Data" in result.stderr  # the CLI speaks Indonesian
     assert sqlite_content(live) == before
 
 

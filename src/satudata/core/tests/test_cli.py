@@ -94,3 +94,19 @@ def _counts(database):
         mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         assert mode == "wal"
         return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}  # noqa: S608
+
+
+def test_deploy_check_is_clean_for_the_documented_production_settings(tmp_path):
+    assert run(["migrate", "-v0"], tmp_path).returncode == 0
+    production = {
+        "SATUDATA_HTTPS": "true",
+        "SECRET_KEY": "k" * 10 + "9f8e7d6c5b4a3928172635445362718293a4b5c6d7e8f9" + "Z" * 10,
+        "ALLOWED_HOSTS": "satudata.kuburayakab.go.id",
+        "DEBUG": "false",
+    }
+    result = run(["check", "--deploy"], tmp_path, **production)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+    # Without HTTPS the same check warns: it is a real check, not a formality.
+    plain = run(["check", "--deploy"], tmp_path, SECRET_KEY=production["SECRET_KEY"])
+    assert "security.W004" in plain.stderr + plain.stdout  # no HSTS

@@ -28,11 +28,19 @@ def test_api_clients_may_ask_for_english_messages(client):
 
 @pytest.mark.django_db
 def test_language_switch_to_english_and_back(client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/lang/en/", {"next": "/regions/"})
+    assert response["Location"] == "/regions/"
     page = client.get("/").content.decode()
     assert 'lang="en"' in page and "Log in" in page
-    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    client.get("/lang/id/", {"next": "/"})
     assert "Masuk" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_never_redirects_to_another_site(client):
+    assert client.get("/lang/en/", {"next": "https://evil.example/"})["Location"] == "/"
+    client.get("/lang/xx/")
+    assert 'lang="id"' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db

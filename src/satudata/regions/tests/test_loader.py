@@ -32,3 +32,18 @@ def test_loaded_regions_have_kinds_parents_and_postal_codes():
     assert len(natai_raya.postal_code) == 5
     assert [a.code for a in natai_raya.ancestors()] == ["62", "62.01", "62.01.02"]
     assert RegionWord.objects.filter(region=natai_raya, word="natai").exists()
+
+
+@pytest.mark.django_db
+def test_loadregions_command_loads_a_province_and_reports_counts():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("loadregions", "63", stdout=out)
+    assert "added" in out.getvalue()
+    assert Region.objects.filter(code__startswith="63.", level=Region.Level.VILLAGE).count() > 1000
+    again = StringIO()
+    call_command("loadregions", "63", stdout=again)
+    assert " 0 added, 0 updated" in again.getvalue()

@@ -1,0 +1,73 @@
+"""Caching of what anonymous visitors get, invalidated by any change to the data.
+
+Every write goes through an audited service, so the newest audit entry's id is a version
+number of all data: a one-row index lookup that every worker process sees the same way.
+Responses are cached per (version, language, URL) and carry an ETag, so browsers and proxies
+revalidate cheaply (304) and the portal stays up under many visitors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+
+from satudata.audit.models import AuditEntry
+
+NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/audit/", "/static/", "/lang/", "/healthz")
+MAX_CACHED_BYTES = 2 * 1024 * 1024
+
+
+def data_version() -> int:
+    return AuditEntry.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(NOT_CACHED_PREFIXES):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or "HTTP_X_CKAN_API_KEY" in request.META:
+        return False
+    return not request.user.is_authenticated
+
+
+def _cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return False
+    return len(response.content) <= MAX_CACHED_BYTES
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.SATUDATA_PUBLIC_CACHE_SECONDS
+        if seconds <= 0 or not _cacheable_request(request):
+            return self.get_response(request)
+        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        fingerprint = f"{data_version()}|{language}|{request.get_full_path()}"
+        digest = hashlib.sha256(fingerprint.encode()).hexdigest()
+        etag = f'"{digest[:32]}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            return not_modified
+        key = f"public-page:{digest}"
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if not _cacheable_response(response):
+                return response
+            response["ETag"] = etag
+            patch_cache_control(response, public=True, max_age=seconds)
+            cache.set(key, response, seconds * 10)
+        return response
