@@ -55,6 +55,7 @@ def sound_key(name: str) -> str:
     return _DOUBLE.sub(r"\1", text)
 
 
+@functools.lru_cache(maxsize=200_000)
 def first_key(name: str) -> str:
     """The sound key of the first word of the name (the given name)."""
     key = sound_key(name)

@@ -61,7 +61,9 @@ def plant(
     duplicates: list[tuple[SyntheticPerson, str]] = []
     truth: list[tuple[str, str]] = []
     temp_serial = 0
-    for person, village in rng.sample(people, count):
+    for person, village in rng.sample(people, len(people)):
+        if len(truth) >= count:
+            break
         kind = rng.random()
         dup_village = village
         if kind < 0.4:

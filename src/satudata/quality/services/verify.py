@@ -25,6 +25,7 @@ from satudata.registry.validation import nik_problem
 NAME_THRESHOLD = 0.8
 CHUNK = 5000
 MAX_ROWS = 500_000
+MAX_BYTES = 100 * 1024 * 1024
 COLUMNS = {
     "nik": ("nik", "no_nik", "nomor_nik"),
     "name": ("nama", "name", "nama_penerima", "nama_lengkap"),
@@ -89,16 +90,20 @@ def _table(data: bytes, file_name: str) -> list[list[str]]:
                 _("The Excel file cannot be opened: it is damaged or not .xlsx.")
             ) from exc
         sheet = book.worksheets[0]
-        return [
-            ["" if v is None else str(v).strip() for v in r]
-            for r in sheet.iter_rows(values_only=True)
-        ]
+        return [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
     text = _decode(data)
     if "\x00" in text:
         raise ListError(_("The file is not a CSV text file."))
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _cell_text(value) -> str:
+    # A NIK typed into Excel becomes a number; write it back as digits, not 6.2e+15.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 def read_list(data: bytes, file_name: str, program: str = "") -> list[Row]:
@@ -246,6 +251,10 @@ def upload(actor, data: bytes, file_name: str, program: str) -> tuple[Beneficiar
     program = (program or "").strip()[:100]
     if not program:
         raise ListError(_("Name the aid program of this list."))
+    if len(data) > MAX_BYTES:
+        raise ListError(
+            _("The file is larger than %(mb)d MB; split the list.") % {"mb": MAX_BYTES // 2**20}
+        )
     rows = read_list(data, file_name, program)
     report = verify(rows, program)
     blist = BeneficiaryList.objects.create(

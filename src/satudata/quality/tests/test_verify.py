@@ -133,7 +133,7 @@ def test_xlsx_lists_are_read(clients, registry):
     book = Workbook()
     sheet = book.active
     sheet.append(["NIK", "Nama", "Program"])
-    sheet.append([ALIVE, "Siti Aminah", "PKH"])
+    sheet.append([int(ALIVE), "Siti Aminah", "PKH"])  # typed as a number in Excel
     sheet.append([DEAD, "Rahmawati", "PKH"])
     out = io.BytesIO()
     book.save(out)
