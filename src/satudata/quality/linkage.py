@@ -77,8 +77,9 @@ def _names(column: str, m: list[float], u: list[float], thresholds=(0.92, 0.85))
     )
 
 
-def settings() -> dict:
-    """The splink model: comparisons with their m/u probabilities, blocking rules, prior.
+def settings():
+    """The splink model (a SettingsCreator, so each backend renders its own SQL dialect):
+    comparisons with their m/u probabilities, blocking rules, prior.
 
     The parameters are set from what we know of the registry rather than trained per run
     (EM on a regency's data took longer than the whole prediction and drifted when the
@@ -89,7 +90,7 @@ def settings() -> dict:
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
-    creator = SettingsCreator(
+    return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=1e-6,
@@ -126,7 +127,6 @@ def settings() -> dict:
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
     )
-    return creator.get_settings("duckdb").as_dict()
 
 
 def _agreeing(row: dict) -> tuple[str, ...]:

@@ -69,12 +69,14 @@ def _java_ok() -> bool:
     return subprocess.run(["java", "-version"], capture_output=True).returncode == 0  # noqa: S607
 
 
-def test_same_model_runs_on_a_local_spark_session():
+def test_same_model_runs_on_a_local_spark_session(tmp_path):
     pyspark = pytest.importorskip(
         "pyspark", reason="pyspark is not installed (pip install 'satudata[spark]')"
     )
     if not _java_ok():
         pytest.skip("Java is not installed; Spark needs a JVM")
+    from splink.backends.spark import similarity_jar_location
+
     from satudata.quality import linkage
     from satudata.registry.synthetic import Generator
 
@@ -82,8 +84,12 @@ def test_same_model_runs_on_a_local_spark_session():
         pyspark.sql.SparkSession.builder.master("local[1]")
         .appName("satudata-linkage-test")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        # splink's Jaro–Winkler and Damerau–Levenshtein for Spark SQL ship as a jar.
+        .config("spark.jars", similarity_jar_location())
         .getOrCreate()
     )
+    spark.sparkContext.setCheckpointDir(str(tmp_path))
     try:
         people = [p for f in Generator(5).families(["62.01.02.2016"], 200) for p in f.members]
         twin = people[0]
@@ -115,8 +121,8 @@ def test_same_model_runs_on_a_local_spark_session():
             )
         )
         linker = linkage.spark_linker(spark, rows)
-        found = linker.inference.predict(threshold_match_probability=0.95).as_pandas_dataframe()
-        pairs = {tuple(sorted(x)) for x in zip(found.unique_id_l, found.unique_id_r, strict=True)}
+        found = linker.inference.predict(threshold_match_probability=0.95).as_record_list()
+        pairs = {tuple(sorted((r["unique_id_l"], r["unique_id_r"]))) for r in found}
         assert (0, len(rows) - 1) in pairs
     finally:
         spark.stop()
