@@ -13,9 +13,12 @@ def navigation(request):
     items = [
         (reverse("portal:home"), _("Home")),
         (reverse("regions:index"), _("Regions")),
+        (reverse("datasets:catalog"), _("Data")),
         ("/api/v1/docs", _("API")),
     ]
     if user is not None and user.is_authenticated:
+        if user.is_custodian or user.role == user.Role.PRODUCER:
+            items.append((reverse("datasets:workspace"), _("My datasets")))
         if user.is_custodian:
             items.append((reverse("audit:index"), _("Change history")))
             items.append((reverse("admin:index"), _("Administration")))

@@ -193,4 +193,8 @@ def seed_demo() -> DemoResult:
     result.residents_created = seed_residents(
         FIRST_PHASE_VILLAGES + OTHER_DEMO_VILLAGES, RESIDENTS_PER_VILLAGE
     )
+    # Sectoral demo datasets (marked is_demo), published; skipped when they exist.
+    from satudata.datasets.demo import seed_demo_datasets
+
+    seed_demo_datasets()
     return result

@@ -1,5 +1,220 @@
-"""REST routes of the datasets app (mounted under /api/v1/)."""
+"""REST routes of the datasets app (mounted under /api/v1/): producers' and custodian's work."""
 
-from ninja import Router
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from satudata.accounts.models import Agency
+from satudata.api.auth import signed_in
+from satudata.api.errors import validation_message
+from satudata.datasets import services
+from satudata.datasets.models import Dataset
 
 router = Router(tags=["datasets"])
+
+
+class FieldIn(Schema):
+    name: str
+    label: str
+    type: str
+    unit: str = ""
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str = ""
+    code_list: str | None = None
+    filterable: bool = False
+
+
+class DatasetIn(Schema):
+    slug: str
+    title: str
+    description: str = ""
+    agency: str
+    topic: str
+    tags: list[str] = []
+    regions: list[str] = []
+    concept: str = ""
+    definition: str = ""
+    classification: str = ""
+    measure: str = ""
+    unit: str = ""
+    frequency: str = "yearly"
+    temporal_start: int | None = None
+    temporal_end: int | None = None
+    license: str = "cc-by"
+    access_level: str = "open"
+    contact: str = ""
+    release_schedule: str = ""
+    fields: list[FieldIn] = []
+
+
+class DatasetPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    topic: str | None = None
+    tags: list[str] | None = None
+    access_level: str | None = None
+    contact: str | None = None
+    release_schedule: str | None = None
+    fields: list[FieldIn] | None = None
+
+
+class DatasetOut(Schema):
+    id: str
+    slug: str
+    title: str
+    agency: str
+    status: str
+    access_level: str
+    review_comment: str
+
+
+class ReleaseOut(Schema):
+    id: str
+    period: str
+    version: int
+    status: str
+    rows: int
+    error_count: int
+    report: dict
+
+
+class ReturnIn(Schema):
+    comment: str
+
+
+def _out(dataset: Dataset) -> dict:
+    return {
+        "id": str(dataset.uuid),
+        "slug": dataset.slug,
+        "title": dataset.title,
+        "agency": dataset.agency.slug,
+        "status": dataset.status,
+        "access_level": dataset.access_level,
+        "review_comment": dataset.review_comment,
+    }
+
+
+def _release_out(release) -> dict:
+    return {
+        "id": release.resource_id,
+        "period": release.period_label,
+        "version": release.version,
+        "status": release.status,
+        "rows": release.row_count,
+        "error_count": release.error_count,
+        "report": release.report,
+    }
+
+
+def _editable(request, slug: str) -> Dataset:
+    dataset = Dataset.objects.visible_to(request.user).filter(slug=slug).first()
+    if dataset is None:
+        raise HttpError(404, _("No dataset has this name."))
+    if not services.can_edit(request.user, dataset):
+        raise HttpError(403, _("You may only change your own agency's datasets."))
+    return dataset
+
+
+def _call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise HttpError(400, validation_message(exc)) from exc
+
+
+@router.get("/datasets/mine", response=list[DatasetOut], auth=signed_in, summary="My datasets")
+def my_datasets(request):
+    """The datasets this account may change (its agency's; all for the custodian)."""
+    return [_out(d) for d in Dataset.objects.editable_by(request.user).select_related("agency")]
+
+
+@router.post("/datasets", response={201: DatasetOut}, auth=signed_in, summary="Create a dataset")
+def create_dataset(request, payload: DatasetIn):
+    agency = Agency.objects.filter(slug=payload.agency).first()
+    if agency is None:
+        raise HttpError(400, _("Unknown agency."))
+    data = payload.dict()
+    data.pop("agency")
+    fields = data.pop("fields")
+    dataset = _call(services.create_dataset, request.user, agency=agency, fields=fields, **data)
+    return 201, _out(dataset)
+
+
+@router.patch("/datasets/{slug}", response=DatasetOut, auth=signed_in, summary="Change a dataset")
+def update_dataset(request, slug: str, payload: DatasetPatch):
+    dataset = _editable(request, slug)
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    return _out(_call(services.update_dataset, request.user, dataset, **data))
+
+
+@router.post(
+    "/datasets/{slug}/releases",
+    response={201: ReleaseOut},
+    auth=signed_in,
+    summary="Upload a release (CSV, XLSX or JSON)",
+)
+def upload_release(
+    request,
+    slug: str,
+    year: Form[int],
+    file: File[UploadedFile],
+    period_type: Form[str] = "year",
+    period: Form[int] = 0,
+):
+    """Validates the file; the report lists row, field, value and a message in Indonesian."""
+    dataset = _editable(request, slug)
+    release = _call(
+        services.upload_file_object,
+        request.user,
+        dataset,
+        file,
+        year=year,
+        period_type=period_type,
+        period=period,
+    )
+    return 201, _release_out(release)
+
+
+@router.get(
+    "/datasets/{slug}/releases", response=list[ReleaseOut], auth=signed_in, summary="Releases"
+)
+def list_releases(request, slug: str):
+    """Releases with their validation reports."""
+    dataset = _editable(request, slug)
+    return [_release_out(r) for r in dataset.releases.order_by("-created_at")]
+
+
+def _step(name):
+    def route(request, slug: str):
+        dataset = _editable(request, slug)
+        return _out(_call(getattr(services, name), request.user, dataset))
+
+    route.__name__ = f"{name}_dataset"
+    return route
+
+
+router.post("/datasets/{slug}/submit", response=DatasetOut, auth=signed_in, summary="Submit")(
+    _step("submit")
+)
+router.post("/datasets/{slug}/verify", response=DatasetOut, auth=signed_in, summary="Verify")(
+    _step("verify")
+)
+router.post("/datasets/{slug}/publish", response=DatasetOut, auth=signed_in, summary="Publish")(
+    _step("publish")
+)
+
+
+@router.post(
+    "/datasets/{slug}/return", response=DatasetOut, auth=signed_in, summary="Return for correction"
+)
+def return_dataset(request, slug: str, payload: ReturnIn):
+    dataset = _editable(request, slug)
+    return _out(_call(services.return_for_correction, request.user, dataset, payload.comment))

@@ -1,2 +1,31 @@
+from django.urls import path
+
+from satudata.datasets import dcat, views
+from satudata.datasets.ckan.actions import action
+
 app_name = "datasets"
-urlpatterns: list = []
+urlpatterns = [
+    path("data/", views.catalog, name="catalog"),
+    path("data/<slug:slug>/", views.detail, name="detail"),
+    path(
+        "data/<slug:slug>/r/<uuid:resource_id>/download/<str:fmt>/",
+        views.download,
+        name="download",
+    ),
+    path("data/<slug:slug>/r/<uuid:resource_id>/chart.svg", views.chart, name="chart"),
+    path("data/<slug:slug>/dcat.<str:fmt>", dcat.dataset_view, name="dcat_dataset"),
+    path("opd/<slug:agency>/", views.agency, name="agency"),
+    path("developers/", views.developers, name="developers"),
+    path("workspace/datasets/", views.workspace, name="workspace"),
+    path("workspace/datasets/<slug:slug>/", views.manage, name="manage"),
+    path("workspace/datasets/<slug:slug>/upload/", views.upload, name="upload"),
+    path("workspace/datasets/<slug:slug>/workflow/", views.workflow, name="workflow"),
+    path(
+        "workspace/datasets/<slug:slug>/releases/<uuid:resource_id>/",
+        views.report,
+        name="report",
+    ),
+    path("catalog.<str:fmt>", dcat.catalog_view, name="dcat_catalog"),
+    path("api/3/action/<str:name>", action, name="ckan_action"),
+    path("api/action/<str:name>", action, name="ckan_action_unversioned"),
+]

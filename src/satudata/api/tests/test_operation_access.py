@@ -14,7 +14,7 @@ from satudata.api.api import api_v1
 from satudata.conftest import VILLAGE_A
 from satudata.core import access
 
-SAMPLE_PATH_ARGS = {"code": VILLAGE_A, "unit_id": "1", "list_id": "1"}
+SAMPLE_PATH_ARGS = {"code": VILLAGE_A, "unit_id": "1", "slug": "no-such-dataset", "list_id": "1"}
 
 
 def operations():

@@ -22,7 +22,11 @@ SAMPLE_ARGS = {
     "token_id": "1",
     "model_label": "regions.localunit",
     "object_pk": "1",
-    **{"pair_id": "1", "merge_id": "1", "list_id": "1", "fmt": "csv"},
+    "slug": "no-such-dataset",
+    "resource_id": "00000000-0000-0000-0000-000000000000",
+    "fmt": "csv",
+    "agency": "no-such-agency",
+    **{"pair_id": "1", "merge_id": "1", "list_id": "1"},
 }
 
 

@@ -1,0 +1,70 @@
+"""A small server-rendered SVG chart (bar or line): no JavaScript, no CDN, readable on phones."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils.html import escape
+
+from satudata.datasets.datastore import quote
+from satudata.datasets.models import Field, Release
+
+MAX_BARS = 40
+NUMERIC = (Field.Type.INTEGER, Field.Type.NUMBER)
+
+
+def chart_fields(fields: list[Field]) -> tuple[list[Field], list[Field]]:
+    """(fields to group by, numeric fields to sum)."""
+    measures = [f for f in fields if f.type in NUMERIC]
+    groups = [f for f in fields if f.type not in (Field.Type.NUMBER,)]
+    return groups, measures
+
+
+def series(release: Release, x: Field, y: Field) -> list[tuple[str, float]]:
+    table = quote(release.table_name)
+    sql = (
+        f"SELECT {quote(x.name)}, SUM({quote(y.name)}) FROM {table} "  # noqa: S608
+        f"GROUP BY {quote(x.name)} ORDER BY {quote(x.name)} LIMIT {MAX_BARS}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [(str(k), float(v or 0)) for k, v in cursor.fetchall()]
+
+
+def svg(points: list[tuple[str, float]], kind: str, title: str) -> str:
+    width, height, left, bottom, top = 640, 320, 56, 90, 24
+    plot_w, plot_h = width - left - 12, height - bottom - top
+    peak = max([v for _k, v in points] + [0]) or 1
+    step = plot_w / max(len(points), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 12}" y2="{top + plot_h}" '
+        'stroke="#5b6660"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak:,.0f}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>',
+    ]
+    coords = []
+    for i, (label, value) in enumerate(points):
+        x = left + i * step
+        h = plot_h * value / peak
+        y = top + plot_h - h
+        if kind == "bar":
+            parts.append(
+                f'<rect x="{x + step * 0.1:.1f}" y="{y:.1f}" width="{step * 0.8:.1f}" '
+                f'height="{h:.1f}" fill="#0b5d3b"><title>{escape(label)}: {value:,.2f}'
+                "</title></rect>"
+            )
+        coords.append((x + step / 2, y))
+        parts.append(
+            f'<text transform="translate({x + step / 2:.1f},{top + plot_h + 8}) rotate(60)" '
+            f">{escape(label[:18])}</text>"
+        )
+    if kind == "line" and coords:
+        path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#0b5d3b" stroke-width="2"/>')
+        parts.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#0b5d3b"/>' for cx, cy in coords
+        )
+    parts.append("</svg>")
+    return "".join(parts)

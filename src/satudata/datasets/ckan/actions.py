@@ -1,0 +1,372 @@
+"""The CKAN Action API: /api/3/action/<name>, GET and POST, CKAN's envelope and errors.
+
+Each action pairs an input check with an authorization check (the scope of `request.user`,
+set by ApiTokenMiddleware from a key or a session) and is read-only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from satudata import __version__
+from satudata.accounts.models import Agency
+from satudata.core.access import public
+from satudata.datasets import search as catalog_search
+from satudata.datasets.ckan import sql as safe_sql
+from satudata.datasets.ckan.dicts import organization_dict, package_dict, resource_dict
+from satudata.datasets.models import Dataset, Release, Tag
+from satudata.datasets.query import QueryError, readable_releases, search_release
+
+
+class ActionError(Exception):
+    status = 400
+    kind = "Bad request"
+
+    def __init__(self, message: str = "", errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class NotFound(ActionError):
+    status, kind = 404, "Not Found Error"
+
+
+class NotAuthorized(ActionError):
+    status, kind = 403, "Authorization Error"
+
+
+class Invalid(ActionError):
+    status, kind = 409, "Validation Error"
+
+
+class SearchError(ActionError):
+    status, kind = 400, "Search Query Error"
+
+
+def _int(data: dict, name: str, default: int, low: int, high: int) -> int:
+    raw = data.get(name, default)
+    try:
+        value = int(raw if raw not in (None, "") else default)
+    except (TypeError, ValueError) as exc:
+        raise Invalid(errors={name: [_("Must be a whole number.")]}) from exc
+    if not low <= value <= high:
+        raise Invalid(
+            errors={name: [_("Must be from %(lo)d to %(hi)d.") % {"lo": low, "hi": high}]}
+        )
+    return value
+
+
+def _bool(data: dict, name: str, default: bool) -> bool:
+    raw = data.get(name, default)
+    if isinstance(raw, bool):
+        return raw
+    return str(raw).lower() in ("true", "1", "yes", "on")
+
+
+def _required(data: dict, name: str) -> str:
+    value = data.get(name)
+    if not value or not isinstance(value, str):
+        raise Invalid(errors={name: [_("Missing value")]})
+    return value
+
+
+def status_show(request, data):
+    """Version and capabilities of this site."""
+    return {
+        "site_title": "Satu Data",
+        "site_description": _("Open data of the regency's agencies and villages."),
+        "site_url": request.build_absolute_uri("/").rstrip("/"),
+        "ckan_version": "2.10.0",
+        "satudata_version": __version__,
+        "locale_default": "id",
+        "extensions": ["datastore", "dcat"],
+    }
+
+
+def package_list(request, data):
+    """Names of all datasets this caller may read, by name."""
+    limit = _int(data, "limit", 100_000, 0, 100_000)
+    offset = _int(data, "offset", 0, 0, 10**9)
+    names = catalog_search.catalog(request.user).order_by("slug").values_list("slug", flat=True)
+    return list(names[offset : offset + limit])
+
+
+def _facet_fields(data) -> list[str]:
+    raw = data.get("facet.field", [])
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip().startswith("[") else [raw]
+        except json.JSONDecodeError as exc:
+            raise SearchError(_("facet.field must be a JSON list.")) from exc
+    if not isinstance(raw, list):
+        raise SearchError(_("facet.field must be a JSON list."))
+    return [str(f) for f in raw]
+
+
+def package_search(request, data):
+    """Search datasets: q, fq, rows, start, sort, facet.field (CKAN's semantics)."""
+    rows = _int(data, "rows", 10, 0, catalog_search.MAX_ROWS)
+    start = _int(data, "start", 0, 0, 10**9)
+    facets = _facet_fields(data)
+    facet_limit = _int(data, "facet.limit", 50, -1, 1000)
+    fq = data.get("fq", "")
+    if isinstance(fq, list):
+        fq = " ".join(str(f) for f in fq)
+    try:
+        found = catalog_search.search(
+            request.user,
+            q=str(data.get("q", "") or ""),
+            fq=str(fq or ""),
+            sort=data.get("sort") or None,
+            start=start,
+            rows=rows,
+            facet_fields=facets,
+            facet_limit=facet_limit if facet_limit >= 0 else 1000,
+        )
+    except catalog_search.SearchQueryError as exc:
+        raise SearchError(str(exc)) from exc
+    results = [package_dict(request, d) for d in found.results]
+    return {
+        "count": found.count,
+        "sort": data.get("sort") or "score desc, metadata_modified desc",
+        "results": results,
+        "facets": {name: {v: n for v, _label, n in items} for name, items in found.facets.items()},
+        "search_facets": {
+            name: {
+                "title": name,
+                "items": [{"name": v, "display_name": label, "count": n} for v, label, n in items],
+            }
+            for name, items in found.facets.items()
+        },
+    }
+
+
+def _dataset(request, ref: str) -> Dataset:
+    alive = Dataset.objects.filter(Q(slug=ref) | Q(uuid=ref) if _is_uuid(ref) else Q(slug=ref))
+    dataset = alive.first()
+    user = request.user
+    readable = catalog_search.catalog(user) | Dataset.objects.editable_by(user)
+    if dataset is None:
+        raise NotFound(_("Not found: %(what)s") % {"what": _("dataset")})
+    if not readable.filter(pk=dataset.pk).exists():
+        if dataset.published_at and dataset.access_level == Dataset.Access.LIMITED:
+            raise NotAuthorized(_("Log in or send an API key to read this dataset."))
+        raise NotFound(_("Not found: %(what)s") % {"what": _("dataset")})
+    return dataset
+
+
+def _is_uuid(ref: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(ref))
+    except ValueError:
+        return False
+    return True
+
+
+def package_show(request, data):
+    """One dataset by id or name, with organization, tags, extras and resources."""
+    return package_dict(request, _dataset(request, _required(data, "id")))
+
+
+def _agency_counts() -> dict[int, int]:
+    rows = Dataset.objects.public().values_list("agency_id").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def organization_list(request, data):
+    """Agencies (OPD); all_fields gives their dictionaries."""
+    agencies = Agency.objects.filter(is_active=True).order_by("slug")
+    if not _bool(data, "all_fields", False):
+        return [a.slug for a in agencies]
+    counts = _agency_counts()
+    return [organization_dict(a, counts.get(a.pk, 0)) for a in agencies]
+
+
+def organization_show(request, data):
+    """One agency; include_datasets adds its public datasets."""
+    ref = _required(data, "id")
+    agency = Agency.objects.filter(slug=ref, is_active=True).first()
+    if agency is None:
+        raise NotFound(_("Not found: %(what)s") % {"what": _("organization")})
+    datasets = catalog_search.catalog(request.user).filter(agency=agency)
+    result = organization_dict(agency, datasets.count())
+    if _bool(data, "include_datasets", False):
+        result["packages"] = [
+            package_dict(request, d) for d in datasets.select_related("agency")[:1000]
+        ]
+    return result
+
+
+def group_list(request, data):
+    """Topics; all_fields gives their dictionaries."""
+    counts = dict(Dataset.objects.public().values_list("topic").annotate(n=Count("pk")))
+    groups = [
+        {
+            "id": v,
+            "name": v,
+            "title": str(label),
+            "display_name": str(label),
+            "type": "group",
+            "is_organization": False,
+            "package_count": counts.get(v, 0),
+            "state": "active",
+        }
+        for v, label in Dataset.Topic.choices
+    ]
+    return groups if _bool(data, "all_fields", False) else [g["name"] for g in groups]
+
+
+def tag_list(request, data):
+    """Tags of the datasets this caller may read."""
+    visible = catalog_search.catalog(request.user).values("pk")
+    tags = Tag.objects.filter(datasets__in=visible).distinct().order_by("name")
+    if data.get("query"):
+        tags = tags.filter(name__icontains=str(data["query"])[:60])
+    return list(tags.values_list("name", flat=True))
+
+
+def _release(request, ref: str) -> Release:
+    release = None
+    if _is_uuid(ref):
+        release = (
+            readable_releases(request.user)
+            .filter(uuid=ref)
+            .select_related("dataset__agency")
+            .first()
+        )
+    if release is None:
+        raise NotFound(_("Not found: %(what)s") % {"what": _("resource")})
+    return release
+
+
+def resource_show(request, data):
+    """One resource (a published release) by id."""
+    return resource_dict(request, _release(request, _required(data, "id")))
+
+
+def datastore_search(request, data):
+    """Rows of a resource: filters, q, fields, sort, limit, offset, records_format."""
+    resource_id = _required(data, "resource_id")
+    release = _release(request, resource_id)
+    records_format = data.get("records_format", "objects")
+    if records_format not in ("objects", "lists", "csv", "tsv"):
+        raise Invalid(errors={"records_format": [_("Use objects, lists, csv or tsv.")]})
+    try:
+        found = search_release(
+            release,
+            filters=data.get("filters"),
+            q=data.get("q"),
+            fields=data.get("fields"),
+            sort=data.get("sort"),
+            limit=data.get("limit", 100),
+            offset=data.get("offset", 0),
+            include_total=_bool(data, "include_total", True),
+        )
+    except QueryError as exc:
+        raise Invalid(errors=exc.errors) from exc
+    names = [f["id"] for f in found["fields"]]
+    rows = found["records"]
+    if records_format == "objects":
+        records = [dict(zip(names, r, strict=True)) for r in rows]
+    elif records_format == "lists":
+        records = rows
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t")
+        writer.writerows(rows)
+        records = buffer.getvalue()
+    base = f"/api/3/action/datastore_search?resource_id={release.resource_id}"
+    result = {
+        "resource_id": release.resource_id,
+        "fields": [{"id": f["id"], "type": f["type"]} for f in found["fields"]],
+        "records": records,
+        "records_format": records_format,
+        "limit": found["limit"],
+        "offset": found["offset"],
+        "_links": {"start": base, "next": f"{base}&offset={found['offset'] + found['limit']}"},
+    }
+    if found["total"] is not None:
+        result["total"] = found["total"]
+        result["total_was_estimated"] = False
+    return result
+
+
+def datastore_search_sql(request, data):
+    """One read-only SELECT over public datastore tables, named by resource id."""
+    try:
+        return safe_sql.run(data.get("sql"))
+    except safe_sql.SqlRefused as exc:
+        raise Invalid(errors={"query": [str(exc)]}) from exc
+
+
+ACTIONS = {
+    f.__name__: f
+    for f in (
+        status_show,
+        package_list,
+        package_search,
+        package_show,
+        organization_list,
+        organization_show,
+        group_list,
+        tag_list,
+        resource_show,
+        datastore_search,
+        datastore_search_sql,
+    )
+}
+
+
+def _params(request) -> dict:
+    if request.method == "POST":
+        body = request.body
+        if request.content_type == "application/json" or body[:1] in (b"{", b"["):
+            try:
+                data = json.loads(body or b"{}")
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise ActionError(_("The request body is not valid JSON.")) from exc
+            if not isinstance(data, dict):
+                raise ActionError(_("The request body must be a JSON object."))
+            return data
+        source = request.POST
+    else:
+        source = request.GET
+    return {k: (v[0] if len(v) == 1 else v) for k, v in source.lists()}
+
+
+def _envelope(request, name: str, status: int, **body) -> JsonResponse:
+    help_url = request.build_absolute_uri(f"/api/3/action/help_show?name={name}")
+    return JsonResponse({"help": help_url, **body}, status=status)
+
+
+@csrf_exempt  # read-only actions; clients send a key, not cookies
+@public
+def action(request, name: str):
+    if request.method not in ("GET", "POST"):
+        return _envelope(
+            request,
+            name,
+            405,
+            success=False,
+            error={"__type": "Bad request", "message": _("Use GET or POST.")},
+        )
+    handler = ACTIONS.get(name)
+    try:
+        if handler is None:
+            raise ActionError(_("Bad request - Action name not known: %(n)s") % {"n": name[:60]})
+        result = handler(request, _params(request))
+    except ActionError as exc:
+        error = {"__type": exc.kind, "message": exc.message or exc.kind}
+        error.update(exc.errors)
+        return _envelope(request, name, exc.status, success=False, error=error)
+    return _envelope(request, name, 200, success=True, result=result)

@@ -1,0 +1,257 @@
+"""Catalog search shared by the portal and CKAN's package_search: words, fq clauses, facets.
+
+Words match prefixes in the DatasetWord table (an index range, the same plan on SQLite and
+PostgreSQL); fq understands `field:value`, `field:"two words"`, `field:(a OR b)`,
+`a OR b` between clauses, negation (`-field:x`, `NOT field:x`) and `[from TO to]` ranges.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from satudata.datasets.models import Dataset, DatasetWord, Release, Tag
+
+MAX_ROWS = 1000
+FACETS = ("organization", "groups", "tags", "res_format", "license_id", "region", "year")
+SORTS = {
+    "id": "uuid",
+    "name": "slug",
+    "title_string": "title",
+    "title": "title",
+    "metadata_modified": "modified_at",
+    "metadata_created": "created_at",
+    "score": "modified_at",
+}
+TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<op>OR|AND|\|\||&&)(?=\s|$)
+    | (?P<neg>-|!|\+|NOT\s+)?(?P<field>[A-Za-z_]+):(?P<value>"[^"]*"|\[[^\]]*\]|\([^)]*\)|[^\s()]+)
+    | (?P<word>"[^"]*"|\S+)
+    )""",
+    re.VERBOSE,
+)
+
+
+class SearchQueryError(ValueError):
+    """The q, fq or sort parameter cannot be understood."""
+
+
+def _published_release_ids(**filters):
+    return Release.objects.filter(status=Release.Status.PUBLISHED, **filters).values("dataset_id")
+
+
+def _when(raw: str, end: bool) -> datetime.datetime | None:
+    raw = raw.strip()
+    if raw in ("*", ""):
+        return None
+    if raw.upper().startswith("NOW"):
+        return datetime.datetime.now(datetime.UTC)
+    moment = parse_datetime(raw.rstrip("Z") + ("+00:00" if raw.endswith("Z") else ""))
+    if moment is None:
+        try:
+            day = datetime.date.fromisoformat(raw[:10])
+        except ValueError as exc:
+            raise SearchQueryError(_("Cannot read the date %(value)s.") % {"value": raw}) from exc
+        moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+def _range(column: str, value: str) -> Q:
+    inner = value[1:-1]
+    parts = re.split(r"\s+TO\s+", inner)
+    if len(parts) != 2:
+        raise SearchQueryError(_("A range looks like [2024-01-01T00:00:00Z TO *]."))
+    low, high = _when(parts[0], False), _when(parts[1], True)
+    q = Q()
+    if low:
+        q &= Q(**{f"{column}__gte": low})
+    if high:
+        q &= Q(**{f"{column}__lte": high})
+    return q
+
+
+def _clause(name: str, value: str) -> Q:
+    if value.startswith("(") and value.endswith(")"):
+        q = Q(pk__in=[])
+        for part in re.split(r"\s+OR\s+", value[1:-1].strip()):
+            q |= _clause(name, part.strip())
+        return q
+    value = value.strip('"')
+    if name in ("metadata_modified", "metadata_created"):
+        if not value.startswith("["):
+            raise SearchQueryError(_("Use a range such as [2024-01-01T00:00:00Z TO *]."))
+        return _range(SORTS[name], value)
+    if name in ("organization", "owner_org"):
+        return Q(agency__slug=value) | Q(agency__slug=value.lower())
+    if name in ("groups", "topic"):
+        return Q(topic=value)
+    if name == "tags":
+        return Q(pk__in=Tag.datasets.through.objects.filter(tag__name=value).values("dataset_id"))
+    if name == "res_format":
+        return Q(pk__in=_published_release_ids(source_format=value.lower()))
+    if name == "year":
+        if not value.isdigit():
+            raise SearchQueryError(_("A year is a number."))
+        return Q(pk__in=_published_release_ids(year=int(value)))
+    if name == "region":
+        through = Dataset.regions.through.objects
+        return Q(pk__in=through.filter(region_id=value).values("dataset_id"))
+    if name == "license_id":
+        return Q(license=value)
+    if name == "name":
+        return Q(slug=value)
+    if name == "id":
+        return Q(uuid=value) if re.fullmatch(r"[0-9a-fA-F-]{32,36}", value) else Q(pk__in=[])
+    if name in ("title", "text"):
+        return _words_q(value)
+    raise SearchQueryError(_("Cannot search by the field %(name)s.") % {"name": name})
+
+
+def _word_range(word: str) -> Q:
+    word = word.lower()[:40]
+    upper = word[:-1] + chr(ord(word[-1]) + 1)
+    return Q(word__gte=word, word__lt=upper)
+
+
+def _words_q(text: str) -> Q:
+    q = Q()
+    for word in re.findall(r"\w+", text.lower()):
+        q &= Q(pk__in=DatasetWord.objects.filter(_word_range(word)).values("dataset_id"))
+    return q
+
+
+def parse_query(text: str) -> Q:
+    """An fq (or q) string as one Q: AND between clauses, OR where `OR` joins them."""
+    groups: list[Q] = []
+    join_next = False
+    for match in TOKEN.finditer(text or ""):
+        if match.group("op"):
+            join_next = match.group("op") in ("OR", "||") and bool(groups)
+            continue
+        if match.group("field"):
+            q = _clause(match.group("field"), match.group("value"))
+            if (match.group("neg") or "").strip() in ("-", "!", "NOT"):
+                q = ~q
+        elif match.group("word"):
+            word = match.group("word")
+            if word in ("*:*", "*"):
+                continue
+            q = _words_q(word)
+        else:
+            continue
+        if join_next:
+            groups[-1] = groups[-1] | q
+        else:
+            groups.append(q)
+        join_next = False
+    result = Q()
+    for q in groups:
+        result &= q
+    return result
+
+
+def parse_sort(text: str | None) -> list[str]:
+    order = []
+    for part in (text or "score desc, metadata_modified desc").split(","):
+        bits = part.split()
+        if not bits:
+            continue
+        if (
+            bits[0] not in SORTS
+            or len(bits) > 2
+            or (len(bits) == 2 and bits[1] not in ("asc", "desc"))
+        ):
+            raise SearchQueryError(_("Cannot sort by %(sort)s.") % {"sort": part.strip()})
+        column = SORTS[bits[0]]
+        order.append(("-" if len(bits) == 2 and bits[1] == "desc" else "") + column)
+    return [*dict.fromkeys(order), "pk"]
+
+
+@dataclass
+class SearchResult:
+    count: int
+    results: list[Dataset]
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+
+def catalog(user):
+    """Published datasets this visitor may see: open ones, and limited ones for accounts."""
+    return Dataset.objects.visible_to(user).filter(published_at__isnull=False)
+
+
+def search(
+    user,
+    q: str = "",
+    fq: str = "",
+    sort: str | None = None,
+    start: int = 0,
+    rows: int = 10,
+    facet_fields=(),
+    facet_limit: int = 50,
+) -> SearchResult:
+    qs = catalog(user).filter(parse_query(q)).filter(parse_query(fq))
+    order = parse_sort(sort)
+    count = qs.count()
+    rows = max(0, min(rows, MAX_ROWS))
+    page = list(
+        qs.order_by(*order)
+        .select_related("agency")
+        .prefetch_related("tags", "regions")[start : start + rows]
+    )
+    facets = {name: facet(qs, name, facet_limit) for name in facet_fields if name in FACETS}
+    return SearchResult(count=count, results=page, facets=facets)
+
+
+def facet(qs, name: str, limit: int = 50) -> list[tuple[str, str, int]]:
+    """(value, display name, count) for one facet over a result set, largest first."""
+    ids = qs.values("pk")
+    if name == "organization":
+        rows = (
+            qs.values_list("agency__slug", "agency__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "agency__slug")
+        )
+    elif name == "groups":
+        labels = dict(Dataset.Topic.choices)
+        rows = [
+            (t, str(labels.get(t, t)), n)
+            for t, n in qs.values_list("topic").annotate(n=Count("pk")).order_by("-n", "topic")
+        ]
+    elif name == "license_id":
+        labels = dict(Dataset.License.choices)
+        rows = [
+            (t, str(labels.get(t, t)), n)
+            for t, n in qs.values_list("license").annotate(n=Count("pk")).order_by("-n", "license")
+        ]
+    elif name == "tags":
+        rows = (
+            Tag.datasets.through.objects.filter(dataset_id__in=ids)
+            .values_list("tag__name", "tag__name")
+            .annotate(n=Count("dataset_id"))
+            .order_by("-n", "tag__name")
+        )
+    elif name == "region":
+        rows = (
+            Dataset.regions.through.objects.filter(dataset_id__in=ids)
+            .values_list("region_id", "region__name")
+            .annotate(n=Count("dataset_id"))
+            .order_by("-n", "region_id")
+        )
+    else:
+        column = "source_format" if name == "res_format" else "year"
+        found = (
+            Release.objects.filter(status=Release.Status.PUBLISHED, dataset_id__in=ids)
+            .values_list(column)
+            .annotate(n=Count("dataset_id", distinct=True))
+            .order_by("-n", column)
+        )
+        rows = [(str(v).upper() if name == "res_format" else str(v),) * 2 + (n,) for v, n in found]
+    return [(str(a), str(b), n) for a, b, n in list(rows)[:limit]]

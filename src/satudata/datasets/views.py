@@ -1,0 +1,255 @@
+"""Portal pages (catalog, dataset, agency, API) and the producers' workspace; thin views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satudata.accounts.models import Agency
+from satudata.core.access import public, role
+from satudata.datasets import charts, exports, services
+from satudata.datasets import search as catalog_search
+from satudata.datasets.models import Dataset, Release
+from satudata.datasets.query import QueryError, readable_releases, search_release
+
+PAGE = 20
+
+
+def _readable_dataset(request, slug: str) -> Dataset:
+    user = request.user
+    readable = catalog_search.catalog(user) | Dataset.objects.editable_by(user)
+    return get_object_or_404(readable.select_related("agency"), slug=slug)
+
+
+@public
+def catalog(request):
+    q = request.GET.get("q", "").strip()[:200]
+    fq = " ".join(
+        f'{name}:"{value}"'
+        for name in ("organization", "groups", "tags", "region", "year", "res_format")
+        for value in request.GET.getlist(name)[:5]
+        if value and '"' not in value
+    )
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page = 1
+    sort = request.GET.get("sort", "metadata_modified desc")
+    if sort not in ("metadata_modified desc", "title_string asc", "metadata_created desc"):
+        sort = "metadata_modified desc"
+    found = catalog_search.search(
+        request.user,
+        q=q,
+        fq=fq,
+        sort=sort,
+        start=(page - 1) * PAGE,
+        rows=PAGE,
+        facet_fields=["organization", "groups", "tags", "region", "year", "res_format"],
+        facet_limit=12,
+    )
+    pages = max(1, (found.count + PAGE - 1) // PAGE)
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    context = {
+        "q": q,
+        "found": found,
+        "page": page,
+        "pages": pages,
+        "sort": sort,
+        "selected": {n: request.GET.getlist(n) for n in found.facets},
+        "query_string": keep.urlencode(),
+    }
+    return render(request, "datasets/catalog.html", context)
+
+
+@public
+def detail(request, slug: str):
+    dataset = _readable_dataset(request, slug)
+    releases = list(
+        readable_releases(request.user)
+        .filter(dataset=dataset)
+        .order_by("-year", "-period", "-version")
+    )
+    fields = list(dataset.fields.all())
+    context = {"dataset": dataset, "releases": releases, "fields": fields}
+    chosen = None
+    wanted = request.GET.get("resource")
+    chosen = next((r for r in releases if str(r.uuid) == wanted), releases[0] if releases else None)
+    if chosen is not None:
+        names = {f.name for f in fields}
+        column = request.GET.get("column", "")
+        value = request.GET.get("value", "").strip()
+        sort = request.GET.get("sort", "")
+        order = request.GET.get("order", "asc")
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        filters = {column: value} if column in names and value else None
+        try:
+            table = search_release(
+                chosen,
+                filters=filters,
+                sort=f"{sort} {'desc' if order == 'desc' else 'asc'}" if sort in names else None,
+                limit=PAGE,
+                offset=(page - 1) * PAGE,
+            )
+        except QueryError as exc:
+            messages.error(request, str(exc))
+            table = search_release(chosen, limit=PAGE)
+        groups, measures = charts.chart_fields(fields)
+        keep = request.GET.copy()
+        keep.pop("page", None)
+        context.update(
+            {
+                "chosen": chosen,
+                "table": table,
+                "column": column,
+                "value": value,
+                "sort": sort,
+                "order": order,
+                "page": page,
+                "pages": max(1, ((table["total"] or 0) + PAGE - 1) // PAGE),
+                "query_string": keep.urlencode(),
+                "groups": groups,
+                "measures": measures,
+                "chart_x": request.GET.get("x") or (groups[0].name if groups else ""),
+                "chart_y": request.GET.get("y") or (measures[0].name if measures else ""),
+                "chart_kind": "line" if request.GET.get("kind") == "line" else "bar",
+            }
+        )
+    return render(request, "datasets/detail.html", context)
+
+
+def _release_for(request, slug: str, resource_id) -> Release:
+    dataset = _readable_dataset(request, slug)
+    release = readable_releases(request.user).filter(dataset=dataset, uuid=resource_id).first()
+    if release is None:
+        raise Http404(_("No such release."))
+    return release
+
+
+@public
+def download(request, slug: str, resource_id, fmt: str):
+    if fmt not in ("csv", "xlsx", "json"):
+        raise Http404(_("Download as csv, xlsx or json."))
+    return exports.download(_release_for(request, slug, resource_id), fmt)
+
+
+@public
+def chart(request, slug: str, resource_id):
+    release = _release_for(request, slug, resource_id)
+    fields = {f.name: f for f in release.dataset.fields.all()}
+    groups, measures = charts.chart_fields(list(fields.values()))
+    x = fields.get(request.GET.get("x", "")) or (groups[0] if groups else None)
+    y = fields.get(request.GET.get("y", "")) or (measures[0] if measures else None)
+    if x is None or y is None or y not in measures:
+        raise Http404(_("This release has nothing to chart."))
+    kind = "line" if request.GET.get("kind") == "line" else "bar"
+    title = f"{y.label} / {x.label}"
+    body = charts.svg(charts.series(release, x, y), kind, title)
+    return HttpResponse(body, content_type="image/svg+xml")
+
+
+@public
+def agency(request, agency: str):
+    found = get_object_or_404(Agency, slug=agency, is_active=True)
+    datasets = catalog_search.catalog(request.user).filter(agency=found).order_by("title")
+    return render(request, "datasets/agency.html", {"agency": found, "datasets": datasets})
+
+
+@public
+def developers(request):
+    example = catalog_search.catalog(request.user).order_by("slug").first()
+    return render(request, "datasets/developers.html", {"example": example})
+
+
+# The producers' workspace.
+
+
+@role("producer")
+def workspace(request):
+    datasets = Dataset.objects.editable_by(request.user).select_related("agency")
+    return render(request, "datasets/workspace.html", {"datasets": datasets.order_by("title")})
+
+
+@role("producer")
+def manage(request, slug: str):
+    dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    releases = dataset.releases.order_by("-created_at")
+    return render(
+        request,
+        "datasets/manage.html",
+        {"dataset": dataset, "releases": releases, "fields": dataset.fields.all()},
+    )
+
+
+@role("producer")
+@require_POST
+def upload(request, slug: str):
+    dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    upload_file = request.FILES.get("file")
+    try:
+        year = int(request.POST.get("year", ""))
+        period_type = request.POST.get("period_type", "year")
+        period = int(request.POST.get("period") or 0)
+        if upload_file is None:
+            raise ValidationError(_("Choose a file to upload."))
+        release = services.upload_file_object(
+            request.user, dataset, upload_file, year=year, period_type=period_type, period=period
+        )
+    except ValueError:
+        messages.error(request, _("The year and period must be numbers."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if release.status == Release.Status.VALID:
+            messages.success(request, _("The release is valid and stored."))
+        else:
+            messages.error(
+                request,
+                _("The release has %(n)d problems; see the report.") % {"n": release.error_count},
+            )
+        return redirect("datasets:report", slug=dataset.slug, resource_id=release.uuid)
+    return redirect("datasets:manage", slug=dataset.slug)
+
+
+@role("producer")
+def report(request, slug: str, resource_id):
+    dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    release = get_object_or_404(dataset.releases, uuid=resource_id)
+    return render(request, "datasets/report.html", {"dataset": dataset, "release": release})
+
+
+WORKFLOW = {
+    "submit": lambda user, d, post: services.submit(user, d),
+    "verify": lambda user, d, post: services.verify(user, d),
+    "publish": lambda user, d, post: services.publish(user, d),
+    "return": lambda user, d, post: services.return_for_correction(
+        user, d, post.get("comment", "")
+    ),
+}
+
+
+@role("producer")
+@require_POST
+def workflow(request, slug: str):
+    dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    step = WORKFLOW.get(request.POST.get("step", ""))
+    if step is None:
+        raise Http404(_("Unknown step."))
+    try:
+        dataset = step(request.user, dataset, request.POST)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The dataset is now %(s)s.") % {"s": dataset.get_status_display()}
+        )
+    return redirect("datasets:manage", slug=dataset.slug)
