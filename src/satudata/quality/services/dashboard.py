@@ -29,6 +29,10 @@ class Dashboard:
     rollout: list[dict] = field(default_factory=list)
     rollout_target: int = 0
     lists: list = field(default_factory=list)
+    freshness: list[dict] = field(default_factory=list)
+
+    def overdue(self) -> int:
+        return sum(1 for f in self.freshness if f["state"] != "fresh")
 
     def pct(self, part: int) -> float:
         return round(100 * part / self.residents, 1) if self.residents else 0.0
@@ -74,7 +78,71 @@ def build(user, lists=None) -> Dashboard:
     )
     _rollout(d, scope)
     d.lists = list(lists[:20]) if lists is not None else []
+    d.freshness = freshness(user)
     return d
+
+
+# How long after the end of a release's period the next one is due.
+_INTERVAL = {"yearly": 365, "quarterly": 92, "monthly": 31}
+
+
+def _period_end(year: int, kind: str, period: int) -> datetime.date:
+    if kind == "quarter" and 1 <= period <= 4:
+        month = period * 3
+    elif kind == "month" and 1 <= period <= 12:
+        month = period
+    else:
+        month = 12
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def freshness(user, today: datetime.date | None = None) -> list[dict]:
+    """Each regularly released dataset of the custodian (all) or a producer's agency: its
+    newest valid release's period and whether the next one is overdue."""
+    from satudata.datasets.models import Dataset, Release
+
+    if getattr(user, "is_custodian", False):
+        datasets = Dataset.objects.all()
+    elif getattr(user, "role", None) == "producer" and user.agency_id:
+        datasets = Dataset.objects.visible_to(user).filter(agency_id=user.agency_id)
+    else:
+        return []
+    today = today or datetime.date.today()
+    datasets = datasets.exclude(frequency=Dataset.Frequency.IRREGULAR).select_related("agency")
+    rows = {ds.pk: ds for ds in datasets[:500]}
+    newest: dict[int, datetime.date] = {}
+    labels: dict[int, str] = {}
+    releases = Release.objects.filter(
+        dataset_id__in=list(rows), status__in=[Release.Status.VALID, Release.Status.PUBLISHED]
+    ).values_list("dataset_id", "year", "period_type", "period")
+    for dataset_id, year, kind, period in releases:
+        end = _period_end(year, kind, period)
+        if dataset_id not in newest or end > newest[dataset_id]:
+            newest[dataset_id] = end
+            labels[dataset_id] = (
+                f"{year} Q{period}"
+                if kind == "quarter"
+                else f"{year}-{period:02d}"
+                if kind == "month"
+                else str(year)
+            )
+    out = []
+    for pk, ds in rows.items():
+        end = newest.get(pk)
+        due = end + datetime.timedelta(days=_INTERVAL[ds.frequency]) if end else None
+        state = "none" if end is None else ("overdue" if today > due else "fresh")
+        out.append(
+            {
+                "dataset": ds,
+                "frequency": ds.get_frequency_display(),
+                "latest": labels.get(pk, ""),
+                "due": due,
+                "state": state,
+            }
+        )
+    out.sort(key=lambda f: (f["state"] == "fresh", f["dataset"].title))
+    return out
 
 
 def _rollout(d: Dashboard, scope) -> None:

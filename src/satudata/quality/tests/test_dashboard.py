@@ -59,3 +59,44 @@ def test_producer_sees_its_agencys_part_and_no_residents(clients, data):
 
 def test_anonymous_is_sent_to_login(clients, data):
     assert clients["anonymous"].get(reverse("quality:dashboard")).status_code == 302
+
+
+def test_freshness_of_datasets_against_their_schedule(clients, cast, data):
+    from satudata.datasets.models import Dataset, Release
+
+    fresh = Dataset.objects.create(
+        slug="gizi",
+        title="Status gizi balita",
+        agency=cast.agency_a,
+        topic="health",
+        frequency="yearly",
+    )
+    late = Dataset.objects.create(
+        slug="sekolah",
+        title="Jumlah sekolah",
+        agency=cast.agency_b,
+        topic="education",
+        frequency="monthly",
+    )
+    Dataset.objects.create(
+        slug="kosong",
+        title="Belum ada rilis",
+        agency=cast.agency_a,
+        topic="health",
+        frequency="quarterly",
+    )
+    this_year = datetime.date.today().year
+    Release.objects.create(
+        dataset=fresh, year=this_year - 1, status="published", source_format="csv"
+    )
+    Release.objects.create(
+        dataset=late, year=2020, period_type="month", period=3, status="valid", source_format="csv"
+    )
+    d, body = figures(clients["custodian"])
+    states = {f["dataset"].slug: f["state"] for f in d.freshness}
+    assert states == {"gizi": "fresh", "sekolah": "overdue", "kosong": "none"}
+    assert "2020-03" in body and d.overdue() == 2
+    d_a, _ = figures(clients["producer_a"])
+    assert {f["dataset"].slug for f in d_a.freshness} == {"gizi", "kosong"}
+    d_op, _ = figures(clients["operator_a"])
+    assert d_op.freshness == []
