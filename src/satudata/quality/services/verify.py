@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from satudata.audit import services as audit
@@ -265,26 +265,39 @@ def upload(actor, data: bytes, file_name: str, program: str) -> tuple[Beneficiar
         rows=len(rows),
         summary=report.summary,
     )
-    Beneficiary.objects.bulk_create(
-        [
-            Beneficiary(
-                beneficiary_list=blist,
-                row=r.row,
-                nik=r.nik,
-                name=r.name,
-                family_number=r.family_number,
-                program=r.program or program,
-                result=r.result,
-                detail=r.detail,
-                other_programs=r.other_programs,
-                resident_id=r.resident_id,
-            )
-            for r in report.rows
-        ],
-        batch_size=5000,
-    )
+    _store(blist, program, report.rows)
     audit.record(actor, AuditEntry.Action.CREATE, blist, after=audit.snapshot(blist))
     return blist, report
+
+
+def _store(blist: BeneficiaryList, program: str, rows: list[Row]) -> None:
+    """Insert the report rows with executemany: Django's bulk_create spent 25 of 36 s of a
+    100k-row verification building model instances and compiling SQL."""
+    table = connection.ops.quote_name(Beneficiary._meta.db_table)
+    names = (
+        "beneficiary_list_id row nik name family_number program result detail other_programs "
+        "resident_id"
+    ).split()
+    columns = ", ".join(connection.ops.quote_name(n) for n in names)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 10)})"  # noqa: S608
+    values = [
+        (
+            blist.pk,
+            r.row,
+            r.nik,
+            r.name,
+            r.family_number,
+            r.program or program,
+            r.result,
+            r.detail,
+            r.other_programs,
+            r.resident_id,
+        )
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 5000):
+            cursor.executemany(sql, values[start : start + 5000])
 
 
 def lists_visible_to(user):
