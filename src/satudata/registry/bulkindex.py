@@ -79,8 +79,13 @@ class DeferredIndexes:
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # Deferred foreign-key checks must run before an index can be built; they
+                # would run at commit anyway.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET LOCAL lock_timeout = 0")
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in self.saved:
                 cursor.execute(sql)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         self.saved = []

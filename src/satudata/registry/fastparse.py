@@ -20,14 +20,23 @@ from satudata.registry import codes
 
 DIGITS16 = r"^[0-9]{16}$"
 SMALL_NUMBER = r"^[0-9]{1,3}$"
+# Exactly the characters str.strip() removes (Rust's whitespace lacks \x1c-\x1f).
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def fast_rows(importer, rows: list[list]) -> list[dict | None]:
     """Per row: its parsed values (as `_parse` would give them) or None (use the slow path)."""
     positions = importer.positions
     fields = list(positions)
-    columns = {name: [row[positions[name]].strip() for row in rows] for name in fields}
-    frame = pl.DataFrame(columns, schema=dict.fromkeys(fields, pl.Utf8))
+    width = max(positions.values()) + 1
+    raw = pl.DataFrame(
+        [row[:width] for row in rows], schema=[f"c{i}" for i in range(width)], orient="row"
+    )
+    frame = raw.select(
+        pl.col(f"c{index}").str.strip_chars(WHITESPACE).alias(name)
+        for name, index in positions.items()
+    )
+    columns = {name: frame[name].to_list() for name in fields}
     if "village_code" in positions:
         raw_villages = columns["village_code"]
         village = pl.col("village_code")

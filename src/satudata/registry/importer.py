@@ -613,13 +613,13 @@ class Importer:
 
     def _unit(self, d: dict) -> int | None:
         """The unit of a row (resolved by `_ensure_units` for its chunk)."""
-        return self.units[_unit_key(d)]
+        return self.units[d["unit_key"]]
 
     def _ensure_units(self, rows: list[dict]) -> None:
         """Units of a chunk's rows: missing ones created level by level, one INSERT each."""
         paths = {}
         for d in rows:
-            key = _unit_key(d)
+            key = d["unit_key"] = _unit_key(d)
             if key not in self.units and key not in paths:
                 paths[key] = _unit_path(key)
         if not paths:
