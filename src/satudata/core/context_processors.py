@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from satudata.quality import nav as quality_nav
 from satudata.registry import navigation as registry_nav
 
 
@@ -27,6 +28,7 @@ def navigation(request):
         if user.is_custodian:
             items.append((reverse("audit:index"), _("Change history")))
             items.append((reverse("admin:index"), _("Administration")))
+        items.extend(quality_nav.items(user))
         if user.role == user.Role.VILLAGE_OPERATOR and user.region_id:
             items.append((reverse("regions:detail", args=[user.region_id]), _("My village")))
             items.append(registry_nav.operator_item())

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 # No inline script anywhere: every script is a static file. Styles may be inline (admin uses them).
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+CSP_DIRECTIVES = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:{tiles}",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+
+
+def content_security_policy() -> str:
+    """The CSP, letting images come from the map tile server when one is configured."""
+    tiles = urlsplit(os.environ.get("SATUDATA_MAP_TILES", "").strip())
+    origin = f" {tiles.scheme}://{tiles.netloc}" if tiles.scheme in ("http", "https") else ""
+    return "; ".join(CSP_DIRECTIVES).replace("{tiles}", origin)
 
 
 class SecurityHeadersMiddleware:
@@ -29,7 +37,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )

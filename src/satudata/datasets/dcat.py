@@ -9,6 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from satudata.core.access import public
+from satudata.core.paging import page_number
 from satudata.datasets import search as catalog_search
 from satudata.datasets.models import Dataset, Release
 
@@ -89,10 +90,7 @@ def _response(graph: Graph, fmt: str) -> HttpResponse:
 def catalog_view(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404("ttl or jsonld")
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     graph = _graph()
     base = request.build_absolute_uri(f"/catalog.{fmt}")
     catalog = URIRef(request.build_absolute_uri("/data/"))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
 from satudata.core.access import public, role
+from satudata.core.paging import page_number
 from satudata.datasets import charts, exports, services
 from satudata.datasets import search as catalog_search
 from satudata.datasets.models import Dataset, Release
@@ -34,23 +35,25 @@ def catalog(request):
         for value in request.GET.getlist(name)[:5]
         if value and '"' not in value
     )
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     sort = request.GET.get("sort", "metadata_modified desc")
     if sort not in ("metadata_modified desc", "title_string asc", "metadata_created desc"):
         sort = "metadata_modified desc"
-    found = catalog_search.search(
-        request.user,
-        q=q,
-        fq=fq,
-        sort=sort,
-        start=(page - 1) * PAGE,
-        rows=PAGE,
-        facet_fields=["organization", "groups", "tags", "region", "year", "res_format"],
-        facet_limit=12,
-    )
+    try:
+        found = catalog_search.search(
+            request.user,
+            q=q,
+            fq=fq,
+            sort=sort,
+            start=(page - 1) * PAGE,
+            rows=PAGE,
+            facet_fields=["organization", "groups", "tags", "region", "year", "res_format"],
+            facet_limit=12,
+        )
+    except catalog_search.SearchQueryError as exc:
+        # A filter such as year=abc: say what is wrong instead of failing.
+        messages.error(request, str(exc))
+        found = catalog_search.SearchResult(count=0, results=[])
     pages = max(1, (found.count + PAGE - 1) // PAGE)
     keep = request.GET.copy()
     keep.pop("page", None)
@@ -85,10 +88,7 @@ def detail(request, slug: str):
         value = request.GET.get("value", "").strip()
         sort = request.GET.get("sort", "")
         order = request.GET.get("order", "asc")
-        try:
-            page = max(1, int(request.GET.get("page", 1)))
-        except ValueError:
-            page = 1
+        page = page_number(request)
         filters = {column: value} if column in names and value else None
         try:
             table = search_release(

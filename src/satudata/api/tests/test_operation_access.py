@@ -21,6 +21,7 @@ SAMPLE_PATH_ARGS = {
     "resident_id": "1",
     "family_id": "1",
     "connector_id": "1",
+    "list_id": "1",
 }
 
 

@@ -33,6 +33,9 @@ SAMPLE_ARGS = {
     "letter_id": "1",
     "layer_id": "1",
     "connector_id": "1",
+    "pair_id": "1",
+    "merge_id": "1",
+    "list_id": "1",
 }
 
 

@@ -115,3 +115,11 @@ def test_the_secret_key_lives_in_the_data_folder_not_in_the_repo():
     key_file = settings.DATA_DIR / "secret_key"
     assert key_file.read_text().strip() == settings.SECRET_KEY
     assert oct(key_file.stat().st_mode)[-3:] == "600"
+
+
+@pytest.mark.django_db
+def test_a_configured_tile_server_is_allowed_for_images_only(client, monkeypatch):
+    monkeypatch.setenv("SATUDATA_MAP_TILES", "https://tiles.kuburayakab.go.id/{z}/{x}/{y}.png")
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://tiles.kuburayakab.go.id;" in policy
+    assert "script-src 'self';" in policy

@@ -1,0 +1,98 @@
+"""An import killed with SIGKILL half-way leaves the database as it was; a rerun completes."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from satudata.registry.exporter import OPENSID_HEADER
+from satudata.registry.synthetic import Generator, opensid_rows
+
+VILLAGE = "62.01.02.2012"  # Runtu
+
+# It drives the embedded SQLite in a subprocess; the PostgreSQL run of the suite would repeat
+# exactly the same thing.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs against the embedded SQLite, in the SQLite run of the suite",
+)
+
+
+def environment(home):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"SATUDATA_HOME": str(home), "DJANGO_SETTINGS_MODULE": "satudata.settings"})
+    return env
+
+
+def table_content(path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as db:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {
+            t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)  # noqa: S608
+            for t in tables
+        }
+
+
+@pytest.mark.slow
+def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_path):
+    home = tmp_path / "home"
+    env = environment(home)
+    run = [sys.executable, "-m", "satudata"]
+    subprocess.run([*run, "migrate", "-v0"], env=env, check=True, timeout=300)
+    subprocess.run([*run, "loadregions", "62.01"], env=env, check=True, timeout=300)
+    big = tmp_path / "penduduk.csv"
+    with big.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OPENSID_HEADER)
+        writer.writerows(opensid_rows(Generator(seed=7).families([VILLAGE], 60_000)))
+    database = home / "satudata.sqlite3"
+    before = table_content(database)
+
+    importer = subprocess.Popen(
+        [*run, "import", "residents", str(big), "--village", VILLAGE],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    time.sleep(0.5)
+    deadline = time.time() + 120
+    # Kill it once it is inside its write transaction (the journal grows), or after 8 s.
+    started = time.time()
+    while time.time() < deadline and importer.poll() is None:
+        wal = home / "satudata.sqlite3-wal"
+        if (wal.exists() and wal.stat().st_size > 4_000_000) or time.time() - started > 8:
+            break
+        time.sleep(0.05)
+    assert importer.poll() is None, "the import finished before it could be killed; use more rows"
+    os.kill(importer.pid, signal.SIGKILL)
+    importer.wait()
+
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert table_content(database) == before
+
+    rerun = subprocess.run(
+        [*run, "import", "residents", str(big), "--village", VILLAGE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    with sqlite3.connect(database) as db:
+        residents = db.execute(
+            "SELECT COUNT(*) FROM registry_resident WHERE village_id = ?", (VILLAGE,)
+        ).fetchone()[0]
+    assert residents >= 60_000

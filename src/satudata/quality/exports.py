@@ -1,0 +1,59 @@
+"""Verification reports as CSV or XLSX, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value) -> str:
+    """A cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _rows(beneficiaries):
+    yield [_("row"), "NIK", _("name"), _("program"), _("result"), _("detail"), _("also in")]
+    for b in beneficiaries:
+        yield [
+            str(b.row),
+            safe(b.nik),
+            safe(b.name),
+            safe(b.program),
+            b.get_result_display(),
+            safe(b.detail),
+            safe(b.other_programs),
+        ]
+
+
+def as_csv(beneficiaries) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in _rows(beneficiaries):
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(beneficiaries) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("verification"))
+    for row in _rows(beneficiaries):
+        # Strings are written as text cells: openpyxl stores "=…" as a formula otherwise.
+        sheet.append([_text_cell(sheet, v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

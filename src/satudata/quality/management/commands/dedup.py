@@ -1,0 +1,39 @@
+"""`satudata dedup`: find residents registered twice and store them as candidate pairs."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from satudata.quality import linkage
+from satudata.quality.services import dedup
+
+
+class Command(BaseCommand):
+    help = "Find possible duplicate residents (probabilistic record linkage) for the custodian."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", help="also write the pairs to this CSV file")
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=linkage.DEFAULT_THRESHOLD,
+            help="minimum match probability, 0–1 (default %(default)s)",
+        )
+
+    def handle(self, *args, output=None, threshold=linkage.DEFAULT_THRESHOLD, **options):
+        if not 0 < threshold < 1:
+            raise CommandError("--threshold must be between 0 and 1, e.g. 0.95.")
+        start = time.perf_counter()
+        result = dedup.run(None, threshold=threshold)
+        if output:
+            try:
+                dedup.write_csv(output, result.pairs)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+        self.stdout.write(
+            f"{result.residents} residents compared in {time.perf_counter() - start:.1f} s: "
+            f"{len(result.pairs)} candidate pairs ({result.created} new, {result.updated} "
+            f"updated), {result.skipped_decided} already decided and not proposed again."
+        )

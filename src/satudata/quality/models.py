@@ -1,0 +1,144 @@
+"""Candidate duplicate pairs, merges (with what they moved, for an exact undo) and aid lists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from satudata.audit.models import AliveManager, SoftDeleteModel
+
+
+class CandidatePair(models.Model):
+    """Two residents the linkage model thinks may be one person, and the custodian's verdict."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        MERGED = "merged", _("merged")
+        DIFFERENT = "different", _("different people")
+
+    resident_a = models.ForeignKey(
+        "registry.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("record A")
+    )
+    resident_b = models.ForeignKey(
+        "registry.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("record B")
+    )
+    match_probability = models.FloatField(_("match probability"))
+    match_weight = models.FloatField(_("match weight"))
+    agreeing = models.JSONField(_("fields that agree"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("candidate pair")
+        verbose_name_plural = _("candidate pairs")
+        ordering = ["-match_weight", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident_a", "resident_b"], name="pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(resident_a__lt=models.F("resident_b")), name="pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="pair_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_a_id} ~ {self.resident_b_id}"
+
+    def audit_region_code(self) -> str:
+        return ""
+
+
+class Merge(models.Model):
+    """One merge: the kept and the removed record, and every link it moved (for undo)."""
+
+    pair = models.ForeignKey(CandidatePair, on_delete=models.PROTECT, related_name="merges")
+    kept = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="+")
+    removed = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="+")
+    # {"family": id-or-null, "kept_family": id-or-null, "moved": {"app.Model.field": [pks]}}
+    moved = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.removed_id} → {self.kept_id}"
+
+    def audit_region_code(self) -> str:
+        return self.kept.village_id
+
+
+class BeneficiaryList(SoftDeleteModel):
+    """One uploaded list of aid recipients (penerima bantuan) and its verification summary."""
+
+    program = models.CharField(_("program"), max_length=100)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    summary = models.JSONField(_("summary"), default=dict)
+
+    objects = AliveManager()
+    all_objects = models.Manager()  # noqa: DJ012
+
+    class Meta:
+        verbose_name = _("beneficiary list")
+        verbose_name_plural = _("beneficiary lists")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.file_name})"
+
+
+class Beneficiary(models.Model):
+    """One row of an aid list and what verification found for it."""
+
+    class Result(models.TextChoices):
+        ELIGIBLE = "eligible", _("found and eligible")
+        NOT_FOUND = "not_found", _("NIK not found")
+        INVALID = "invalid", _("NIK invalid")
+        DEAD = "dead", _("dead")
+        MOVED = "moved", _("moved out of the regency")
+        NAME_MISMATCH = "name_mismatch", _("name does not match the registry")
+        DUPLICATE = "duplicate", _("listed twice in this list")
+
+    beneficiary_list = models.ForeignKey(
+        BeneficiaryList, on_delete=models.CASCADE, related_name="beneficiaries"
+    )
+    row = models.PositiveIntegerField(_("row"))
+    nik = models.CharField(_("NIK"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    family_number = models.CharField(_("No. KK"), max_length=40, blank=True)
+    program = models.CharField(_("program"), max_length=100, blank=True)
+    result = models.CharField(_("result"), max_length=14, choices=Result.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    other_programs = models.CharField(_("also in"), max_length=300, blank=True)
+    resident = models.ForeignKey(
+        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        ordering = ["beneficiary_list", "row"]
+        indexes = [models.Index(fields=["nik"], name="beneficiary_nik_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.row}: {self.result}"
