@@ -53,7 +53,10 @@ class ResidentOut(Schema):
 
 
 class ResidentPage(Schema):
-    count: int
+    count: int = Field(
+        description=f"Matches, counted up to {services.COUNT_CAP:,} (see count_capped)."
+    )
+    count_capped: bool = Field(False, description="True when there are more matches than count.")
     results: list[ResidentOut]
 
 
@@ -189,8 +192,12 @@ def list_residents(request, filters: Query[ResidentFilter]):
     """Residents the account may see, by exact NIK/KK number or name prefix."""
     found = services.search_residents(request.user, filters.q, filters.village)
     window = list(found[filters.offset : filters.offset + filters.limit])
-    full = len(window) == filters.limit
-    return {"count": found.count() if full else filters.offset + len(window), "results": window}
+    if len(window) < filters.limit:
+        return {"count": filters.offset + len(window), "results": window}
+    # Never COUNT(*) a whole regency per request: count up to a cap (an index range + LIMIT).
+    cap = max(services.COUNT_CAP, filters.offset + filters.limit)
+    count = found.values("pk")[: cap + 1].count()  # ids only: the name index covers them
+    return {"count": min(count, cap), "count_capped": count > cap, "results": window}
 
 
 @router.get(

@@ -25,7 +25,9 @@ from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import cells, codes, statistics
+from satudata.registry import bulkindex, cells, codes, statistics
+from satudata.registry.bulkindex import DeferredIndexes
+from satudata.registry.fastparse import fast_rows
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.readers import FileProblem, open_source
 from satudata.registry.validation import (
@@ -190,6 +192,7 @@ class Importer:
         self.unit_ids: dict[tuple, int] = {}
         self.units_loaded: set[str] = set()
         self.dates: dict[str, datetime.date | None] = {}
+        self.today = datetime.date.today()
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
 
     # -- the run --------------------------------------------------------------------------
@@ -213,11 +216,16 @@ class Importer:
         self.errors = errors
         try:
             with _big_cache(), transaction.atomic():
+                deferred = DeferredIndexes()
+                if bulkindex.worth_deferring(source.size):
+                    deferred.drop()
                 self._run(source)
                 failed = self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
                 if self.report.message or failed or self.dry_run:
+                    # Rolling back also restores any index set aside (DDL is transactional).
                     transaction.set_rollback(True)
                 else:
+                    deferred.rebuild()
                     self.report.committed = True
                     self._audit()
                     cells.refresh(self.touched)
@@ -399,7 +407,7 @@ class Importer:
             return False
         if len(nik) != 16 or not nik.isdigit() or nik[:6] not in self.districts:
             return False
-        if nik[12:] == "0000" or birth > datetime.date.today():
+        if nik[12:] == "0000" or birth > self.today:
             return False
         day = birth.day + 40 if sex == 2 else birth.day
         if nik[6:12] != f"{day:02d}{birth.month:02d}{birth.year % 100:02d}":
@@ -414,9 +422,14 @@ class Importer:
 
     def _chunk(self, chunk: list[tuple[int, list]]) -> None:
         parsed = []
-        for line, row in chunk:
+        rows = [row for _line, row in chunk]
+        fast = [None] * len(chunk) if self.xlsx else fast_rows(self, rows)
+        for (line, row), data in zip(chunk, fast, strict=True):
             self.report.rows += 1
-            data = self._parse(line, row)
+            if data is not None and data["nik"] not in self.seen:
+                self.seen.add(data["nik"])
+            else:  # anything the vectorised check did not accept: full checks and messages
+                data = self._parse(line, row)
             if data is not None:
                 parsed.append((line, data))
         if not parsed:
@@ -470,6 +483,7 @@ class Importer:
             self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
         )
         self._record_conflicts(conflicts)
+        self._ensure_units([d for d, _held in accepted])
         self._create_families(new_families, writing)
         for d, held in accepted:
             self.touched.add(d["village"])
@@ -531,7 +545,12 @@ class Importer:
 
     def _lookup(self, sql: str, keys: list[str]) -> list[tuple]:
         found = []
+        if not keys:
+            return found
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # one array parameter, not 5,000
+                cursor.execute(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])
+                return cursor.fetchall()
             for start in range(0, len(keys), LOOKUP):
                 part = keys[start : start + LOOKUP]
                 marks = ", ".join(["%s"] * len(part))
@@ -593,33 +612,42 @@ class Importer:
         self._load_families(set(new))
 
     def _unit(self, d: dict) -> int | None:
-        key = (d["village"], d.get("hamlet") or "", d.get("rw") or "", d.get("rt") or "")
-        found = self.units.get(key, False)
-        if found is not False:
-            return found
-        village, hamlet, rw, rt = key
-        if village not in self.units_loaded:
-            self._load_units(village)
-        parent = None
-        for level, name in (("hamlet", hamlet), ("rw", rw), ("rt", rt)):
-            if not name:
-                continue
-            if level in ("rw", "rt"):
-                if not name.isdigit() or len(name) > 3:
-                    continue
-                name = name.zfill(3)
-            if level == "rt" and (parent is None or parent[1] != "rw"):
-                break
-            unit_key = (village, parent[0] if parent else None, level, name)
-            pk = self.unit_ids.get(unit_key)
-            if pk is None:
-                pk = LocalUnit.objects.create(
-                    village_id=village, parent_id=unit_key[1], level=level, name=name
-                ).pk
-                self.unit_ids[unit_key] = pk
-            parent = (pk, level)
-        self.units[key] = parent[0] if parent is not None else None
-        return self.units[key]
+        """The unit of a row (resolved by `_ensure_units` for its chunk)."""
+        return self.units[d["unit_key"]]
+
+    def _ensure_units(self, rows: list[dict]) -> None:
+        """Units of a chunk's rows: missing ones created level by level, one INSERT each."""
+        paths = {}
+        for d in rows:
+            key = d["unit_key"] = _unit_key(d)
+            if key not in self.units and key not in paths:
+                paths[key] = _unit_path(key)
+        if not paths:
+            return
+        for village in {key[0] for key in paths}:
+            if village not in self.units_loaded:
+                self._load_units(village)
+        parents: dict[tuple, int | None] = dict.fromkeys(paths)
+        for depth in range(3):
+            wanted = {}
+            for key, path in paths.items():
+                if len(path) > depth:
+                    unit_key = (key[0], parents[key], *path[depth])
+                    if unit_key not in self.unit_ids:
+                        wanted[unit_key] = None
+            if wanted:
+                made = LocalUnit.objects.bulk_create(
+                    [
+                        LocalUnit(village_id=v, parent_id=p, level=lv, name=n)
+                        for v, p, lv, n in wanted
+                    ]
+                )
+                for unit_key, unit in zip(wanted, made, strict=True):
+                    self.unit_ids[unit_key] = unit.pk
+            for key, path in paths.items():
+                if len(path) > depth:
+                    parents[key] = self.unit_ids[(key[0], parents[key], *path[depth])]
+        self.units.update(parents)
 
     def _load_units(self, village: str) -> None:
         """Every unit of the village in one query; units are created only when missing."""
@@ -681,6 +709,27 @@ class Importer:
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             finished_at=timezone.now(),
         )
+
+
+def _unit_key(d: dict) -> tuple[str, str, str, str]:
+    return (d["village"], d.get("hamlet") or "", d.get("rw") or "", d.get("rt") or "")
+
+
+def _unit_path(key: tuple[str, str, str, str]) -> list[tuple[str, str]]:
+    """(level, name) from the hamlet down: RW/RT numbers zero-padded, an RT only under an RW."""
+    _village, hamlet, rw, rt = key
+    path: list[tuple[str, str]] = []
+    for level, name in (("hamlet", hamlet), ("rw", rw), ("rt", rt)):
+        if not name:
+            continue
+        if level in ("rw", "rt"):
+            if not name.isdigit() or len(name) > 3:
+                continue
+            name = name.zfill(3)
+        if level == "rt" and (not path or path[-1][0] != "rw"):
+            break
+        path.append((level, name))
+    return path
 
 
 def row_value(row: list, positions: dict[str, int], name: str):

@@ -361,6 +361,9 @@ def split_family(
     return new_family
 
 
+COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)
+
+
 def search_residents(user, query: str = "", village: str | None = None):
     """Residents the user may see, by exact NIK or KK number or by name prefix (indexed)."""
     residents = Resident.objects.visible_to(user)

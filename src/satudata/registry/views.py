@@ -23,6 +23,7 @@ from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import EventForm, ImportForm, ResidentForm
 from satudata.registry.importer import max_bytes
 from satudata.registry.models import Family, ImportJob, NikConflict, Resident
+from satudata.registry.paging import WindowPage
 from satudata.registry.statistics import population_summary
 
 
@@ -38,7 +39,7 @@ def _village_for(request, code: str | None) -> Region:
 def index(request):
     query = request.GET.get("q", "").strip()[:100]
     residents = services.search_residents(request.user, query).select_related("village", "unit")
-    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    page = WindowPage(residents, request.GET.get("page"), 50)
     return render(
         request,
         "registry/index.html",

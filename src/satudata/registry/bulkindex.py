@@ -1,0 +1,91 @@
+"""Secondary indexes set aside while a large import loads and rebuilt before it commits.
+
+Maintaining the name and family indexes row by row costs more than building them once from
+sorted data, when the import brings at least as many rows as the tables hold (a first import
+of a regency). The drop and the rebuild run inside the import's transaction, and both
+databases make DDL transactional, so a failed or rolled-back import leaves every index as it
+was. Unique indexes (NIK, KK number, primary keys) stay: the importer's per-chunk lookups and
+the one-record rule need them while loading.
+
+PostgreSQL: DROP INDEX holds an exclusive lock on the table until commit, so other sessions
+wait for the import; it is attempted only with a short lock timeout (else indexes stay) and
+only when the import is at least as large as the table, i.e. not for a village's re-import
+on a live regency.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+TABLES = ("registry_resident", "registry_family")
+BYTES_PER_ROW = 160  # an OpenSID CSV row is ~160 bytes; only used to estimate the row count
+
+
+def secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the table's non-unique indexes."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename = %s ORDER BY indexname",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL ORDER BY name",
+                [table],
+            )
+        rows = cursor.fetchall()
+    return [(name, sql) for name, sql in rows if "UNIQUE" not in sql.split(" ON ")[0].upper()]
+
+
+def worth_deferring(file_bytes: int) -> bool:
+    """True when the file likely holds at least as many rows as the resident table."""
+    threshold = int(getattr(settings, "SATUDATA_IMPORT_DEFER_INDEXES_ROWS", 20_000))
+    estimate = file_bytes // BYTES_PER_ROW
+    if estimate < threshold:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM registry_resident")
+        return cursor.fetchone()[0] <= estimate
+
+
+class DeferredIndexes:
+    """drop() at the start of the import's transaction, rebuild() before it commits."""
+
+    def __init__(self) -> None:
+        self.saved: list[str] = []
+
+    def drop(self) -> bool:
+        quote = connection.ops.quote_name
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                saved = []
+                for table in TABLES:
+                    for name, sql in secondary_indexes(table):
+                        cursor.execute(f"DROP INDEX {quote(name)}")
+                        saved.append(sql)
+        except DatabaseError:
+            return False  # busy table: load with the indexes in place
+        self.saved = saved
+        return bool(saved)
+
+    def rebuild(self) -> None:
+        if not self.saved:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Deferred foreign-key checks must run before an index can be built; they
+                # would run at commit anyway.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET LOCAL lock_timeout = 0")
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for sql in self.saved:
+                cursor.execute(sql)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self.saved = []

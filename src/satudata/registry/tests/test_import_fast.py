@@ -1,0 +1,188 @@
+"""The import's fast paths change nothing: vectorised checks agree with the per-row parse,
+and indexes set aside during a large import are back whatever happens."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from django.db import transaction
+
+from satudata.conftest import VILLAGE_A
+from satudata.regions.models import LocalUnit
+from satudata.registry import bulkindex, importer
+from satudata.registry.exporter import OPENSID_HEADER
+from satudata.registry.models import Family, Resident
+from satudata.registry.tests.test_import import fails, good_rows, run, snapshot, write_csv
+
+pytestmark = pytest.mark.django_db
+COL = {name: i for i, name in enumerate(OPENSID_HEADER)}
+
+
+def variants() -> list[list[str]]:
+    """Valid rows in every form the per-row parse accepts, and rows with single faults."""
+    rows = good_rows(40, seed=11)
+    women = [r for r in rows if r[COL["sex"]] == "2"]
+    men = [r for r in rows if r[COL["sex"]] == "1"]
+    iso = women[0][COL["tanggallahir"]]
+    women[0][COL["tanggallahir"]] = f"{iso[8:]}/{iso[5:7]}/{iso[:4]}"
+    iso = women[1][COL["tanggallahir"]]
+    women[1][COL["tanggallahir"]] = f"{iso[8:]}-{iso[5:7]}-{iso[:4]}"
+    women[2][COL["tanggallahir"]] += " 00:00:00"
+    women[3][COL["sex"]] = "P"
+    men[0][COL["sex"]] = "laki-laki"
+    men[1][COL["agama_id"]] = "01"
+    men[2][COL["agama_id"]] = ""
+    men[3][COL["status_dasar"]] = ""
+    men[4][COL["nama"]] = "  Budi  Santoso "
+    men[5][COL["kode_desa"]] = VILLAGE_A.replace(".", "")
+    women[4][COL["pekerjaan_id"]] = "+5"  # int() reads it; the fast check leaves it to _parse
+    women[5][COL["rt"]] = "7"
+    women[6][COL["rw"]] = "x"
+    return rows
+
+
+def stored():
+    residents = Resident.objects.order_by("nik").values_list(
+        "nik",
+        "name",
+        "name_key",
+        "sex",
+        "birth_date",
+        "religion",
+        "occupation",
+        "status",
+        "citizenship",
+        "village_id",
+        "unit__name",
+        "unit__parent__name",
+        "family__family_number",
+    )
+    units = LocalUnit.objects.order_by("village_id", "level", "name").values_list(
+        "village_id", "level", "name", "parent__name"
+    )
+    return list(residents), list(units), Family.objects.count()
+
+
+def slow(monkeypatch):
+    monkeypatch.setattr(importer, "fast_rows", lambda imp, rows: [None] * len(rows))
+
+
+def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "w.csv", variants())
+    accepted = []
+    real = importer.fast_rows
+
+    def spy(imp, rows):
+        found = real(imp, rows)
+        accepted.extend(d is not None for d in found)
+        return found
+
+    monkeypatch.setattr(importer, "fast_rows", spy)
+    with transaction.atomic():
+        run(path)
+        fast = stored()
+        transaction.set_rollback(True)
+    assert len(fast[0]) == 40 and ("  Budi  Santoso " not in {r[1] for r in fast[0]})
+    assert Resident.objects.count() == 0
+    assert accepted.count(True) >= 34 and accepted.count(False) >= 2  # both paths ran
+    slow(monkeypatch)
+    run(path)
+    assert stored() == fast
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_bad_rows_get_the_same_report_either_way(tmp_path, monkeypatch, vectorised):
+    rows = variants()
+    women = [i for i, r in enumerate(rows) if r[COL["sex"]] == "2"]
+    rows[women[7]][COL["nik"]] = rows[women[7]][COL["nik"]][:12] + "0000"
+    rows[women[8]][COL["sex"]] = "1"
+    rows[women[9]][COL["tanggallahir"]] = "2090-01-01"
+    rows[women[10]][COL["agama_id"]] = "9"
+    rows.append(list(rows[0]))
+    if not vectorised:
+        slow(monkeypatch)
+    out = fails(write_csv(tmp_path / "w.csv", rows))
+    report = list(csv.reader((tmp_path / "w.csv.errors.csv").open(encoding="utf-8-sig")))
+    assert [r[:2] for r in report[1:]] == [
+        [str(women[7] + 2), "nik"],
+        [str(women[8] + 2), "nik"],
+        [str(women[9] + 2), "tanggallahir"],
+        [str(women[10] + 2), "agama_id"],
+        [str(len(rows) + 1), "nik"],
+    ]
+    assert "0000" in report[1][3] and "muncul lebih dari sekali" in report[5][3]
+    assert "Tidak ada yang disimpan" in out
+    assert Resident.objects.count() == 0
+
+
+def index_names():
+    found = set()
+    for table in bulkindex.TABLES:
+        found |= {name for name, _sql in bulkindex.secondary_indexes(table)}
+    return found
+
+
+@pytest.fixture
+def defer_always(settings):
+    settings.SATUDATA_IMPORT_DEFER_INDEXES_ROWS = 0
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(bulkindex, "BYTES_PER_ROW", 1)  # a small file counts as a large import
+    yield
+    monkey.undo()
+
+
+def test_large_first_import_rebuilds_the_indexes_it_set_aside(tmp_path, defer_always):
+    before = index_names()
+    assert {"resident_name_key_idx", "resident_village_key_idx", "family_village_idx"} <= before
+    dropped = []
+    real = bulkindex.DeferredIndexes.drop
+
+    def spy(self):
+        result = real(self)
+        dropped.append(set(before) - index_names())
+        return result
+
+    pytest.MonkeyPatch().setattr(bulkindex.DeferredIndexes, "drop", spy)
+    run(write_csv(tmp_path / "w.csv", good_rows(12)))
+    assert dropped and dropped[0] == before  # they really were set aside during the load
+    assert index_names() == before
+    assert Resident.objects.count() > 0
+
+
+def test_failed_or_dry_import_leaves_every_index_in_place(tmp_path, defer_always):
+    before = index_names()
+    rows = good_rows(12)
+    rows[3][COL["nik"]] = "123"
+    keep = snapshot()
+    fails(write_csv(tmp_path / "bad.csv", rows))
+    assert index_names() == before and snapshot() == keep
+    run(write_csv(tmp_path / "dry.csv", good_rows(12, seed=8)), "--dry-run")
+    assert index_names() == before and snapshot() == keep
+
+
+def test_crash_in_the_middle_of_the_load_restores_indexes_and_data(
+    tmp_path, defer_always, monkeypatch
+):
+    before, keep = index_names(), snapshot()
+    monkeypatch.setattr(importer, "CHUNK", 5)
+    calls = []
+    real = importer.Importer._chunk
+
+    def crash(self, chunk):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(self, chunk)
+
+    monkeypatch.setattr(importer.Importer, "_chunk", crash)
+    with pytest.raises(RuntimeError):
+        importer.run_import(write_csv(tmp_path / "w.csv", good_rows(12)))
+    assert index_names() == before and snapshot() == keep
+
+
+def test_no_deferral_when_the_table_is_larger_than_the_file(tmp_path, settings):
+    settings.SATUDATA_IMPORT_DEFER_INDEXES_ROWS = 0
+    run(write_csv(tmp_path / "a.csv", good_rows(30)))
+    small = write_csv(tmp_path / "b.csv", good_rows(1, seed=9)[:1])
+    assert bulkindex.worth_deferring(small.stat().st_size) is False

@@ -1,0 +1,84 @@
+"""Name search without COUNT(*) over the regency: capped API count, count-free page links."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from satudata.conftest import VILLAGE_A
+from satudata.registry import services
+from satudata.registry.models import Resident
+from satudata.registry.tests.helpers import nik_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sitis(cast):
+    birth = datetime.date(1990, 5, 17)
+    people = [
+        Resident(
+            nik=nik_for(birth, 2, serial=1000 + i),
+            name=f"Siti Nr {i:02d}",
+            sex=2,
+            birth_date=birth,
+            village_id=VILLAGE_A,
+        )
+        for i in range(53)
+    ]
+    Resident.objects.bulk_create(people)
+    Resident.objects.bulk_create(
+        [
+            Resident(
+                nik=nik_for(birth, 2, serial=2000),
+                name="Budi",
+                sex=2,
+                birth_date=birth,
+                village_id=VILLAGE_A,
+            )
+        ]
+    )
+    return people
+
+
+def test_api_count_is_exact_below_the_cap_and_capped_above(clients, sitis, monkeypatch):
+    body = clients["custodian"].get("/api/v1/residents?q=sit&limit=5").json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (53, False, 5)
+    assert [r["name"] for r in body["results"]] == [f"Siti Nr {i:02d}" for i in range(5)]
+    monkeypatch.setattr(services, "COUNT_CAP", 10)
+    body = clients["custodian"].get("/api/v1/residents?q=SITI&limit=5").json()
+    assert (body["count"], body["count_capped"]) == (10, True)
+    # A window past the cap still counts at least to its own end.
+    body = clients["custodian"].get("/api/v1/residents?q=siti&limit=5&offset=20").json()
+    assert (body["count"], body["count_capped"]) == (25, True)
+    assert body["results"][0]["name"] == "Siti Nr 20"
+    # The last, partial window gives the exact count.
+    body = clients["custodian"].get("/api/v1/residents?q=siti&limit=50&offset=50").json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (53, False, 3)
+    assert clients["operator_b"].get("/api/v1/residents?q=siti").json()["count"] == 0
+
+
+def test_search_page_links_pages_without_counting(clients, sitis):
+    first = clients["operator_a"].get("/registry/?q=siti").content.decode()
+    assert first.count("Siti Nr ") == 50
+    assert "Siti Nr 49" in first and "Siti Nr 50" not in first
+    assert "page=2" in first and "page=0" not in first
+    second = clients["operator_a"].get("/registry/?q=siti&page=2").content.decode()
+    assert second.count("Siti Nr ") == 3 and "Siti Nr 52" in second
+    assert "page=1" in second and "page=3" not in second
+    for odd in ("abc", "99", "-1"):
+        page = clients["operator_a"].get(f"/registry/?q=siti&page={odd}").content.decode()
+        assert "Siti Nr 00" in page
+    assert "Siti Nr" not in clients["operator_b"].get("/registry/?q=siti").content.decode()
+
+
+def test_search_plan_is_an_index_range_on_name_key(cast, sitis):
+    """The prefix search reads the name_key index, ordered by it (no sort over all matches)."""
+    from django.db import connection
+
+    query = services.search_residents(cast.custodian, "siti")[:50]
+    plan = query.explain()
+    if connection.vendor == "sqlite":
+        assert "resident_name_key_idx" in plan or "resident_village_key_idx" in plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan
