@@ -31,6 +31,7 @@ from satudata.registry.fastparse import fast_rows
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.readers import FileProblem, open_source
 from satudata.registry.validation import (
+    OPTIONAL_CODES,
     check_resident,
     district_digits,
     kk_problem,
@@ -76,18 +77,8 @@ OWN = (
 OPENSID_NAME = {ours: theirs for theirs, ours in OPENSID.items()}
 TEXT_FIELDS = ("name", "birth_place", "father_name", "mother_name", "address", "hamlet")
 REQUIRED = ("nik", "name", "sex", "birth_date", "family_number")
-CODE_FIELDS = (
-    "religion",
-    "education_kk",
-    "education_current",
-    "occupation",
-    "marital_status",
-    "relationship",
-    "citizenship",
-    "blood_type",
-    "disability",
-    "status",
-)
+# The optional code-list columns, defined once with the rules that check them.
+CODE_FIELDS = OPTIONAL_CODES
 SEX_WORDS = {"1": 1, "2": 2, "l": 1, "p": 2, "laki-laki": 1, "perempuan": 2}
 INSERT_COLUMNS = (
     "nik nik_is_temporary name name_key sex birth_place birth_date religion education_kk "

@@ -25,6 +25,7 @@ from satudata.registry.importer import max_bytes
 from satudata.registry.models import Family, ImportJob, NikConflict, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.statistics import population_summary
+from satudata.registry.validation import OPTIONAL_CODES, REQUIRED_CODES
 
 
 def _village_for(request, code: str | None) -> Region:
@@ -85,19 +86,7 @@ def resident(request, resident_id: int):
     person = _visible_resident(request, resident_id)
     fields = [
         (person._meta.get_field(f).verbose_name, person.label(f))
-        for f in (
-            "sex",
-            "religion",
-            "education_kk",
-            "education_current",
-            "occupation",
-            "marital_status",
-            "relationship",
-            "citizenship",
-            "blood_type",
-            "disability",
-            "status",
-        )
+        for f in (*REQUIRED_CODES, *OPTIONAL_CODES)
     ]
     return render(
         request,
