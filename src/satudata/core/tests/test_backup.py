@@ -11,37 +11,21 @@ import uuid
 
 import pytest
 
+from satudata.core.tests.sqlite_helpers import sqlite_content, subprocess_environment
+
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def satudata(args, home, **env):
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment.update({"SATUDATA_HOME": str(home), "DJANGO_SETTINGS_MODULE": "satudata.settings"})
-    environment.update(env)
     result = subprocess.run(
         [sys.executable, "-m", "satudata", *args],
         capture_output=True,
         text=True,
-        env=environment,
+        env=subprocess_environment(home, **env),
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
     return result
-
-
-def sqlite_content(path) -> dict[str, list[tuple]]:
-    """Every row of every table, in a stable order."""
-    with sqlite3.connect(path) as db:
-        tables = [
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {
-            t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)  # noqa: S608
-            for t in tables
-        }
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from satudata.core.tests.sqlite_helpers import sqlite_content, subprocess_environment
 from satudata.registry.exporter import OPENSID_HEADER
 from satudata.registry.synthetic import Generator, opensid_rows
 
@@ -28,30 +29,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def environment(home):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"SATUDATA_HOME": str(home), "DJANGO_SETTINGS_MODULE": "satudata.settings"})
-    return env
-
-
-def table_content(path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(path) as db:
-        tables = [
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {
-            t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)  # noqa: S608
-            for t in tables
-        }
-
-
 @pytest.mark.slow
 def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_path):
     home = tmp_path / "home"
-    env = environment(home)
+    env = subprocess_environment(home)
     run = [sys.executable, "-m", "satudata"]
     subprocess.run([*run, "migrate", "-v0"], env=env, check=True, timeout=300)
     subprocess.run([*run, "loadregions", "62.01"], env=env, check=True, timeout=300)
@@ -61,7 +42,7 @@ def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_pat
         writer.writerow(OPENSID_HEADER)
         writer.writerows(opensid_rows(Generator(seed=7).families([VILLAGE], 60_000)))
     database = home / "satudata.sqlite3"
-    before = table_content(database)
+    before = sqlite_content(database)
 
     importer = subprocess.Popen(
         [*run, "import", "residents", str(big), "--village", VILLAGE],
@@ -93,7 +74,7 @@ def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_pat
 
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert table_content(database) == before
+    assert sqlite_content(database) == before
 
     rerun = subprocess.run(
         [*run, "import", "residents", str(big), "--village", VILLAGE],
