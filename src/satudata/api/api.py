@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as RefusedByRules
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -9,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from satudata import __version__
 from satudata.api.auth import signed_in
+from satudata.api.errors import validation_message
 from satudata.core.access import public
 
 api_v1 = NinjaAPI(
@@ -30,6 +33,18 @@ def not_found(request, exc):
 @api_v1.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api_v1.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+# Services refuse with Django's own exceptions; every route answers them the same way.
+@api_v1.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    message = str(exc) or _("You may not do this.")
+    return api_v1.create_response(request, {"detail": message}, status=403)
+
+
+@api_v1.exception_handler(RefusedByRules)
+def refused(request, exc: RefusedByRules):
+    return api_v1.create_response(request, {"detail": validation_message(exc)}, status=400)
 
 
 @api_v1.exception_handler(AuthenticationError)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -10,7 +9,6 @@ from ninja.files import UploadedFile
 
 from satudata.accounts.models import Agency
 from satudata.api.auth import signed_in
-from satudata.api.errors import validation_message
 from satudata.datasets import services
 from satudata.datasets.models import Dataset
 
@@ -121,15 +119,6 @@ def _editable(request, slug: str) -> Dataset:
     return dataset
 
 
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, validation_message(exc)) from exc
-
-
 @router.get("/datasets/mine", response=list[DatasetOut], auth=signed_in, summary="My datasets")
 def my_datasets(request):
     """The datasets this account may change (its agency's; all for the custodian)."""
@@ -144,7 +133,7 @@ def create_dataset(request, payload: DatasetIn):
     data = payload.dict()
     data.pop("agency")
     fields = data.pop("fields")
-    dataset = _call(services.create_dataset, request.user, agency=agency, fields=fields, **data)
+    dataset = services.create_dataset(request.user, agency=agency, fields=fields, **data)
     return 201, _out(dataset)
 
 
@@ -152,7 +141,7 @@ def create_dataset(request, payload: DatasetIn):
 def update_dataset(request, slug: str, payload: DatasetPatch):
     dataset = _editable(request, slug)
     data = {k: v for k, v in payload.dict().items() if v is not None}
-    return _out(_call(services.update_dataset, request.user, dataset, **data))
+    return _out(services.update_dataset(request.user, dataset, **data))
 
 
 @router.post(
@@ -171,8 +160,7 @@ def upload_release(
 ):
     """Validates the file; the report lists row, field, value and a message in Indonesian."""
     dataset = _editable(request, slug)
-    release = _call(
-        services.upload_file_object,
+    release = services.upload_file_object(
         request.user,
         dataset,
         file,
@@ -195,7 +183,7 @@ def list_releases(request, slug: str):
 def _step(name):
     def route(request, slug: str):
         dataset = _editable(request, slug)
-        return _out(_call(getattr(services, name), request.user, dataset))
+        return _out(getattr(services, name)(request.user, dataset))
 
     route.__name__ = f"{name}_dataset"
     return route
@@ -217,4 +205,4 @@ router.post("/datasets/{slug}/publish", response=DatasetOut, auth=signed_in, sum
 )
 def return_dataset(request, slug: str, payload: ReturnIn):
     dataset = _editable(request, slug)
-    return _out(_call(services.return_for_correction, request.user, dataset, payload.comment))
+    return _out(services.return_for_correction(request.user, dataset, payload.comment))

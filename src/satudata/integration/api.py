@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
-from satudata.api.errors import validation_message
 from satudata.datasets.models import Dataset
 from satudata.integration import services
 from satudata.integration.models import Connector, ConnectorRun
@@ -96,15 +94,6 @@ def _run_out(r: ConnectorRun) -> dict:
     }
 
 
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, validation_message(exc)) from exc
-
-
 def _connector(request, connector_id: int) -> Connector:
     connector = (
         Connector.objects.visible_to(request.user)
@@ -134,7 +123,7 @@ def create_connector(request, payload: ConnectorIn):
     if dataset is None:
         raise HttpError(400, _("You may only connect sources to your own agency's datasets."))
     values["dataset"] = dataset
-    return 201, _connector_out(_call(services.create_connector, request.user, **values))
+    return 201, _connector_out(services.create_connector(request.user, **values))
 
 
 @router.get(
@@ -153,7 +142,7 @@ def get_connector(request, connector_id: int):
 def run_connector(request, connector_id: int):
     """Queue a pull for the worker (`satudata worker`); the run appears in the run log."""
     connector = _connector(request, connector_id)
-    return 202, _run_out(_call(services.request_run, request.user, connector))
+    return 202, _run_out(services.request_run(request.user, connector))
 
 
 @router.get(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
-from satudata.api.errors import validation_message
 from satudata.core.access import public
 from satudata.regions import services
 from satudata.regions.codes import BadRegionCode, normalize_code
@@ -106,24 +104,14 @@ def list_units(request, code: str):
 )
 def add_unit(request, code: str, payload: LocalUnitIn):
     village = _region_or_404(code)
-    try:
-        unit = services.add_local_unit(
-            request.user, village, payload.level, payload.name, payload.parent
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, validation_message(exc)) from exc
+    unit = services.add_local_unit(
+        request.user, village, payload.level, payload.name, payload.parent
+    )
     return 201, unit
 
 
 @router.delete("/units/{unit_id}", response={204: None}, auth=signed_in, summary="Remove a unit")
 def delete_unit(request, unit_id: int):
     unit = get_object_or_404(LocalUnit, pk=unit_id)
-    try:
-        services.remove_local_unit(request.user, unit)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ValidationError as exc:
-        raise HttpError(400, validation_message(exc)) from exc
+    services.remove_local_unit(request.user, unit)
     return 204, None
