@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -60,6 +61,7 @@ def token_revoke(request, token_id: int):
     try:
         services.revoke_token(request.user, token_id)
         messages.success(request, _("The token has been revoked."))
-    except ApiToken.DoesNotExist:
-        messages.error(request, _("No such token."))
+    except ApiToken.DoesNotExist as exc:
+        # Another account's token, or none: the same answer, so ids reveal nothing.
+        raise Http404(_("No such token.")) from exc
     return redirect("accounts:profile")

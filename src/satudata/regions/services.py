@@ -74,7 +74,9 @@ def check_local_unit(unit: LocalUnit) -> None:
         LocalUnit.Level.HAMLET: {None},
         LocalUnit.Level.RW: {None, LocalUnit.Level.HAMLET},
         LocalUnit.Level.RT: {LocalUnit.Level.RW},
-    }[unit.level]
+    }.get(unit.level)
+    if allowed_parents is None:
+        raise ValidationError({"level": _("Choose hamlet, RW or RT.")})
     parent = unit.parent
     if (parent.level if parent else None) not in allowed_parents:
         raise ValidationError(
@@ -89,7 +91,8 @@ def check_local_unit(unit: LocalUnit) -> None:
         raise ValidationError({"parent": _("The parent unit is in another village.")})
 
 
-def _require_write(actor, village_code: str) -> None:
+def require_write(actor, village_code: str) -> None:
+    """Refuse (PermissionDenied) an account that may not change this village's units."""
     if not write_scope(actor).allows(village_code):
         raise PermissionDenied(_("You may not change the local units of this village."))
 
@@ -97,7 +100,7 @@ def _require_write(actor, village_code: str) -> None:
 @transaction.atomic
 def add_local_unit(actor, village: Region, level: str, name: str, parent_id: int | None = None):
     """Add a hamlet, RW or RT to a village the actor may edit."""
-    _require_write(actor, village.code)
+    require_write(actor, village.code)
     parent = None
     if parent_id:
         parent = LocalUnit.objects.filter(pk=parent_id, village=village).first()
@@ -110,7 +113,7 @@ def add_local_unit(actor, village: Region, level: str, name: str, parent_id: int
 @transaction.atomic
 def remove_local_unit(actor, unit: LocalUnit) -> LocalUnit:
     """Soft-delete a unit; a unit that still holds units cannot go."""
-    _require_write(actor, unit.village_id)
+    require_write(actor, unit.village_id)
     if unit.children.exists():
         raise ValidationError(_("Remove the units inside it first."))
     return audit.soft_delete(actor, unit)

@@ -59,6 +59,8 @@ def detail(request, code: str):
 @require_POST
 def unit_add(request, code: str):
     village = _region_or_404(code)
+    # Scope first: another village's operator learns nothing from form errors.
+    services.require_write(request.user, village.code)
     form = LocalUnitForm(request.POST, village=village)
     if not form.is_valid():
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
