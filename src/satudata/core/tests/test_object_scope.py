@@ -5,7 +5,8 @@ connector, aid list, letter, message, map layer, import job, token…) is called
 of the cast whose role may use it: once with that kind of object belonging to its own village
 or agency, once with the same kind of object belonging to another village or agency. Its own
 object must be served; the other must be refused (403/404) for every method, and the refusal
-must change nothing (no audit entry is written). A new object parameter needs a factory in
+must change nothing (no audit entry is written). The district viewer, who only reads, must be
+refused another district's objects on every route. A new object parameter needs a factory in
 `World` below, so new routes cannot slip past this test.
 """
 
@@ -20,10 +21,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from satudata.accounts.models import User
 from satudata.accounts.services import create_token
 from satudata.api.tests.test_operation_access import OPERATIONS
 from satudata.audit.models import AuditEntry
-from satudata.conftest import VILLAGE_A, VILLAGE_B
+from satudata.conftest import OTHER_DISTRICT_VILLAGE, VILLAGE_A, VILLAGE_B, make_user
 from satudata.core import access
 from satudata.core.tests.test_route_access import ROUTES, SAMPLE_ARGS
 from satudata.datasets import services as datasets
@@ -44,7 +46,6 @@ pytestmark = pytest.mark.django_db
 NEUTRAL = {"fmt": "csv"}
 # Objects only the custodian may touch (role routes that no scoped role passes).
 CUSTODIAN_ONLY = {"model_label", "object_pk", "pair_id", "merge_id"}
-VILLAGE_SIDE = {"a": VILLAGE_A, "b": VILLAGE_B}
 
 POINT = {
     "type": "FeatureCollection",
@@ -64,12 +65,9 @@ def _photo() -> SimpleUploadedFile:
     return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def _village_objects(cast, side: str, tmp_path) -> dict[str, str]:
+def _village_objects(operator, code: str, tmp_path, side: str, serial: int) -> dict[str, str]:
     """One of each village-owned object, made by that village's operator."""
-    operator = cast.operator_a if side == "a" else cast.operator_b
-    code = VILLAGE_SIDE[side]
     village = Region.objects.get(code=code)
-    serial = 11 if side == "a" else 22
     birth = datetime.date(1985, 3, 9)
     person = registry.register_resident(
         operator,
@@ -163,10 +161,21 @@ def _agency_objects(cast, side: str, tmp_path) -> dict[str, str]:
 @pytest.fixture
 def world(cast, tmp_path):
     """{actor name: {"own": params, "other": params}} for the operator and the producer."""
+    own_village = _village_objects(cast.operator_a, VILLAGE_A, tmp_path, "a", 11)
+    far_operator = make_user(
+        "operator.jauh",
+        User.Role.VILLAGE_OPERATOR,
+        region=Region.objects.get(code=OTHER_DISTRICT_VILLAGE),
+    )
     return {
         "operator_a": {
-            "own": _village_objects(cast, "a", tmp_path),
-            "other": _village_objects(cast, "b", tmp_path),
+            "own": own_village,
+            "other": _village_objects(cast.operator_b, VILLAGE_B, tmp_path, "b", 22),
+        },
+        # The district viewer reads its district (village A's) and nothing of another district.
+        "district_viewer": {
+            "own": own_village,
+            "other": _village_objects(far_operator, OTHER_DISTRICT_VILLAGE, tmp_path, "c", 33),
         },
         "producer_a": {
             "own": _agency_objects(cast, "a", tmp_path),
@@ -280,7 +289,9 @@ def test_objects_of_another_village_or_agency_are_refused(
         own_status = {m: _call(client, m, route, own, api).status_code for m in methods}
         if set(own_status.values()) == {403}:
             continue  # a role decision taken in the service (e.g. only the custodian verifies)
-        assert any(s not in (403, 404, 405) for s in own_status.values()), (
+        assert actor == "district_viewer" or any(
+            s not in (403, 404, 405) for s in own_status.values()
+        ), (
             f"{actor} is refused its own object at {_fill(route, {**NEUTRAL, **own})}: "
             f"{own_status} — the test's factory or the route's scope is wrong"
         )
