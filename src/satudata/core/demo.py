@@ -197,4 +197,9 @@ def seed_demo() -> DemoResult:
     from satudata.datasets.demo import seed_demo_datasets
 
     seed_demo_datasets()
+    # Invented maps and potential figures (marked as demo), so every part of a village page shows.
+    from satudata.villages.demo import seed_demo_villages
+
+    custodian = User.objects.filter(role=User.Role.CUSTODIAN, is_active=True).order_by("pk").first()
+    seed_demo_villages(custodian, FIRST_PHASE_VILLAGES + OTHER_DEMO_VILLAGES)
     return result

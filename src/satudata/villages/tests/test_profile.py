@@ -193,3 +193,20 @@ def test_village_page_lists_open_datasets_covering_it(client, cast):
     assert "Data posyandu-desa-b" not in page and "Data draf-desa-a" not in page
     district = client.get(f"/villages/{DISTRICT}/").content.decode()
     assert "Data posyandu-desa-b" in district and "Data puskesmas-kabupaten" in district
+
+
+def test_demo_villages_show_a_map_and_potentials_marked_as_demo(client):
+    from satudata.core.demo import FIRST_PHASE_VILLAGES, seed_demo
+    from satudata.villages.models import MapLayer, PotentialEntry
+
+    seed_demo()
+    layers, figures = MapLayer.objects.count(), PotentialEntry.objects.count()
+    assert layers >= 4 * len(FIRST_PHASE_VILLAGES) and figures > 0
+    page = client.get(f"/villages/{FIRST_PHASE_VILLAGES[0]}/").content.decode()
+    assert "<svg" in page and "Sawah" in page and "Posyandu" in page
+    district = client.get("/api/v1/villages/62.01.02/geojson").json()
+    boundaries = [f for f in district["features"] if f["properties"]["kind"] == "boundary"]
+    assert len(boundaries) == len(FIRST_PHASE_VILLAGES)
+    assert all("contoh demo" in f["properties"]["layer"] for f in boundaries)
+    seed_demo()  # running the demo again adds nothing
+    assert (MapLayer.objects.count(), PotentialEntry.objects.count()) == (layers, figures)
