@@ -51,6 +51,13 @@ class Region(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def full_name(self) -> str:
+        """"Desa Natai Raya", "Kecamatan Arut Selatan"; regencies and cities already carry their
+        kind in the official name ("Kabupaten Kotawaringin Barat", "Kota Pontianak")."""
+        if self.name.lower().startswith(("kabupaten ", "kota ", "kab. ")):
+            return self.name
+        return f"{self.get_kind_display()} {self.name}"
+
     @property
     def digits(self) -> str:
         return self.code.replace(".", "")

@@ -91,3 +91,12 @@ def test_operator_removes_a_unit_and_others_cannot(clients, cast):
     clients["operator_a"].post(f"/regions/units/{unit.pk}/delete/")
     assert not LocalUnit.objects.filter(pk=unit.pk).exists()
     assert LocalUnit.all_objects.get(pk=unit.pk).deleted_at is not None
+
+
+def test_headings_name_the_kind_once(client, db):
+    regency = client.get("/regions/62.01/").content.decode()
+    assert "<h1>Kabupaten Kotawaringin Barat</h1>" in regency
+    village = client.get("/regions/62.01.02.2016/").content.decode()
+    assert "<h1>Desa Natai Raya</h1>" in village
+    stats = client.get("/statistics/population/62.01/").content.decode()
+    assert "Kabupaten Kabupaten" not in stats
