@@ -52,7 +52,7 @@ class Region(models.Model):
         return f"{self.code} {self.name}"
 
     def full_name(self) -> str:
-        """"Desa Natai Raya", "Kecamatan Arut Selatan"; regencies and cities already carry their
+        """ "Desa Natai Raya", "Kecamatan Arut Selatan"; regencies and cities already carry their
         kind in the official name ("Kabupaten Kotawaringin Barat", "Kota Pontianak")."""
         if self.name.lower().startswith(("kabupaten ", "kota ", "kab. ")):
             return self.name
