@@ -124,11 +124,23 @@ def move_in(request):
         nik = details.pop("nik").strip()
         number = details.pop("family_number").strip()
         unit, date, origin = details.pop("unit"), details.pop("date"), details.pop("origin")
+        confirmed = details.pop("confirm")
         family = Family.objects.filter(village=village, family_number=number).first()
+        holder = services.holder_of(nik) if nik else None
         if number and family is None:
             form.add_error(
                 "family_number",
                 _("KK number: no family card %(number)s in this village.") % {"number": number},
+            )
+        elif holder and holder.village_id != village.code and not confirmed:
+            # A mistyped NIK must not silently take a stranger's record from their village.
+            form.add_error(
+                "confirm",
+                _(
+                    "NIK %(nik)s is registered in the village of %(village)s (%(code)s); "
+                    "tick this box to move that record here."
+                )
+                % {"nik": nik, "village": holder.village.name, "code": holder.village_id},
             )
         else:
             try:

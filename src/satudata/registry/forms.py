@@ -163,6 +163,10 @@ class BirthForm(ResidentForm):
 class MoveInForm(ResidentForm):
     """A person arriving: a NIK held elsewhere moves that one record; otherwise a new one."""
 
+    confirm = forms.BooleanField(
+        label=_("if another village holds this NIK: yes, move that record to this village"),
+        required=False,
+    )
     origin = forms.CharField(label=_("moved from"), max_length=100, required=False)
     date = _event_date()
     family_number = forms.CharField(label=_("KK number"), max_length=16, required=False)
@@ -180,7 +184,16 @@ class MoveInForm(ResidentForm):
             "database; a NIK registered in another village moves that record here as it is."
         )
         self.order_fields(
-            ("nik", "nik_is_temporary", "origin", "date", "family_number", "unit", "name")
+            (
+                "nik",
+                "nik_is_temporary",
+                "confirm",
+                "origin",
+                "date",
+                "family_number",
+                "unit",
+                "name",
+            )
         )
 
 

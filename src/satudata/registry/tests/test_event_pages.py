@@ -187,16 +187,18 @@ def test_register_refusal_links_to_the_move_in_page_which_moves_the_record(
     offer = client.get(link.replace("&amp;", "&")).content.decode()
     assert f'value="{newcomer.nik}"' in offer
     family = household[0]
-    response = client.post(
-        "/registry/move-in/",
-        {
-            "village": VILLAGE_A,
-            "nik": newcomer.nik,
-            "family_number": family.family_number,
-            "date": "2026-02-03",
-            "origin": "Runtu",
-        },
-    )
+    move = {
+        "village": VILLAGE_A,
+        "nik": newcomer.nik,
+        "family_number": family.family_number,
+        "date": "2026-02-03",
+        "origin": "Runtu",
+    }
+    before = snapshot()
+    unconfirmed = client.post("/registry/move-in/", move).content.decode()
+    assert "terdaftar di desa Runtu (62.01.02.2012); centang kotak ini" in unconfirmed
+    assert snapshot() == before
+    response = client.post("/registry/move-in/", {**move, "confirm": "on"})
     assert response["Location"] == f"/registry/residents/{newcomer.pk}/"
     newcomer.refresh_from_db()
     assert (newcomer.village_id, newcomer.family_id) == (VILLAGE_A, family.pk)
@@ -241,7 +243,9 @@ def test_move_in_with_bad_input_names_the_field_and_saves_nothing(clients, cast,
         "/registry/move-in/", {"nik": nik_for(datetime.date(1970, 1, 2), 1), "date": "2026-01-01"}
     ).content.decode()
     assert "nama: tidak boleh kosong" in no_details and "jenis kelamin: wajib" in no_details
-    dead = client.post("/registry/move-in/", {"nik": gone.nik, "date": "2026-01-01"})
+    dead = client.post(
+        "/registry/move-in/", {"nik": gone.nik, "date": "2026-01-01", "confirm": "on"}
+    )
     assert "tercatat meninggal" in dead.content.decode()
     here = client.post("/registry/move-in/", {"nik": household[1].nik, "date": "2026-01-01"})
     assert "NIK: sudah terdaftar di desa ini" in here.content.decode()
