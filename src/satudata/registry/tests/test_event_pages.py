@@ -396,6 +396,7 @@ def test_resident_page_records_a_move_out_and_shows_the_history(clients, househo
     client = clients["operator_a"]
     page = client.get(f"/registry/residents/{daughter.pk}/").content.decode()
     assert 'value="move_out"' in page and 'value="death"' in page
+    assert "Catat peristiwa</button>" in page
     client.post(
         f"/registry/residents/{daughter.pk}/event/",
         {"kind": "move_out", "date": "2026-05-02", "place": "Pontianak"},
@@ -451,3 +452,26 @@ def test_a_member_registered_from_the_family_page_joins_the_family(clients, hous
         "/registry/residents/new/", {**data, "village": VILLAGE_B, "name": "X"}
     )
     assert other.status_code == 404  # a family of village A cannot take village B's person
+
+
+@pytest.mark.parametrize("action", ["birth", "split", "head"])
+def test_operator_a_cannot_touch_a_village_b_family(clients, cast, action):
+    village_b = Region.objects.get(code=VILLAGE_B)
+    family = services.register_family(cast.operator_b, village_b, kk_for(VILLAGE_B, serial=51))
+    member = services.register_resident(
+        cast.operator_b, village_b, resident_data(name="Warga Runtu"), family=family
+    )
+    data = {
+        **birth_form(),
+        "members": [member.pk],
+        "new_head": member.pk,
+        "family_number": kk_for(serial=52),
+        "old_head_relationship": 2,
+        "date": "2026-01-01",
+    }
+    before = snapshot()
+    url = f"/registry/families/{family.pk}/{action}/"
+    assert clients["operator_a"].get(url).status_code == 404
+    assert clients["operator_a"].post(url, data).status_code == 404
+    assert clients["operator_b"].get(url).status_code == 200
+    assert snapshot() == before
