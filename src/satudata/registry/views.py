@@ -63,7 +63,7 @@ def index(request):
     )
 
 
-def _move_in_offer(village: Region, nik: str, family: Family | None, exc) -> str:
+def _move_in_offer(village: Region, nik: str, family: Family | None, exc: ValidationError) -> str:
     """The move-in page prefilled with the NIK, when another village holds it; else ""."""
     held_elsewhere = hasattr(exc, "error_dict") and any(
         error.code == "nik_elsewhere" for error in exc.error_dict.get("nik", [])
