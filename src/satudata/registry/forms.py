@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from satudata.regions.models import LocalUnit
 from satudata.registry import codes
 from satudata.registry.models import ImportJob
+
+# A browser's date input takes only yyyy-mm-dd values, whatever the page's language formats.
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def _codes(field: str, required: bool = False):
@@ -25,9 +31,7 @@ class ResidentForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=100)
     sex = _codes("sex", required=True)
     birth_place = forms.CharField(label=_("place of birth"), max_length=100, required=False)
-    birth_date = forms.DateField(
-        label=_("date of birth"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("date of birth"), widget=DATE_INPUT)
     religion = _codes("religion")
     education_kk = _codes("education_kk")
     education_current = _codes("education_current")
@@ -57,17 +61,183 @@ class ResidentForm(forms.Form):
         }
         for name, label in labels.items():
             self.fields[name].label = label
-        units = LocalUnit.objects.filter(village=village, level="rt") if village else []
-        self.fields["unit"].choices = [("", "—")] + [(u.pk, u.path_label()) for u in units]
+        self.fields["unit"].choices = rt_choices(village)
+
+
+def rt_choices(village) -> list[tuple]:
+    units = LocalUnit.objects.filter(village=village, level="rt") if village else []
+    return [("", "—")] + [(u.pk, u.path_label()) for u in units]
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def labelled_errors(form: forms.Form) -> list[str]:
+    """Every error as "Field: message", so a summary names the field (Django's do not)."""
+    found = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for message in errors:
+            # Service messages already start with the field's name ("NIK: ...").
+            message = str(message)
+            if label and not message.lower().startswith(str(label).lower() + ":"):
+                label = str(label)
+                message = f"{label[:1].upper()}{label[1:]}: {message[:1].lower()}{message[1:]}"
+            found.append(message)
+    return found
+
+
+def _not_in_future(value: datetime.date | None) -> None:
+    if value and value > datetime.date.today():
+        raise ValidationError(_("must not be in the future."))
+
+
+def _event_date() -> forms.DateField:
+    return forms.DateField(
+        label=_("date of the event"),
+        initial=datetime.date.today,
+        validators=[_not_in_future],
+        widget=DATE_INPUT,
+    )
 
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("event"), choices=[("death", _("death")), ("move_out", _("moved out"))]
     )
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = _event_date()
     place = forms.CharField(label=_("moved to"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+def _only(form: forms.Form, keep: tuple[str, ...]) -> None:
+    for name in list(form.fields):
+        if name not in keep:
+            del form.fields[name]
+    form.order_fields(keep)
+
+
+class FamilyForm(forms.Form):
+    family_number = forms.CharField(label=_("KK number"), max_length=16, required=False)
+    unit = forms.TypedChoiceField(label=_("RT"), coerce=int, required=False, empty_value=None)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+
+    def __init__(self, *args, village=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = rt_choices(village)
+
+
+class BirthForm(ResidentForm):
+    """A baby born into a family: the family gives village and RT; a child by default."""
+
+    KEEP = (
+        "name",
+        "sex",
+        "birth_date",
+        "birth_place",
+        "nik",
+        "nik_is_temporary",
+        "relationship",
+        "religion",
+        "blood_type",
+        "father_name",
+        "mother_name",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _only(self, self.KEEP)
+        self.fields["relationship"].initial = 4
+        self.fields["nik"].help_text = _(
+            "Leave empty and mark a temporary NIK (16 digits starting with 0) if the baby "
+            "has no NIK yet."
+        )
+
+
+class MoveInForm(ResidentForm):
+    """A person arriving: a NIK held elsewhere moves that one record; otherwise a new one."""
+
+    confirm = forms.BooleanField(
+        label=_("if another village holds this NIK: yes, move that record to this village"),
+        required=False,
+    )
+    origin = forms.CharField(label=_("moved from"), max_length=100, required=False)
+    date = _event_date()
+    family_number = forms.CharField(label=_("KK number"), max_length=16, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service checks the details only when the NIK is new to the database.
+        for name in ("name", "sex", "birth_date", "citizenship"):
+            self.fields[name].required = False
+        self.fields["family_number"].help_text = _(
+            "A family card of this village; leave empty to add the family later."
+        )
+        self.fields["name"].help_text = _(
+            "The details below are needed only for a person whose NIK is not yet in the "
+            "database; a NIK registered in another village moves that record here as it is."
+        )
+        self.order_fields(
+            (
+                "nik",
+                "nik_is_temporary",
+                "confirm",
+                "origin",
+                "date",
+                "family_number",
+                "unit",
+                "name",
+            )
+        )
+
+
+def _member_choices(members) -> list[tuple[int, str]]:
+    return [(m.pk, f"{m.name} ({m.label_relationship or '—'})") for m in members]
+
+
+class SplitForm(forms.Form):
+    members = forms.TypedMultipleChoiceField(
+        label=_("members who move to the new family card"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_head = forms.TypedChoiceField(label=_("head of the new family"), coerce=int)
+    family_number = forms.CharField(label=_("new KK number"), max_length=16, required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    date = _event_date()
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _member_choices(members)
+        self.fields["members"].choices = choices
+        self.fields["new_head"].choices = [("", "—"), *choices]
+
+    def clean(self):
+        data = super().clean()
+        if "members" in data and "new_head" in data and data["new_head"] not in data["members"]:
+            self.add_error("new_head", _("must be one of the members who move."))
+        return data
+
+
+class HeadForm(forms.Form):
+    new_head = forms.TypedChoiceField(label=_("new head of family"), coerce=int)
+    old_head_relationship = forms.TypedChoiceField(
+        label=_("the old head's relationship from now on"),
+        coerce=int,
+        choices=[(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD],
+        initial=11,
+    )
+    date = _event_date()
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
 
 
 class ImportForm(forms.Form):

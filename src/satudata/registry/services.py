@@ -267,6 +267,17 @@ def record_move_in(
         )
     if holder.village_id == village.code and holder.status == Resident.Status.ALIVE:
         raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+    if holder.status == Resident.Status.DEAD:
+        # A death is final: moving the record would bring a dead person back to life.
+        raise ValidationError(
+            {
+                "nik": named(
+                    "nik",
+                    _("belongs to a person recorded as dead (village %(code)s).")
+                    % {"code": holder.village_id},
+                )
+            }
+        )
     old_village, old_family = holder.village_id, holder.family
     cells.refresh([old_village])
     _event(

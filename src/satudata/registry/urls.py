@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satudata.registry import views
+from satudata.registry import event_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -12,7 +12,12 @@ urlpatterns = [
         "registry/residents/<int:resident_id>/event/", views.resident_event, name="resident_event"
     ),
     path("registry/families/", views.families, name="families"),
+    path("registry/families/new/", event_views.family_new, name="family_new"),
     path("registry/families/<int:family_id>/", views.family, name="family"),
+    path("registry/families/<int:family_id>/birth/", event_views.family_birth, name="birth"),
+    path("registry/families/<int:family_id>/split/", event_views.family_split, name="split"),
+    path("registry/families/<int:family_id>/head/", event_views.family_head, name="head"),
+    path("registry/move-in/", event_views.move_in, name="move_in"),
     path("registry/import/", views.import_start, name="import"),
     path("registry/import/<int:job_id>/", views.import_job, name="import_job"),
     path("registry/import/<int:job_id>/errors.csv", views.import_errors, name="import_errors"),

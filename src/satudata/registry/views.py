@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +22,13 @@ from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import exporter, jobs, services
 from satudata.registry.charts import bar_rows, pyramid_svg
-from satudata.registry.forms import EventForm, ImportForm, ResidentForm
+from satudata.registry.forms import (
+    EventForm,
+    ImportForm,
+    ResidentForm,
+    apply_errors,
+    labelled_errors,
+)
 from satudata.registry.importer import max_bytes
 from satudata.registry.models import Family, ImportJob, NikConflict, Resident
 from satudata.registry.paging import WindowPage
@@ -28,7 +36,8 @@ from satudata.registry.statistics import population_summary
 from satudata.registry.validation import OPTIONAL_CODES, REQUIRED_CODES
 
 
-def _village_for(request, code: str | None) -> Region:
+def village_for(request, code: str | None) -> Region:
+    """The village named by `code`, or the account's own; 404 if there is none."""
     code = code or request.user.region_id or ""
     try:
         return Region.objects.get(code=normalize_code(code), level=Region.Level.VILLAGE)
@@ -54,24 +63,51 @@ def index(request):
     )
 
 
+def _move_in_offer(village: Region, nik: str, family: Family | None, exc: ValidationError) -> str:
+    """The move-in page prefilled with the NIK, when another village holds it; else ""."""
+    held_elsewhere = hasattr(exc, "error_dict") and any(
+        error.code == "nik_elsewhere" for error in exc.error_dict.get("nik", [])
+    )
+    if not held_elsewhere:
+        return ""
+    params = {"village": village.code, "nik": nik}
+    if family is not None:
+        params["kk"] = family.family_number
+    return f"{reverse('registry:move_in')}?{urlencode(params)}"
+
+
 @scoped
 def resident_new(request):
-    village = _village_for(request, request.GET.get("village") or request.POST.get("village"))
+    village = village_for(request, request.GET.get("village") or request.POST.get("village"))
     if not write_scope(request.user).allows(village.code):
         raise PermissionDenied
+    # From a family page: the new person joins that family (of this village only).
+    family_id = request.GET.get("family") or request.POST.get("family") or ""
+    family = None
+    if family_id:
+        if not family_id.isdigit():
+            raise Http404
+        family = get_object_or_404(Family.objects.filter(village=village), pk=family_id)
     form = ResidentForm(request.POST or None, village=village)
+    move_in_url = ""
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = LocalUnit.objects.filter(pk=data.pop("unit"), village=village).first()
         try:
-            resident = services.register_resident(request.user, village, data, unit=unit)
+            resident = services.register_resident(
+                request.user, village, data, family=family, unit=unit
+            )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
+            move_in_url = _move_in_offer(village, data["nik"], family, exc)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": resident.name})
             return redirect("registry:resident", resident_id=resident.pk)
-    return render(request, "registry/resident_form.html", {"form": form, "village": village})
+    return render(
+        request,
+        "registry/resident_form.html",
+        {"form": form, "village": village, "family": family, "move_in_url": move_in_url},
+    )
 
 
 def _visible_resident(request, resident_id: int) -> Resident:
@@ -117,11 +153,7 @@ def resident_edit(request, resident_id: int):
                 request.user, person, data, int(request.POST.get("version", 0))
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("registry:resident", resident_id=person.pk)
@@ -138,7 +170,7 @@ def resident_event(request, resident_id: int):
     person = _visible_resident(request, resident_id)
     form = EventForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors.as_text())
+        messages.error(request, " ".join(labelled_errors(form)))
         return redirect("registry:resident", resident_id=person.pk)
     data = form.cleaned_data
     try:
@@ -166,14 +198,29 @@ def families(request):
     if query:
         found = found.filter(family_number=query)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/families.html", {"page_obj": page, "query": query})
+    scope = write_scope(request.user)
+    return render(
+        request,
+        "registry/families.html",
+        {"page_obj": page, "query": query, "can_write": bool(scope.code or scope.everything)},
+    )
 
 
 @scoped
 def family(request, family_id: int):
-    found = get_object_or_404(Family.objects.visible_to(request.user), pk=family_id)
+    found = get_object_or_404(
+        Family.objects.visible_to(request.user).select_related("unit"), pk=family_id
+    )
     members = found.members.order_by("relationship", "birth_date")
-    return render(request, "registry/family.html", {"family": found, "members": members})
+    return render(
+        request,
+        "registry/family.html",
+        {
+            "family": found,
+            "members": members,
+            "can_write": write_scope(request.user).allows(found.village_id),
+        },
+    )
 
 
 @role("village_operator")
@@ -251,7 +298,7 @@ def import_errors(request, job_id: int):
 @scoped
 def export(request):
     """Residents of a village (or one RT) the user may see, as CSV or XLSX."""
-    village = _village_for(request, request.GET.get("village"))
+    village = village_for(request, request.GET.get("village"))
     if not read_scope(request.user).allows(village.code):
         raise Http404
     residents = Resident.objects.visible_to(request.user).filter(village=village)

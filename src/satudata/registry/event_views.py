@@ -1,0 +1,218 @@
+"""Operator pages for families and life events: thin forms over registry.services.
+
+Every page finds its family through `Family.objects.visible_to` (another village's family is a
+404) and refuses accounts that may only read it (403); the services check the scope again and
+write the change with its audit entry and life event in one transaction.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from satudata.accounts.scope import write_scope
+from satudata.core.access import scoped
+from satudata.regions.models import LocalUnit, Region
+from satudata.registry import services
+from satudata.registry.forms import (
+    BirthForm,
+    FamilyForm,
+    HeadForm,
+    MoveInForm,
+    SplitForm,
+    apply_errors,
+    labelled_errors,
+)
+from satudata.registry.models import Family, Resident
+from satudata.registry.views import village_for
+
+
+def _writable_village(request) -> Region:
+    village = village_for(request, request.GET.get("village") or request.POST.get("village"))
+    if not write_scope(request.user).allows(village.code):
+        raise PermissionDenied
+    return village
+
+
+def _writable_family(request, family_id: int) -> Family:
+    family = get_object_or_404(
+        Family.objects.visible_to(request.user).select_related("village", "unit"), pk=family_id
+    )
+    if not write_scope(request.user).allows(family.village_id):
+        raise PermissionDenied
+    return family
+
+
+def _living_members(family: Family) -> list[Resident]:
+    """The members a split or a change of head may pick: alive, head first."""
+    return list(
+        family.members.filter(status=Resident.Status.ALIVE).order_by(
+            "relationship", "birth_date", "id"
+        )
+    )
+
+
+def _unit(village: Region, unit_id: int | None) -> LocalUnit | None:
+    return LocalUnit.objects.filter(pk=unit_id, village=village).first() if unit_id else None
+
+
+def _page(request, form, title: str, village: Region, back: str, **extra):
+    return render(
+        request,
+        "registry/event_form.html",
+        {
+            "form": form,
+            "errors": labelled_errors(form) if form.is_bound else [],
+            "title": title,
+            "village": village,
+            "back": back,
+            **extra,
+        },
+    )
+
+
+@scoped
+def family_new(request):
+    village = _writable_village(request)
+    form = FamilyForm(request.POST or None, village=village)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            family = services.register_family(
+                request.user,
+                village,
+                data["family_number"].strip(),
+                _unit(village, data["unit"]),
+                data["address"].strip(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(family)s has been registered.") % {"family": family})
+            return redirect("registry:family", family_id=family.pk)
+    return _page(request, form, _("Register a family"), village, reverse("registry:families"))
+
+
+@scoped
+def family_birth(request, family_id: int):
+    family = _writable_family(request, family_id)
+    form = BirthForm(request.POST or None, village=family.village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            baby = services.record_birth(request.user, family, dict(form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The birth of %(name)s has been recorded.") % {"name": baby.name}
+            )
+            return redirect("registry:resident", resident_id=baby.pk)
+    back = reverse("registry:family", args=[family.pk])
+    return _page(request, form, _("Record a birth"), family.village, back, family=family)
+
+
+@scoped
+def move_in(request):
+    village = _writable_village(request)
+    initial = {"nik": request.GET.get("nik", "")[:16], "family_number": request.GET.get("kk", "")}
+    form = MoveInForm(request.POST or None, initial=initial, village=village)
+    if request.method == "POST" and form.is_valid():
+        details = dict(form.cleaned_data)
+        nik = details.pop("nik").strip()
+        number = details.pop("family_number").strip()
+        unit, date, origin = details.pop("unit"), details.pop("date"), details.pop("origin")
+        confirmed = details.pop("confirm")
+        family = Family.objects.filter(village=village, family_number=number).first()
+        holder = services.holder_of(nik) if nik else None
+        if number and family is None:
+            form.add_error(
+                "family_number",
+                _("KK number: no family card %(number)s in this village.") % {"number": number},
+            )
+        elif holder and holder.village_id != village.code and not confirmed:
+            # A mistyped NIK must not silently take a stranger's record from their village.
+            form.add_error(
+                "confirm",
+                _(
+                    "NIK %(nik)s is registered in the village of %(village)s (%(code)s); "
+                    "tick this box to move that record here."
+                )
+                % {"nik": nik, "village": holder.village.name, "code": holder.village_id},
+            )
+        else:
+            try:
+                # The details are used only when the NIK is new to the whole database.
+                resident = services.record_move_in(
+                    request.user,
+                    village,
+                    nik,
+                    data=details,
+                    family=family,
+                    unit=_unit(village, unit),
+                    date=date,
+                    origin=origin.strip(),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s has moved in.") % {"name": resident.name})
+                return redirect("registry:resident", resident_id=resident.pk)
+    return _page(request, form, _("Record a move in"), village, reverse("registry:index"))
+
+
+@scoped
+def family_split(request, family_id: int):
+    family = _writable_family(request, family_id)
+    members = _living_members(family)
+    form = SplitForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [m for m in members if m.pk in data["members"]]
+        head = next(m for m in chosen if m.pk == data["new_head"])
+        try:
+            new = services.split_family(
+                request.user,
+                family,
+                chosen,
+                data["family_number"].strip(),
+                head,
+                data["date"],
+                data["address"].strip(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)d members now belong to %(family)s.")
+                % {"count": len(chosen), "family": new},
+            )
+            return redirect("registry:family", family_id=new.pk)
+    back = reverse("registry:family", args=[family.pk])
+    return _page(request, form, _("Split the family"), family.village, back, family=family)
+
+
+@scoped
+def family_head(request, family_id: int):
+    family = _writable_family(request, family_id)
+    members = _living_members(family)
+    form = HeadForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        head = next(m for m in members if m.pk == data["new_head"])
+        try:
+            services.change_head(
+                request.user, family, head, data["date"], data["old_head_relationship"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s is now the head of the family.") % {"name": head.name}
+            )
+            return redirect("registry:family", family_id=family.pk)
+    back = reverse("registry:family", args=[family.pk])
+    return _page(request, form, _("Change the head of family"), family.village, back, family=family)
