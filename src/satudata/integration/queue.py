@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 log = logging.getLogger("satudata.worker")
+BLOCK_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,15 @@ def keys() -> tuple[str, str]:
 def _client(url: str):
     import redis  # the "production" extra; only imported when REDIS_URL is set
 
-    return redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+    # A blocking pop waits at most BLOCK_SECONDS per call, so a read timeout above that only
+    # fires when Redis itself stops answering.
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=5,
+        socket_timeout=BLOCK_SECONDS + 15,
+        socket_keepalive=True,
+        health_check_interval=30,
+    )
 
 
 def client():
@@ -125,9 +135,13 @@ def pop(timeout: float) -> tuple[Kind, int] | None:
     """Wait up to `timeout` seconds for a pushed job (timeout 0: do not wait)."""
     redis = client()
     jobs, _later = keys()
+    raw = None
     if timeout > 0:
-        got = redis.blpop([jobs], timeout=max(1, round(timeout)))
-        raw = got[1] if got else None
+        deadline = time.monotonic() + timeout
+        while raw is None and time.monotonic() < deadline:
+            wait = min(BLOCK_SECONDS, max(1, round(deadline - time.monotonic())))
+            got = redis.blpop([jobs], timeout=wait)
+            raw = got[1] if got else None
     else:
         raw = redis.lpop(jobs)
     if raw is None:
