@@ -130,8 +130,15 @@ class Beneficiary(models.Model):
     result = models.CharField(_("result"), max_length=14, choices=Result.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     other_programs = models.CharField(_("also in"), max_length=300, blank=True)
+    # No index: nothing looks rows up by resident (residents are never hard-deleted), and each
+    # index costs about a fifth of storing a 100,000-row report.
     resident = models.ForeignKey(
-        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
