@@ -75,26 +75,27 @@ def test_a_failing_search_is_recorded_and_shown(clients, monkeypatch):
     assert "duckdb" not in page  # details go to the log, not to the page
 
 
+@pytest.fixture
+def redis_queue(settings):
+    yield from use_redis(settings)
+
+
 @needs_redis
 def test_with_redis_the_search_is_pushed_and_the_worker_takes_it_from_there(
-    clients, settings, django_capture_on_commit_callbacks, monkeypatch
+    clients, redis_queue, django_capture_on_commit_callbacks, monkeypatch
 ):
-    client = next(redis := use_redis(settings))
-    try:
-        populate(400, 0.03)
-        with django_capture_on_commit_callbacks(execute=True):
-            clients["custodian"].post(SEARCH)
-        job = DedupRun.objects.get()
-        assert jobs(client) == [f"dedup:{job.pk}"]
+    populate(400, 0.03)
+    with django_capture_on_commit_callbacks(execute=True):
+        clients["custodian"].post(SEARCH)
+    job = DedupRun.objects.get()
+    assert jobs(redis_queue) == [f"dedup:{job.pk}"]
 
-        def no_sweep(say):
-            raise AssertionError("the search should come from Redis, not from the table sweep")
+    def no_sweep(say):
+        raise AssertionError("the search should come from Redis, not from the table sweep")
 
-        monkeypatch.setattr(worker, "_sweep", no_sweep)
-        loops = iter([False, True])
-        worker.serve(sleep=5, stop=lambda: next(loops))
-        job.refresh_from_db()
-        assert job.status == DedupRun.Status.SUCCEEDED and job.pairs > 0
-        assert jobs(client) == []
-    finally:
-        next(redis, None)
+    monkeypatch.setattr(worker, "_sweep", no_sweep)
+    loops = iter([False, True])
+    worker.serve(sleep=5, stop=lambda: next(loops))
+    job.refresh_from_db()
+    assert job.status == DedupRun.Status.SUCCEEDED and job.pairs > 0
+    assert jobs(redis_queue) == []
