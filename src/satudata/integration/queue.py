@@ -85,7 +85,22 @@ def _client(url: str):
 def client():
     """The Redis client of the queue, or None when the worker uses the job tables alone."""
     url = redis_url()
-    return _client(url) if url else None
+    if not url:
+        return None
+    try:
+        return _client(url)
+    except ImportError:  # REDIS_URL without the "production" extra: the tables still work
+        log.warning("REDIS_URL is set but the redis package is missing; using the database")
+        return None
+
+
+def errors() -> tuple[type[BaseException], ...]:
+    """What a Redis that is down, unreachable or too slow raises."""
+    try:
+        from redis import RedisError
+    except ImportError:
+        return (OSError,)
+    return (RedisError, OSError)
 
 
 def _member(kind: str, pk: int) -> str:
@@ -108,7 +123,7 @@ def push(kind: str, pk: int, due_at: datetime.datetime | None = None) -> None:
                 redis.zadd(later, {_member(kind, pk): due_at.timestamp()})
             else:
                 redis.rpush(jobs, _member(kind, pk))
-        except Exception as exc:  # redis.RedisError, OSError: the sweep is the fallback
+        except errors() as exc:  # the table's sweep is the fallback
             log.warning(
                 "could not queue %s %s in Redis (%s); the worker will find it", kind, pk, exc
             )

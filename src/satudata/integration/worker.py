@@ -59,9 +59,12 @@ def work_once(say: Say = _quiet) -> list:
     _schedule()
     done = []
     if queue.client() is not None:
-        queue.promote_due()
-        while (item := queue.pop(0)) is not None:
-            done += _take(item, say)
+        try:
+            queue.promote_due()
+            while (item := queue.pop(0)) is not None:
+                done += _take(item, say)
+        except queue.errors() as exc:
+            say(f"Redis does not answer ({exc}); running due jobs from the database")
     return done + _sweep(say)
 
 
@@ -75,8 +78,14 @@ def serve(say: Say = _quiet, sleep: float = 10.0, stop: Callable[[], bool] = lam
             time.sleep(sleep)
             continue
         _schedule()
-        queue.promote_due()
-        item = queue.pop(sleep)
+        try:
+            queue.promote_due()
+            item = queue.pop(sleep)
+        except queue.errors() as exc:  # keep working from the tables until Redis is back
+            say(f"Redis does not answer ({exc}); running due jobs from the database")
+            _sweep(say)
+            time.sleep(sleep)
+            continue
         if item is not None:
             _take(item, say)
         else:  # idle for a whole interval: anything due in the tables was never pushed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from satudata.integration import queue, services, worker
@@ -119,10 +120,14 @@ def test_runs_nobody_pushed_are_still_run_by_the_sweep(
 
 
 def test_an_unreachable_redis_does_not_lose_the_run(
-    cast, dataset, source, settings, django_capture_on_commit_callbacks
+    cast, dataset, source, settings, django_capture_on_commit_callbacks, capsys
 ):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     connector = idle_connector(cast, dataset, source)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.request_run(cast.producer_a, connector)
     assert ConnectorRun.objects.get(pk=run.pk).status == ConnectorRun.Status.DUE
+    call_command("worker", "--once")
+    out = capsys.readouterr().out
+    assert "Redis does not answer" in out and "worker finished: 1 run(s)" in out
+    assert ConnectorRun.objects.get(pk=run.pk).status == ConnectorRun.Status.SUCCEEDED
