@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from satudata.integration import queue
@@ -70,8 +71,6 @@ def work_once(say: Say = _quiet) -> list:
 
 def serve(say: Say = _quiet, sleep: float = 10.0, stop: Callable[[], bool] = lambda: False):
     """Run jobs until `stop()` (or Ctrl-C): block on Redis, or poll the tables every `sleep` s."""
-    import time
-
     while not stop():
         if queue.client() is None:
             work_once(say)
