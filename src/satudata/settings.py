@@ -112,6 +112,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With REDIS_URL, `satudata worker` also takes its jobs from Redis lists named with this prefix.
+SATUDATA_QUEUE_PREFIX = env_str("SATUDATA_QUEUE_PREFIX", "satudata")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

@@ -20,12 +20,13 @@ from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.datasets import services as datasets
 from satudata.datasets.models import Dataset, Release
-from satudata.integration import ckan
+from satudata.integration import ckan, queue
 from satudata.integration.fetch import SourceProblem, download, sniff
 from satudata.integration.load import columns_changed, prepare
 from satudata.integration.models import Connector, ConnectorRun
 
 log = logging.getLogger("satudata.integration")
+KIND = "connector"  # the worker's name for connector runs (integration.queue)
 
 EDITABLE = (
     "name dataset kind url format ckan_dataset ckan_resource mapping year interval_minutes "
@@ -124,6 +125,7 @@ def request_run(actor, connector: Connector) -> ConnectorRun:
         connector=connector, due_at=timezone.now(), requested_by=actor
     )
     audit.record(actor, AuditEntry.Action.CREATE, run, after=audit.snapshot(run))
+    queue.push(KIND, run.pk)
     return run
 
 
@@ -166,34 +168,41 @@ def enqueue_scheduled(now: datetime.datetime | None = None) -> int:
                 status__in=[ConnectorRun.Status.DUE, ConnectorRun.Status.RUNNING]
             ).exists()
             if moved and not pending:
-                ConnectorRun.objects.create(connector=connector, due_at=now)
+                run = ConnectorRun.objects.create(connector=connector, due_at=now)
+                queue.push(KIND, run.pk)
                 queued += 1
     return queued
 
 
+def _due(now: datetime.datetime):
+    return ConnectorRun.objects.filter(
+        status=ConnectorRun.Status.DUE, due_at__lte=now, connector__deleted_at__isnull=True
+    )
+
+
+def claim(run_id: int, now: datetime.datetime | None = None) -> ConnectorRun | None:
+    """Take this run if it is due; the conditional UPDATE lets only one worker have it."""
+    now = now or timezone.now()
+    if not _due(now).filter(pk=run_id).exists():
+        return None
+    taken = ConnectorRun.objects.filter(pk=run_id, status=ConnectorRun.Status.DUE).update(
+        status=ConnectorRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not taken:
+        return None
+    return ConnectorRun.objects.select_related("connector", "connector__dataset").get(pk=run_id)
+
+
 def claim_next(now: datetime.datetime | None = None) -> ConnectorRun | None:
-    """Take the oldest due run; the conditional UPDATE lets only one worker have it."""
+    """Take the oldest due run (the database queue, and the Redis queue's safety net)."""
     now = now or timezone.now()
     while True:
-        candidate = (
-            ConnectorRun.objects.filter(
-                status=ConnectorRun.Status.DUE,
-                due_at__lte=now,
-                connector__deleted_at__isnull=True,
-            )
-            .order_by("due_at", "id")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        candidate = _due(now).order_by("due_at", "id").values_list("pk", flat=True).first()
         if candidate is None:
             return None
-        taken = ConnectorRun.objects.filter(pk=candidate, status=ConnectorRun.Status.DUE).update(
-            status=ConnectorRun.Status.RUNNING, started_at=timezone.now()
-        )
-        if taken:
-            return ConnectorRun.objects.select_related("connector", "connector__dataset").get(
-                pk=candidate
-            )
+        run = claim(candidate, now)
+        if run is not None:
+            return run
 
 
 def backoff(attempt: int) -> datetime.timedelta:
@@ -217,12 +226,13 @@ def _finish(run: ConnectorRun, status: str, messages: list[str], retry: bool = F
                     "at": timezone.localtime(run.next_retry_at).strftime("%Y-%m-%d %H:%M"),
                 }
             )
-        ConnectorRun.objects.create(
+        retry_run = ConnectorRun.objects.create(
             connector=run.connector,
             attempt=run.attempt + 1,
             due_at=run.next_retry_at,
             requested_by=run.requested_by,
         )
+        queue.push(KIND, retry_run.pk, due_at=retry_run.due_at)
     run.save()
 
 
@@ -368,15 +378,25 @@ def execute(run: ConnectorRun) -> ConnectorRun:
     return run
 
 
+def describe(run: ConnectorRun) -> str:
+    return f"run {run.pk}: {run.connector.name} (attempt {run.attempt}) …"
+
+
+def outcome(run: ConnectorRun) -> str:
+    return f"run {run.pk}: {run.status}, {run.rows} rows. " + " ".join(run.messages[:1])
+
+
 def work_once(now: datetime.datetime | None = None, say=None) -> list[ConnectorRun]:
-    """Queue what is scheduled, then run every due run until none is left."""
+    """Connectors only, from the tables: queue what is scheduled, then run every due run.
+
+    `satudata worker` uses `integration.worker` instead, which runs every kind of job."""
     enqueue_scheduled(now)
     done = []
     while (run := claim_next(now)) is not None:
         if say:
-            say(f"run {run.pk}: {run.connector.name} (attempt {run.attempt}) …")
+            say(describe(run))
         execute(run)
         if say:
-            say(f"run {run.pk}: {run.status}, {run.rows} rows. " + " ".join(run.messages[:1]))
+            say(outcome(run))
         done.append(run)
     return done

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class QualityConfig(AppConfig):
     name = "satudata.quality"
     label = "quality"
+
+    def ready(self):
+        from satudata.integration import queue
+        from satudata.quality.services import dedup_runs
+
+        # "Search for duplicates now" on the duplicates page runs in `satudata worker`.
+        queue.register(
+            queue.Kind(
+                name=dedup_runs.KIND,
+                claim=dedup_runs.claim,
+                claim_next=dedup_runs.claim_next,
+                execute=dedup_runs.execute,
+                describe=dedup_runs.describe,
+                outcome=dedup_runs.outcome,
+            )
+        )

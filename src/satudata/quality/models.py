@@ -130,8 +130,15 @@ class Beneficiary(models.Model):
     result = models.CharField(_("result"), max_length=14, choices=Result.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     other_programs = models.CharField(_("also in"), max_length=300, blank=True)
+    # No index: nothing looks rows up by resident (residents are never hard-deleted), and each
+    # index costs about a fifth of storing a 100,000-row report.
     resident = models.ForeignKey(
-        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -142,3 +149,52 @@ class Beneficiary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row}: {self.result}"
+
+
+class DedupRun(models.Model):
+    """One search for duplicates asked for on the duplicates page and run by `satudata worker`."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("done")
+        FAILED = "failed", _("failed")
+
+    class Stage(models.TextChoices):
+        QUEUED = "", _("queued")
+        READING = "reading", _("reading the residents")
+        COMPARING = "comparing", _("comparing records")
+        SAVING = "saving", _("saving candidate pairs")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DUE, db_index=True
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True)
+    threshold = models.FloatField(_("threshold"), default=0.95)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    residents = models.PositiveIntegerField(_("residents compared"), default=0)
+    pairs = models.PositiveIntegerField(_("candidate pairs"), default=0)
+    created = models.PositiveIntegerField(_("new pairs"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate search")
+        verbose_name_plural = _("duplicate searches")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"dedup #{self.pk} ({self.status})"
+
+    def audit_region_code(self) -> str:
+        return ""
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None

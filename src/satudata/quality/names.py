@@ -11,6 +11,8 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+import polars as pl
+
 # Old (pre-1972 Ejaan) spellings and common transliterations, mapped to today's spelling.
 _SPELLING = (
     ("oe", "u"),
@@ -45,6 +47,20 @@ def normalise(name: str) -> str:
     return " ".join(words)
 
 
+def normalise_column(name: pl.Expr) -> pl.Expr:
+    """`normalise` for a whole polars column at once (the same value for every name)."""
+    text = (
+        name.str.normalize("NFKD")
+        .str.replace_all(r"[^\x00-\x7F]", "")
+        .str.to_lowercase()
+        .str.replace_all(r"['.]", "")
+        .str.replace_all(r"[^a-z ]+", " ")
+    )
+    word = pl.element()
+    kept = word.filter((word != "") & ~word.is_in(sorted(_TITLES)))
+    return text.str.split(" ").list.eval(kept).list.join(" ")
+
+
 @functools.lru_cache(maxsize=200_000)
 def sound_key(name: str) -> str:
     """A spelling-insensitive key: old spellings modernised, vowels e/a and y/i merged,
@@ -72,3 +88,21 @@ def similarity(a: str, b: str) -> float:
     direct = SequenceMatcher(None, ka, kb).ratio()
     ordered = SequenceMatcher(None, " ".join(sorted(ka.split())), " ".join(sorted(kb.split())))
     return max(direct, ordered.ratio())
+
+
+def similar(a: str, b: str, threshold: float) -> bool:
+    """similarity(a, b) >= threshold, decided without the full comparison when an upper
+    bound (difflib's quick ratios) already falls short: most differing names do."""
+    ka, kb = sound_key(a), sound_key(b)
+    if not ka or not kb:
+        return threshold <= 0
+    if ka == kb:
+        return True
+    direct = SequenceMatcher(None, ka, kb)
+    # Both orders share the letters, so one quick bound serves both.
+    if direct.real_quick_ratio() < threshold or direct.quick_ratio() < threshold:
+        return False
+    if direct.ratio() >= threshold:
+        return True
+    ordered = SequenceMatcher(None, " ".join(sorted(ka.split())), " ".join(sorted(kb.split())))
+    return ordered.ratio() >= threshold

@@ -6,6 +6,7 @@ app_name = "quality"
 urlpatterns = [
     path("quality/", views.dashboard, name="dashboard"),
     path("quality/duplicates/", views.duplicates, name="duplicates"),
+    path("quality/duplicates/search/", views.search_duplicates, name="search"),
     path("quality/duplicates/<int:pair_id>/merge/", views.merge, name="merge"),
     path("quality/duplicates/<int:pair_id>/different/", views.different, name="different"),
     path("quality/merges/", views.merges, name="merges"),

@@ -15,8 +15,8 @@ from satudata.quality import exports
 from satudata.quality.forms import ListUploadForm
 from satudata.quality.models import CandidatePair, Merge
 from satudata.quality.services import dashboard as dash
+from satudata.quality.services import dedup_runs, verify
 from satudata.quality.services import merge as merging
-from satudata.quality.services import verify
 
 
 @scoped
@@ -34,7 +34,23 @@ def dashboard(request):
 @custodian
 def duplicates(request):
     page = Paginator(merging.pending_pairs(), 25).get_page(request.GET.get("page"))
-    return render(request, "quality/duplicates.html", {"page_obj": page})
+    search = dedup_runs.latest()
+    context = {
+        "page_obj": page,
+        "search": search,
+        "searching": search is not None and search.status in dedup_runs.ACTIVE,
+    }
+    return render(request, "quality/duplicates.html", context)
+
+
+@custodian
+@require_POST
+def search_duplicates(request):
+    dedup_runs.request(request.user)
+    messages.success(
+        request, _("The search for duplicates is queued; this page shows its progress.")
+    )
+    return redirect("quality:duplicates")
 
 
 @custodian

@@ -28,14 +28,19 @@ def resident_rows() -> list[tuple]:
     )
 
 
-def run(actor=None, threshold: float = linkage.DEFAULT_THRESHOLD) -> DedupResult:
+def run(actor=None, threshold: float = linkage.DEFAULT_THRESHOLD, progress=None) -> DedupResult:
     """Find candidate pairs and store the new ones; pairs already decided are never re-proposed.
 
     Candidate pairs are the model's findings, not changes to anyone's record, so they are not
-    written to the audit log one by one; the custodian's decisions on them are.
+    written to the audit log one by one; the custodian's decisions on them are. `progress` is
+    told each stage ("reading", "comparing", "saving") as it starts.
     """
+    progress = progress or (lambda _stage: None)
+    progress("reading")
     rows = resident_rows()
+    progress("comparing")
     pairs = linkage.link(rows, threshold=threshold)
+    progress("saving")
     existing = {
         (a, b): (pk, status)
         for pk, a, b, status in CandidatePair.objects.values_list(
