@@ -15,7 +15,7 @@ from satudata.feedback.models import Feedback
 from satudata.regions import services as regions
 from satudata.regions.codes import BadRegionCode
 from satudata.regions.models import Region
-from satudata.villages import maps, services
+from satudata.villages import education, maps, services
 from satudata.villages.forms import DrawForm, LayerForm, PotentialForm
 from satudata.villages.models import MapLayer, PotentialCategory, PotentialEntry
 from satudata.villages.profile import open_datasets, population_for, potentials_table
@@ -58,6 +58,7 @@ def profile(request, code: str):
         "ancestors": ancestors,
         "datasets": open_datasets(region, ancestors),
         "population": population_for(region.code),
+        "schools": education.school_data(region.code),
         "potential_year": year,
         "potentials": potentials,
         "map": maps.svg_map(region.code),

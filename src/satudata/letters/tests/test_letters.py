@@ -189,3 +189,18 @@ def test_numbers_stay_unique_when_operators_issue_at_the_same_time():
     assert not errors
     assert sorted(Letter.objects.values_list("serial", flat=True)) == [1, 2, 3, 4, 5, 6]
     assert LetterCounter.objects.get(village=village).last_number == 6
+
+
+def test_issued_letters_are_listed_page_by_page(clients, residents, cast):
+    for _ in range(52):
+        services.issue(cast.operator_a, nik=NIK_A, letter_type="domicile")
+    operator = clients["operator_a"]
+    first = operator.get("/letters/").content.decode()
+    assert first.count(">PDF</a>") == 50 and "Halaman 1 dari 2" in first
+    second = operator.get("/letters/", {"page": "2"}).content.decode()
+    assert second.count(">PDF</a>") == 2
+    # Every letter is on one page or the other, and on one only.
+    for letter in Letter.objects.all():
+        cell = f"<td>{letter.number}</td>"
+        assert (first + second).count(cell) == 1
+    assert operator.get("/letters/", {"page": "x"}).status_code == 200
