@@ -204,3 +204,29 @@ def test_issued_letters_are_listed_page_by_page(clients, residents, cast):
         cell = f"<td>{letter.number}</td>"
         assert (first + second).count(cell) == 1
     assert operator.get("/letters/", {"page": "x"}).status_code == 200
+
+
+def test_a_name_outside_latin_1_is_drawn_with_a_unicode_font_when_one_is_installed(
+    clients, residents, monkeypatch
+):
+    from satudata.letters import pdf
+
+    Resident.objects.filter(nik=NIK_A).update(name="Nguyễn Thị Ánh")
+    issue(clients["operator_a"], purpose="Melamar kerja — “segera”")
+    letter = Letter.objects.get()
+    if pdf.unicode_font() is not None:
+        content = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/").content
+        assert b"DejaVuSans" in content  # embedded (subset), so the PDF shows the real letters
+        assert b"Nguy?n" not in pdf_text(content)
+    # Without the font the letter is still issued, with '?' for what Latin-1 cannot hold.
+    monkeypatch.setattr(pdf, "FONT_DIRS", ())
+    monkeypatch.delenv("LETTER_FONT_DIR", raising=False)
+    content = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/").content
+    assert b"DejaVuSans" not in content and b"Nguy?n Th? \xc1nh" in pdf_text(content)
+
+
+def test_an_ordinary_letter_keeps_the_small_core_font(clients, residents):
+    issue(clients["operator_a"])
+    letter = Letter.objects.get()
+    content = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/").content
+    assert b"/Helvetica" in content and b"DejaVuSans" not in content
