@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import shape
 
 from satudata.conftest import PASSWORD, VILLAGE_A
-from satudata.core.tests.test_browser import CHROMIUM
+from satudata.core.tests.test_browser import CHROMIUM, fits_the_phone
 from satudata.villages.tests.helpers import LAT, LON, collection, feature, square
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
@@ -83,6 +83,7 @@ def test_an_operator_draws_an_area_that_is_stored_and_shown(page, boundary):
     for fx, fy in ((0.35, 0.35), (0.65, 0.35), (0.65, 0.65), (0.35, 0.65)):
         svg.click(position={"x": w * fx, "y": h * fy})
     assert "4" in page.inner_text(".draw-status")
+    assert fits_the_phone(page)
     page.fill("#id_draw-name", "Sawah Natai")
     page.select_option("#id_draw-kind", "land_use")
     page.click("form.draw-form button[type=submit]")
