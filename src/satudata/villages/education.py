@@ -17,19 +17,28 @@ from satudata.datasets.query import search_release
 MAX_DATASETS = 5
 MAX_ROWS = 20  # a dataset listing single schools can have many in a village; link to the rest
 CACHE_SECONDS = 300  # as the population summary: a new release shows within five minutes
+SOURCES_KEY = "villages-education-sources"
 
 
 def school_data(code: str) -> list[dict]:
     """The region's rows of each matching dataset: title, period, columns, rows and total."""
+    sources = _sources()
+    if not sources:  # the usual case before agencies publish: no query per page at all
+        return []
     key = f"villages-education:{code}"
     found = cache.get(key)
     if found is None:
-        found = _read(code)
+        found = [row for row in (_rows(release, code) for release in sources) if row]
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def _read(code: str) -> list[dict]:
+def _sources() -> list[Release]:
+    """The latest published release of each matching dataset, with its dataset and fields;
+    cached for all regions, since finding them costs more than reading one region's rows."""
+    found = cache.get(SOURCES_KEY)
+    if found is not None:
+        return found
     datasets = (
         Dataset.objects.public()
         .filter(topic=Dataset.Topic.EDUCATION, fields__type=Field.Type.REGION)
@@ -38,37 +47,39 @@ def _read(code: str) -> list[dict]:
         .select_related("agency")
         .prefetch_related("fields")[:MAX_DATASETS]
     )
-    out = []
+    found = []
     for dataset in datasets:
-        fields = list(dataset.fields.all())
-        region = next(f for f in fields if f.type == Field.Type.REGION)
-        shown = [f for f in fields if f.type != Field.Type.REGION]
         release = (
             Release.objects.filter(dataset=dataset, status=Release.Status.PUBLISHED)
             .exclude(table_name="")
             .order_by("-year", "-period", "-version")
             .first()
         )
-        if release is None or not shown:
-            continue
-        result = search_release(
-            release,
-            filters={region.name: code},
-            fields=[f.name for f in shown],
-            limit=MAX_ROWS,
-        )
-        if not result["records"]:
-            continue
-        out.append(
-            {
-                "slug": dataset.slug,
-                "title": dataset.title,
-                "agency": dataset.agency.name,
-                "period": release.period_label,
-                "field": region.name,
-                "columns": [(f.label, f.unit) for f in shown],
-                "rows": result["records"],
-                "total": result["total"],
-            }
-        )
-    return out
+        if release is not None:
+            release.dataset = dataset  # keeps the prefetched fields for search_release
+            found.append(release)
+    cache.set(SOURCES_KEY, found, CACHE_SECONDS)
+    return found
+
+
+def _rows(release: Release, code: str) -> dict | None:
+    fields = list(release.dataset.fields.all())
+    region = next(f for f in fields if f.type == Field.Type.REGION)
+    shown = [f for f in fields if f.type != Field.Type.REGION]
+    if not shown:
+        return None
+    result = search_release(
+        release, filters={region.name: code}, fields=[f.name for f in shown], limit=MAX_ROWS
+    )
+    if not result["records"]:
+        return None
+    return {
+        "slug": release.dataset.slug,
+        "title": release.dataset.title,
+        "agency": release.dataset.agency.name,
+        "period": release.period_label,
+        "field": region.name,
+        "columns": [(f.label, f.unit) for f in shown],
+        "rows": result["records"],
+        "total": result["total"],
+    }
