@@ -225,6 +225,19 @@ def test_a_name_outside_latin_1_is_drawn_with_a_unicode_font_when_one_is_install
     assert b"DejaVuSans" not in content and b"Nguy?n Th? \xc1nh" in pdf_text(content)
 
 
+def test_a_name_outside_the_cut_font_uses_the_whole_font(clients, residents):
+    from satudata.letters import pdf
+
+    if pdf.unicode_font() is None:
+        pytest.skip("fonts-dejavu-core is not installed")
+    Resident.objects.filter(nik=NIK_A).update(name="Μαρία Ñandú")  # Greek is not in the cut
+    issue(clients["operator_a"])
+    letter = Letter.objects.get()
+    response = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/")
+    assert response.status_code == 200 and b"DejaVuSans" in response.content
+    assert pdf._OUTSIDE_SUBSET.search("Μαρία") and not pdf._OUTSIDE_SUBSET.search("Nguyễn — ’")
+
+
 def test_an_ordinary_letter_keeps_the_small_core_font(clients, residents):
     issue(clients["operator_a"])
     letter = Letter.objects.get()
