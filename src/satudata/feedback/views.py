@@ -3,13 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.core.access import public, scoped
+from satudata.core.paging import page_number
 from satudata.feedback import services
 from satudata.feedback.forms import FeedbackForm, ReplyForm, StatusForm
 from satudata.feedback.models import Feedback
@@ -78,26 +81,42 @@ def track(request):
     )
 
 
+PAGE = 50
+
+
+def _page(request, items):
+    return Paginator(items, PAGE).get_page(page_number(request))
+
+
 @scoped
 def inbox(request):
     items = Feedback.objects.visible_to(request.user).select_related("village", "agency")
     status = request.GET.get("status", "")
     if status in Feedback.Status.values:
         items = items.filter(status=status)
+    else:
+        status = ""
+    page = _page(request, items)
     return render(
         request,
         "feedback/inbox.html",
-        {"items": items[:200], "status": status, "statuses": Feedback.Status.choices},
+        {
+            "items": page,
+            "page_obj": page,
+            "query_string": urlencode({"status": status}) + "&" if status else "",
+            "status": status,
+            "statuses": Feedback.Status.choices,
+        },
     )
 
 
 @scoped
 def overdue(request):
-    items = services.overdue(request.user).select_related("village", "agency")
+    page = _page(request, services.overdue(request.user).select_related("village", "agency"))
     return render(
         request,
         "feedback/inbox.html",
-        {"items": items[:200], "overdue": True, "days": services.OVERDUE_DAYS},
+        {"items": page, "page_obj": page, "overdue": True, "days": services.OVERDUE_DAYS},
     )
 
 

@@ -3,14 +3,66 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+from pathlib import Path
 
 import segno
 from fpdf import FPDF
+from fpdf.enums import TextMode
 
+from satudata.env import data_home, env_str
 from satudata.letters.models import Letter, LetterType
 from satudata.letters.services import long_date
 from satudata.letters.templating import TITLES
 from satudata.regions.models import Region
+
+# A Unicode font for letters with characters outside Latin-1 (e.g. ’ — or Vietnamese and
+# Arabic-script names): DejaVu Sans from Debian's fonts-dejavu-core, or from the folder named
+# by LETTER_FONT_DIR. Nothing is bundled; without it such characters become '?'.
+FONT_FILE = "DejaVuSans.ttf"
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
+
+
+def unicode_font() -> Path | None:
+    """The Unicode font's TTF file, or None when it is not installed."""
+    for folder in (env_str("LETTER_FONT_DIR"), *FONT_DIRS):
+        if folder and (Path(folder) / FONT_FILE).is_file():
+            return Path(folder) / FONT_FILE
+    return None
+
+
+# What letters need beyond Latin-1: Latin Extended (Vietnamese too), punctuation, currency
+# and letterlike symbols. Parsing all of DejaVu's ~6,000 glyphs was most of a letter's time,
+# so the font is cut to these once per data folder; a text outside them uses the whole font.
+SUBSET = ((0x20, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F))
+_OUTSIDE_SUBSET = re.compile(
+    "[^\t\n\r" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in SUBSET) + "]"
+)
+
+
+def _cut(path: Path) -> Path:
+    """The font cut to SUBSET, written once (atomically) into the data folder."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    stat = path.stat()
+    target = data_home() / "fonts" / f"{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font = TTFont(path)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["FFTM"]
+    cutter = subset.Subsetter(options)
+    cutter.populate(unicodes=[c for first, last in SUBSET for c in range(first, last + 1)])
+    cutter.subset(font)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    font.save(partial)
+    os.replace(partial, target)
+    return target
 
 
 def _latin(text: str) -> str:
@@ -18,46 +70,82 @@ def _latin(text: str) -> str:
     return (text or "").encode("latin-1", "replace").decode("latin-1")
 
 
+def _is_latin(text: str) -> bool:
+    try:
+        (text or "").encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _core_font(pdf: FPDF):
+    def use(size: int, bold: bool = False, underline: bool = False) -> None:
+        pdf.set_font("Helvetica", ("B" if bold else "") + ("U" if underline else ""), size)
+
+    return use
+
+
+def _unicode_font(pdf: FPDF, regular: Path):
+    # One embedded font, not two: bold is drawn by also stroking the outline (a PDF text
+    # mode), which saves parsing and subsetting a second font file on every letter.
+    pdf.add_font("DejaVu", "", regular)
+
+    def use(size: int, bold: bool = False, underline: bool = False) -> None:
+        pdf.set_font("DejaVu", "U" if underline else "", size)
+        pdf.text_mode = TextMode.FILL_STROKE if bold else TextMode.FILL
+
+    return use
+
+
 def render(letter: Letter, verify_url: str) -> bytes:
     """The PDF bytes; every text is drawn as text (no PDF actions, no markup interpreted)."""
     village = letter.village
     ancestors = {r.level: r for r in village.ancestors()}
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_title(_latin(letter.number))
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
     regency = ancestors.get(Region.Level.REGENCY)
     district = ancestors.get(Region.Level.DISTRICT)
-    for line in (
+    heading = [
         f"PEMERINTAH {regency.name.upper()}" if regency else "",
         f"KECAMATAN {district.name.upper()}" if district else "",
         f"DESA {village.name.upper()}",
-    ):
+    ]
+    pdf = FPDF(format="A4")
+    text, use = _latin, _core_font(pdf)
+    # The core font keeps ordinary letters small and quick (no font file to parse and embed);
+    # the Unicode font is embedded only when a text needs it.
+    font = unicode_font()
+    texts = (*heading, letter.number, letter.body)
+    if font and not all(_is_latin(t) for t in texts):
+        regular = font if any(_OUTSIDE_SUBSET.search(t) for t in texts) else _cut(font)
+        text, use = str, _unicode_font(pdf, regular)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_title(text(letter.number))
+    pdf.add_page()
+    use(13, bold=True)
+    for line in heading:
         if line:
-            pdf.cell(0, 7, _latin(line), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 7, text(line), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.line(20, pdf.get_y() + 2, 190, pdf.get_y() + 2)
     pdf.ln(8)
     title, _code = TITLES[LetterType(letter.letter_type)]
-    pdf.set_font("Helvetica", "BU", 12)
+    use(12, bold=True, underline=True)
     pdf.cell(0, 7, title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(0, 6, _latin(f"Nomor: {letter.number}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    use(11)
+    pdf.cell(0, 6, text(f"Nomor: {letter.number}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.multi_cell(0, 6, _latin(letter.body))
+    pdf.multi_cell(0, 6, text(letter.body))
     pdf.ln(10)
     y = pdf.get_y()
     pdf.set_x(120)
     pdf.multi_cell(
         70,
         6,
-        _latin(f"{village.name}, {long_date(letter.issued_at.date())}\nKepala Desa {village.name}"),
+        text(f"{village.name}, {long_date(letter.issued_at.date())}\nKepala Desa {village.name}"),
     )
     qr = io.BytesIO()
     segno.make(verify_url, error="m").save(qr, kind="png", scale=4, border=1)
     qr.seek(0)
     pdf.image(qr, x=20, y=y, w=32, h=32)
     pdf.set_xy(20, y + 34)
-    pdf.set_font("Helvetica", "", 8)
-    pdf.multi_cell(90, 4, _latin(f"Periksa keaslian surat: {verify_url}"))
+    use(8)
+    pdf.multi_cell(90, 4, text(f"Periksa keaslian surat: {verify_url}"))
     return bytes(pdf.output())

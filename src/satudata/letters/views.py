@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.core.access import public, role, scoped
+from satudata.core.paging import page_number
 from satudata.letters import pdf, services
 from satudata.letters.forms import IssueForm, TemplateForm
 from satudata.letters.models import Letter, LetterType
@@ -19,8 +21,11 @@ OPERATOR = "village_operator"
 
 @role(OPERATOR)
 def index(request):
-    letters = Letter.objects.visible_to(request.user).select_related("village")[:200]
-    return render(request, "letters/index.html", {"letters": letters, "form": IssueForm()})
+    letters = Letter.objects.visible_to(request.user).select_related("village")
+    page = Paginator(letters, 50).get_page(page_number(request))
+    return render(
+        request, "letters/index.html", {"letters": page, "page_obj": page, "form": IssueForm()}
+    )
 
 
 @role(OPERATOR)

@@ -27,3 +27,16 @@ class LayerForm(forms.Form):
     name = forms.CharField(label=_("Layer name"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=LayerKind.choices)
     file = forms.FileField(label=_("GeoJSON, KML or KMZ file"))
+
+
+class DrawForm(forms.Form):
+    """A feature drawn on the map: map.js fills `geojson`; without script it can be pasted."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LayerKind.choices)
+    geojson = forms.CharField(
+        label=_("GeoJSON of the drawing"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # Empty is answered by the service in words; the size is checked by geo.read_upload.
+        required=False,
+    )

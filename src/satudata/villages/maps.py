@@ -13,6 +13,7 @@ import os
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from satudata.villages.geo import INDONESIA
 from satudata.villages.models import LayerKind, MapLayer
 from satudata.villages.regionq import within
 
@@ -27,6 +28,9 @@ COLOURS = {
     LayerKind.OTHER: "#2b7a78",
 }
 WIDTH = 1000.0
+TILE = 256  # Web Mercator pixels per tile; map.js inverts the projection with the same number
+# Bumped when the drawn markup changes, so cached SVG of an older shape is not served.
+SVG_FORMAT = 2
 
 
 def layers_in(code: str, kind: str | None = None):
@@ -48,7 +52,7 @@ def geojson_text(code: str, kind: str | None = None) -> str:
 
 
 def _mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
-    scale = 256 * 2**zoom
+    scale = TILE * 2**zoom
     x = (lon + 180.0) / 360.0 * scale
     lat = max(min(lat, 85.0), -85.0)
     s = math.sin(math.radians(lat))
@@ -95,7 +99,8 @@ def _version(code: str) -> str:
     deleted = MapLayer.all_objects.filter(
         within("village_id", code), deleted_at__isnull=False
     ).count()
-    return f"{stats['n']}-{stats['last']}-{deleted}-{os.environ.get('SATUDATA_MAP_TILES', '')}"
+    tiles = os.environ.get("SATUDATA_MAP_TILES", "")
+    return f"{SVG_FORMAT}-{stats['n']}-{stats['last']}-{deleted}-{tiles}"
 
 
 def svg_map(code: str) -> dict | None:
@@ -103,7 +108,7 @@ def svg_map(code: str) -> dict | None:
     key = f"villages-svg:{code}:{_version(code)}"
     cached = cache.get(key)
     if cached is None:
-        cached = _draw(code)
+        cached = _draw(list(layers_in(code).order_by("kind", "id")))
         cache.set(key, cached, 600)
     if not cached:
         return None
@@ -111,17 +116,31 @@ def svg_map(code: str) -> dict | None:
     return {"svg": cached["svg"], "kinds": [(k, labels[k], COLOURS[k]) for k in cached["kinds"]]}
 
 
-def _draw(code: str) -> dict:
-    layers = list(layers_in(code).order_by("kind", "id"))
-    if not layers:
-        return {}
-    west = min(layer.min_lon for layer in layers)
-    east = max(layer.max_lon for layer in layers)
-    south = min(layer.min_lat for layer in layers)
-    north = max(layer.max_lat for layer in layers)
+def drawing_map(code: str) -> dict:
+    """The map an operator draws on: the village's own layers, or when it has none yet its
+    district's or regency's (neighbours give a place to start), or else all of Indonesia."""
+    parts = code.split(".")
+    for depth in range(len(parts), 1, -1):  # village, district, regency; never the province
+        found = svg_map(".".join(parts[:depth]))
+        if found:
+            return found
+    return {"svg": _draw([], INDONESIA)["svg"], "kinds": []}
+
+
+def _draw(layers: list, frame: tuple[float, float, float, float] | None = None) -> dict:
+    if frame is None:
+        if not layers:
+            return {}
+        frame = (
+            min(layer.min_lon for layer in layers),
+            min(layer.min_lat for layer in layers),
+            max(layer.max_lon for layer in layers),
+            max(layer.max_lat for layer in layers),
+        )
+    west, south, east, north = frame
     # Pick the tile zoom at which the area is about WIDTH pixels wide.
     span = max(east - west, 1e-5)
-    zoom = max(0, min(19, math.floor(math.log2(WIDTH * 360.0 / (256 * span)))))
+    zoom = max(0, min(19, math.floor(math.log2(WIDTH * 360.0 / (TILE * span)))))
     x0, y0 = _mercator(west, north, zoom)
     x1, y1 = _mercator(east, south, zoom)
     pad = 12.0
@@ -140,9 +159,12 @@ def _draw(code: str) -> dict:
         )
     order = [k for k in LayerKind.values if k in groups]
     body = "".join(f'<g class="k-{k}">{"".join(groups[k])}</g>' for k in order)
+    # The projection is written on the element so map.js can turn a click back into
+    # longitude/latitude (x = (lon + 180) / 360 * tile * 2^zoom, y likewise for Mercator).
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box[0]:.1f} {box[1]:.1f} '
-        f'{box[2]:.1f} {box[3]:.1f}" role="img">{tiles}{body}</svg>'
+        f'{box[2]:.1f} {box[3]:.1f}" role="img" data-projection="web-mercator" '
+        f'data-zoom="{zoom}" data-tile-size="{TILE}">{tiles}{body}</svg>'
     )
     # Labels are translated when shown; the cache holds only language-free parts.
     return {"svg": svg, "kinds": order}
@@ -154,14 +176,14 @@ def _tiles(box, zoom: int) -> str:
         return ""
     from django.utils.html import escape
 
-    first_x, first_y = int(box[0] // 256), int(box[1] // 256)
-    last_x, last_y = int((box[0] + box[2]) // 256), int((box[1] + box[3]) // 256)
+    first_x, first_y = int(box[0] // TILE), int(box[1] // TILE)
+    last_x, last_y = int((box[0] + box[2]) // TILE), int((box[1] + box[3]) // TILE)
     out = []
     for tx in range(first_x, last_x + 1):
         for ty in range(first_y, last_y + 1):
             url = template.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty))
             out.append(
-                f'<image href="{escape(url)}" x="{tx * 256}" y="{ty * 256}" '
-                'width="256" height="256"/>'
+                f'<image href="{escape(url)}" x="{tx * TILE}" y="{ty * TILE}" '
+                f'width="{TILE}" height="{TILE}"/>'
             )
     return "".join(out)

@@ -58,7 +58,9 @@ def save_potential(
 
 
 @transaction.atomic
-def upload_layer(actor, village: Region, *, name: str, kind: str, filename: str, data: bytes):
+def upload_layer(
+    actor, village: Region, *, name: str, kind: str, filename: str, data: bytes, source: str = ""
+):
     """Check, repair and store an uploaded GeoJSON/KML/KMZ as one layer; (layer, repaired)."""
     _require_village_write(actor, village)
     if kind not in LayerKind.values:
@@ -99,11 +101,33 @@ def upload_layer(actor, village: Region, *, name: str, kind: str, filename: str,
         min_lat=min(b[1] for b in bounds),
         max_lon=max(b[2] for b in bounds),
         max_lat=max(b[3] for b in bounds),
-        source_name=filename[:200],
+        source_name=(source or filename)[:200],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     layer = audit.create(actor, layer)
     return layer, sum(1 for f in features if f["repaired"])
+
+
+def draw_layer(actor, village: Region, *, name: str, kind: str, geojson: str):
+    """Store a feature drawn on the map (GeoJSON text from map.js) as a layer; (layer, repaired).
+
+    The drawing is treated exactly as an uploaded .geojson file, so the same size limit,
+    Indonesia check and repair rules apply, whoever built the text.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the drawn feature a name.")})
+    if not (geojson or "").strip():
+        raise ValidationError({"geojson": _("Draw a point, a line or an area on the map first.")})
+    return upload_layer(
+        actor,
+        village,
+        name=name,
+        kind=kind,
+        filename="drawing.geojson",
+        data=geojson.encode("utf-8"),
+        source=_("drawn on the map"),
+    )
 
 
 @transaction.atomic

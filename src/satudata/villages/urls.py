@@ -10,4 +10,5 @@ urlpatterns = [
     path("villages/<str:code>/map/", views.map_page, name="map"),
     path("villages/<str:code>/potential/", views.potential, name="potential"),
     path("villages/<str:code>/layers/", views.layers, name="layers"),
+    path("villages/<str:code>/layers/draw/", views.draw, name="draw"),
 ]

@@ -15,8 +15,8 @@ from satudata.feedback.models import Feedback
 from satudata.regions import services as regions
 from satudata.regions.codes import BadRegionCode
 from satudata.regions.models import Region
-from satudata.villages import maps, services
-from satudata.villages.forms import LayerForm, PotentialForm
+from satudata.villages import education, maps, services
+from satudata.villages.forms import DrawForm, LayerForm, PotentialForm
 from satudata.villages.models import MapLayer, PotentialCategory, PotentialEntry
 from satudata.villages.profile import open_datasets, population_for, potentials_table
 from satudata.villages.regionq import within
@@ -58,6 +58,7 @@ def profile(request, code: str):
         "ancestors": ancestors,
         "datasets": open_datasets(region, ancestors),
         "population": population_for(region.code),
+        "schools": education.school_data(region.code),
         "potential_year": year,
         "potentials": potentials,
         "map": maps.svg_map(region.code),
@@ -108,42 +109,69 @@ def potential(request, code: str):
     )
 
 
+def _layers_page(request, village: Region, form=None, draw_form=None, status=200):
+    items = MapLayer.objects.editable_by(request.user).filter(village=village).defer("features")
+    context = {
+        "village": village,
+        "form": form or LayerForm(),
+        "draw_form": draw_form or DrawForm(prefix="draw"),
+        "layers": items,
+        "map": maps.drawing_map(village.code),
+    }
+    return render(request, "villages/layers.html", context, status=status)
+
+
+def _saved(request, village: Region, layer, repaired: int):
+    messages.success(
+        request,
+        _("Layer %(name)s saved with %(count)d features (%(repaired)d repaired).")
+        % {"name": layer.name, "count": layer.feature_count, "repaired": repaired},
+    )
+    return redirect("villages:layers", code=village.code)
+
+
 @scoped
 def layers(request, code: str):
     village = _own_village(request, code)
-    form = LayerForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                layer, repaired = services.upload_layer(
-                    request.user,
-                    village,
-                    name=form.cleaned_data["name"],
-                    kind=form.cleaned_data["kind"],
-                    filename=upload.name,
-                    data=upload.read(services.geo.MAX_UPLOAD_BYTES + 1),
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    _("Layer %(name)s saved with %(count)d features (%(repaired)d repaired).")
-                    % {"name": layer.name, "count": layer.feature_count, "repaired": repaired},
-                )
-                return redirect("villages:layers", code=village.code)
-        else:
-            messages.error(
-                request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()}
+    if request.method != "POST":
+        return _layers_page(request, village)
+    form = LayerForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            layer, repaired = services.upload_layer(
+                request.user,
+                village,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                data=upload.read(services.geo.MAX_UPLOAD_BYTES + 1),
             )
-    items = MapLayer.objects.editable_by(request.user).filter(village=village).defer("features")
-    return render(
-        request,
-        "villages/layers.html",
-        {"village": village, "form": form, "layers": items, "map": maps.svg_map(village.code)},
-        status=400 if request.method == "POST" else 200,
-    )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return _saved(request, village, layer, repaired)
+    else:
+        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
+    return _layers_page(request, village, form=form, status=400)
+
+
+@scoped
+@require_POST
+def draw(request, code: str):
+    """A feature drawn on the map (map.js), checked and repaired like an uploaded file."""
+    village = _own_village(request, code)
+    form = DrawForm(request.POST, prefix="draw")
+    if form.is_valid():
+        try:
+            layer, repaired = services.draw_layer(request.user, village, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return _saved(request, village, layer, repaired)
+    else:
+        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
+    return _layers_page(request, village, draw_form=form, status=400)
 
 
 @scoped

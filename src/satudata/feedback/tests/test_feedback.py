@@ -204,3 +204,20 @@ def test_api_inbox_is_scoped(clients):
     make(VILLAGE_A, text="A"), make(VILLAGE_B, text="B")
     assert [i["text"] for i in clients["operator_a"].get("/api/v1/feedback").json()] == ["A"]
     assert clients["anonymous"].get("/api/v1/feedback").status_code == 401
+
+
+def test_the_inbox_is_paged_and_keeps_the_status_filter(clients):
+    for i in range(53):
+        make(text=f"pesan nomor {i:02d}")
+    operator = clients["operator_a"]
+    first = operator.get("/feedback/inbox/", {"status": "received"}).content.decode()
+    assert first.count('<tr>\n  <td><a href="/feedback/') == 50
+    assert "pesan nomor 52" in first and "pesan nomor 00" not in first  # newest first
+    assert 'href="?status=received&amp;page=2"' in first and "Halaman 1 dari 2" in first
+    second = operator.get("/feedback/inbox/", {"status": "received", "page": "2"})
+    assert "pesan nomor 00" in second.content.decode()
+    assert "pesan nomor 52" not in second.content.decode()
+    for odd in ("abc", "-4", "99999999999"):  # never an error: first or last page
+        assert operator.get("/feedback/inbox/", {"page": odd}).status_code == 200
+    # Another village's operator sees none of them, on any page.
+    assert "pesan nomor" not in clients["operator_b"].get("/feedback/inbox/").content.decode()

@@ -189,3 +189,57 @@ def test_numbers_stay_unique_when_operators_issue_at_the_same_time():
     assert not errors
     assert sorted(Letter.objects.values_list("serial", flat=True)) == [1, 2, 3, 4, 5, 6]
     assert LetterCounter.objects.get(village=village).last_number == 6
+
+
+def test_issued_letters_are_listed_page_by_page(clients, residents, cast):
+    for _ in range(52):
+        services.issue(cast.operator_a, nik=NIK_A, letter_type="domicile")
+    operator = clients["operator_a"]
+    first = operator.get("/letters/").content.decode()
+    assert first.count(">PDF</a>") == 50 and "Halaman 1 dari 2" in first
+    second = operator.get("/letters/", {"page": "2"}).content.decode()
+    assert second.count(">PDF</a>") == 2
+    # Every letter is on one page or the other, and on one only.
+    for letter in Letter.objects.all():
+        cell = f"<td>{letter.number}</td>"
+        assert (first + second).count(cell) == 1
+    assert operator.get("/letters/", {"page": "x"}).status_code == 200
+
+
+def test_a_name_outside_latin_1_is_drawn_with_a_unicode_font_when_one_is_installed(
+    clients, residents, monkeypatch
+):
+    from satudata.letters import pdf
+
+    Resident.objects.filter(nik=NIK_A).update(name="Nguyễn Thị Ánh")
+    issue(clients["operator_a"], purpose="Melamar kerja — “segera”")
+    letter = Letter.objects.get()
+    if pdf.unicode_font() is not None:
+        content = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/").content
+        assert b"DejaVuSans" in content  # embedded (subset), so the PDF shows the real letters
+        assert b"Nguy?n" not in pdf_text(content)
+    # Without the font the letter is still issued, with '?' for what Latin-1 cannot hold.
+    monkeypatch.setattr(pdf, "FONT_DIRS", ())
+    monkeypatch.delenv("LETTER_FONT_DIR", raising=False)
+    content = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/").content
+    assert b"DejaVuSans" not in content and b"Nguy?n Th? \xc1nh" in pdf_text(content)
+
+
+def test_a_name_outside_the_cut_font_uses_the_whole_font(clients, residents):
+    from satudata.letters import pdf
+
+    if pdf.unicode_font() is None:
+        pytest.skip("fonts-dejavu-core is not installed")
+    Resident.objects.filter(nik=NIK_A).update(name="Μαρία Ñandú")  # Greek is not in the cut
+    issue(clients["operator_a"])
+    letter = Letter.objects.get()
+    response = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/")
+    assert response.status_code == 200 and b"DejaVuSans" in response.content
+    assert pdf._OUTSIDE_SUBSET.search("Μαρία") and not pdf._OUTSIDE_SUBSET.search("Nguyễn — ’")
+
+
+def test_an_ordinary_letter_keeps_the_small_core_font(clients, residents):
+    issue(clients["operator_a"])
+    letter = Letter.objects.get()
+    content = clients["operator_a"].get(f"/letters/{letter.pk}/pdf/").content
+    assert b"/Helvetica" in content and b"DejaVuSans" not in content
