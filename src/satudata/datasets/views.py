@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from satudata.accounts.models import Agency
 from satudata.core.access import public, role
 from satudata.core.paging import page_number
-from satudata.datasets import charts, exports, services
+from satudata.datasets import charts, exports, regionmap, services
 from satudata.datasets import search as catalog_search
+from satudata.datasets.datastore import db_value
 from satudata.datasets.models import Dataset, Release
 from satudata.datasets.query import QueryError, readable_releases, search_release
 
@@ -122,7 +123,32 @@ def detail(request, slug: str):
                 "chart_kind": "line" if request.GET.get("kind") == "line" else "bar",
             }
         )
+        context.update(_map_context(request, chosen, fields, filters))
     return render(request, "datasets/detail.html", context)
+
+
+def _map_context(request, release: Release, fields, filters) -> dict:
+    """The region map of the chosen release, when it has a region-code and a numeric field;
+    it follows the table's filter (a value that does not fit its column maps everything)."""
+    regions, measures = regionmap.map_fields(fields)
+    if not regions or not measures:
+        return {}
+    wanted = request.GET.get("map_y", "")
+    measure = next((f for f in measures if f.name == wanted), measures[0])
+    where = None
+    if filters:
+        ((name, value),) = filters.items()
+        field = next(f for f in fields if f.name == name)
+        try:
+            where = (field, db_value(field, value))
+        except ValueError:
+            where = None
+    return {
+        "map_measures": measures,
+        "map_measure": measure,
+        "map_region": regions[0],
+        "region_map": regionmap.region_map(release, regions[0], measure, where),
+    }
 
 
 def _release_for(request, slug: str, resource_id) -> Release:
