@@ -92,8 +92,13 @@ def _set_tags_and_regions(dataset: Dataset, tags, regions) -> None:
         dataset.regions.set(found)
 
 
+def schema_locked(dataset: Dataset) -> bool:
+    """True once a valid release exists: its table has the schema's columns."""
+    return dataset.releases.exclude(status=Release.Status.INVALID).exists()
+
+
 def _set_fields(actor, dataset: Dataset, fields: list[dict]) -> None:
-    if dataset.releases.exclude(status=Release.Status.INVALID).exists():
+    if schema_locked(dataset):
         raise ValidationError(
             _("The schema cannot change once a valid release exists; create a new dataset.")
         )

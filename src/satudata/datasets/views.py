@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from satudata.accounts.models import Agency
 from satudata.core.access import public, role
 from satudata.core.paging import page_number
-from satudata.datasets import charts, exports, regionmap, services
+from satudata.datasets import charts, exports, forms, regionmap, services
 from satudata.datasets import search as catalog_search
 from satudata.datasets.datastore import db_value
 from satudata.datasets.models import Dataset, Release
@@ -201,6 +201,59 @@ def developers(request):
 def workspace(request):
     datasets = Dataset.objects.editable_by(request.user).select_related("agency")
     return render(request, "datasets/workspace.html", {"datasets": datasets.order_by("title")})
+
+
+def _dataset_form(request, dataset: Dataset | None):
+    """Create (dataset None) or edit a dataset and its schema; one service call saves both."""
+    user = request.user
+    schema_locked = dataset is not None and services.schema_locked(dataset)
+    post = request.POST if request.method == "POST" else None
+    form = forms.DatasetForm(post, instance=dataset, user=user, editing=dataset is not None)
+    fieldset = forms.FieldFormSet(post, initial=forms.field_initial(dataset), prefix="fields")
+    if post is not None and form.is_valid() and (schema_locked or fieldset.is_valid()):
+        fields = None if schema_locked else fieldset.specs()
+        try:
+            if dataset is None:
+                agency = form.cleaned_data.get("agency") or user.agency
+                if agency is None:
+                    raise PermissionDenied(_("You may only create datasets for your own agency."))
+                dataset = services.create_dataset(
+                    user, agency=agency, fields=fields or (), **form.metadata()
+                )
+                messages.success(request, _("The dataset is created as a draft."))
+            else:
+                dataset = services.update_dataset(user, dataset, fields=fields, **form.metadata())
+                messages.success(request, _("The dataset is saved."))
+        except ValidationError as exc:
+            # The service's own checks (unknown region codes, a locked schema…) next to the
+            # field they name, or at the top of the form.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for name, texts in errors.items():
+                form.add_error(name if name in form.fields else None, texts)
+        else:
+            return redirect("datasets:manage", slug=dataset.slug)
+    context = {
+        "dataset": dataset,
+        "form": form,
+        "fieldset": fieldset,
+        "schema_locked": schema_locked,
+        "problems": forms.problems(form, fieldset) if post is not None else [],
+    }
+    return render(
+        request, "datasets/form.html", context, status=400 if context["problems"] else 200
+    )
+
+
+@role("producer")
+def new(request):
+    return _dataset_form(request, None)
+
+
+@role("producer")
+def edit(request, slug: str):
+    return _dataset_form(
+        request, get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    )
 
 
 @role("producer")
