@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -187,19 +188,49 @@ def catalog(user):
     return Dataset.objects.visible_to(user).filter(published_at__isnull=False)
 
 
-def with_package_parts(qs):
-    """Everything package_dict reads, in four queries for a whole page (no query per dataset):
-    the agency joined; tags, regions and published releases prefetched."""
+PACKAGE_DEFER = ("review_comment", "deleted_at")
+RELEASE_PARTS = ("id", "dataset_id", "uuid", "year", "period_type", "period", "version")
+RELEASE_PARTS += ("source_format", "row_count", "created_at")
+# What package_dict reads of a tag and a region; rows, not model instances (cheaper by far).
+TagRow = namedtuple("TagRow", "pk name")
+RegionRow = namedtuple("RegionRow", "code")
+
+
+def with_package_parts(qs) -> list[Dataset]:
+    """The datasets of `qs` (already sliced to a page) with everything package_dict reads, in
+    four queries for the whole page: the agency joined; tags, regions and published releases
+    read as plain rows and attached as lists. Django's prefetch_related did the same with a
+    model instance and its bookkeeping per related row: a third of package_search's time."""
+    datasets = list(qs.select_related("agency").defer(*PACKAGE_DEFER))
+    by_id = {d.pk: d for d in datasets}
+    for d in datasets:
+        d.tag_list, d.region_list, d.published_releases = [], [], []
+    if not by_id:
+        return datasets
+    tags = (
+        Tag.datasets.through.objects.filter(dataset_id__in=by_id)
+        .order_by("tag__name")
+        .values_list("dataset_id", "tag_id", "tag__name")
+    )
+    for dataset_id, tag_id, name in tags:
+        by_id[dataset_id].tag_list.append(TagRow(tag_id, name))
+    regions = (
+        Dataset.regions.through.objects.filter(dataset_id__in=by_id)
+        .order_by("region_id")
+        .values_list("dataset_id", "region_id")
+    )
+    for dataset_id, code in regions:
+        by_id[dataset_id].region_list.append(RegionRow(code))
     releases = (
-        Release.objects.filter(status=Release.Status.PUBLISHED)
-        .defer("report")  # up to a thousand problems of JSON, never shown here
+        Release.objects.filter(status=Release.Status.PUBLISHED, dataset_id__in=by_id)
         .order_by("year", "period", "version")
+        .only(*RELEASE_PARTS)
     )
-    return qs.select_related("agency").prefetch_related(
-        Prefetch("tags", to_attr="tag_list"),
-        Prefetch("regions", to_attr="region_list"),
-        Prefetch("releases", queryset=releases, to_attr="published_releases"),
-    )
+    for release in releases:
+        dataset = by_id[release.dataset_id]
+        release.dataset = dataset
+        dataset.published_releases.append(release)
+    return datasets
 
 
 def search(
@@ -220,8 +251,12 @@ def search(
     count, facets = _column_facets(qs, [n for n in names if n in COLUMN_FACETS], facet_limit)
     rows = max(0, min(rows, MAX_ROWS))
     ordered = qs.order_by(*order)
-    page = ordered.values_list("pk", flat=True) if ids_only else with_package_parts(ordered)
-    page = list(page[start : start + rows]) if count else []
+    if not count:
+        page = []
+    elif ids_only:
+        page = list(ordered.values_list("pk", flat=True)[start : start + rows])
+    else:
+        page = with_package_parts(ordered[start : start + rows])
     for name in names:
         if name not in COLUMN_FACETS:
             facets[name] = facet(qs, name, facet_limit)

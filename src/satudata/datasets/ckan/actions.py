@@ -228,7 +228,7 @@ def organization_show(request, data):
     if _bool(data, "include_datasets", False):
         result["packages"] = [
             package_dict(request, d)
-            for d in catalog_search.with_package_parts(datasets.order_by("slug"))[:1000]
+            for d in catalog_search.with_package_parts(datasets.order_by("slug")[:1000])
         ]
     return result
 
