@@ -13,6 +13,7 @@ import math
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils.html import escape
 
 from satudata.datasets.datastore import quote
@@ -162,5 +163,20 @@ def region_map(release: Release, region: Field, measure: Field, where=None) -> d
     for bound in bounds:
         legend.append((colour_of(bound, bounds), _shown(low), _shown(bound)))
         low = bound
-    shapes = _boundaries([r["code"] for r in rows])
-    return {"rows": rows, "legend": legend, "svg": _svg(shapes, rows) if shapes else ""}
+    # The drawing parses every boundary's GeoJSON: keep it per sums and boundary version.
+    key = (
+        "datasets-regionsvg:"
+        + hashlib.sha256(repr((rows, _boundary_version())).encode()).hexdigest()
+    )
+    svg = cache.get(key)
+    if svg is None:
+        shapes = _boundaries([r["code"] for r in rows])
+        svg = _svg(shapes, rows) if shapes else ""
+        cache.set(key, svg, SERIES_CACHE_SECONDS)
+    return {"rows": rows, "legend": legend, "svg": svg}
+
+
+def _boundary_version() -> tuple:
+    """Changes whenever a boundary is added, replaced or deleted (deletion is soft)."""
+    layers = MapLayer.all_objects.filter(kind=LayerKind.BOUNDARY)
+    return tuple(layers.aggregate(n=Count("id"), last=Max("id"), gone=Count("deleted_at")).values())

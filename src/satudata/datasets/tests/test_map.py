@@ -50,6 +50,10 @@ def test_without_boundaries_the_map_is_a_table_of_region_names_and_values(
     ]
     # Only aggregates of the published data: the row-level text column is not in the map.
     assert "HYPERLINK" not in section
+    # A boundary stored later shows at once (the drawing is cached per boundary version).
+    boundary(cast.operator_a, VILLAGE_A, 0.0)
+    section = map_section(client.get(f"/data/{public.slug}/").content.decode())
+    assert "<title>Natai Raya: 2</title>" in section
 
 
 def test_boundaries_become_a_choropleth_with_a_legend_that_follows_the_filter(
