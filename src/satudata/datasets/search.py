@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from satudata.accounts.models import Agency
 from satudata.datasets.models import Dataset, DatasetWord, Release, Tag
 
 MAX_ROWS = 1000
@@ -265,7 +266,9 @@ def search(
 
 # Facets on the dataset's own columns: (grouped columns, how to label a value).
 COLUMN_FACETS = {
-    "organization": ("agency__slug", "agency__name"),
+    # The agency's id, not its slug: no join in the grouped query over every dataset; the
+    # few agencies found are named by one small query.
+    "organization": ("agency_id",),
     "groups": ("topic",),
     "license_id": ("license",),
 }
@@ -279,6 +282,10 @@ def _column_facets(qs, names: list[str], limit: int) -> tuple[int, dict]:
     columns = [c for name in names for c in COLUMN_FACETS[name]]
     grouped = list(qs.order_by().values_list(*columns).annotate(n=Count("pk")))
     labels = {"groups": dict(Dataset.Topic.choices), "license_id": dict(Dataset.License.choices)}
+    if "organization" in names:
+        found = {row[columns.index("agency_id")] for row in grouped}
+        agencies = Agency.objects.filter(pk__in=found).values_list("pk", "slug", "name")
+        labels["organization"] = {pk: (slug, name) for pk, slug, name in agencies}
     facets = {}
     for name in names:
         first = columns.index(COLUMN_FACETS[name][0])
@@ -286,11 +293,11 @@ def _column_facets(qs, names: list[str], limit: int) -> tuple[int, dict]:
         shown: dict[str, str] = {}
         for row in grouped:
             value = row[first]
-            totals[value] = totals.get(value, 0) + row[-1]
             if name == "organization":
-                shown[value] = row[first + 1]
+                value, shown[value] = labels[name][value]
             else:
                 shown[value] = str(labels[name].get(value, value))
+            totals[value] = totals.get(value, 0) + row[-1]
         ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
         facets[name] = [(str(v), str(shown[v]), n) for v, n in ordered[:limit]]
     return sum(row[-1] for row in grouped), facets
