@@ -160,7 +160,8 @@ def package_search(request, data):
     else:
         rows = catalog_search.with_package_parts(Dataset.objects.filter(pk__in=found.results))
         by_id = {row.pk: row for row in rows}
-        results = [package_dict(request, by_id[pk]) for pk in found.results]
+        # A dataset deleted between the two queries is left out rather than failing.
+        results = [package_dict(request, by_id[pk]) for pk in found.results if pk in by_id]
     return {
         "count": found.count,
         "sort": data.get("sort") or "score desc, metadata_modified desc",
