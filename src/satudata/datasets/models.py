@@ -255,7 +255,10 @@ class Field(models.Model):
 
     @property
     def indexed(self) -> bool:
-        return self.filterable or self.type in (self.Type.REGION, self.Type.CODE, self.Type.DATE)
+        """Region codes (what maps, region pages and most filters use) and the columns the
+        producer marked as filtered by; every other index would only slow the upload (a code
+        list of three values is read faster by a scan than through its index)."""
+        return self.filterable or self.type == self.Type.REGION
 
 
 class Release(models.Model):

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,8 +92,13 @@ def _set_tags_and_regions(dataset: Dataset, tags, regions) -> None:
         dataset.regions.set(found)
 
 
+def schema_locked(dataset: Dataset) -> bool:
+    """True once a valid release exists: its table has the schema's columns."""
+    return dataset.releases.exclude(status=Release.Status.INVALID).exists()
+
+
 def _set_fields(actor, dataset: Dataset, fields: list[dict]) -> None:
-    if dataset.releases.exclude(status=Release.Status.INVALID).exists():
+    if schema_locked(dataset):
         raise ValidationError(
             _("The schema cannot change once a valid release exists; create a new dataset.")
         )
@@ -234,15 +239,25 @@ def _load(release: Release, fields: list[Field], path: Path, fmt: str) -> Outcom
     every row so far is valid; the table is dropped again at the first problem. One pass over
     the file, and memory bounded by a frame, whatever the file's size."""
     validator = _validator(release.dataset, fields, fmt)
-    checked = ((frame, validator.check(frame)) for frame in read_frames(path, fmt))
+    pg = connection.vendor == "postgresql"
+
+    def checked():
+        first_id = 1
+        for frame in read_frames(path, fmt):
+            typed = validator.check(frame)
+            # PostgreSQL's COPY input is made here too, off the request thread.
+            copy_data = datastore.copy_rows(typed, first_id) if pg and typed is not None else None
+            first_id += frame.height
+            yield typed, copy_data
+
     loader = None
     try:
-        # Reading and checking the next block (polars, in a helper thread) overlaps with
-        # loading this one into the database (this thread, which owns the connection).
-        for _frame, typed in ahead(checked):
+        # Reading, checking and encoding the next block (polars, in a helper thread) overlaps
+        # with loading this one into the database (this thread, which owns the connection).
+        for typed, copy_data in ahead(checked()):
             if typed is not None:
                 loader = loader or datastore.TableLoader(release, fields)
-                loader.append(typed)
+                loader.append(typed, copy_data)
             elif loader is not None:
                 loader.discard()
                 loader = None

@@ -17,7 +17,9 @@ urlpatterns = [
     path("opd/<slug:agency>/", views.agency, name="agency"),
     path("developers/", views.developers, name="developers"),
     path("workspace/datasets/", views.workspace, name="workspace"),
+    path("workspace/datasets/new/", views.new, name="new"),
     path("workspace/datasets/<slug:slug>/", views.manage, name="manage"),
+    path("workspace/datasets/<slug:slug>/edit/", views.edit, name="edit"),
     path("workspace/datasets/<slug:slug>/upload/", views.upload, name="upload"),
     path("workspace/datasets/<slug:slug>/workflow/", views.workflow, name="workflow"),
     path(

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from satudata.accounts.models import Agency
 from satudata.core.access import public, role
 from satudata.core.paging import page_number
-from satudata.datasets import charts, exports, services
+from satudata.datasets import charts, exports, forms, regionmap, services
 from satudata.datasets import search as catalog_search
+from satudata.datasets.datastore import db_value
 from satudata.datasets.models import Dataset, Release
 from satudata.datasets.query import QueryError, readable_releases, search_release
 
@@ -122,7 +123,32 @@ def detail(request, slug: str):
                 "chart_kind": "line" if request.GET.get("kind") == "line" else "bar",
             }
         )
+        context.update(_map_context(request, chosen, fields, filters))
     return render(request, "datasets/detail.html", context)
+
+
+def _map_context(request, release: Release, fields, filters) -> dict:
+    """The region map of the chosen release, when it has a region-code and a numeric field;
+    it follows the table's filter (a value that does not fit its column maps everything)."""
+    regions, measures = regionmap.map_fields(fields)
+    if not regions or not measures:
+        return {}
+    wanted = request.GET.get("map_y", "")
+    measure = next((f for f in measures if f.name == wanted), measures[0])
+    where = None
+    if filters:
+        ((name, value),) = filters.items()
+        field = next(f for f in fields if f.name == name)
+        try:
+            where = (field, db_value(field, value))
+        except ValueError:
+            where = None
+    return {
+        "map_measures": measures,
+        "map_measure": measure,
+        "map_region": regions[0],
+        "region_map": regionmap.region_map(release, regions[0], measure, where),
+    }
 
 
 def _release_for(request, slug: str, resource_id) -> Release:
@@ -175,6 +201,59 @@ def developers(request):
 def workspace(request):
     datasets = Dataset.objects.editable_by(request.user).select_related("agency")
     return render(request, "datasets/workspace.html", {"datasets": datasets.order_by("title")})
+
+
+def _dataset_form(request, dataset: Dataset | None):
+    """Create (dataset None) or edit a dataset and its schema; one service call saves both."""
+    user = request.user
+    schema_locked = dataset is not None and services.schema_locked(dataset)
+    post = request.POST if request.method == "POST" else None
+    form = forms.DatasetForm(post, instance=dataset, user=user, editing=dataset is not None)
+    fieldset = forms.FieldFormSet(post, initial=forms.field_initial(dataset), prefix="fields")
+    if post is not None and form.is_valid() and (schema_locked or fieldset.is_valid()):
+        fields = None if schema_locked else fieldset.specs()
+        try:
+            if dataset is None:
+                agency = form.cleaned_data.get("agency") or user.agency
+                if agency is None:
+                    raise PermissionDenied(_("You may only create datasets for your own agency."))
+                dataset = services.create_dataset(
+                    user, agency=agency, fields=fields or (), **form.metadata()
+                )
+                messages.success(request, _("The dataset is created as a draft."))
+            else:
+                dataset = services.update_dataset(user, dataset, fields=fields, **form.metadata())
+                messages.success(request, _("The dataset is saved."))
+        except ValidationError as exc:
+            # The service's own checks (unknown region codes, a locked schema…) next to the
+            # field they name, or at the top of the form.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for name, texts in errors.items():
+                form.add_error(name if name in form.fields else None, texts)
+        else:
+            return redirect("datasets:manage", slug=dataset.slug)
+    context = {
+        "dataset": dataset,
+        "form": form,
+        "fieldset": fieldset,
+        "schema_locked": schema_locked,
+        "problems": forms.problems(form, fieldset) if post is not None else [],
+    }
+    return render(
+        request, "datasets/form.html", context, status=400 if context["problems"] else 200
+    )
+
+
+@role("producer")
+def new(request):
+    return _dataset_form(request, None)
+
+
+@role("producer")
+def edit(request, slug: str):
+    return _dataset_form(
+        request, get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    )
 
 
 @role("producer")

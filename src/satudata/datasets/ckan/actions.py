@@ -151,14 +151,17 @@ def package_search(request, data):
             rows=rows,
             facet_fields=facets,
             facet_limit=facet_limit if facet_limit >= 0 else 1000,
-            ids_only=settings.SATUDATA_PUBLIC_CACHE_SECONDS > 0,
+            ids_only=True,
         )
     except catalog_search.SearchQueryError as exc:
         raise SearchError(str(exc)) from exc
     if settings.SATUDATA_PUBLIC_CACHE_SECONDS > 0:
         results = _cached_package_dicts(request, found.results)
     else:
-        results = [package_dict(request, d) for d in found.results]
+        rows = catalog_search.with_package_parts(Dataset.objects.filter(pk__in=found.results))
+        by_id = {row.pk: row for row in rows}
+        # A dataset deleted between the two queries is left out rather than failing.
+        results = [package_dict(request, by_id[pk]) for pk in found.results if pk in by_id]
     return {
         "count": found.count,
         "sort": data.get("sort") or "score desc, metadata_modified desc",
@@ -228,7 +231,7 @@ def organization_show(request, data):
     if _bool(data, "include_datasets", False):
         result["packages"] = [
             package_dict(request, d)
-            for d in catalog_search.with_package_parts(datasets.order_by("slug"))[:1000]
+            for d in catalog_search.with_package_parts(datasets.order_by("slug")[:1000])
         ]
     return result
 
