@@ -1,7 +1,7 @@
 """A choropleth of a release: the sum of a numeric field per region code, drawn on the village
 boundaries the villages app stores (server-side SVG, no script), or a table when none exist.
 
-The projection and ring paths are the villages app's own (villages.maps), so both apps' maps
+The projection and ring paths are the villages app's own (villages.maps: mercator, ring_path), so both apps' maps
 line up; a district or regency code in the data colours the boundaries of its villages.
 """
 
@@ -19,7 +19,7 @@ from django.utils.html import escape
 from satudata.datasets.datastore import quote
 from satudata.datasets.models import Field, Release
 from satudata.regions.models import Region
-from satudata.villages.maps import _mercator, _ring_path, layers_in
+from satudata.villages.maps import layers_in, mercator, ring_path
 from satudata.villages.models import LayerKind, MapLayer
 
 MAX_REGIONS = 500  # regions drawn; a regency has ~120 villages, a province a few thousand
@@ -108,13 +108,13 @@ def _svg(shapes: dict[str, list[MapLayer]], rows: list[dict]) -> str:
     south, north = min(x.min_lat for x in layers), max(x.max_lat for x in layers)
     span = max(east - west, 1e-5)
     zoom = max(0, min(19, math.floor(math.log2(WIDTH * 360.0 / (256 * span)))))
-    x0, y0 = _mercator(west, north, zoom)
-    x1, y1 = _mercator(east, south, zoom)
+    x0, y0 = mercator(west, north, zoom)
+    x1, y1 = mercator(east, south, zoom)
     pad = 12.0
     box = (x0 - pad, y0 - pad, max(x1 - x0, 1) + 2 * pad, max(y1 - y0, 1) + 2 * pad)
 
     def project(lon, lat):
-        return _mercator(lon, lat, zoom)
+        return mercator(lon, lat, zoom)
 
     parts = []
     for row in rows:
@@ -128,7 +128,7 @@ def _svg(shapes: dict[str, list[MapLayer]], rows: list[dict]) -> str:
                     if geometry["type"] == "Polygon"
                     else geometry["coordinates"]
                 )
-                d = "".join(_ring_path(ring, project) + "Z" for poly in polys for ring in poly)
+                d = "".join(ring_path(ring, project) + "Z" for poly in polys for ring in poly)
                 parts.append(
                     f'<path d="{d}" fill="{row["colour"]}" fill-rule="evenodd" stroke="#33403a" '
                     f'stroke-width="1"><title>{escape(row["name"])}: {row["shown"]}</title></path>'

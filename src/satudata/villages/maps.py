@@ -51,7 +51,7 @@ def geojson_text(code: str, kind: str | None = None) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(chunks) + "]}"
 
 
-def _mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     scale = TILE * 2**zoom
     x = (lon + 180.0) / 360.0 * scale
     lat = max(min(lat, 85.0), -85.0)
@@ -60,7 +60,7 @@ def _mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return x, y
 
 
-def _ring_path(ring, project) -> str:
+def ring_path(ring, project) -> str:
     points = [project(p[0], p[1]) for p in ring]
     if not points:
         return ""
@@ -83,10 +83,10 @@ def _shape_svg(geometry: dict, kind: str, name: str, project) -> str:
         )
     if gtype in ("LineString", "MultiLineString"):
         lines = [coords] if gtype == "LineString" else coords
-        d = "".join(_ring_path(line, project) for line in lines)
+        d = "".join(ring_path(line, project) for line in lines)
         return f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="3">{title}</path>'
     polys = [coords] if gtype == "Polygon" else coords
-    d = "".join(_ring_path(ring, project) + "Z" for poly in polys for ring in poly)
+    d = "".join(ring_path(ring, project) + "Z" for poly in polys for ring in poly)
     opacity = "0.08" if kind == LayerKind.BOUNDARY else "0.35"
     return (
         f'<path d="{d}" fill="{colour}" fill-opacity="{opacity}" fill-rule="evenodd" '
@@ -141,13 +141,13 @@ def _draw(layers: list, frame: tuple[float, float, float, float] | None = None) 
     # Pick the tile zoom at which the area is about WIDTH pixels wide.
     span = max(east - west, 1e-5)
     zoom = max(0, min(19, math.floor(math.log2(WIDTH * 360.0 / (TILE * span)))))
-    x0, y0 = _mercator(west, north, zoom)
-    x1, y1 = _mercator(east, south, zoom)
+    x0, y0 = mercator(west, north, zoom)
+    x1, y1 = mercator(east, south, zoom)
     pad = 12.0
     box = (x0 - pad, y0 - pad, max(x1 - x0, 1) + 2 * pad, max(y1 - y0, 1) + 2 * pad)
 
     def project(lon, lat):
-        return _mercator(lon, lat, zoom)
+        return mercator(lon, lat, zoom)
 
     tiles = _tiles(box, zoom)
     groups: dict[str, list[str]] = {}

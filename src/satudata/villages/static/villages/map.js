@@ -128,7 +128,7 @@
     var status = form.querySelector(".draw-status");
     var points = []; // SVG points, in the order tapped
 
-    // The inverse of maps.py's _mercator at the map's zoom.
+    // The inverse of maps.py's mercator at the map's zoom.
     function lonLat(p) {
       var lon = p.x / scale * 360 - 180;
       var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * p.y / scale))) * 180 / Math.PI;
