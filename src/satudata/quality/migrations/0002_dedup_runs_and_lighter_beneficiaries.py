@@ -6,39 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0001_initial'),
-        ('registry', '0003_population_cells'),
+        ("quality", "0001_initial"),
+        ("registry", "0003_population_cells"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='beneficiary',
-            name='resident',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.resident'),
+            model_name="beneficiary",
+            name="resident",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registry.resident",
+            ),
         ),
         migrations.CreateModel(
-            name='DedupRun',
+            name="DedupRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('due', 'waiting for the worker'), ('running', 'running'), ('succeeded', 'done'), ('failed', 'failed')], db_index=True, default='due', max_length=10, verbose_name='status')),
-                ('stage', models.CharField(blank=True, choices=[('', 'queued'), ('reading', 'reading the residents'), ('comparing', 'comparing records'), ('saving', 'saving candidate pairs')], max_length=10, verbose_name='stage')),
-                ('threshold', models.FloatField(default=0.95, verbose_name='threshold')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('residents', models.PositiveIntegerField(default=0, verbose_name='residents compared')),
-                ('pairs', models.PositiveIntegerField(default=0, verbose_name='candidate pairs')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='new pairs')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='message')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("due", "waiting for the worker"),
+                            ("running", "running"),
+                            ("succeeded", "done"),
+                            ("failed", "failed"),
+                        ],
+                        db_index=True,
+                        default="due",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "queued"),
+                            ("reading", "reading the residents"),
+                            ("comparing", "comparing records"),
+                            ("saving", "saving candidate pairs"),
+                        ],
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("threshold", models.FloatField(default=0.95, verbose_name="threshold")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="requested")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "residents",
+                    models.PositiveIntegerField(default=0, verbose_name="residents compared"),
+                ),
+                ("pairs", models.PositiveIntegerField(default=0, verbose_name="candidate pairs")),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="new pairs")),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="message")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duplicate search',
-                'verbose_name_plural': 'duplicate searches',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "duplicate search",
+                "verbose_name_plural": "duplicate searches",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
     ]
