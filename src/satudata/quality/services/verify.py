@@ -9,6 +9,7 @@ queries.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -254,22 +255,32 @@ def upload(actor, data: bytes, file_name: str, program: str) -> tuple[Beneficiar
 
 
 def _store(blist: BeneficiaryList, program: str, table: pl.DataFrame) -> None:
-    """Insert the report with executemany of tuples made by polars: Django's bulk_create spent
-    25 of 36 s of a 100k-row verification building model instances and compiling SQL."""
+    """Insert the report: COPY on PostgreSQL (executemany took 23 s for 100,000 rows there),
+    executemany on SQLite under a larger page cache. Django's bulk_create spent 25 of 36 s of a
+    100k-row verification building model instances and compiling SQL."""
     quote = connection.ops.quote_name
     names = ["beneficiary_list_id", *REPORT_COLUMNS]
     columns = ", ".join(quote(n) for n in names)
-    sql = (
-        f"INSERT INTO {quote(Beneficiary._meta.db_table)} ({columns}) "  # noqa: S608 - ours
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
-    values = table.select(
-        pl.lit(blist.pk).alias("beneficiary_list_id"),
+    target = quote(Beneficiary._meta.db_table)
+    frame = table.select(
+        pl.lit(blist.pk, dtype=pl.Int64).alias("beneficiary_list_id"),
         *[pl.col(c).replace("", program) if c == "program" else pl.col(c) for c in REPORT_COLUMNS],
-    ).rows()
-    with page_cache(64), connection.cursor() as cursor:
-        for start in range(0, len(values), 5000):
-            cursor.executemany(sql, values[start : start + 5000])
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Quoted text, so an empty name stays '' and only a missing resident is NULL.
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, quote_style="non_numeric")
+            sql = f"COPY {target} ({columns}) FROM STDIN (FORMAT csv)"
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(buffer.getvalue())
+            return
+        sql = f"INSERT INTO {target} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+        # Whole columns to Python lists, then zipped: cheaper than polars' row tuples.
+        values = list(zip(*(c.to_list() for c in frame.iter_columns()), strict=True))
+        with page_cache(64):
+            for start in range(0, len(values), 5000):
+                cursor.executemany(sql, values[start : start + 5000])
 
 
 def lists_visible_to(user):
