@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,9 +27,9 @@ from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import bulkindex, cells, codes, statistics
+from satudata.registry import bulkindex, cells, codes, sqlload, statistics
 from satudata.registry.bulkindex import DeferredIndexes
-from satudata.registry.fastparse import fast_rows
+from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.readers import FileProblem, open_source
 from satudata.registry.validation import (
@@ -80,16 +82,11 @@ REQUIRED = ("nik", "name", "sex", "birth_date", "family_number")
 # The optional code-list columns, defined once with the rules that check them.
 CODE_FIELDS = OPTIONAL_CODES
 SEX_WORDS = {"1": 1, "2": 2, "l": 1, "p": 2, "laki-laki": 1, "perempuan": 2}
-INSERT_COLUMNS = (
-    "nik nik_is_temporary name name_key sex birth_place birth_date religion education_kk "
-    "education_current occupation marital_status relationship citizenship blood_type "
-    "disability father_name mother_name status village_id unit_id family_id is_demo "
-    "created_at updated_at version"
-).split()
-UPDATE_COLUMNS = (
-    "name name_key sex birth_place birth_date religion education_kk education_current "
-    "occupation marital_status relationship citizenship blood_type disability father_name "
-    "mother_name status unit_id family_id updated_at"
+# Resident columns written as the row gives them (after name and name_key).
+VALUE_COLUMNS = (
+    "sex birth_place birth_date religion education_kk education_current occupation "
+    "marital_status relationship citizenship blood_type disability father_name mother_name "
+    "status"
 ).split()
 
 
@@ -184,7 +181,8 @@ class Importer:
         self.units_loaded: set[str] = set()
         self.dates: dict[str, datetime.date | None] = {}
         self.today = datetime.date.today()
-        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        # Text both databases read as the timestamp (it goes into COPY's CSV on PostgreSQL).
+        self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
 
     # -- the run --------------------------------------------------------------------------
 
@@ -412,125 +410,205 @@ class Importer:
         return True
 
     def _chunk(self, chunk: list[tuple[int, list]]) -> None:
-        parsed = []
-        rows = [row for _line, row in chunk]
-        fast = [None] * len(chunk) if self.xlsx else fast_rows(self, rows)
-        for (line, row), data in zip(chunk, fast, strict=True):
-            self.report.rows += 1
-            if data is not None and data["nik"] not in self.seen:
-                self.seen.add(data["nik"])
-            else:  # anything the vectorised check did not accept: full checks and messages
-                data = self._parse(line, row)
-            if data is not None:
-                parsed.append((line, data))
-        if not parsed:
+        self.report.rows += len(chunk)
+        frame = self._parsed(chunk)
+        if frame.height == 0:
             return
-        existing = self._existing_niks([d["nik"] for _line, d in parsed])
-        self._load_families({d["family_number"] for _line, d in parsed})
-        inserts, updates, conflicts = [], [], []
-        new_families: dict[str, tuple[str, dict]] = {}
-        accepted = []
-        for line, d in parsed:
-            held = existing.get(d["nik"])
-            if held is not None and held[1] != d["village"]:
-                self._reject(
-                    line,
-                    "nik",
-                    d["nik"],
-                    named(
-                        "nik",
-                        _("already registered in village %(code)s; record a move in instead.")
-                        % {"code": held[1]},
-                    ),
-                )
-                conflicts.append((d["nik"], d["village"], held[1]))
-                continue
-            family = self.families.get(d["family_number"])
-            if family is not None and family[1] != d["village"]:
-                self._reject(
-                    line,
-                    "no_kk",
-                    d["family_number"],
-                    named(
-                        "family_number",
-                        _("already registered in village %(code)s.") % {"code": family[1]},
-                    ),
-                )
-                continue
-            if family is None:
-                known = new_families.get(d["family_number"])
-                if known is not None and known[0] != d["village"]:
-                    self._reject(
-                        line,
-                        "no_kk",
-                        d["family_number"],
-                        named("family_number", _("is used for two villages in the file.")),
-                    )
-                    continue
-                if known is None:
-                    new_families[d["family_number"]] = (d["village"], d)
-            accepted.append((d, held))
+        accepted, held = self._accept(frame)
         writing = not self.dry_run and not (
             self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
         )
-        self._record_conflicts(conflicts)
-        self._ensure_units([d for d, _held in accepted])
-        self._create_families(new_families, writing)
-        for d, held in accepted:
-            self.touched.add(d["village"])
-            if held is not None:
-                self.touched.add(held[1])
-            unit = self._unit(d)
-            family_id = self.families[d["family_number"]][0]
-            values = (
-                d["name"],
-                " ".join(d["name"].lower().split())[:100],
-                d["sex"],
-                d.get("birth_place", "") or "",
-                d["birth_date"],
-                d.get("religion"),
-                d.get("education_kk"),
-                d.get("education_current"),
-                d.get("occupation"),
-                d.get("marital_status"),
-                d.get("relationship"),
-                d.get("citizenship"),
-                d.get("blood_type"),
-                d.get("disability"),
-                d.get("father_name", "") or "",
-                d.get("mother_name", "") or "",
-                d["status"],
-            )
-            if held is None:
-                inserts.append(
-                    (
-                        d["nik"],
-                        False,
-                        *values[:16],
-                        d["status"],
-                        d["village"],
-                        unit,
-                        family_id,
-                        False,
-                        self.now,
-                        self.now,
-                        1,
-                    )
+        if accepted.height == 0:
+            return
+        self.touched.update(accepted["village"].unique().to_list())
+        self.touched.update(held)
+        accepted = self._with_units(accepted)
+        accepted = self._with_families(accepted, writing)
+        inserts = accepted.filter(pl.col("held_id").is_null())
+        updates = accepted.filter(pl.col("held_id").is_not_null())
+        self.report.added += inserts.height
+        self.report.updated += updates.height
+        if not writing:
+            return
+        now = pl.lit(self.now, pl.Utf8)
+        values = [
+            pl.col("name"),
+            name_key(pl.col("name")).alias("name_key"),
+            *(pl.col(c) for c in VALUE_COLUMNS),
+            pl.col("unit_id"),
+            pl.col("family_id"),
+        ]
+        sqlload.insert(
+            "registry_resident",
+            inserts.select(
+                "nik",
+                pl.lit(False).alias("nik_is_temporary"),
+                *values,
+                pl.col("village").alias("village_id"),
+                pl.lit(False).alias("is_demo"),
+                now.alias("created_at"),
+                now.alias("updated_at"),
+                pl.lit(1).alias("version"),
+            ),
+        )
+        sqlload.update_by_id(
+            "registry_resident",
+            updates.select(pl.col("held_id").alias("id"), *values, now.alias("updated_at")),
+            bump="version",
+        )
+
+    def _parsed(self, chunk: list[tuple[int, list]]) -> pl.DataFrame:
+        """The chunk's valid rows as one frame in file order; the others are rejected.
+
+        Rows the vectorised checks accept stay columns. A NIK seen before, or twice in the
+        chunk (counting the rows left to the per-row parse by their raw NIK), sends every
+        row with it to the per-row parse, which runs in file order: so "appears more than
+        once" blames the same rows as a parse of every row one by one would."""
+        rows = [row for _line, row in chunk]
+        fast = None if self.xlsx else fast_rows(self, rows)
+        if fast is None:
+            fast = pl.DataFrame(schema={"_i": pl.Int64, **SCHEMA})
+        fast_index = fast["_i"].to_list()
+        niks = fast["nik"].to_list()
+        is_fast = [False] * len(rows)
+        for index in fast_index:
+            is_fast[index] = True
+        at = self.positions["nik"]
+        count = Counter(niks)
+        slow_niks = (
+            str(row[at]).strip() for row, quick in zip(rows, is_fast, strict=True) if not quick
+        )
+        count.update(slow_niks)
+        keep = [count[nik] == 1 and nik not in self.seen for nik in niks]
+        for index, kept in zip(fast_index, keep, strict=True):
+            if not kept:
+                is_fast[index] = False
+        self.seen.update(nik for nik, kept in zip(niks, keep, strict=True) if kept)
+        slow = []
+        for (line, row), quick in zip(chunk, is_fast, strict=True):
+            if not quick:
+                data = self._parse(line, row)
+                if data is not None:
+                    data["_line"] = line
+                    slow.append(data)
+        lines = pl.Series("_line", [line for line, _row in chunk], dtype=pl.Int64)
+        fast = fast.filter(pl.Series(keep, dtype=pl.Boolean)).with_columns(
+            _line=lines.gather(fast["_i"].filter(pl.Series(keep, dtype=pl.Boolean)))
+        )
+        frame = fast.select(list(SCHEMA))
+        if slow:
+            frame = pl.concat([frame, frame_of(slow)]).sort("_line")
+        return frame
+
+    def _accept(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, set[str]]:
+        """Rows that pass the database rules (one NIK, one KK, in one village), with
+        `held_id` for NIKs already in the database; the villages that held them."""
+        existing = self._existing_niks(frame["nik"].to_list())
+        numbers = frame["family_number"].unique().to_list()
+        self._load_families(set(numbers))
+        held = pl.DataFrame(
+            [(nik, pk, village) for nik, (pk, village) in existing.items()],
+            schema={"nik": pl.Utf8, "held_id": pl.Int64, "held_village": pl.Utf8},
+            orient="row",
+        )
+        known = pl.DataFrame(
+            [(n, *self.families[n]) for n in numbers if n in self.families],
+            schema={"family_number": pl.Utf8, "family_id": pl.Int64, "family_village": pl.Utf8},
+            orient="row",
+        )
+        village = pl.col("village")
+        conflict = pl.col("held_id").is_not_null() & (pl.col("held_village") != village)
+        wrong_family = pl.col("family_id").is_not_null() & (pl.col("family_village") != village)
+        new_family = pl.col("family_id").is_null()
+        frame = (
+            frame.join(held, on="nik", how="left")
+            .join(known, on="family_number", how="left")
+            .sort("_line")
+            .with_columns(conflict.alias("_conflict"))
+            .with_columns((~pl.col("_conflict") & wrong_family).alias("_wrong_family"))
+        )
+        candidate = ~pl.col("_conflict") & ~pl.col("_wrong_family") & new_family
+        # A KK number new to the database belongs to the village of its first row in the file.
+        frame = frame.with_columns(
+            (
+                candidate & (village != village.filter(candidate).first().over("family_number"))
+            ).alias("_two_villages")
+        )
+        bad = pl.col("_conflict") | pl.col("_wrong_family") | pl.col("_two_villages")
+        rejected = frame.filter(bad)
+        if rejected.height:
+            self._reject_rows(rejected)
+        accepted = frame.filter(~bad)
+        return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
+
+    def _reject_rows(self, rejected: pl.DataFrame) -> None:
+        """Messages for rows the database rules refuse (few), and the conflicts to log."""
+        conflicts = []
+        for row in rejected.iter_rows(named=True):
+            line, number = row["_line"], row["family_number"]
+            if row["_conflict"]:
+                message = _("already registered in village %(code)s; record a move in instead.")
+                self._reject(
+                    line, "nik", row["nik"], named("nik", message % {"code": row["held_village"]})
+                )
+                conflicts.append((row["nik"], row["village"], row["held_village"]))
+            elif row["_wrong_family"]:
+                message = _("already registered in village %(code)s.")
+                self._reject(
+                    line,
+                    "no_kk",
+                    number,
+                    named("family_number", message % {"code": row["family_village"]}),
                 )
             else:
-                updates.append((*values, unit, family_id, self.now, held[0]))
-        self.report.added += len(inserts)
-        self.report.updated += len(updates)
-        if writing:
-            _insert("registry_resident", INSERT_COLUMNS, inserts)
-            if updates:
-                sets = ", ".join(f"{c} = %s" for c in UPDATE_COLUMNS)
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        f"UPDATE registry_resident SET {sets}, version = version + 1 "  # noqa: S608
-                        "WHERE id = %s",
-                        updates,
-                    )
+                message = _("is used for two villages in the file.")
+                self._reject(line, "no_kk", number, named("family_number", message))
+        self._record_conflicts(conflicts)
+
+    def _with_units(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`unit_id` of every row; missing hamlets/RWs/RTs created first."""
+        keys = ["village", "hamlet", "rw", "rt"]
+        paths = frame.select(keys).unique(maintain_order=True).rows()  # ids in file order
+        self._ensure_units(paths)
+        units = pl.DataFrame(
+            [(*key, self.units[key]) for key in paths],
+            schema={**dict.fromkeys(keys, pl.Utf8), "unit_id": pl.Int64},
+            orient="row",
+        )
+        return frame.join(units, on=keys, how="left", nulls_equal=True)
+
+    def _with_families(self, frame: pl.DataFrame, writing: bool) -> pl.DataFrame:
+        """`family_id` of every row; families new to the database created from their first
+        row (village, unit, address)."""
+        new = frame.filter(pl.col("family_id").is_null()).unique(
+            "family_number", keep="first", maintain_order=True
+        )
+        if new.height:
+            if writing:
+                now = pl.lit(self.now, pl.Utf8)
+                sqlload.insert(
+                    "registry_family",
+                    new.select(
+                        "family_number",
+                        pl.col("village").alias("village_id"),
+                        "unit_id",
+                        "address",
+                        pl.lit(False).alias("is_demo"),
+                        now.alias("created_at"),
+                        now.alias("updated_at"),
+                    ),
+                )
+                self._load_families(set(new["family_number"].to_list()))
+            else:
+                for number, village in new.select("family_number", "village").iter_rows():
+                    self.families[number] = (0, village)
+        numbers = frame["family_number"].unique().to_list()
+        ids = pl.DataFrame(
+            [(n, self.families[n][0]) for n in numbers],
+            schema={"family_number": pl.Utf8, "family_id": pl.Int64},
+            orient="row",
+        )
+        return frame.drop("family_id").join(ids, on="family_number", how="left")
 
     # -- bulk lookups and writes ----------------------------------------------------------
 
@@ -567,52 +645,10 @@ class Importer:
         for number, pk, village in rows:
             self.families[number] = (pk, village)
 
-    def _create_families(self, new: dict[str, tuple[str, dict]], writing: bool) -> None:
-        if not new:
-            return
-        rows = []
-        for number, (village, d) in new.items():
-            rows.append(
-                (
-                    number,
-                    village,
-                    self._unit(d),
-                    d.get("address", "") or "",
-                    False,
-                    self.now,
-                    self.now,
-                )
-            )
-        if not writing:
-            for number, (village, _d) in new.items():
-                self.families[number] = (0, village)
-            return
-        _insert(
-            "registry_family",
-            [
-                "family_number",
-                "village_id",
-                "unit_id",
-                "address",
-                "is_demo",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
-        self._load_families(set(new))
-
-    def _unit(self, d: dict) -> int | None:
-        """The unit of a row (resolved by `_ensure_units` for its chunk)."""
-        return self.units[d["unit_key"]]
-
-    def _ensure_units(self, rows: list[dict]) -> None:
-        """Units of a chunk's rows: missing ones created level by level, one INSERT each."""
-        paths = {}
-        for d in rows:
-            key = d["unit_key"] = _unit_key(d)
-            if key not in self.units and key not in paths:
-                paths[key] = _unit_path(key)
+    def _ensure_units(self, keys: list[tuple]) -> None:
+        """Units of a chunk's (village, hamlet, rw, rt) keys: missing ones created level by
+        level, one INSERT each."""
+        paths = {key: _unit_path(key) for key in keys if key not in self.units}
         if not paths:
             return
         for village in {key[0] for key in paths}:
@@ -702,10 +738,6 @@ class Importer:
         )
 
 
-def _unit_key(d: dict) -> tuple[str, str, str, str]:
-    return (d["village"], d.get("hamlet") or "", d.get("rw") or "", d.get("rt") or "")
-
-
 def _unit_path(key: tuple[str, str, str, str]) -> list[tuple[str, str]]:
     """(level, name) from the hamlet down: RW/RT numbers zero-padded, an RT only under an RW."""
     _village, hamlet, rw, rt = key
@@ -727,23 +759,6 @@ def row_value(row: list, positions: dict[str, int], name: str):
     field_name = "village_code" if name == "village" else name
     index = positions.get(field_name)
     return row[index] if index is not None and index < len(row) else ""
-
-
-def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = ", ".join(columns)
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                rows,
-            )
 
 
 @contextlib.contextmanager

@@ -65,7 +65,7 @@ def stored():
 
 
 def slow(monkeypatch):
-    monkeypatch.setattr(importer, "fast_rows", lambda imp, rows: [None] * len(rows))
+    monkeypatch.setattr(importer, "fast_rows", lambda imp, rows: None)  # none accepted
 
 
 def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeypatch):
@@ -75,7 +75,7 @@ def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeyp
 
     def spy(imp, rows):
         found = real(imp, rows)
-        accepted.extend(d is not None for d in found)
+        accepted.extend([True] * found.height + [False] * (len(rows) - found.height))
         return found
 
     monkeypatch.setattr(importer, "fast_rows", spy)
