@@ -617,7 +617,14 @@ class Importer:
         if not keys:
             return found
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # one array parameter, not 5,000
+            if connection.vendor == "postgresql" and not any("," in key for key in keys):
+                # One text parameter, split by the server: keys are validated digits (no
+                # comma), and psycopg adapting a 5,000-item list cost ~20 µs an item.
+                cursor.execute(
+                    sql.replace("IN (%s)", "= ANY(string_to_array(%s, ','))"), [",".join(keys)]
+                )
+                return cursor.fetchall()
+            if connection.vendor == "postgresql":
                 cursor.execute(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])
                 return cursor.fetchall()
             for start in range(0, len(keys), LOOKUP):
@@ -663,14 +670,23 @@ class Importer:
                     if unit_key not in self.unit_ids:
                         wanted[unit_key] = None
             if wanted:
-                made = LocalUnit.objects.bulk_create(
-                    [
-                        LocalUnit(village_id=v, parent_id=p, level=lv, name=n)
-                        for v, p, lv, n in wanted
-                    ]
+                # Plain INSERTs, then the new ids read back with the village's units: the
+                # ORM's bulk_create spent ~0.5 ms an object preparing values.
+                sqlload.insert(
+                    "regions_localunit",
+                    pl.DataFrame(
+                        list(wanted),
+                        schema={
+                            "village_id": pl.Utf8,
+                            "parent_id": pl.Int64,
+                            "level": pl.Utf8,
+                            "name": pl.Utf8,
+                        },
+                        orient="row",
+                    ).with_columns(created_at=pl.lit(self.now, pl.Utf8)),
                 )
-                for unit_key, unit in zip(wanted, made, strict=True):
-                    self.unit_ids[unit_key] = unit.pk
+                for village in {key[0] for key in wanted}:
+                    self._load_units(village)
             for key, path in paths.items():
                 if len(path) > depth:
                     parents[key] = self.unit_ids[(key[0], parents[key], *path[depth])]
