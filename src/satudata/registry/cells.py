@@ -49,3 +49,19 @@ def refresh(villages: Iterable[str]) -> None:
                 part,
             )
             cursor.execute(select_sql(f"village_id IN ({marks})"), part)
+
+
+def add(counts: Iterable[tuple]) -> None:
+    """Add (village, sex, birth_year, m1…m12) counts of newly inserted living residents.
+
+    For an import that only inserted, this equals `refresh` of its villages (the cells
+    counted the village's living residents before; the new ones add to them) without
+    scanning every resident again."""
+    sets = ", ".join(f"m{m} = registry_populationcell.m{m} + excluded.m{m}" for m in range(1, 13))
+    marks = ", ".join(["%s"] * 15)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO registry_populationcell (village_id, sex, birth_year, {MONTHS}) "  # noqa: S608
+            f"VALUES ({marks}) ON CONFLICT (village_id, sex, birth_year) DO UPDATE SET {sets}",
+            list(counts),
+        )

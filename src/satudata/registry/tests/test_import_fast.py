@@ -10,9 +10,9 @@ from django.db import connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
-from satudata.registry import bulkindex, importer
+from satudata.registry import bulkindex, cells, importer
 from satudata.registry.exporter import OPENSID_HEADER
-from satudata.registry.models import Family, Resident
+from satudata.registry.models import Family, PopulationCell, Resident
 from satudata.registry.tests.test_import import fails, good_rows, run, snapshot, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,23 @@ def test_no_deferral_when_the_table_is_larger_than_the_file(tmp_path, settings):
     run(write_csv(tmp_path / "a.csv", good_rows(30)))
     small = write_csv(tmp_path / "b.csv", good_rows(1, seed=9)[:1])
     assert bulkindex.worth_deferring(small.stat().st_size) is False
+
+
+def cell_rows():
+    return list(PopulationCell.objects.order_by("village_id", "sex", "birth_year").values_list())
+
+
+def test_pyramid_cells_after_imports_equal_a_full_recount(tmp_path):
+    first = good_rows(30)
+    first[0][COL["status_dasar"]] = "2"  # dead: not counted
+    later = good_rows(20, seed=9)
+    for path in (
+        write_csv(tmp_path / "a.csv", first),  # counts added to empty cells
+        write_csv(tmp_path / "b.csv", later),  # added to the village's existing cells
+        write_csv(tmp_path / "a2.csv", [*first[5:], *good_rows(3, seed=21)]),  # updates too
+    ):
+        run(path)
+        added = cell_rows()
+        assert sum(sum(row[4:]) for row in added) == Resident.objects.filter(status=1).count()
+        cells.refresh([VILLAGE_A])
+        assert [row[1:] for row in cell_rows()] == [row[1:] for row in added]
