@@ -185,6 +185,7 @@ class Importer:
         self.dates: dict[str, datetime.date | None] = {}
         self.today = datetime.date.today()
         # Text both databases read as the timestamp (it goes into COPY's CSV on PostgreSQL).
+        self.fresh = False
         self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
 
     # -- the run --------------------------------------------------------------------------
@@ -211,6 +212,7 @@ class Importer:
                 deferred = DeferredIndexes()
                 if bulkindex.worth_deferring(source.size):
                     deferred.drop()
+                self.fresh = deferred.fresh
                 self._run(source)
                 failed = self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
                 if self.report.message or failed or self.dry_run:
@@ -608,7 +610,7 @@ class Importer:
         if new.height:
             if writing:
                 now = pl.lit(self.now, pl.Utf8)
-                sqlload.insert(
+                made = sqlload.insert_returning(
                     "registry_family",
                     new.select(
                         "family_number",
@@ -619,8 +621,11 @@ class Importer:
                         now.alias("created_at"),
                         now.alias("updated_at"),
                     ),
+                    key="family_number",
                 )
-                self._load_families(set(new["family_number"].to_list()))
+                villages = dict(new.select("family_number", "village").iter_rows())
+                for number, pk in made:
+                    self.families[number] = (pk, villages[number])
             else:
                 for number, village in new.select("family_number", "village").iter_rows():
                     self.families[number] = (0, village)
@@ -657,6 +662,8 @@ class Importer:
         return found
 
     def _existing_niks(self, niks: list[str]) -> dict[str, tuple[int, str]]:
+        if self.fresh:  # the table was empty: every NIK is new (and unique in the file)
+            return {}
         rows = self._lookup(
             "SELECT nik, id, village_id FROM registry_resident "
             "WHERE deleted_at IS NULL AND nik IN (%s)",
@@ -665,6 +672,8 @@ class Importer:
         return {nik: (pk, village) for nik, pk, village in rows}
 
     def _load_families(self, numbers: set[str]) -> None:
+        if self.fresh:  # the table was empty: every family is in self.families
+            return
         wanted = [n for n in numbers if n not in self.families]
         rows = self._lookup(
             "SELECT family_number, id, village_id FROM registry_family "

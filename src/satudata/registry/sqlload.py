@@ -70,3 +70,36 @@ def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> No
             f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608
             _sqlite_rows(frame.select(*columns, "id")),
         )
+
+
+def insert_returning(table: str, frame: pl.DataFrame, key: str) -> list[tuple]:
+    """INSERT the frame's rows; (key, id) of each new row, so no lookup has to follow."""
+    if frame.height == 0:
+        return []
+    names = ", ".join(frame.columns)
+    found = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stage = f"{table}_insert_stage"
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {names} FROM {table} WITH NO DATA"
+            )
+            cursor.execute(f"TRUNCATE {stage}")
+            _copy(cursor, stage, frame)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
+                f"RETURNING {key}, id"
+            )
+            return cursor.fetchall()
+        rows = _sqlite_rows(frame)
+        per = 30000 // frame.width  # SQLite allows 32,766 parameters a statement
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
+            marks = ", ".join(["(" + ", ".join(["%s"] * frame.width) + ")"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {marks} RETURNING {key}, id",  # noqa: S608
+                [value for row in part for value in row],
+            )
+            found.extend(cursor.fetchall())
+    return found

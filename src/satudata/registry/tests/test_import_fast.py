@@ -121,6 +121,7 @@ def index_names():
     found = set()
     for table in bulkindex.TABLES:
         found |= {name for name, _sql in bulkindex.secondary_indexes(table)}
+        found |= {name for name, _sql in bulkindex.unique_indexes(table)}
         found |= {f"{name} {sql}" for name, sql in bulkindex.foreign_keys(table)}
     return found
 
@@ -137,6 +138,7 @@ def defer_always(settings):
 def test_large_first_import_rebuilds_the_indexes_it_set_aside(tmp_path, defer_always):
     before = index_names()
     assert {"resident_name_key_idx", "resident_village_key_idx", "family_village_idx"} <= before
+    assert {"nik_unique_alive", "family_number_unique_alive"} <= before  # empty tables
     if connection.vendor == "postgresql":
         assert sum("FOREIGN KEY" in name for name in before) >= 5
     dropped = []
@@ -210,3 +212,31 @@ def test_pyramid_cells_after_imports_equal_a_full_recount(tmp_path):
         assert sum(sum(row[4:]) for row in added) == Resident.objects.filter(status=1).count()
         cells.refresh([VILLAGE_A])
         assert [row[1:] for row in cell_rows()] == [row[1:] for row in added]
+
+
+def test_first_import_into_empty_tables_keeps_one_record_per_nik(tmp_path, defer_always):
+    before = index_names()
+    rows = good_rows(12)
+    rows.append(list(rows[2]))  # the same person twice in the file
+    path = write_csv(tmp_path / "w.csv", rows)
+    assert "muncul lebih dari sekali" in fails(path)
+    assert Resident.objects.count() == 0 and index_names() == before
+    out = run(path, "--mode", "valid-only")
+    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out
+    assert Resident.objects.values("nik").distinct().count() == len(rows) - 1
+    families = Family.objects.count()
+    dropped = []
+    real = bulkindex.DeferredIndexes.drop
+
+    def spy(self):
+        result = real(self)
+        dropped.append(before - index_names())
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulkindex.DeferredIndexes, "drop", spy)
+        out = run(path, "--mode", "valid-only")  # the tables hold rows now
+    assert "0 ditambah" in out and f"{len(rows) - 1} diperbarui" in out
+    assert dropped and not {"nik_unique_alive", "family_number_unique_alive"} & dropped[0]
+    assert Resident.objects.count() == len(rows) - 1 and Family.objects.count() == families
+    assert index_names() == before
