@@ -230,7 +230,7 @@ class Importer:
                     if self.cell_counts is None:
                         cells.refresh(self.touched)
                     elif self.cell_counts:
-                        counts = self.cell_counts[0]
+                        counts = _sum_cells(self.cell_counts)
                         keys = ["village", "sex", "birth_year"]
                         cells.add(counts.select(*keys, *(f"m{m}" for m in MONTHS)).rows())
                     statistics.changed()
@@ -485,12 +485,9 @@ class Importer:
             .group_by("village", "sex", birth.dt.year().cast(pl.Int64).alias("birth_year"))
             .agg(*((birth.dt.month() == m).sum().cast(pl.Int64).alias(f"m{m}") for m in MONTHS))
         )
-        # One running total (~20k cells for a regency), not a frame per chunk.
-        self.cell_counts = [
-            pl.concat([*self.cell_counts, counts])
-            .group_by("village", "sex", "birth_year", maintain_order=True)
-            .sum()
-        ]
+        self.cell_counts.append(counts)
+        if len(self.cell_counts) >= 20:  # a running total: ~20k cells for a regency
+            self.cell_counts = [_sum_cells(self.cell_counts)]
 
     def _parsed(self, chunk: list[tuple[int, list]]) -> pl.DataFrame:
         """The chunk's valid rows as one frame in file order; the others are rejected.
@@ -795,6 +792,10 @@ class Importer:
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             finished_at=timezone.now(),
         )
+
+
+def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    return pl.concat(frames).group_by("village", "sex", "birth_year", maintain_order=True).sum()
 
 
 def _unit_path(key: tuple[str, str, str, str]) -> list[tuple[str, str]]:
