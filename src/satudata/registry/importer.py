@@ -231,8 +231,14 @@ class Importer:
                         cells.refresh(self.touched)
                     elif self.cell_counts:
                         counts = _sum_cells(self.cell_counts)
-                        keys = ["village", "sex", "birth_year"]
-                        cells.add(counts.select(*keys, *(f"m{m}" for m in MONTHS)).rows())
+                        cells.add(
+                            counts.select(
+                                pl.col("village").alias("village_id"),
+                                "sex",
+                                "birth_year",
+                                *(f"m{m}" for m in MONTHS),
+                            )
+                        )
                     statistics.changed()
         except FileProblem as exc:
             self.report.message = str(exc)

@@ -104,3 +104,18 @@ def insert_returning(table: str, frame: pl.DataFrame, key: str) -> list[tuple]:
             )
             found.extend(cursor.fetchall())
     return found
+
+
+def insert_staged(table: str, frame: pl.DataFrame, statement: str) -> None:
+    """PostgreSQL: COPY the frame into a temporary table shaped like `table`'s columns and
+    run `statement`, whose `{source}` becomes `SELECT … FROM` that table."""
+    names = ", ".join(frame.columns)
+    stage = f"{table}_stage"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {stage}")
+        _copy(cursor, stage, frame)
+        cursor.execute(statement.format(source=f"SELECT {names} FROM {stage}"))  # noqa: S608
