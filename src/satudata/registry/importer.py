@@ -1,10 +1,13 @@
 """Import residents from OpenSID-format or our own CSV/XLSX files, streaming, in bulk.
 
-One pass over the file in chunks: parse and validate rows in a tight loop (the same rules as
-`validation`; a row that fails the fast check gets its messages from `check_resident`), look
-up NIKs and KK numbers of a chunk in one query each, then insert/update with executemany (COPY
-on PostgreSQL). All inside one transaction: in all-or-nothing mode (default) any rejected row
-rolls everything back; a dry run always rolls back. One audit entry per import, not per row.
+One pass over the file in chunks of 5,000 rows. A chunk's rows are checked as polars columns
+(`fastparse`); rows that fail the fast check get the per-row parse and their messages from
+`validation.check_resident`. Valid rows stay one frame: the chunk's NIKs and KK numbers are
+looked up in one query each and joined in, units and new families are created, and the
+residents are written from the frame (`sqlload`: executemany on SQLite; COPY, and UPDATE
+FROM a staging table, on PostgreSQL). All inside one transaction: in all-or-nothing mode
+(default) any rejected row rolls everything back; a dry run always rolls back. One audit
+entry per import, not per row.
 """
 
 from __future__ import annotations
