@@ -49,20 +49,23 @@ SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def fast_rows(importer, rows: list[list]) -> pl.DataFrame | None:
-    """The rows the vectorised checks accept, parsed (as `_parse` would), in `SCHEMA` plus
-    `_i`, their index in `rows`; every other row is left to the per-row parse."""
-    positions = importer.positions
-    fields = list(positions)
+def raw_frame(rows: list[list], width: int) -> pl.DataFrame:
+    """Rows (at least `width` long) as text columns c0…: what the polars reader gives."""
     # Column-wise: zip(*rows) transposes in C, far cheaper than a row-oriented frame.
     transposed = list(zip(*rows, strict=False))
-    raw = pl.DataFrame(
-        {
-            name: pl.Series(name, transposed[index], dtype=pl.Utf8)
-            for name, index in positions.items()
-        }
+    return pl.DataFrame(
+        {f"c{i}": pl.Series(f"c{i}", transposed[i], dtype=pl.Utf8) for i in range(width)}
     )
-    frame = raw.select(pl.col(name).str.strip_chars(WHITESPACE) for name in fields)
+
+
+def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
+    """The rows the vectorised checks accept, parsed (as `_parse` would), in `SCHEMA` plus
+    `_i`, their index in the chunk; every other row is left to the per-row parse."""
+    positions = importer.positions
+    frame = raw.select(
+        pl.col(f"c{index}").str.strip_chars(WHITESPACE).alias(name)
+        for name, index in positions.items()
+    )
     if "village_code" in positions:
         raw_villages = frame["village_code"].unique().to_list()
         village = pl.col("village_code")

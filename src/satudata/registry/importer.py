@@ -32,7 +32,7 @@ from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import bulkindex, cells, codes, sqlload, statistics
 from satudata.registry.bulkindex import DeferredIndexes
-from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key
+from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key, raw_frame
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.readers import FileProblem, open_source
 from satudata.registry.validation import (
@@ -285,21 +285,29 @@ class Importer:
             f for f in ("nik", "family_number", "rw", "rt", "village_code", "sex") if f in positions
         ]
         width = len(source.header)
-        chunk: list[tuple[int, list]] = []
-        line = 1
-        for row in source.rows():
-            line += 1
-            if not any(row):
-                continue
-            if len(row) < width:
-                row = list(row) + [""] * (width - len(row))
-            chunk.append((line, row))
-            if len(chunk) >= CHUNK:
-                self._chunk(chunk)
-                chunk = []
+        # ~160 bytes an OpenSID row: blocks of about CHUNK rows.
+        blocks = None if self.xlsx else source.blocks(width, CHUNK * 160)
+        if blocks is not None:
+            for first, raw, rows in blocks:
+                if raw is None:
+                    self._rows_chunk(list(enumerate(rows, first)), width)
+                else:
+                    # Blank records (every field empty) are skipped, as below.
+                    lines = pl.int_range(first, first + raw.height, eager=True)
+                    filled = pl.any_horizontal(pl.col(raw.columns) != "")
+                    kept = raw.with_columns(_line=lines).filter(filled)
+                    if kept.height:
+                        self._chunk((kept["_line"].to_list(), kept.drop("_line"), None))
                 self.progress(source.position(), source.size, self.report.rows)
-        if chunk:
-            self._chunk(chunk)
+        else:
+            chunk: list[tuple[int, list]] = []
+            for line, row in enumerate(source.rows(), 2):
+                chunk.append((line, row))
+                if len(chunk) >= CHUNK:
+                    self._rows_chunk(chunk, width)
+                    chunk = []
+                    self.progress(source.position(), source.size, self.report.rows)
+            self._rows_chunk(chunk, width)
         self.progress(source.size, source.size, self.report.rows)
         if self.report.rows == 0:
             self.report.message = _("The file has a header but no rows.")
@@ -433,9 +441,24 @@ class Importer:
                 return False
         return True
 
-    def _chunk(self, chunk: list[tuple[int, list]]) -> None:
-        self.report.rows += len(chunk)
-        frame = self._parsed(chunk)
+    def _rows_chunk(self, chunk: list[tuple[int, list]], width: int) -> None:
+        """Rows read by the csv module or openpyxl: blank ones skipped, short ones padded."""
+        lines, rows = [], []
+        for line, row in chunk:
+            if not any(row):
+                continue
+            if len(row) < width:
+                row = list(row) + [""] * (width - len(row))
+            lines.append(line)
+            rows.append(row)
+        if rows:
+            self._chunk((lines, None if self.xlsx else raw_frame(rows, width), rows))
+
+    def _chunk(self, chunk: tuple[list[int], pl.DataFrame | None, list[list] | None]) -> None:
+        """One chunk: its line numbers, its fields as text columns c0… (CSV), and its rows
+        as lists (when read row by row)."""
+        self.report.rows += len(chunk[0])
+        frame = self._parsed(*chunk)
         if frame.height == 0:
             return
         accepted, held = self._accept(frame)
@@ -498,27 +521,27 @@ class Importer:
         if len(self.cell_counts) >= 20:  # a running total: ~20k cells for a regency
             self.cell_counts = [_sum_cells(self.cell_counts)]
 
-    def _parsed(self, chunk: list[tuple[int, list]]) -> pl.DataFrame:
+    def _parsed(self, lines: list[int], raw: pl.DataFrame | None, rows: list[list] | None):
         """The chunk's valid rows as one frame in file order; the others are rejected.
 
         Rows the vectorised checks accept stay columns. A NIK seen before, or twice in the
         chunk (counting the rows left to the per-row parse by their raw NIK), sends every
         row with it to the per-row parse, which runs in file order: so "appears more than
         once" blames the same rows as a parse of every row one by one would."""
-        rows = [row for _line, row in chunk]
-        fast = None if self.xlsx else fast_rows(self, rows)
+        fast = None if raw is None else fast_rows(self, raw)
         if fast is None:
             fast = pl.DataFrame(schema={"_i": pl.Int64, **SCHEMA})
+        if rows is None:  # read as columns: a row as a list only for the per-row parse
+            assert raw is not None
+            rows = _RowsOf(raw)
         fast_index = fast["_i"].to_list()
         niks = fast["nik"].to_list()
-        is_fast = [False] * len(rows)
+        is_fast = [False] * len(lines)
         for index in fast_index:
             is_fast[index] = True
         at = self.positions["nik"]
         count = Counter(niks)
-        slow_niks = (
-            str(row[at]).strip() for row, quick in zip(rows, is_fast, strict=True) if not quick
-        )
+        slow_niks = (str(rows[i][at]).strip() for i, quick in enumerate(is_fast) if not quick)
         count.update(slow_niks)
         keep = [count[nik] == 1 and nik not in self.seen for nik in niks]
         for index, kept in zip(fast_index, keep, strict=True):
@@ -526,15 +549,15 @@ class Importer:
                 is_fast[index] = False
         self.seen.update(nik for nik, kept in zip(niks, keep, strict=True) if kept)
         slow = []
-        for (line, row), quick in zip(chunk, is_fast, strict=True):
+        for index, (line, quick) in enumerate(zip(lines, is_fast, strict=True)):
             if not quick:
-                data = self._parse(line, row)
+                data = self._parse(line, rows[index])
                 if data is not None:
                     data["_line"] = line
                     slow.append(data)
-        lines = pl.Series("_line", [line for line, _row in chunk], dtype=pl.Int64)
+        numbers = pl.Series("_line", lines, dtype=pl.Int64)
         fast = fast.filter(pl.Series(keep, dtype=pl.Boolean)).with_columns(
-            _line=lines.gather(fast["_i"].filter(pl.Series(keep, dtype=pl.Boolean)))
+            _line=numbers.gather(fast["_i"].filter(pl.Series(keep, dtype=pl.Boolean)))
         )
         frame = fast.select(list(SCHEMA))
         if slow:
@@ -801,6 +824,16 @@ class Importer:
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             finished_at=timezone.now(),
         )
+
+
+class _RowsOf:
+    """rows[i] of a chunk read as columns: row i as a list of text."""
+
+    def __init__(self, raw: pl.DataFrame):
+        self.raw = raw
+
+    def __getitem__(self, index: int) -> list:
+        return list(self.raw.row(index))
 
 
 def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:

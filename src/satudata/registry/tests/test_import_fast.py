@@ -4,13 +4,14 @@ and indexes set aside during a large import are back whatever happens."""
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
 from django.db import connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
-from satudata.registry import bulkindex, cells, importer
+from satudata.registry import bulkindex, cells, importer, readers
 from satudata.registry.exporter import OPENSID_HEADER
 from satudata.registry.models import Family, PopulationCell, Resident
 from satudata.registry.tests.test_import import fails, good_rows, run, snapshot, write_csv
@@ -65,7 +66,7 @@ def stored():
 
 
 def slow(monkeypatch):
-    monkeypatch.setattr(importer, "fast_rows", lambda imp, rows: None)  # none accepted
+    monkeypatch.setattr(importer, "fast_rows", lambda imp, raw: None)  # none accepted
 
 
 def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeypatch):
@@ -73,9 +74,9 @@ def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeyp
     accepted = []
     real = importer.fast_rows
 
-    def spy(imp, rows):
-        found = real(imp, rows)
-        accepted.extend([True] * found.height + [False] * (len(rows) - found.height))
+    def spy(imp, raw):
+        found = real(imp, raw)
+        accepted.extend([True] * found.height + [False] * (raw.height - found.height))
         return found
 
     monkeypatch.setattr(importer, "fast_rows", spy)
@@ -240,3 +241,30 @@ def test_first_import_into_empty_tables_keeps_one_record_per_nik(tmp_path, defer
     assert dropped and not {"nik_unique_alive", "family_number_unique_alive"} & dropped[0]
     assert Resident.objects.count() == len(rows) - 1 and Family.objects.count() == families
     assert index_names() == before
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_blank_lines_and_quotes_keep_the_row_numbers(tmp_path, quoted):
+    """Without quotes polars reads the file in blocks; a quote sends it to the csv module."""
+    rows = good_rows(8)
+    rows[3][COL["nik"]] = "123"
+    if quoted:
+        rows[5][COL["alamat"]] = 'Jl. "Melati", No. 5'
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(OPENSID_HEADER)
+    writer.writerows(rows[:2])
+    buffer.write("\r\n" + "," * 5 + "\r\n")  # a blank line and a line of empty fields
+    writer.writerows(rows[2:])
+    path = tmp_path / "w.csv"
+    path.write_bytes(buffer.getvalue().encode())
+    assert ('"' in buffer.getvalue()) is quoted
+    source = readers.open_source(path)
+    assert (source.blocks(len(OPENSID_HEADER), 1000) is None) is quoted
+    source.close()
+    fails(path)
+    report = list(csv.reader((tmp_path / "w.csv.errors.csv").open(encoding="utf-8-sig")))
+    assert [r[:2] for r in report[1:]] == [["7", "nik"]]
+    out = run(path, "--mode", "valid-only")
+    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out
+    assert Resident.objects.filter(nik=rows[5][COL["nik"]]).exists()
