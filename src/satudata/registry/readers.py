@@ -136,7 +136,9 @@ class CsvSource(Source):
                 except UnicodeDecodeError:
                     return None
                 joined = tail + block
-                if joined.count(b"\r") != joined.count(b"\r\n"):
+                # A CR ending the block may be half of a CRLF: it is checked with the next.
+                whole = joined[:-1] if joined.endswith(b"\r") else joined
+                if whole.count(b"\r") != whole.count(b"\r\n"):
                     return None
                 if header_end is None:
                     header_end = joined.find(b"\n") + 1 or None
