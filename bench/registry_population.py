@@ -81,6 +81,19 @@ def raw_copy(url: str, path: Path) -> float:
     return t()
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries the
+    parent's peak into ru_maxrss across exec, so the PostgreSQL child (started by the SQLite
+    run, which holds ~500 MB by then) would report the parent's figure."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def import_run(path: Path, database_url: str | None) -> tuple[float, object]:
     from satudata.regions.loader import load_regions
     from satudata.registry.importer import run_import
@@ -203,7 +216,7 @@ def run(rows: int, csv_path: Path | None, database_url: str | None) -> None:
     engine = "PostgreSQL" if database_url else "SQLite"
     baseline = raw_copy(database_url, csv_path) if database_url else raw_sqlite(csv_path)
     seconds, report = import_run(csv_path, database_url)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     name = "COPY" if database_url else "raw sqlite3 executemany, no indexes"
     say(
         f"{engine} import: {seconds:.1f} s for {report.rows:,} rows ({report.added:,} added); "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from satudata.registry import codes
+from satudata.registry.validation import OPTIONAL_CODES
 
 DIGITS16 = r"^[0-9]{16}$"
 SMALL_NUMBER = r"^[0-9]{1,3}$"
@@ -24,26 +25,54 @@ SMALL_NUMBER = r"^[0-9]{1,3}$"
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
-def fast_rows(importer, rows: list[list]) -> list[dict | None]:
-    """Per row: its parsed values (as `_parse` would give them) or None (use the slow path)."""
-    positions = importer.positions
-    fields = list(positions)
-    width = max(positions.values()) + 1
-    raw = pl.DataFrame(
-        [row[:width] for row in rows], schema=[f"c{i}" for i in range(width)], orient="row"
+# Every parsed row, fast or slow, becomes a row of a frame with these columns (a field the
+# file lacks is "" or null, exactly what `_parse` gives through `dict.get`).
+TEXTS = (
+    "nik",
+    "family_number",
+    "name",
+    "birth_place",
+    "address",
+    "hamlet",
+    "rw",
+    "rt",
+    "father_name",
+    "mother_name",
+    "village",
+)
+SCHEMA: dict[str, pl.DataType] = {
+    "_line": pl.Int64(),
+    **{name: pl.Utf8() for name in TEXTS},
+    "sex": pl.Int64(),
+    "birth_date": pl.Date(),
+    **{name: pl.Int64() for name in OPTIONAL_CODES},
+}
+
+
+def raw_frame(rows: list[list], width: int) -> pl.DataFrame:
+    """Rows (at least `width` long) as text columns c0…: what the polars reader gives."""
+    # Column-wise: zip(*rows) transposes in C, far cheaper than a row-oriented frame.
+    transposed = list(zip(*rows, strict=False))
+    return pl.DataFrame(
+        {f"c{i}": pl.Series(f"c{i}", transposed[i], dtype=pl.Utf8) for i in range(width)}
     )
+
+
+def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
+    """The rows the vectorised checks accept, parsed (as `_parse` would), in `SCHEMA` plus
+    `_i`, their index in the chunk; every other row is left to the per-row parse."""
+    positions = importer.positions
     frame = raw.select(
         pl.col(f"c{index}").str.strip_chars(WHITESPACE).alias(name)
         for name, index in positions.items()
     )
-    columns = {name: frame[name].to_list() for name in fields}
     if "village_code" in positions:
-        raw_villages = columns["village_code"]
+        raw_villages = frame["village_code"].unique().to_list()
         village = pl.col("village_code")
     else:
         raw_villages = [""]
         village = pl.lit("")
-    villages = {raw: _village(importer, raw) for raw in set(raw_villages)}
+    villages = {raw: _village(importer, raw) for raw in raw_villages}
     allowed = {raw: code for raw, code in villages.items() if code is not None}
     village_out = village.replace_strict(allowed, default=None, return_dtype=pl.Utf8)
 
@@ -70,15 +99,21 @@ def fast_rows(importer, rows: list[list]) -> list[dict | None]:
     )
     exprs = [village_out.alias("village"), sex.alias("sex"), birth.alias("birth_date")]
     code_ok = []
-    for name in importer.code_fields:
+    for name in OPTIONAL_CODES:
+        default = 1 if name in ("status", "citizenship") else None
+        if name not in importer.code_fields:
+            exprs.append(pl.lit(default, pl.Int64).alias(name))
+            continue
         value = pl.col(name)
         number = value.cast(pl.Int64, strict=False)
-        default = 1 if name in ("status", "citizenship") else None
         exprs.append(
             pl.when(value == "").then(pl.lit(default, pl.Int64)).otherwise(number).alias(name)
         )
         known = list(codes.CODE_LISTS[name])
         code_ok.append((value == "") | (value.str.contains(SMALL_NUMBER) & number.is_in(known)))
+    for name in TEXTS:
+        if name not in positions and name != "village":
+            exprs.append(pl.lit("", pl.Utf8).alias(name))
     codes_ok = pl.lit(True)
     for check in code_ok:
         codes_ok = codes_ok & check
@@ -109,24 +144,22 @@ def fast_rows(importer, rows: list[list]) -> list[dict | None]:
         & (nik.str.slice(6, 6) == expected)
         & kk.str.contains(DIGITS16)
         & kk.str.slice(0, 6).is_in(districts)
+        & pl.col("_codes_ok")
     )
-    ok = ok & pl.col("_codes_ok")
-    result = parsed.with_columns(ok.fill_null(False).alias("_ok"))
-    good = result["_ok"].to_list()
-    converted = ["village", "sex", "birth_date", *importer.code_fields]
-    values = {name: result[name].to_list() for name in converted}
-    keys = [*fields, *converted]
-    if "status" not in importer.code_fields:
-        keys.append("status")
-        values["status"] = [1] * len(rows)
-    if "citizenship" not in importer.code_fields:
-        keys.append("citizenship")
-        values["citizenship"] = [1] * len(rows)
-    ordered = [columns[name] for name in fields] + [values[name] for name in keys[len(fields) :]]
-    return [
-        dict(zip(keys, row, strict=True)) if flag else None
-        for flag, row in zip(good, zip(*ordered, strict=True), strict=True)
-    ]
+    return (
+        parsed.with_row_index("_i")
+        .filter(ok.fill_null(False))
+        .select(pl.col("_i").cast(pl.Int64), *(pl.col(c) for c in SCHEMA if c != "_line"))
+    )
+
+
+def frame_of(dicts: list[dict]) -> pl.DataFrame:
+    """Rows parsed one by one (`_parse`, with `_line`) as a frame in `SCHEMA`."""
+    columns = {
+        name: [d.get(name) if name not in TEXTS else (d.get(name) or "") for d in dicts]
+        for name in SCHEMA
+    }
+    return pl.DataFrame(columns, schema=SCHEMA)
 
 
 def _village(importer, raw: str) -> str | None:
@@ -141,3 +174,31 @@ def _village(importer, raw: str) -> str | None:
     if importer.scope is not None and not importer.scope.allows(village):
         return None
     return village
+
+
+def name_key(name: pl.Expr) -> pl.Expr:
+    """`" ".join(name.lower().split())[:100]` as an expression.
+
+    For ASCII names exactly: lower-case, runs of what str.split() splits on made one space,
+    trimmed. Other names (rare; Unicode case and spaces differ between Rust and Python) are
+    keyed by Python itself."""
+    ascii_key = (
+        name.str.to_lowercase()
+        .str.replace_all(r"[\t\n\x0b\x0c\r\x1c-\x1f ]+", " ")
+        .str.strip_chars(" ")
+        .str.slice(0, 100)
+    )
+    return (
+        pl.when(name.str.contains(r"^[\x00-\x7f]*$"))
+        .then(ascii_key)
+        .otherwise(
+            pl.when(name.str.contains(r"^[\x00-\x7f]*$"))
+            .then(None)
+            .otherwise(name)
+            .map_elements(_python_key, return_dtype=pl.Utf8, skip_nulls=True)
+        )
+    )
+
+
+def _python_key(name: str) -> str:
+    return " ".join(name.lower().split())[:100]

@@ -4,15 +4,16 @@ and indexes set aside during a large import are back whatever happens."""
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
-from satudata.registry import bulkindex, importer
+from satudata.registry import bulkindex, cells, importer, readers
 from satudata.registry.exporter import OPENSID_HEADER
-from satudata.registry.models import Family, Resident
+from satudata.registry.models import Family, PopulationCell, Resident
 from satudata.registry.tests.test_import import fails, good_rows, run, snapshot, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def stored():
 
 
 def slow(monkeypatch):
-    monkeypatch.setattr(importer, "fast_rows", lambda imp, rows: [None] * len(rows))
+    monkeypatch.setattr(importer, "fast_rows", lambda imp, raw: None)  # none accepted
 
 
 def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeypatch):
@@ -73,9 +74,9 @@ def test_vectorised_checks_store_what_the_per_row_parse_stores(tmp_path, monkeyp
     accepted = []
     real = importer.fast_rows
 
-    def spy(imp, rows):
-        found = real(imp, rows)
-        accepted.extend(d is not None for d in found)
+    def spy(imp, raw):
+        found = real(imp, raw)
+        accepted.extend([True] * found.height + [False] * (raw.height - found.height))
         return found
 
     monkeypatch.setattr(importer, "fast_rows", spy)
@@ -117,9 +118,12 @@ def test_bad_rows_get_the_same_report_either_way(tmp_path, monkeypatch, vectoris
 
 
 def index_names():
+    """Secondary indexes and (PostgreSQL) foreign keys of the tables an import may defer."""
     found = set()
     for table in bulkindex.TABLES:
         found |= {name for name, _sql in bulkindex.secondary_indexes(table)}
+        found |= {name for name, _sql in bulkindex.unique_indexes(table)}
+        found |= {f"{name} {sql}" for name, sql in bulkindex.foreign_keys(table)}
     return found
 
 
@@ -135,6 +139,9 @@ def defer_always(settings):
 def test_large_first_import_rebuilds_the_indexes_it_set_aside(tmp_path, defer_always):
     before = index_names()
     assert {"resident_name_key_idx", "resident_village_key_idx", "family_village_idx"} <= before
+    assert {"nik_unique_alive", "family_number_unique_alive"} <= before  # empty tables
+    if connection.vendor == "postgresql":
+        assert sum("FOREIGN KEY" in name for name in before) >= 5
     dropped = []
     real = bulkindex.DeferredIndexes.drop
 
@@ -186,3 +193,79 @@ def test_no_deferral_when_the_table_is_larger_than_the_file(tmp_path, settings):
     run(write_csv(tmp_path / "a.csv", good_rows(30)))
     small = write_csv(tmp_path / "b.csv", good_rows(1, seed=9)[:1])
     assert bulkindex.worth_deferring(small.stat().st_size) is False
+
+
+def cell_rows():
+    return list(PopulationCell.objects.order_by("village_id", "sex", "birth_year").values_list())
+
+
+def test_pyramid_cells_after_imports_equal_a_full_recount(tmp_path):
+    first = good_rows(30)
+    first[0][COL["status_dasar"]] = "2"  # dead: not counted
+    later = good_rows(20, seed=9)
+    for path in (
+        write_csv(tmp_path / "a.csv", first),  # counts added to empty cells
+        write_csv(tmp_path / "b.csv", later),  # added to the village's existing cells
+        write_csv(tmp_path / "a2.csv", [*first[5:], *good_rows(3, seed=21)]),  # updates too
+    ):
+        run(path)
+        added = cell_rows()
+        assert sum(sum(row[4:]) for row in added) == Resident.objects.filter(status=1).count()
+        cells.refresh([VILLAGE_A])
+        assert [row[1:] for row in cell_rows()] == [row[1:] for row in added]
+
+
+def test_first_import_into_empty_tables_keeps_one_record_per_nik(tmp_path, defer_always):
+    before = index_names()
+    rows = good_rows(12)
+    rows.append(list(rows[2]))  # the same person twice in the file
+    path = write_csv(tmp_path / "w.csv", rows)
+    assert "muncul lebih dari sekali" in fails(path)
+    assert Resident.objects.count() == 0 and index_names() == before
+    out = run(path, "--mode", "valid-only")
+    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out
+    assert Resident.objects.values("nik").distinct().count() == len(rows) - 1
+    families = Family.objects.count()
+    dropped = []
+    real = bulkindex.DeferredIndexes.drop
+
+    def spy(self):
+        result = real(self)
+        dropped.append(before - index_names())
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulkindex.DeferredIndexes, "drop", spy)
+        out = run(path, "--mode", "valid-only")  # the tables hold rows now
+    assert "0 ditambah" in out and f"{len(rows) - 1} diperbarui" in out
+    assert dropped and not {"nik_unique_alive", "family_number_unique_alive"} & dropped[0]
+    assert Resident.objects.count() == len(rows) - 1 and Family.objects.count() == families
+    assert index_names() == before
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_blank_lines_and_quotes_keep_the_row_numbers(tmp_path, quoted, monkeypatch):
+    """Without quotes polars reads the file in blocks; a quote sends it to the csv module."""
+    monkeypatch.setattr(readers, "BLOCK", 7)  # CRLFs cut in two by the file check's blocks
+    rows = good_rows(8)
+    rows[3][COL["nik"]] = "123"
+    if quoted:
+        rows[5][COL["alamat"]] = 'Jl. "Melati", No. 5'
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(OPENSID_HEADER)
+    writer.writerows(rows[:2])
+    buffer.write("\r\n" + "," * 5 + "\r\n")  # a blank line and a line of empty fields
+    writer.writerows(rows[2:])
+    path = tmp_path / "w.csv"
+    path.write_bytes(buffer.getvalue().encode())
+    assert ('"' in buffer.getvalue()) is quoted
+    source = readers.open_source(path)
+    assert (source.blocks(len(OPENSID_HEADER), 1000) is None) is quoted
+    source.close()
+    fails(path)
+    report = list(csv.reader((tmp_path / "w.csv.errors.csv").open(encoding="utf-8-sig")))
+    assert [r[:2] for r in report[1:]] == [["7", "nik"]]
+    out = run(path, "--mode", "valid-only")
+    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out
+    assert Resident.objects.filter(nik=rows[5][COL["nik"]]).exists()
