@@ -1,8 +1,9 @@
 """A choropleth of a release: the sum of a numeric field per region code, drawn on the village
 boundaries the villages app stores (server-side SVG, no script), or a table when none exist.
 
-The projection and ring paths are the villages app's own (villages.maps: mercator, ring_path), so both apps' maps
-line up; a district or regency code in the data colours the boundaries of its villages.
+The projection and ring paths are the villages app's own (villages.maps: mercator, ring_path),
+so both apps' maps line up; a district or regency code in the data colours the boundaries of
+its villages.
 """
 
 from __future__ import annotations

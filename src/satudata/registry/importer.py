@@ -12,7 +12,6 @@ entry per import, not per row.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 from collections import Counter
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.core.sqlite import page_cache
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import bulkindex, cells, codes, sqlload, statistics
 from satudata.registry.bulkindex import DeferredIndexes
@@ -211,7 +211,8 @@ class Importer:
         errors = ErrorFile(self.error_path)
         self.errors = errors
         try:
-            with _big_cache(), transaction.atomic():
+            # 160 MB page cache while importing: index inserts stop re-reading pages.
+            with page_cache(160), transaction.atomic():
                 deferred = DeferredIndexes()
                 if bulkindex.worth_deferring(source.size):
                     deferred.drop()
@@ -861,23 +862,6 @@ def row_value(row: list, positions: dict[str, int], name: str):
     field_name = "village_code" if name == "village" else name
     index = positions.get(field_name)
     return row[index] if index is not None and index < len(row) else ""
-
-
-@contextlib.contextmanager
-def _big_cache():
-    """A 160 MB SQLite page cache while importing: index inserts stop re-reading pages."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -163840")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def max_bytes() -> int:

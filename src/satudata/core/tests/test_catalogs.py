@@ -55,3 +55,23 @@ def test_catalog_is_complete_and_compiled(po_path):
             assert compiled.gettext(entry["msgid"]) == entry["strs"][0], (
                 f".mo is stale for {entry['msgid']!r}; run compilemessages"
             )
+
+
+def test_apps_agree_on_shared_strings():
+    """Gettext merges all catalogs, so one app's wording of a shared string (or Django's,
+    e.g. "This field is required.") silently replaces another's: keep them identical."""
+    import django
+
+    django_po = Path(django.__file__).parent / "conf/locale/id/LC_MESSAGES/django.po"
+    seen = {e["msgid"]: ("django", e["strs"]) for e in entries(django_po) if e["msgid"]}
+    clashes = []
+    for po_path in CATALOGS:
+        app = po_path.parts[-5]
+        for entry in entries(po_path):
+            if not entry["msgid"] or entry["msgid"] not in seen:
+                seen.setdefault(entry["msgid"], (app, entry["strs"]))
+                continue
+            other, strs = seen[entry["msgid"]]
+            if strs != entry["strs"] and all(strs):
+                clashes.append(f"{entry['msgid']!r}: {other} {strs} vs {app} {entry['strs']}")
+    assert not clashes, "\n".join(clashes)

@@ -112,12 +112,12 @@ def test_bad_input_is_named_in_indonesian_and_nothing_is_stored(clients, cast, c
     assert response.status_code == 400
     page = text(response)
     assert "Tidak ada yang disimpan" in page
-    assert "Judul: Isian ini wajib diisi." in page
+    assert "Judul: Bidang ini tidak boleh kosong." in page
     assert "Kolom 1 (Kode Wilayah), Nama kolom: Gunakan huruf kecil" in page
     assert "Kolom 2 (jenis), Daftar kode: Kolom daftar kode memerlukan daftar kode." in page
     assert "Kolom 3 (murid), Maksimum: Nilai maksimum di bawah nilai minimum." in page
     assert "Kolom 4 (pola), Pola (ekspresi reguler): Pola tidak sah." in page
-    assert "Kolom 5 (nilai), Label: Isian ini wajib diisi." in page
+    assert "Kolom 5 (nilai), Label: Bidang ini tidak boleh kosong." in page
     assert "Kolom 5 (nilai), Minimum: Masukkan sebuah bilangan." in page
     assert not Dataset.all_objects.exists()
 
