@@ -80,6 +80,8 @@ def _table(data: bytes, file_name: str) -> pl.DataFrame:
     text = _decode(data)
     if "\x00" in text:
         raise ListError(_("The file is not a CSV text file."))
+    if "\r" in text:  # Windows (CRLF) and old Mac (lone CR) line ends: polars splits on LF only
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     try:

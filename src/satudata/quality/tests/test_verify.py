@@ -104,6 +104,14 @@ def test_unreadable_lists_give_a_clear_message_and_store_nothing(
     assert not BeneficiaryList.objects.exists() and not Beneficiary.objects.exists()
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_ends_are_read_row_by_row(clients, registry, newline):
+    text = newline.join(["NIK,Nama", f"{ALIVE},Siti Aminah", "9999995705900001,Budi", ""])
+    assert upload(clients["producer_a"], text=text).status_code == 302
+    rows = BeneficiaryList.objects.get().beneficiaries.order_by("row")
+    assert [(r.row, r.result) for r in rows] == [(2, "eligible"), (3, "invalid")]
+
+
 def test_invalid_niks_name_the_problem(clients, registry):
     upload(clients["producer_a"], text="NIK,Nama\n62010257059X0001,Siti\n9999995705900001,Siti\n")
     rows = Beneficiary.objects.order_by("row")
