@@ -46,6 +46,12 @@ class Kind:
     # Called once per loop before waiting: queue scheduled work (connectors' timetables).
     schedule: Callable[[], Any] | None = None
 
+    @classmethod
+    def of(cls, module, schedule: Callable[[], Any] | None = None) -> Kind:
+        """The kind a module defines with KIND and claim/claim_next/execute/describe/outcome."""
+        parts = ("claim", "claim_next", "execute", "describe", "outcome")
+        return cls(module.KIND, *(getattr(module, p) for p in parts), schedule=schedule)
+
 
 KINDS: dict[str, Kind] = {}
 

@@ -10,13 +10,4 @@ class QualityConfig(AppConfig):
         from satudata.quality.services import dedup_runs
 
         # "Search for duplicates now" on the duplicates page runs in `satudata worker`.
-        queue.register(
-            queue.Kind(
-                name=dedup_runs.KIND,
-                claim=dedup_runs.claim,
-                claim_next=dedup_runs.claim_next,
-                execute=dedup_runs.execute,
-                describe=dedup_runs.describe,
-                outcome=dedup_runs.outcome,
-            )
-        )
+        queue.register(queue.Kind.of(dedup_runs))
