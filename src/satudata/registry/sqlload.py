@@ -5,9 +5,15 @@ and types, SQLite gets the frame's row tuples, PostgreSQL a CSV text of the fram
 writes it; an empty string is quoted, NULL is not, which is what COPY's CSV format expects).
 Updates on PostgreSQL go through a temporary staging table and one `UPDATE … FROM`, because
 an UPDATE per row was what made PostgreSQL the slower database for re-imports.
+
+`Writer` does the inserts on a second thread, on the same connection and transaction, so
+the database writes one chunk while the importer parses the next (polars, and SQLite's and
+libpq's C code, let go of the GIL).
 """
 
 from __future__ import annotations
+
+import threading
 
 import polars as pl
 from django.db import connection
@@ -23,8 +29,10 @@ def _sqlite_rows(frame: pl.DataFrame) -> list[tuple]:
 
 
 def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
+    """COPY the frame; `cursor` is Django's cursor or psycopg's own."""
     names = ", ".join(frame.columns)
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+    cursor = getattr(cursor, "cursor", cursor)
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(frame.write_csv(include_header=False))
 
 
@@ -41,6 +49,60 @@ def insert(table: str, frame: pl.DataFrame) -> None:
             f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({marks})",  # noqa: S608
             _sqlite_rows(frame),
         )
+
+
+class Writer:
+    """Inserts frames one at a time on a background thread.
+
+    The thread uses the connection Django opened in this thread (Django's `connection` is
+    per thread, so the thread takes the DB-API connection itself), so its rows are in the
+    import's transaction. Nothing else may use the connection while a write is running:
+    call `wait()` before any other query (PostgreSQL refuses a query during a COPY; SQLite
+    would interleave). `insert()` waits for the previous write first, so at most one chunk
+    is in flight. A failed write raises from the next `wait()` as Django's error."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def insert(self, table: str, frame: pl.DataFrame) -> None:
+        self.wait()
+        if frame.height == 0:
+            return
+        self._thread = threading.Thread(target=self._write, args=(table, frame), daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def abandon(self) -> None:
+        """Let a running write end, dropping its error: another one is being raised."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._error = None
+
+    def _write(self, table: str, frame: pl.DataFrame) -> None:
+        try:
+            with connection.wrap_database_errors:
+                if connection.vendor == "postgresql":
+                    with self._raw.cursor() as cursor:
+                        _copy(cursor, table, frame)
+                else:
+                    marks = ", ".join("?" * frame.width)
+                    self._raw.executemany(
+                        f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({marks})",  # noqa: S608
+                        _sqlite_rows(frame),
+                    )
+        except BaseException as exc:  # handed to the importer's thread by wait()
+            self._error = exc
 
 
 def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
+import polars as pl
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
@@ -186,6 +187,26 @@ def test_crash_in_the_middle_of_the_load_restores_indexes_and_data(
     with pytest.raises(RuntimeError):
         importer.run_import(write_csv(tmp_path / "w.csv", good_rows(12)))
     assert index_names() == before and snapshot() == keep
+
+
+def test_a_write_refused_by_the_database_on_the_writer_thread_rolls_everything_back(
+    tmp_path, defer_always, monkeypatch
+):
+    """Residents are written on a second thread while the next chunk is parsed; an error
+    there (here: a NULL name key from the third chunk on, refused by NOT NULL) reaches the
+    import as Django's IntegrityError, and nothing of the earlier chunks stays."""
+    before, keep = index_names(), snapshot()
+    monkeypatch.setattr(importer, "CHUNK", 5)
+    real = importer.name_key
+    monkeypatch.setattr(
+        importer,
+        "name_key",
+        lambda name: pl.when(pl.col("_line") < 12).then(real(name)).otherwise(None),
+    )
+    with pytest.raises(IntegrityError):
+        importer.run_import(write_csv(tmp_path / "w.csv", good_rows(14)))
+    assert index_names() == before and snapshot() == keep
+    assert Resident.objects.count() == 0
 
 
 def test_no_deferral_when_the_table_is_larger_than_the_file(tmp_path, settings):
