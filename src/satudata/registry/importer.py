@@ -43,6 +43,7 @@ from satudata.registry.validation import (
     named,
     parse_date,
 )
+from satudata.registry.writer import IdBlock, Writer
 
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
@@ -189,6 +190,8 @@ class Importer:
         self.today = datetime.date.today()
         # Text both databases read as the timestamp (it goes into COPY's CSV on PostgreSQL).
         self.fresh = False
+        # Fresh imports: units and families queued for the writer with the chunk's residents.
+        self.pending: list[tuple[str, pl.DataFrame]] = []
         self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
 
     # -- the run --------------------------------------------------------------------------
@@ -222,13 +225,20 @@ class Importer:
                     # cache would only hold written pages (~25 MB per 100k residents).
                     with connection.cursor() as cursor:
                         cursor.execute("PRAGMA cache_size = -32768")
-                self.resident_writer = sqlload.Writer()
+                self.writer = Writer()
+                if self.fresh:
+                    self._load_all_units()
+                    self.family_ids = IdBlock("registry_family")
+                    self.unit_id_block = IdBlock("regions_localunit")
                 try:
                     self._run(source)
                 except BaseException:
-                    self.resident_writer.abandon()  # the write in flight ends before the rollback
+                    self.writer.abandon()  # the batch in flight ends before the rollback
                     raise
-                self.resident_writer.wait()
+                self.writer.wait()
+                if self.fresh:
+                    self.family_ids.close()
+                    self.unit_id_block.close()
                 failed = self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
                 if self.report.message or failed or self.dry_run:
                     # Rolling back also restores any index set aside (DDL is transactional).
@@ -468,7 +478,10 @@ class Importer:
         frame = self._parsed(*chunk)
         if frame.height == 0:
             return
-        self.resident_writer.wait()  # the previous chunk's rows are written: the connection is free
+        if not self.fresh:
+            # The previous chunk's rows are written (the connection is free for lookups);
+            # a fresh import needs no query while loading.
+            self.writer.wait()
         accepted, held = self._accept(frame)
         writing = not self.dry_run and not (
             self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
@@ -484,6 +497,7 @@ class Importer:
         self.report.added += inserts.height
         self.report.updated += updates.height
         if not writing:
+            self.pending = []  # the import rolls back: units queued for it need no writing
             return
         self._count_cells(inserts, updates)
         now = pl.lit(self.now, pl.Utf8)
@@ -500,7 +514,7 @@ class Importer:
             bump="version",
         )
         # Written while the next chunk is parsed.
-        self.resident_writer.insert(
+        residents = (
             "registry_resident",
             inserts.select(
                 "nik",
@@ -513,6 +527,8 @@ class Importer:
                 pl.lit(1).alias("version"),
             ),
         )
+        self.writer.submit([*self.pending, residents])
+        self.pending = []
 
     def _count_cells(self, inserts: pl.DataFrame, updates: pl.DataFrame) -> None:
         """Pyramid counts of the living residents inserted, while no row was an update."""
@@ -659,19 +675,21 @@ class Importer:
         if new.height:
             if writing:
                 now = pl.lit(self.now, pl.Utf8)
-                made = sqlload.insert_returning(
-                    "registry_family",
-                    new.select(
-                        "family_number",
-                        pl.col("village").alias("village_id"),
-                        "unit_id",
-                        "address",
-                        pl.lit(False).alias("is_demo"),
-                        now.alias("created_at"),
-                        now.alias("updated_at"),
-                    ),
-                    key="family_number",
+                rows = new.select(
+                    "family_number",
+                    pl.col("village").alias("village_id"),
+                    "unit_id",
+                    "address",
+                    pl.lit(False).alias("is_demo"),
+                    now.alias("created_at"),
+                    now.alias("updated_at"),
                 )
+                if self.fresh:
+                    ids = pl.Series("id", self.family_ids.take(rows.height), dtype=pl.Int64)
+                    self.pending.append(("registry_family", rows.with_columns(ids)))
+                    made = zip(rows["family_number"].to_list(), ids.to_list(), strict=True)
+                else:
+                    made = sqlload.insert_returning("registry_family", rows, key="family_number")
                 villages = dict(new.select("family_number", "village").iter_rows())
                 for number, pk in made:
                     self.families[number] = (pk, villages[number])
@@ -760,6 +778,23 @@ class Importer:
     def _insert_units(self, units: list[tuple]) -> list[int]:
         """Ids of new (village, parent, level, name) units, in order. A multi-row INSERT …
         RETURNING, as bulk_create does, without the ORM's ~0.5 ms an object."""
+        if self.fresh:
+            ids = self.unit_id_block.take(len(units))
+            village, parent, level, name = zip(*units, strict=True)
+            rows = {"id": ids, "village_id": village, "parent_id": parent, "level": level}
+            frame = pl.DataFrame(
+                {**rows, "name": name, "created_at": [self.now] * len(units)},
+                schema={
+                    "id": pl.Int64,
+                    "village_id": pl.Utf8,
+                    "parent_id": pl.Int64,
+                    "level": pl.Utf8,
+                    "name": pl.Utf8,
+                    "created_at": pl.Utf8,
+                },
+            )
+            self.pending.append(("regions_localunit", frame))
+            return ids
         ids = []
         with connection.cursor() as cursor:
             for start in range(0, len(units), 1000):
@@ -772,6 +807,14 @@ class Importer:
                 )
                 ids.extend(pk for (pk,) in cursor.fetchall())
         return ids
+
+    def _load_all_units(self) -> None:
+        """A fresh import queries nothing while loading: every village's units up front."""
+        for pk, village, parent, level, name in LocalUnit.objects.values_list(
+            "id", "village_id", "parent_id", "level", "name"
+        ):
+            self.unit_ids[(village, parent, level, name)] = pk
+        self.units_loaded.update(self.villages)
 
     def _load_units(self, village: str) -> None:
         """Every unit of the village in one query; units are created only when missing."""
