@@ -155,7 +155,7 @@ class DeferredIndexes:
             else:
                 # Sort with a helper thread and in memory (the import's frames are gone).
                 cursor.execute("PRAGMA threads = 2")
-                cursor.execute("PRAGMA cache_size = -131072")
+                cursor.execute("PRAGMA cache_size = -32768")
             for sql in self.saved:
                 cursor.execute(sql)
             if connection.vendor == "postgresql":
