@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,6 +106,7 @@ class Importer(Placement):
         self.today = datetime.date.today()
         # Text both databases read as the timestamp (it goes into COPY's CSV on PostgreSQL).
         self.fresh = False
+        self.own_ids = False  # fresh, and new families and units numbered here (IdBlock)
         # Fresh imports: units and families queued for the writer with the chunk's residents.
         self.pending: list[tuple[str, pl.DataFrame]] = []
         self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
@@ -142,17 +143,14 @@ class Importer(Placement):
                     with connection.cursor() as cursor:
                         cursor.execute("PRAGMA cache_size = -32768")
                 self.writer = Writer()
-                if self.fresh:
-                    self._load_all_units()
-                    self.family_ids = IdBlock("registry_family")
-                    self.unit_id_block = IdBlock("regions_localunit")
+                self.own_ids = self.fresh and self._number_new_rows()
                 try:
                     self._run(source)
                 except BaseException:
                     self.writer.abandon()  # the batch in flight ends before the rollback
                     raise
                 self.writer.wait()
-                if self.fresh:
+                if self.own_ids:
                     self.family_ids.close()
                     self.unit_id_block.close()
                 failed = self.report.rejected and self.mode == ImportJob.Mode.ALL_OR_NOTHING
@@ -184,6 +182,18 @@ class Importer(Placement):
             errors.close()
             self.report.sample = errors.sample
         return self.report
+
+    def _number_new_rows(self) -> bool:
+        """Into empty tables: hand out family and unit ids here, so loading needs no query.
+        False (create them with INSERT … RETURNING) when the units table is busy."""
+        try:
+            with transaction.atomic():
+                self.family_ids = IdBlock("registry_family")
+                self.unit_id_block = IdBlock("regions_localunit")
+        except DatabaseError:
+            return False
+        self._load_all_units()
+        return True
 
     def _fatal(self, message: str) -> Report:
         self.report.message = message
@@ -394,9 +404,9 @@ class Importer(Placement):
         frame = self._parsed(*chunk)
         if frame.height == 0:
             return
-        if not self.fresh:
-            # The previous chunk's rows are written (the connection is free for lookups);
-            # a fresh import needs no query while loading.
+        if not self.own_ids:
+            # The previous chunk's rows are written (the connection is free for lookups and
+            # inserts); an import numbering its own rows needs no query while loading.
             self.writer.wait()
         accepted, held = self._accept(frame)
         writing = not self.dry_run and not (

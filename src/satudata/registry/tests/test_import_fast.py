@@ -8,7 +8,7 @@ import io
 
 import polars as pl
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
@@ -208,6 +208,18 @@ def test_ids_handed_out_by_a_fresh_import_never_clash_with_later_or_earlier_rows
     unit = LocalUnit.objects.create(village_id=VILLAGE_A, level="hamlet", name="Baru")
     assert unit.pk > max(units)
     assert set(Resident.objects.values_list("family_id", flat=True)) == set(imported)
+
+
+def test_a_fresh_import_whose_tables_are_busy_creates_units_and_families_by_insert(
+    tmp_path, defer_always, monkeypatch
+):
+    def busy(self, table):
+        raise OperationalError("lock timeout")
+
+    monkeypatch.setattr(importer.IdBlock, "__init__", busy)
+    run(write_csv(tmp_path / "w.csv", good_rows(12)))
+    assert Family.objects.count() > 0 and LocalUnit.objects.count() > 0
+    assert Resident.objects.exclude(family__isnull=False).count() == 0
 
 
 def test_a_write_refused_by_the_database_on_the_writer_thread_rolls_everything_back(
