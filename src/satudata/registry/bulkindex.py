@@ -152,8 +152,14 @@ class DeferredIndexes:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET LOCAL lock_timeout = 0")
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            else:
+                # Sort with a helper thread and in memory (the import's frames are gone).
+                cursor.execute("PRAGMA threads = 2")
+                cursor.execute("PRAGMA cache_size = -32768")
             for sql in self.saved:
                 cursor.execute(sql)
             if connection.vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                cursor.execute("PRAGMA threads = 0")
         self.saved = []

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from satudata.regions.models import LocalUnit
-from satudata.registry.importer import OPENSID, OWN
+from satudata.registry.import_format import OPENSID, OWN
 
 OPENSID_HEADER = [
     "alamat",

@@ -13,7 +13,7 @@ import polars as pl
 from django.db import connection
 
 
-def _sqlite_rows(frame: pl.DataFrame) -> list[tuple]:
+def sqlite_rows(frame: pl.DataFrame) -> list[tuple]:
     """Row tuples with dates as ISO text, as Django stores them in SQLite."""
     dates = [name for name, kind in frame.schema.items() if kind == pl.Date]
     if dates:
@@ -22,25 +22,12 @@ def _sqlite_rows(frame: pl.DataFrame) -> list[tuple]:
     return list(zip(*(frame[name].to_list() for name in frame.columns), strict=True))
 
 
-def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
+def copy_frame(cursor, table: str, frame: pl.DataFrame) -> None:
+    """COPY the frame; `cursor` is Django's cursor or psycopg's own."""
     names = ", ".join(frame.columns)
-    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+    cursor = getattr(cursor, "cursor", cursor)
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(frame.write_csv(include_header=False))
-
-
-def insert(table: str, frame: pl.DataFrame) -> None:
-    """INSERT the frame's rows; its column names are the table's."""
-    if frame.height == 0:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, table, frame)
-            return
-        marks = ", ".join(["%s"] * frame.width)
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({marks})",  # noqa: S608
-            _sqlite_rows(frame),
-        )
 
 
 def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> None:
@@ -56,7 +43,7 @@ def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> No
                 f"SELECT id, {', '.join(columns)} FROM {table} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE {stage}")
-            _copy(cursor, stage, frame.select("id", *columns))
+            copy_frame(cursor, stage, frame.select("id", *columns))
             sets = ", ".join(f"{c} = s.{c}" for c in columns)
             if bump:
                 sets += f", {bump} = t.{bump} + 1"
@@ -69,7 +56,7 @@ def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> No
             sets += f", {bump} = {bump} + 1"
         cursor.executemany(
             f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608
-            _sqlite_rows(frame.select(*columns, "id")),
+            sqlite_rows(frame.select(*columns, "id")),
         )
 
 
@@ -87,13 +74,13 @@ def insert_returning(table: str, frame: pl.DataFrame, key: str) -> list[tuple]:
                 f"SELECT {names} FROM {table} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE {stage}")
-            _copy(cursor, stage, frame)
+            copy_frame(cursor, stage, frame)
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
                 f"RETURNING {key}, id"
             )
             return cursor.fetchall()
-        rows = _sqlite_rows(frame)
+        rows = sqlite_rows(frame)
         per = 30000 // frame.width  # SQLite allows 32,766 parameters a statement
         for start in range(0, len(rows), per):
             part = rows[start : start + per]
@@ -117,5 +104,5 @@ def insert_staged(table: str, frame: pl.DataFrame, statement: str) -> None:
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
         cursor.execute(f"TRUNCATE {stage}")
-        _copy(cursor, stage, frame)
+        copy_frame(cursor, stage, frame)
         cursor.execute(statement.format(source=f"SELECT {names} FROM {stage}"))  # noqa: S608

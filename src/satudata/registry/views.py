@@ -29,7 +29,7 @@ from satudata.registry.forms import (
     apply_errors,
     labelled_errors,
 )
-from satudata.registry.importer import max_bytes
+from satudata.registry.import_format import max_bytes
 from satudata.registry.models import Family, ImportJob, NikConflict, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.statistics import population_summary

@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
+import polars as pl
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
@@ -186,6 +187,47 @@ def test_crash_in_the_middle_of_the_load_restores_indexes_and_data(
     with pytest.raises(RuntimeError):
         importer.run_import(write_csv(tmp_path / "w.csv", good_rows(12)))
     assert index_names() == before and snapshot() == keep
+
+
+def test_ids_handed_out_by_a_fresh_import_never_clash_with_later_or_earlier_rows(
+    tmp_path, defer_always
+):
+    """A fresh import numbers its families and units itself (nothing is queried while it
+    loads): past any id used before, and the database's own numbering goes on after it."""
+    gone = Family.objects.create(family_number="6201020000000001", village_id=VILLAGE_A)
+    old_unit = LocalUnit.objects.create(village_id=VILLAGE_A, level="hamlet", name="Lama")
+    Family.all_objects.filter(pk=gone.pk).delete()  # the table is empty again, its id used
+    run(write_csv(tmp_path / "w.csv", good_rows(12)))
+    imported = list(Family.objects.values_list("id", flat=True))
+    assert imported and min(imported) > gone.pk
+    units = LocalUnit.objects.exclude(pk=old_unit.pk).values_list("id", flat=True)
+    assert units and min(units) > old_unit.pk
+    assert LocalUnit.objects.filter(pk=old_unit.pk).exists()  # units already there are kept
+    later = Family.objects.create(family_number="6201020000000002", village_id=VILLAGE_A)
+    assert later.pk > max(imported)
+    unit = LocalUnit.objects.create(village_id=VILLAGE_A, level="hamlet", name="Baru")
+    assert unit.pk > max(units)
+    assert set(Resident.objects.values_list("family_id", flat=True)) == set(imported)
+
+
+def test_a_write_refused_by_the_database_on_the_writer_thread_rolls_everything_back(
+    tmp_path, defer_always, monkeypatch
+):
+    """Residents are written on a second thread while the next chunk is parsed; an error
+    there (here: a NULL name key from the third chunk on, refused by NOT NULL) reaches the
+    import as Django's IntegrityError, and nothing of the earlier chunks stays."""
+    before, keep = index_names(), snapshot()
+    monkeypatch.setattr(importer, "CHUNK", 5)
+    real = importer.name_key
+    monkeypatch.setattr(
+        importer,
+        "name_key",
+        lambda name: pl.when(pl.col("_line") < 12).then(real(name)).otherwise(None),
+    )
+    with pytest.raises(IntegrityError):
+        importer.run_import(write_csv(tmp_path / "w.csv", good_rows(14)))
+    assert index_names() == before and snapshot() == keep
+    assert Resident.objects.count() == 0
 
 
 def test_no_deferral_when_the_table_is_larger_than_the_file(tmp_path, settings):

@@ -1,0 +1,116 @@
+"""The resident import's file format: column names (OpenSID's and ours), the report, the
+error file. Kept apart from the importer so the exporter and the views can use it."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from satudata.registry.validation import OPTIONAL_CODES
+
+# OpenSID's import columns -> our field names; our own format uses the field names directly.
+OPENSID = {
+    "alamat": "address",
+    "dusun": "hamlet",
+    "rw": "rw",
+    "rt": "rt",
+    "nama": "name",
+    "no_kk": "family_number",
+    "nik": "nik",
+    "sex": "sex",
+    "tempatlahir": "birth_place",
+    "tanggallahir": "birth_date",
+    "agama_id": "religion",
+    "pendidikan_kk_id": "education_kk",
+    "pendidikan_sedang_id": "education_current",
+    "pekerjaan_id": "occupation",
+    "status_kawin": "marital_status",
+    "kk_level": "relationship",
+    "warganegara_id": "citizenship",
+    "nama_ayah": "father_name",
+    "nama_ibu": "mother_name",
+    "golongan_darah_id": "blood_type",
+    "status_dasar": "status",
+    "cacat_id": "disability",
+    "kode_desa": "village_code",
+}
+OWN = (
+    "village_code family_number address hamlet rw rt nik name sex birth_place birth_date "
+    "religion education_kk education_current occupation marital_status relationship "
+    "citizenship blood_type disability father_name mother_name status"
+).split()
+OPENSID_NAME = {ours: theirs for theirs, ours in OPENSID.items()}
+TEXT_FIELDS = ("name", "birth_place", "father_name", "mother_name", "address", "hamlet")
+REQUIRED = ("nik", "name", "sex", "birth_date", "family_number")
+# The optional code-list columns, defined once with the rules that check them.
+CODE_FIELDS = OPTIONAL_CODES
+SEX_WORDS = {"1": 1, "2": 2, "l": 1, "p": 2, "laki-laki": 1, "perempuan": 2}
+# Resident columns written as the row gives them (after name and name_key).
+VALUE_COLUMNS = (
+    "sex birth_place birth_date religion education_kk education_current occupation "
+    "marital_status relationship citizenship blood_type disability father_name mother_name "
+    "status"
+).split()
+
+
+@dataclass
+class Report:
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    rejected: int = 0
+    committed: bool = False
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    error_path: str = ""
+    sample: list[str] = field(default_factory=list)  # the first errors, for the CLI and UI
+
+
+class ErrorFile:
+    """row, column, value, message — written as rejections happen, never kept in memory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.handle = path.open("w", encoding="utf-8-sig", newline="")
+        self.sample: list[str] = []
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow([_("row"), _("column"), _("value"), _("message")])
+
+    def add(self, row: int, column: str, value, message: str) -> None:
+        self.writer.writerow([row, column, value, message])
+        if len(self.sample) < 20:
+            self.sample.append(
+                _("Row %(row)d, column %(column)s: %(message)s")
+                % {"row": row, "column": column, "message": message}
+            )
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def columns_of(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Field -> column index, and the names of columns we ignore."""
+    positions, ignored = {}, []
+    for index, name in enumerate(header):
+        target = OPENSID.get(name) or (name if name in OWN else None)
+        if target is None or target in positions:
+            if name:
+                ignored.append(name)
+            continue
+        positions[target] = index
+    return positions, ignored
+
+
+def row_value(row: list, positions: dict[str, int], name: str):
+    field_name = "village_code" if name == "village" else name
+    index = positions.get(field_name)
+    return row[index] if index is not None and index < len(row) else ""
+
+
+def max_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "SATUDATA_IMPORT_MAX_MB", 150)) * 2**20

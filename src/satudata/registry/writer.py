@@ -1,0 +1,114 @@
+"""Writing an import's rows on a second thread while the importer parses the next chunk.
+
+The importer's time went to two things that can run side by side on two cores: parsing and
+checking a chunk (polars, and Python) and writing the previous one (SQLite's C code or the
+PostgreSQL server; both let go of the GIL). `Writer` runs a chunk's inserts on a thread, on
+the connection (and so in the transaction) of the import; the importer hands it the next
+chunk's inserts when it has them.
+
+Into empty tables (a first import, `DeferredIndexes.fresh`) the importer needs no query at
+all while loading, if it knows the ids of the families and units it creates: `IdBlock`
+hands them out in Python from the table's next id. That is safe because nobody else can
+insert meanwhile: SQLite has one writer (the import's IMMEDIATE transaction), and on
+PostgreSQL the import holds the families table (DROP INDEX) and locks the units table; a
+clash would still only fail the import on the primary key and roll it back.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import polars as pl
+from django.db import connection
+
+from satudata.registry.sqlload import copy_frame, sqlite_rows
+
+
+class Writer:
+    """Runs one batch of inserts at a time on a background thread.
+
+    The thread takes the DB-API connection Django opened in the importer's thread (Django's
+    `connection` is per thread). Nothing else may use the connection while a batch runs:
+    call `wait()` before any other query (PostgreSQL refuses a query during a COPY; SQLite
+    would interleave). `submit()` waits for the previous batch first, so at most one is in
+    flight. A failed batch raises from the next `wait()`/`submit()` as Django's error."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, batch: list[tuple[str, pl.DataFrame]]) -> None:
+        """Insert each (table, frame) in order; the frames' columns are the tables'."""
+        self.wait()
+        batch = [(table, frame) for table, frame in batch if frame.height]
+        if batch:
+            self._thread = threading.Thread(target=self._write, args=(batch,), daemon=True)
+            self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def abandon(self) -> None:
+        """Let a running batch end, dropping its error: another one is being raised."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._error = None
+
+    def _write(self, batch: list[tuple[str, pl.DataFrame]]) -> None:
+        try:
+            with connection.wrap_database_errors:
+                for table, frame in batch:
+                    if connection.vendor == "postgresql":
+                        with self._raw.cursor() as cursor:
+                            copy_frame(cursor, table, frame)
+                    else:
+                        marks = ", ".join("?" * frame.width)
+                        self._raw.executemany(
+                            f"INSERT INTO {table} ({', '.join(frame.columns)}) "  # noqa: S608
+                            f"VALUES ({marks})",
+                            sqlite_rows(frame),
+                        )
+        except BaseException as exc:  # handed to the importer's thread by wait()
+            self._error = exc
+
+
+class IdBlock:
+    """Ids for new rows of `table`, handed out in Python (see the module docstring)."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+                self.next = cursor.fetchone()[0]
+            else:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+                high = cursor.fetchone()[0]
+                # AUTOINCREMENT never reuses an id, even of a row gone since.
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                self.next = max(high, row[0] if row else 0) + 1
+
+    def take(self, count: int) -> list[int]:
+        ids = list(range(self.next, self.next + count))
+        self.next += count
+        return ids
+
+    def close(self) -> None:
+        """PostgreSQL: move the sequence past the ids handed out (SQLite's AUTOINCREMENT
+        counter follows the inserted ids by itself)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)",
+                    [self.table, self.next],
+                )
