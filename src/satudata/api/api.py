@@ -8,11 +8,35 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from satudata import __version__
 from satudata.api.auth import signed_in
 from satudata.api.errors import validation_message
 from satudata.core.access import public
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class BodyParser(Parser):
+    """JSON bodies with no NUL character in their text: PostgreSQL cannot store one (SQLite
+    can), so such a body is refused as invalid input on both instead of failing in the
+    database with a server error."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise HttpError(400, _("The request is not valid: %(problems)s") % {"problems": "NUL"})
+        return data
+
 
 api_v1 = NinjaAPI(
     title="Satu Data API",
@@ -22,6 +46,7 @@ api_v1 = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=BodyParser(),
 )
 
 

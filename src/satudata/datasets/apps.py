@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class DatasetsConfig(AppConfig):
     name = "satudata.datasets"
     label = "datasets"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate, post_save
+
+        from satudata.accounts.models import Agency
+        from satudata.datasets.ckan import stored
+
+        # The stored CKAN packages: an agency's change rewrites its datasets' packages, and
+        # migrate fills rows that have none.
+        post_save.connect(stored.agency_saved, sender=Agency, dispatch_uid="ckan-agency")
+        post_migrate.connect(stored.fill_missing, sender=self, dispatch_uid="ckan-fill")

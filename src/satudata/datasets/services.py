@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.datasets import datastore
+from satudata.datasets.ckan import stored
 from satudata.datasets.models import (
     CodeList,
     CodeValue,
@@ -142,6 +143,7 @@ def create_dataset(actor, *, agency, fields=(), tags=(), regions=(), **meta) -> 
     if fields:
         _set_fields(actor, dataset, list(fields))
     _index_words(dataset)
+    stored.refresh(dataset)
     return dataset
 
 
@@ -156,6 +158,7 @@ def update_dataset(actor, dataset: Dataset, *, fields=None, tags=None, regions=N
     if fields is not None:
         _set_fields(actor, dataset, list(fields))
     _index_words(dataset)
+    stored.refresh(dataset)
     return dataset
 
 
@@ -336,7 +339,9 @@ def _move(actor, dataset: Dataset, allowed_from, to: str, **extra) -> Dataset:
             _("A dataset that is %(status)s cannot become %(to)s.")
             % {"status": dataset.get_status_display(), "to": Dataset.Status(to).label}
         )
-    return audit.update(actor, dataset, status=to, **extra)
+    dataset = audit.update(actor, dataset, status=to, **extra)
+    stored.refresh(dataset)  # the package shows the status and the modification time
+    return dataset
 
 
 @transaction.atomic
@@ -376,6 +381,7 @@ def publish(actor, dataset: Dataset) -> Dataset:
     dataset = _move(actor, dataset, (Dataset.Status.VERIFIED,), Dataset.Status.PUBLISHED, **extra)
     for release in dataset.releases.filter(status=Release.Status.VALID):
         audit.update(actor, release, status=Release.Status.PUBLISHED)
+    stored.refresh(dataset)  # its resources are the published releases
     return dataset
 
 

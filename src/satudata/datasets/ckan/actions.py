@@ -9,21 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 
-from django.conf import settings
-from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from satudata import __version__
 from satudata.accounts.models import Agency
 from satudata.core.access import public
-from satudata.core.cache import data_version
 from satudata.datasets import search as catalog_search
 from satudata.datasets.ckan import sql as safe_sql
-from satudata.datasets.ckan.dicts import organization_dict, package_dict, resource_dict
+from satudata.datasets.ckan import stored
+from satudata.datasets.ckan.dicts import organization_dict, resource_dict
 from satudata.datasets.models import Dataset, Release, Tag
 from satudata.datasets.query import QueryError, readable_releases, search_release
 
@@ -114,22 +114,12 @@ def _facet_fields(data) -> list[str]:
     return [str(f) for f in raw]
 
 
-def _cached_package_dicts(request, ids: list[int]) -> list[dict]:
-    """Package dictionaries kept per data version: any audited change makes a new version, so
-    a cached dictionary is never stale; paging and searching rebuild only what is missing.
-    The dictionary does not depend on who asks (the search decided what they may see), only
-    on the site's address in its URLs."""
-    prefix = f"ckan-package:{data_version()}:{request.build_absolute_uri('/')}:"
-    cached = cache.get_many([f"{prefix}{pk}" for pk in ids])
-    missing = [pk for pk in ids if f"{prefix}{pk}" not in cached]
-    if missing:
-        built = {
-            f"{prefix}{d.pk}": package_dict(request, d)
-            for d in catalog_search.with_package_parts(Dataset.objects.filter(pk__in=missing))
-        }
-        cache.set_many(built, settings.SATUDATA_PUBLIC_CACHE_SECONDS * 10)
-        cached.update(built)
-    return [cached[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in cached]
+class RawJson(str):
+    """JSON text already encoded (stored packages), put into the response as it is."""
+
+
+def _packages(request, ids: list[int]) -> RawJson:
+    return RawJson("[" + ", ".join(stored.packages(request, ids)) + "]")
 
 
 def package_search(request, data):
@@ -155,17 +145,10 @@ def package_search(request, data):
         )
     except catalog_search.SearchQueryError as exc:
         raise SearchError(str(exc)) from exc
-    if settings.SATUDATA_PUBLIC_CACHE_SECONDS > 0:
-        results = _cached_package_dicts(request, found.results)
-    else:
-        rows = catalog_search.with_package_parts(Dataset.objects.filter(pk__in=found.results))
-        by_id = {row.pk: row for row in rows}
-        # A dataset deleted between the two queries is left out rather than failing.
-        results = [package_dict(request, by_id[pk]) for pk in found.results if pk in by_id]
     return {
         "count": found.count,
         "sort": data.get("sort") or "score desc, metadata_modified desc",
-        "results": results,
+        "results": _packages(request, found.results),
         "facets": {name: {v: n for v, _label, n in items} for name, items in found.facets.items()},
         "search_facets": {
             name: {
@@ -203,7 +186,8 @@ def _is_uuid(ref: str) -> bool:
 
 def package_show(request, data):
     """One dataset by id or name, with organization, tags, extras and resources."""
-    return package_dict(request, _dataset(request, _required(data, "id")))
+    dataset = _dataset(request, _required(data, "id"))
+    return RawJson(stored.packages(request, [dataset.pk])[0])
 
 
 def _agency_counts() -> dict[int, int]:
@@ -229,10 +213,8 @@ def organization_show(request, data):
     datasets = catalog_search.catalog(request.user).filter(agency=agency)
     result = organization_dict(agency, datasets.count())
     if _bool(data, "include_datasets", False):
-        result["packages"] = [
-            package_dict(request, d)
-            for d in catalog_search.with_package_parts(datasets.order_by("slug")[:1000])
-        ]
+        ids = list(datasets.order_by("slug").values_list("pk", flat=True)[:1000])
+        result["packages"] = _packages(request, ids)
     return result
 
 
@@ -373,9 +355,29 @@ def _params(request) -> dict:
     return {k: (v[0] if len(v) == 1 else v) for k, v in source.lists()}
 
 
-def _envelope(request, name: str, status: int, **body) -> JsonResponse:
+def _envelope(request, name: str, status: int, **body) -> HttpResponse:
+    """CKAN's envelope as JsonResponse writes it, with RawJson parts (the result, or a value
+    of a result dict) inserted as they are: a marker string stands in for each while the rest
+    is encoded, and is then replaced by the text."""
     help_url = request.build_absolute_uri(f"/api/3/action/help_show?name={name}")
-    return JsonResponse({"help": help_url, **body}, status=status)
+    raw: dict[str, str] = {}
+
+    def mark(value):
+        if not isinstance(value, RawJson):
+            return value
+        marker = f"raw-json-{secrets.token_hex(8)}"
+        raw[f'"{marker}"'] = value
+        return marker
+
+    result = body.get("result")
+    if isinstance(result, dict):
+        body["result"] = {key: mark(value) for key, value in result.items()}
+    elif result is not None:
+        body["result"] = mark(result)
+    text = json.dumps({"help": help_url, **body}, cls=DjangoJSONEncoder)
+    for marker, value in raw.items():
+        text = text.replace(marker, value, 1)
+    return HttpResponse(text, status=status, content_type="application/json")
 
 
 @csrf_exempt  # read-only actions; clients send a key, not cookies

@@ -2,32 +2,45 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from satudata.datasets.models import Dataset, Release
 
 MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.ms-excel", "json": "application/json"}
 
 
+@functools.lru_cache(maxsize=64)
+def _route(name: str, prefix: str, *marks: str) -> str:
+    """A route's path reversed once with placeholder arguments (`prefix`, the script prefix,
+    is only part of the cache key)."""
+    return reverse(name, args=marks)
+
+
 def _url(request, name: str, *args) -> str:
-    """An absolute URL of one of our routes. The route is reversed once per request with
-    placeholder arguments and then filled in, so a page of 1,000 packages does not reverse
-    and parse 2,000 URLs (slugs and UUIDs need no quoting)."""
-    templates = request.__dict__.setdefault("_ckan_url_templates", {})
+    """The URL of one of our routes: absolute with a request, a path without one (the stored
+    packages, see stored.py). The route is reversed once with placeholder arguments and then
+    filled in, so a page of 1,000 packages does not reverse and parse 2,000 URLs (slugs and
+    UUIDs need no quoting)."""
     # Placeholders that pass the routes' converters (slug, uuid, str) and occur nowhere else.
     marks = [
         f"ffffffff-ffff-4fff-bfff-fffffffffff{i}" if isinstance(a, uuid.UUID) else f"qq{i}qq"
         for i, a in enumerate(args)
     ]
-    key = (name, *marks)
-    if key not in templates:
-        templates[key] = request.build_absolute_uri(reverse(name, args=marks))
-    url = templates[key]
+    url = _route(name, get_script_prefix(), *marks)
     for mark, arg in zip(marks, args, strict=True):
         url = url.replace(mark, str(arg), 1)
-    return url
+    return site(request) + url if request is not None else url
+
+
+def site(request) -> str:
+    """The scheme and host that make our paths absolute, e.g. https://data.example.go.id
+    (what build_absolute_uri puts before a path that starts with a slash)."""
+    if "_ckan_site" not in request.__dict__:
+        request._ckan_site = request.build_absolute_uri("/")[:-1]
+    return request._ckan_site
 
 
 def _iso(moment) -> str | None:
@@ -75,7 +88,19 @@ def resource_dict(request, release: Release, position: int = 0) -> dict:
     }
 
 
+def translated_parts(topic: str, license_id: str) -> dict:
+    """The package's keys whose values are translated, in the active language: the licence's
+    title and the topic's group. Stored packages leave them out (stored.py adds them)."""
+    topic_label = str(Dataset.Topic(topic).label) if topic else ""
+    return {
+        "license_title": str(Dataset.License(license_id).label),
+        "groups": [{"id": topic, "name": topic, "title": topic_label, "display_name": topic_label}],
+    }
+
+
 def package_dict(request, dataset: Dataset, releases=None) -> dict:
+    """The package as CKAN shows it, in the active language; without a request its URLs are
+    paths and the translated keys are left out (the stored, neutral form)."""
     if releases is None:
         releases = getattr(dataset, "published_releases", None)
     if releases is None:
@@ -85,7 +110,6 @@ def package_dict(request, dataset: Dataset, releases=None) -> dict:
     tags = getattr(dataset, "tag_list", None)
     if tags is None:
         tags = list(dataset.tags.all())
-    topic_label = str(Dataset.Topic(dataset.topic).label) if dataset.topic else ""
     region_list = getattr(dataset, "region_list", None)
     if region_list is None:
         region_list = list(dataset.regions.all())
@@ -105,7 +129,7 @@ def package_dict(request, dataset: Dataset, releases=None) -> dict:
         "status": dataset.status,
         "demo": "true" if dataset.is_demo else "false",
     }
-    return {
+    package = {
         "id": str(dataset.uuid),
         "name": dataset.slug,
         "title": dataset.title,
@@ -115,7 +139,6 @@ def package_dict(request, dataset: Dataset, releases=None) -> dict:
         "maintainer": dataset.contact,
         "maintainer_email": "",
         "license_id": dataset.license,
-        "license_title": str(Dataset.License(dataset.license).label),
         "isopen": dataset.license != Dataset.License.OTHER,
         "url": _url(request, "datasets:detail", dataset.slug),
         "version": None,
@@ -124,14 +147,6 @@ def package_dict(request, dataset: Dataset, releases=None) -> dict:
         "private": dataset.access_level != Dataset.Access.OPEN,
         "owner_org": dataset.agency.slug,
         "organization": organization_dict(dataset.agency),
-        "groups": [
-            {
-                "id": dataset.topic,
-                "name": dataset.topic,
-                "title": topic_label,
-                "display_name": topic_label,
-            }
-        ],
         "tags": [
             {
                 "id": str(t.pk),
@@ -149,3 +164,6 @@ def package_dict(request, dataset: Dataset, releases=None) -> dict:
         "metadata_created": _iso(dataset.created_at),
         "metadata_modified": _iso(dataset.modified_at),
     }
+    if request is not None:
+        package.update(translated_parts(dataset.topic, dataset.license))
+    return package

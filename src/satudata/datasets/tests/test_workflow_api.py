@@ -36,6 +36,16 @@ def test_a_producer_creates_a_dataset_for_its_own_agency_only(clients):
     )
 
 
+def test_text_with_a_nul_character_is_refused_not_a_server_error(clients, cast):
+    # PostgreSQL cannot store NUL; the body is refused before any query, on both databases.
+    for body in ({**NEW, "agency": "din\x00kes"}, {**NEW, "title": "Sekolah\x00"}):
+        response = clients["producer_a"].post(
+            "/api/v1/datasets", body, content_type="application/json"
+        )
+        assert response.status_code == 400, response.content
+    assert not Dataset.objects.filter(slug="sekolah").exists()
+
+
 def test_a_producer_cannot_change_another_agencys_dataset(clients, dataset):
     response = clients["producer_b"].patch(
         f"/api/v1/datasets/{dataset.slug}", {"title": "Diubah"}, content_type="application/json"
