@@ -442,16 +442,14 @@ class Importer(Placement):
         # Written while the next chunk is parsed.
         residents = (
             "registry_resident",
-            inserts.select(
-                "nik",
-                pl.lit(False).alias("nik_is_temporary"),
-                *values,
-                pl.col("village").alias("village_id"),
-                pl.lit(False).alias("is_demo"),
-                now.alias("created_at"),
-                now.alias("updated_at"),
-                pl.lit(1).alias("version"),
-            ),
+            inserts.select("nik", *values, pl.col("village").alias("village_id")),
+            {
+                "nik_is_temporary": False,
+                "is_demo": False,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "version": 1,
+            },
         )
         self.writer.submit([*self.pending, residents])
         self.pending = []

@@ -48,7 +48,9 @@ class Placement:
                 )
                 if self.own_ids:
                     ids = pl.Series("id", self.family_ids.take(rows.height), dtype=pl.Int64)
-                    self.pending.append(("registry_family", rows.with_columns(ids)))
+                    constants = {"is_demo": False, "created_at": self.now, "updated_at": self.now}
+                    written = rows.drop(*constants).with_columns(ids)
+                    self.pending.append(("registry_family", written, constants))
                     made = zip(rows["family_number"].to_list(), ids.to_list(), strict=True)
                 else:
                     made = sqlload.insert_returning("registry_family", rows, key="family_number")

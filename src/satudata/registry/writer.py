@@ -39,10 +39,13 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def submit(self, batch: list[tuple[str, pl.DataFrame]]) -> None:
-        """Insert each (table, frame) in order; the frames' columns are the tables'."""
+    def submit(self, batch: list[tuple]) -> None:
+        """Insert each (table, frame[, constants]) in order; the frames' columns, and the
+        constants' names, are the table's. Constants (flags, timestamps) go into SQLite's
+        statement as literals rather than as a value bound in every row."""
         self.wait()
-        batch = [(table, frame) for table, frame in batch if frame.height]
+        batch = [(item[0], item[1], item[2] if len(item) > 2 else {}) for item in batch]
+        batch = [item for item in batch if item[1].height]
         if batch:
             self._thread = threading.Thread(target=self._write, args=(batch,), daemon=True)
             self._thread.start()
@@ -62,22 +65,32 @@ class Writer:
             self._thread = None
         self._error = None
 
-    def _write(self, batch: list[tuple[str, pl.DataFrame]]) -> None:
+    def _write(self, batch: list[tuple[str, pl.DataFrame, dict]]) -> None:
         try:
             with connection.wrap_database_errors:
-                for table, frame in batch:
+                for table, frame, constants in batch:
                     if connection.vendor == "postgresql":
+                        frame = frame.with_columns(pl.lit(v).alias(k) for k, v in constants.items())
                         with self._raw.cursor() as cursor:
                             copy_frame(cursor, table, frame)
                     else:
-                        marks = ", ".join("?" * frame.width)
+                        names = ", ".join([*frame.columns, *constants])
+                        values = ", ".join(
+                            ["?"] * frame.width + [_literal(v) for v in constants.values()]
+                        )
                         self._raw.executemany(
-                            f"INSERT INTO {table} ({', '.join(frame.columns)}) "  # noqa: S608
-                            f"VALUES ({marks})",
+                            f"INSERT INTO {table} ({names}) VALUES ({values})",  # noqa: S608
                             sqlite_rows(frame),
                         )
         except BaseException as exc:  # handed to the importer's thread by wait()
             self._error = exc
+
+
+def _literal(value: bool | int | str) -> str:
+    """An SQLite literal of one of the importer's own constants (never a file's value)."""
+    if isinstance(value, bool | int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 class IdBlock:
