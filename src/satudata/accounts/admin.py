@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, ApiToken, User
+from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
 
 
 @admin.register(User)
@@ -25,6 +28,15 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ("name", "acronym", "slug", "is_active")
     search_fields = ("name", "acronym", "slug")
     prepopulated_fields = {"slug": ("acronym",)}
+
+    def save_model(self, request, obj, form, change):
+        """Agencies are edited only here: audited like every other change, which also tells
+        the public cache (keyed on the latest audit entry) that pages naming them changed."""
+        with transaction.atomic():
+            before = audit.snapshot(Agency.objects.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            action = AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE
+            audit.record(request.user, action, obj, before=before, after=audit.snapshot(obj))
 
 
 @admin.register(ApiToken)

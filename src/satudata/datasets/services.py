@@ -79,6 +79,16 @@ def _index_words(dataset: Dataset) -> None:
     DatasetWord.objects.bulk_create([DatasetWord(dataset=dataset, word=w) for w in words])
 
 
+def agency_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """post_save of an agency (edited in the admin): its name and acronym are search words
+    of its datasets, so a renamed agency is found by its new name only."""
+    if created or raw:
+        return
+    datasets = Dataset.all_objects.filter(agency_id=instance.pk).select_related("agency")
+    for dataset in datasets.prefetch_related("tags"):
+        _index_words(dataset)
+
+
 def _set_tags_and_regions(dataset: Dataset, tags, regions) -> None:
     if tags is not None:
         names = sorted({t.strip().lower()[:60] for t in tags if t.strip()})

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from satudata.accounts.models import User
+from satudata.audit.models import AuditEntry
 from satudata.conftest import client_for
 from satudata.datasets.ckan.dicts import package_dict
 from satudata.datasets.models import Dataset, StoredPackage
@@ -114,6 +115,15 @@ def test_every_change_rewrites_the_stored_package(clients, cast, code_list):
     assert renamed.status_code == 302, renamed.content[:500]
     assert assert_fresh(producer, published=True)["organization"]["title"] == "Dinas Pendidikan"
     assert assert_fresh(clients["anonymous"], published=True)["author"] == "Dinas Pendidikan"
+    # The rename is audited, and the datasets are found by the new name only.
+    entry = AuditEntry.objects.filter(model_label="accounts.agency").latest("id")
+    assert entry.actor == admin and entry.after["name"] == "Dinas Pendidikan"
+    assert entry.before["name"] != "Dinas Pendidikan"
+    found = client_for(admin).get("/api/3/action/package_search", {"q": "pendidikan"}).json()
+    assert found["result"]["count"] >= 1
+    old_word = entry.before["acronym"].lower()  # Dinkes, now Disdik
+    gone = client_for(admin).get("/api/3/action/package_search", {"q": old_word}).json()
+    assert gone["result"]["count"] == 0
 
 
 GOOD_CSV_SCHOOLS = "kode_wilayah,jenis,murid\n62.01.02.2016,puskesmas,20\n"
