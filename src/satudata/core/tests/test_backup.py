@@ -11,9 +11,8 @@ import uuid
 
 import pytest
 
+from satudata.core.tests.pg_helpers import PG_ADMIN_URL, postgres_reachable
 from satudata.core.tests.sqlite_helpers import sqlite_content, subprocess_environment
-
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def satudata(args, home, **env):
@@ -96,18 +95,8 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(tmp_pat
     assert sqlite_content(live) == before
 
 
-def _postgres_reachable() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        return True
-    except Exception:  # noqa: BLE001
-        return False
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _postgres_reachable(), reason="no PostgreSQL server on 127.0.0.1:5432")
+@pytest.mark.skipif(not postgres_reachable(), reason="no PostgreSQL server on 127.0.0.1:5432")
 def test_postgres_backup_and_restore_round_trip(tmp_path):
     import psycopg
 
