@@ -108,7 +108,7 @@ class Importer(Placement):
         self.fresh = False
         self.own_ids = False  # fresh, and new families and units numbered here (IdBlock)
         # Fresh imports: units and families queued for the writer with the chunk's residents.
-        self.pending: list[tuple[str, pl.DataFrame]] = []
+        self.pending: list[tuple[str, pl.DataFrame, dict]] = []
         self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
 
     # -- the run --------------------------------------------------------------------------

@@ -115,17 +115,16 @@ class Placement:
             village, parent, level, name = zip(*units, strict=True)
             rows = {"id": ids, "village_id": village, "parent_id": parent, "level": level}
             frame = pl.DataFrame(
-                {**rows, "name": name, "created_at": [self.now] * len(units)},
+                {**rows, "name": name},
                 schema={
                     "id": pl.Int64,
                     "village_id": pl.Utf8,
                     "parent_id": pl.Int64,
                     "level": pl.Utf8,
                     "name": pl.Utf8,
-                    "created_at": pl.Utf8,
                 },
             )
-            self.pending.append(("regions_localunit", frame))
+            self.pending.append(("regions_localunit", frame, {"created_at": self.now}))
             return ids
         ids = []
         with connection.cursor() as cursor:

@@ -39,31 +39,31 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def submit(self, batch: list[tuple]) -> None:
-        """Insert each (table, frame[, constants]) in order; the frames' columns, and the
+    def submit(self, batch: list[tuple[str, pl.DataFrame, dict]]) -> None:
+        """Insert each (table, frame, constants) in order; the frames' columns, and the
         constants' names, are the table's. Constants (flags, timestamps) go into SQLite's
         statement as literals rather than as a value bound in every row."""
         self.wait()
-        batch = [(item[0], item[1], item[2] if len(item) > 2 else {}) for item in batch]
         batch = [item for item in batch if item[1].height]
         if batch:
             self._thread = threading.Thread(target=self._write, args=(batch,), daemon=True)
             self._thread.start()
 
     def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._join()
         if self._error is not None:
             error, self._error = self._error, None
             raise error
 
     def abandon(self) -> None:
         """Let a running batch end, dropping its error: another one is being raised."""
+        self._join()
+        self._error = None
+
+    def _join(self) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        self._error = None
 
     def _write(self, batch: list[tuple[str, pl.DataFrame, dict]]) -> None:
         try:
