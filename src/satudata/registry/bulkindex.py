@@ -153,9 +153,12 @@ class DeferredIndexes:
                 cursor.execute("SET LOCAL lock_timeout = 0")
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             else:
-                # Sort with a helper thread and in memory (the import's frames are gone).
+                # A small page cache makes SQLite's sorter cut the keys into many short
+                # runs, which the helper threads sort side by side and merge; with a cache
+                # that holds every key it sorts them in one thread. Measured on 600,000
+                # residents: 1.33 s (32 MB, any threads) → 0.83–0.91 s (2 MB, 2 threads).
                 cursor.execute("PRAGMA threads = 2")
-                cursor.execute("PRAGMA cache_size = -32768")
+                cursor.execute("PRAGMA cache_size = -2048")
             for sql in self.saved:
                 cursor.execute(sql)
             if connection.vendor == "postgresql":

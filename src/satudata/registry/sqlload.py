@@ -22,12 +22,18 @@ def sqlite_rows(frame: pl.DataFrame) -> list[tuple]:
     return list(zip(*(frame[name].to_list() for name in frame.columns), strict=True))
 
 
+def copy_statement(table: str, frame: pl.DataFrame) -> tuple[str, str]:
+    """The COPY statement loading the frame into `table`, and its CSV text."""
+    names = ", ".join(frame.columns)
+    return f"COPY {table} ({names}) FROM STDIN (FORMAT csv)", frame.write_csv(include_header=False)
+
+
 def copy_frame(cursor, table: str, frame: pl.DataFrame) -> None:
     """COPY the frame; `cursor` is Django's cursor or psycopg's own."""
-    names = ", ".join(frame.columns)
+    statement, text = copy_statement(table, frame)
     cursor = getattr(cursor, "cursor", cursor)
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(frame.write_csv(include_header=False))
+    with cursor.copy(statement) as copy:
+        copy.write(text)
 
 
 def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> None:
