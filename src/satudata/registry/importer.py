@@ -47,7 +47,7 @@ from satudata.registry.import_format import (
 )
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.placement import Placement
-from satudata.registry.readers import FileProblem, open_source
+from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
 from satudata.registry.validation import (
     check_resident,
     district_digits,
@@ -228,8 +228,7 @@ class Importer(Placement):
             f for f in ("nik", "family_number", "rw", "rt", "village_code", "sex") if f in positions
         ]
         width = len(source.header)
-        # ~160 bytes an OpenSID row: blocks of about CHUNK rows.
-        blocks = None if self.xlsx else source.blocks(width, CHUNK * 160)
+        blocks = None if self.xlsx else source.blocks(width, CHUNK * ROW_BYTES)
         if blocks is not None:
             for first, raw, rows in blocks:
                 if raw is None:

@@ -300,7 +300,6 @@ def test_first_import_into_empty_tables_keeps_one_record_per_nik(tmp_path, defer
 @pytest.mark.parametrize("quoted", [False, True])
 def test_blank_lines_and_quotes_keep_the_row_numbers(tmp_path, quoted, monkeypatch):
     """Without quotes polars reads the file in blocks; a quote sends it to the csv module."""
-    monkeypatch.setattr(readers, "BLOCK", 7)  # CRLFs cut in two by the file check's blocks
     rows = good_rows(8)
     rows[3][COL["nik"]] = "123"
     if quoted:
@@ -315,8 +314,9 @@ def test_blank_lines_and_quotes_keep_the_row_numbers(tmp_path, quoted, monkeypat
     path.write_bytes(buffer.getvalue().encode())
     assert ('"' in buffer.getvalue()) is quoted
     source = readers.open_source(path)
-    assert (source.blocks(len(OPENSID_HEADER), 1000) is None) is quoted
+    blocks = list(source.blocks(len(OPENSID_HEADER), 7))  # one line a block
     source.close()
+    assert (blocks[-1][1] is None) is quoted  # after a quote the csv module reads on
     fails(path)
     report = list(csv.reader((tmp_path / "w.csv.errors.csv").open(encoding="utf-8-sig")))
     assert [r[:2] for r in report[1:]] == [["7", "nik"]]
@@ -341,3 +341,29 @@ def test_rows_written_many_to_a_statement_are_stored_as_one_by_one(tmp_path, mon
     monkeypatch.setattr(writer, "ROWS_PER_STATEMENT", 100)
     run(path)
     assert stored() == one_by_one and len(one_by_one[0]) == len(rows) > 200
+
+
+def test_a_quote_late_in_the_file_hands_the_rest_to_the_csv_module(tmp_path, monkeypatch):
+    """Blocks before the quote are read by polars, the rest (a field over two lines) by the
+    csv module: what is stored, and the row numbers of errors, are as if the csv module had
+    read the whole file."""
+    monkeypatch.setattr(importer, "CHUNK", 2)  # blocks of ~320 bytes
+    rows = good_rows(40, seed=3)
+    rows[25][COL["tempatlahir"]] = 'Sungai "Raya",\nKubu'
+    rows[30][COL["nik"]] = "123"
+    path = write_csv(tmp_path / "w.csv", rows)
+    source = readers.open_source(path)
+    kinds = [frame is not None for _line, frame, _rows in source.blocks(len(OPENSID_HEADER), 320)]
+    source.close()
+    assert kinds[0] and not kinds[-1]  # polars first, then the csv module
+    fails(path)
+    report = list(csv.reader((tmp_path / "w.csv.errors.csv").open(encoding="utf-8-sig")))
+    assert [r[:2] for r in report[1:]] == [["32", "nik"]]
+    with transaction.atomic(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers.CsvSource, "blocks", lambda self, width, size: None)
+        run(path, "--mode", "valid-only")
+        by_csv_module = stored()
+        transaction.set_rollback(True)
+    run(path, "--mode", "valid-only")
+    assert stored() == by_csv_module and len(by_csv_module[0]) == len(rows) - 1
+    assert Resident.objects.get(nik=rows[25][COL["nik"]]).birth_place == 'Sungai "Raya",\nKubu'
