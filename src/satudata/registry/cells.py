@@ -74,9 +74,10 @@ def add(counts: pl.DataFrame) -> None:
         sqlload.insert_staged("registry_populationcell", counts, upsert)
         return
     rows = counts.rows()
+    per = min(1000, sqlload.sqlite_values_limit(connection.connection) // 15)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            part = rows[start : start + 1000]
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
             values = ", ".join(["(" + ", ".join(["%s"] * 15) + ")"] * len(part))
             cursor.execute(
                 upsert.format(source=f"VALUES {values}"), [v for row in part for v in row]

@@ -59,7 +59,7 @@ from satudata.registry.writer import IdBlock, Writer
 
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
-LOOKUP = 5000  # parameters per IN (...) query; SQLite ≥ 3.32 allows 32,766
+LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 INTS = {str(i): i for i in range(100)}
 
 
@@ -592,8 +592,9 @@ class Importer(Placement):
             if connection.vendor == "postgresql":
                 cursor.execute(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])
                 return cursor.fetchall()
-            for start in range(0, len(keys), LOOKUP):
-                part = keys[start : start + LOOKUP]
+            step = min(LOOKUP, sqlload.sqlite_values_limit(connection.connection))
+            for start in range(0, len(keys), step):
+                part = keys[start : start + step]
                 marks = ", ".join(["%s"] * len(part))
                 cursor.execute(sql % marks, part)
                 found.extend(cursor.fetchall())

@@ -9,8 +9,18 @@ an UPDATE per row was what made PostgreSQL the slower database for re-imports.
 
 from __future__ import annotations
 
+import sqlite3
+
 import polars as pl
 from django.db import connection
+
+
+def sqlite_values_limit(raw) -> int:
+    """How many values one statement may bind on this DB-API connection: 32,766 since
+    SQLite 3.32, 999 before (Django 5.2 still runs on 3.31). 0 on PostgreSQL."""
+    if not isinstance(raw, sqlite3.Connection):
+        return 0
+    return raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def sqlite_rows(frame: pl.DataFrame) -> list[tuple]:
@@ -87,7 +97,7 @@ def insert_returning(table: str, frame: pl.DataFrame, key: str) -> list[tuple]:
             )
             return cursor.fetchall()
         rows = sqlite_rows(frame)
-        per = 30000 // frame.width  # SQLite allows 32,766 parameters a statement
+        per = max(1, sqlite_values_limit(connection.connection) // frame.width)
         for start in range(0, len(rows), per):
             part = rows[start : start + per]
             marks = ", ".join(["(" + ", ".join(["%s"] * frame.width) + ")"] * len(part))

@@ -22,10 +22,9 @@ from itertools import chain
 import polars as pl
 from django.db import connection
 
-from satudata.registry.sqlload import copy_statement, sqlite_rows
+from satudata.registry.sqlload import copy_statement, sqlite_rows, sqlite_values_limit
 
 ROWS_PER_STATEMENT = 100
-MAX_PARAMETERS = 32_766  # SQLite ≥ 3.32's limit of bound values in one statement
 
 
 class Writer:
@@ -40,6 +39,7 @@ class Writer:
     def __init__(self) -> None:
         connection.ensure_connection()
         self._raw = connection.connection
+        self._values_limit = sqlite_values_limit(self._raw)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -74,7 +74,7 @@ class Writer:
         # parsing more (the GIL) than they sped up this one.
         try:
             with connection.wrap_database_errors:
-                for sql, values in _statements(batch):
+                for sql, values in _statements(batch, self._values_limit):
                     if connection.vendor == "postgresql":
                         with self._raw.cursor() as cursor, cursor.copy(sql) as copy:
                             copy.write(values)
@@ -84,18 +84,20 @@ class Writer:
             self._error = exc
 
 
-def _statements(batch: list[tuple[str, pl.DataFrame, dict]]):
+def _statements(batch: list[tuple[str, pl.DataFrame, dict]], values_limit: int):
     """(statement, values) pairs inserting the batch: COPY and its CSV text on PostgreSQL,
-    INSERTs and their parameter tuples on SQLite."""
+    INSERTs and their parameter tuples on SQLite (at most `values_limit` a statement)."""
     for table, frame, constants in batch:
         if connection.vendor == "postgresql":
             frame = frame.with_columns(pl.lit(v).alias(k) for k, v in constants.items())
             yield copy_statement(table, frame)
         else:
-            yield from _sqlite_inserts(table, frame, constants)
+            yield from _sqlite_inserts(table, frame, constants, values_limit)
 
 
-def _sqlite_inserts(table: str, frame: pl.DataFrame, constants: dict) -> list[tuple[str, list]]:
+def _sqlite_inserts(
+    table: str, frame: pl.DataFrame, constants: dict, values_limit: int
+) -> list[tuple[str, list]]:
     """INSERTs of ROWS_PER_STATEMENT rows each, then one for each row left over.
 
     One statement per row costs SQLite a statement run per row, and with AUTOINCREMENT a
@@ -105,7 +107,7 @@ def _sqlite_inserts(table: str, frame: pl.DataFrame, constants: dict) -> list[tu
     names = ", ".join([*frame.columns, *constants])
     one = "(" + ", ".join(["?"] * frame.width + [_literal(v) for v in constants.values()]) + ")"
     rows = sqlite_rows(frame)
-    per = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // max(frame.width, 1)))
+    per = max(1, min(ROWS_PER_STATEMENT, values_limit // frame.width))
     whole = len(rows) - len(rows) % per
     inserts = []
     if whole:

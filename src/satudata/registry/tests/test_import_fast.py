@@ -367,3 +367,22 @@ def test_a_quote_late_in_the_file_hands_the_rest_to_the_csv_module(tmp_path, mon
     run(path, "--mode", "valid-only")
     assert stored() == by_csv_module and len(by_csv_module[0]) == len(rows) - 1
     assert Resident.objects.get(nik=rows[25][COL["nik"]]).birth_place == 'Sungai "Raya",\nKubu'
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's limit of bound values")
+def test_an_sqlite_with_a_low_limit_of_bound_values_gets_smaller_statements(tmp_path):
+    """SQLite before 3.32 binds at most 999 values a statement: the import cuts its INSERTs
+    and lookups to the connection's limit (here 60: two residents a statement)."""
+    import sqlite3
+
+    rows = good_rows(60, seed=8)
+    path = write_csv(tmp_path / "w.csv", rows)
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 60)
+    try:
+        run(path)
+        assert "0 ditambah" in run(path)  # the second run looks every NIK up, 60 at a time
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+    assert Resident.objects.count() == len(rows)
