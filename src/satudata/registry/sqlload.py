@@ -70,6 +70,8 @@ def update_by_id(table: str, frame: pl.DataFrame, bump: str | None = None) -> No
         sets = ", ".join(f"{c} = %s" for c in columns)
         if bump:
             sets += f", {bump} = {bump} + 1"
+        # One statement a row: an UPDATE … FROM of 100 rows (SQLite ≥ 3.33) was only ~10 %
+        # faster (600k rows: 3.35 → 3.1 s); rewriting each row is the cost.
         cursor.executemany(
             f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608
             sqlite_rows(frame.select(*columns, "id")),

@@ -12,7 +12,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
-from satudata.registry import bulkindex, cells, importer, readers
+from satudata.registry import bulkindex, cells, importer, readers, writer
 from satudata.registry.exporter import OPENSID_HEADER
 from satudata.registry.models import Family, PopulationCell, Resident
 from satudata.registry.tests.test_import import fails, good_rows, run, snapshot, write_csv
@@ -328,8 +328,6 @@ def test_blank_lines_and_quotes_keep_the_row_numbers(tmp_path, quoted, monkeypat
 def test_rows_written_many_to_a_statement_are_stored_as_one_by_one(tmp_path, monkeypatch):
     """~250 rows: two 100-row INSERTs and the rest one by one (residents), families and units
     grouped the same way; every value lands in its own column either way."""
-    from satudata.registry import writer
-
     rows = good_rows(250, seed=5)
     path = write_csv(tmp_path / "w.csv", rows)
     monkeypatch.setattr(writer, "ROWS_PER_STATEMENT", 1)
@@ -386,3 +384,25 @@ def test_an_sqlite_with_a_low_limit_of_bound_values_gets_smaller_statements(tmp_
     finally:
         raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
     assert Resident.objects.count() == len(rows)
+
+
+def test_a_re_import_stores_what_a_fresh_import_of_the_new_file_would(tmp_path):
+    """~250 changed rows, updated by id (PostgreSQL: from a staging table): every column
+    ends as the file says, and each row's version is 2."""
+    rows = good_rows(250, seed=6)
+    changed = [list(r) for r in rows]
+    for row in changed:
+        row[COL["nama"]] += " Baru"
+        row[COL["tempatlahir"]] = "Pontianak"
+        row[COL["pekerjaan_id"]] = "2"
+    path, changed_path = write_csv(tmp_path / "a.csv", rows), write_csv(tmp_path / "b.csv", changed)
+    with transaction.atomic():
+        run(changed_path)
+        as_file_says = stored()
+        transaction.set_rollback(True)
+    run(path)
+    assert stored() != as_file_says
+    out = run(changed_path)
+    assert f"{len(rows)} diperbarui" in out and "0 ditambah" in out
+    assert stored() == as_file_says
+    assert set(Resident.objects.values_list("version", flat=True)) == {2}
