@@ -106,4 +106,6 @@ def summary(report, dry_run: bool) -> str:
     }
     if dry_run:
         text += " " + _("Dry run: nothing was saved.")
+    elif report.message and not report.committed:
+        text += " " + _("Nothing was saved.")  # the file failed part-way: all rolled back
     return text

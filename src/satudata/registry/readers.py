@@ -143,7 +143,7 @@ class CsvSource(Source):
                     rest = block
                     continue
                 block, rest = block[:cut], block[cut:]
-                text = self._plain_text(block, last=not data)
+                text = self._plain_text(block, line, last=not data)
                 if text is None:
                     yield from self._csv_blocks(line, size)
                     return
@@ -172,18 +172,24 @@ class CsvSource(Source):
                 self.line = line - 2 + records
                 line += records
 
-    def _plain_text(self, block: bytes, last: bool) -> str | None:
-        """The block as text if polars may read it (see `blocks`), else None."""
+    def _plain_text(self, block: bytes, line: int, last: bool) -> str | None:
+        """The block as text if polars may read it (see `blocks`), else None. Text that is
+        not valid in the file's encoding is refused here, naming the row it is on (the csv
+        module's reader decodes ahead and would name an earlier one)."""
+        try:
+            text = block.decode(self.encoding)
+        except UnicodeDecodeError as exc:
+            if b'"' not in block[: exc.start]:  # else a record may span lines: csv decides
+                self.line = line - 2 + block.count(b"\n", 0, exc.start)
+                raise self._decode_problem() from exc
+            return None
         if b'"' in block or b"\x00" in block:
             return None
         # A CR ending the file is a line end to both readers.
         whole = block[:-1] if last and block.endswith(b"\r") else block
         if whole.count(b"\r") != whole.count(b"\r\n"):
             return None
-        try:
-            return block.decode(self.encoding)
-        except UnicodeDecodeError:
-            return None
+        return text
 
     def _csv_blocks(self, line: int, size: int) -> Iterator[tuple]:
         """The records from `self.offset` (the start of record `line`) on, read by the csv

@@ -406,3 +406,25 @@ def test_a_re_import_stores_what_a_fresh_import_of_the_new_file_would(tmp_path):
     assert f"{len(rows)} diperbarui" in out and "0 ditambah" in out
     assert stored() == as_file_says
     assert set(Resident.objects.values_list("version", flat=True)) == {2}
+
+
+@pytest.mark.parametrize("mode", ["all-or-nothing", "valid-only"])
+def test_bad_text_late_in_a_file_names_its_row_and_saves_nothing(tmp_path, mode):
+    """The encoding is guessed from the first 64 KB; a byte that is not UTF-8 far below is
+    refused with the row it is on, after rows before it were parsed: nothing is saved."""
+    rows = good_rows(700, seed=4)
+    run(write_csv(tmp_path / "first.csv", rows[:10]))
+    before = snapshot()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
+    lines = buffer.getvalue().encode().split(b"\n")
+    assert len(b"\n".join(lines[:600])) > 65536
+    bad = 650  # file line 651
+    lines[bad] = lines[bad].replace(b"Dusun", b"Dus\xffun", 1)
+    assert b"\xff" in lines[bad]
+    path = tmp_path / "w.csv"
+    path.write_bytes(b"\n".join(lines))
+    out = fails(path, "--mode", mode)
+    assert "Baris 651: berkas bukan teks utf-8 yang sah" in out
+    assert "Tidak ada yang disimpan." in out
+    assert snapshot() == before
