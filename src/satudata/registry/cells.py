@@ -74,7 +74,7 @@ def add(counts: pl.DataFrame) -> None:
         sqlload.insert_staged("registry_populationcell", counts, upsert)
         return
     rows = counts.rows()
-    per = min(1000, sqlload.sqlite_values_limit(connection.connection) // 15)
+    per = min(1000, sqlload.sqlite_values_limit() // 15)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             part = rows[start : start + per]

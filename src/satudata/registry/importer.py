@@ -592,7 +592,7 @@ class Importer(Placement):
             if connection.vendor == "postgresql":
                 cursor.execute(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])
                 return cursor.fetchall()
-            step = min(LOOKUP, sqlload.sqlite_values_limit(connection.connection))
+            step = min(LOOKUP, sqlload.sqlite_values_limit())
             for start in range(0, len(keys), step):
                 part = keys[start : start + step]
                 marks = ", ".join(["%s"] * len(part))

@@ -15,9 +15,13 @@ import polars as pl
 from django.db import connection
 
 
-def sqlite_values_limit(raw) -> int:
-    """How many values one statement may bind on this DB-API connection: 32,766 since
-    SQLite 3.32, 999 before (Django 5.2 still runs on 3.31). 0 on PostgreSQL."""
+def sqlite_values_limit(raw=None) -> int:
+    """How many values one statement may bind on this DB-API connection (default: Django's,
+    opened if need be): 32,766 since SQLite 3.32, 999 before (Django 5.2 still runs on
+    3.31). 0 on PostgreSQL."""
+    if raw is None:
+        connection.ensure_connection()
+        raw = connection.connection
     if not isinstance(raw, sqlite3.Connection):
         return 0
     return raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -99,7 +103,7 @@ def insert_returning(table: str, frame: pl.DataFrame, key: str) -> list[tuple]:
             )
             return cursor.fetchall()
         rows = sqlite_rows(frame)
-        per = max(1, sqlite_values_limit(connection.connection) // frame.width)
+        per = max(1, sqlite_values_limit() // frame.width)
         for start in range(0, len(rows), per):
             part = rows[start : start + per]
             marks = ", ".join(["(" + ", ".join(["%s"] * frame.width) + ")"] * len(part))
