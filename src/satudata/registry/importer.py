@@ -110,6 +110,7 @@ class Importer(Placement):
         # Fresh imports: units and families queued for the writer with the chunk's residents.
         self.pending: list[tuple[str, pl.DataFrame, dict]] = []
         self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
+        self.constants = self._constants()
 
     # -- the run --------------------------------------------------------------------------
 
@@ -137,6 +138,11 @@ class Importer(Placement):
                 if bulkindex.worth_deferring(source.size):
                     deferred.drop()
                 self.fresh = deferred.fresh
+                # What every new row gets; as column defaults where the database allows.
+                self.constants = {
+                    table: deferred.load_defaults(table, constants)
+                    for table, constants in self._constants().items()
+                }
                 if self.fresh and connection.vendor == "sqlite":
                     # No index is maintained while loading empty tables, so a big page
                     # cache would only hold written pages (~25 MB per 100k residents).
@@ -182,6 +188,19 @@ class Importer(Placement):
             errors.close()
             self.report.sample = errors.sample
         return self.report
+
+    def _constants(self) -> dict[str, dict]:
+        """Columns of the same value in every new resident and family, by table."""
+        stamps = {"created_at": self.now, "updated_at": self.now}
+        return {
+            "registry_resident": {
+                "nik_is_temporary": False,
+                "is_demo": False,
+                **stamps,
+                "version": 1,
+            },
+            "registry_family": {"is_demo": False, **stamps},
+        }
 
     def _number_new_rows(self) -> bool:
         """Into empty tables: hand out family and unit ids here, so loading needs no query.
@@ -442,13 +461,7 @@ class Importer(Placement):
         residents = (
             "registry_resident",
             inserts.select("nik", *values, pl.col("village").alias("village_id")),
-            {
-                "nik_is_temporary": False,
-                "is_demo": False,
-                "created_at": self.now,
-                "updated_at": self.now,
-                "version": 1,
-            },
+            self.constants["registry_resident"],
         )
         self.writer.submit([*self.pending, residents])
         self.pending = []

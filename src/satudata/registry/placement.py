@@ -48,8 +48,8 @@ class Placement:
                 )
                 if self.own_ids:
                     ids = pl.Series("id", self.family_ids.take(rows.height), dtype=pl.Int64)
-                    constants = {"is_demo": False, "created_at": self.now, "updated_at": self.now}
-                    written = rows.drop(*constants).with_columns(ids)
+                    written = rows.drop("is_demo", "created_at", "updated_at").with_columns(ids)
+                    constants = self.constants["registry_family"]
                     self.pending.append(("registry_family", written, constants))
                     made = zip(rows["family_number"].to_list(), ids.to_list(), strict=True)
                 else:

@@ -125,6 +125,8 @@ def index_names():
         found |= {name for name, _sql in bulkindex.secondary_indexes(table)}
         found |= {name for name, _sql in bulkindex.unique_indexes(table)}
         found |= {f"{name} {sql}" for name, sql in bulkindex.foreign_keys(table)}
+        found |= {f"{name} {sql}" for name, sql in bulkindex.primary_keys(table)}
+        found |= {f"{other}.{name} {sql}" for other, name, sql in bulkindex.references_to(table)}
     return found
 
 
@@ -143,6 +145,8 @@ def test_large_first_import_rebuilds_the_indexes_it_set_aside(tmp_path, defer_al
     assert {"nik_unique_alive", "family_number_unique_alive"} <= before  # empty tables
     if connection.vendor == "postgresql":
         assert sum("FOREIGN KEY" in name for name in before) >= 5
+        assert sum("PRIMARY KEY" in name for name in before) == 2
+        assert any(name.startswith("registry_lifeevent.") for name in before)
     dropped = []
     real = bulkindex.DeferredIndexes.drop
 
@@ -156,6 +160,47 @@ def test_large_first_import_rebuilds_the_indexes_it_set_aside(tmp_path, defer_al
     assert dropped and dropped[0] == before  # they really were set aside during the load
     assert index_names() == before
     assert Resident.objects.count() > 0
+
+
+def column_defaults() -> set[str]:
+    """table.column of every column default of the tables an import may defer."""
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text || '.' || attname FROM pg_attribute "
+            "WHERE attrelid = ANY(%s::regclass[]) AND atthasdef",
+            [list(bulkindex.TABLES)],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_constant_columns_load_as_defaults_and_are_stored_like_any_other(tmp_path, defer_always):
+    """PostgreSQL: the flags, timestamps and version are the columns' defaults while a large
+    import loads (COPY then neither sends nor parses them), and no default is left after."""
+    before = column_defaults()
+    during = []
+    real = bulkindex.DeferredIndexes.rebuild
+
+    def spy(self):
+        during.append(column_defaults())
+        return real(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bulkindex.DeferredIndexes, "rebuild", spy)
+        run(write_csv(tmp_path / "w.csv", good_rows(12)))
+    if connection.vendor == "postgresql":
+        stamps = {"registry_resident.created_at", "registry_family.updated_at"}
+        assert stamps <= during[0] - before
+    assert column_defaults() == before
+    residents = Resident.objects.values_list(
+        "created_at", "updated_at", "version", "is_demo", "nik_is_temporary"
+    )
+    assert len(set(residents)) == 1 and Resident.objects.count() > 1
+    created, updated, version, demo, temporary = residents[0]
+    assert created == updated and version == 1 and not demo and not temporary
+    assert set(Family.objects.values_list("created_at", "is_demo")) == {(created, False)}
+    assert Family.objects.create(family_number="6201020000000009", village_id=VILLAGE_A).pk
 
 
 def test_failed_or_dry_import_leaves_every_index_in_place(tmp_path, defer_always):
