@@ -187,7 +187,7 @@ class CsvSource(Source):
             return None
         # A CR ending the file is a line end to both readers.
         whole = block[:-1] if last and block.endswith(b"\r") else block
-        if whole.count(b"\r") != whole.count(b"\r\n"):
+        if b"\r" in whole and whole.count(b"\r") != whole.count(b"\r\n"):  # `in` is memchr
             return None
         return text
 

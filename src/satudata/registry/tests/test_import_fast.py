@@ -204,7 +204,7 @@ def test_constant_columns_load_as_defaults_and_are_stored_like_any_other(tmp_pat
 
 
 def test_failed_or_dry_import_leaves_every_index_in_place(tmp_path, defer_always):
-    before = index_names()
+    before, defaults = index_names(), column_defaults()
     rows = good_rows(12)
     rows[3][COL["nik"]] = "123"
     keep = snapshot()
@@ -212,6 +212,7 @@ def test_failed_or_dry_import_leaves_every_index_in_place(tmp_path, defer_always
     assert index_names() == before and snapshot() == keep
     run(write_csv(tmp_path / "dry.csv", good_rows(12, seed=8)), "--dry-run")
     assert index_names() == before and snapshot() == keep
+    assert column_defaults() == defaults
 
 
 def test_crash_in_the_middle_of_the_load_restores_indexes_and_data(
