@@ -228,6 +228,7 @@ def run(rows: int, csv_path: Path | None, database_url: str | None) -> None:
             again = import_run(csv_path, None)[1]
         say(
             f"SQLite re-import of the same file: {t():.1f} s, {again.updated:,} updated, "
+            f"{again.unchanged:,} unchanged, "
             f"{again.added} added"
         )
         queries()

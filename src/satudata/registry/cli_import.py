@@ -98,10 +98,14 @@ def handle(options, stdout) -> None:
 
 
 def summary(report, dry_run: bool) -> str:
-    text = _("%(rows)d rows: %(added)d added, %(updated)d updated, %(rejected)d rejected.") % {
+    text = _(
+        "%(rows)d rows: %(added)d added, %(updated)d updated, %(unchanged)d unchanged, "
+        "%(rejected)d rejected."
+    ) % {
         "rows": report.rows,
         "added": report.added,
         "updated": report.updated,
+        "unchanged": report.unchanged,
         "rejected": report.rejected,
     }
     if dry_run:

@@ -61,6 +61,7 @@ class Report:
     rows: int = 0
     added: int = 0
     updated: int = 0
+    unchanged: int = 0  # already stored with the same values: left as they were
     rejected: int = 0
     committed: bool = False
     message: str = ""

@@ -57,6 +57,10 @@ from satudata.registry.validation import (
 )
 from satudata.registry.writer import IdBlock, Writer
 
+# What a re-import compares with the stored resident: when every one is equal, the row is
+# counted as unchanged and the resident left as it is (no new version, which would make
+# an operator's open edit form stale, and no new updated_at).
+COMPARED = ("name", *VALUE_COLUMNS, "unit_id", "family_id")
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
@@ -438,6 +442,9 @@ class Importer(Placement):
         accepted = self._with_families(accepted, writing)
         inserts = accepted.filter(pl.col("held_id").is_null())
         updates = accepted.filter(pl.col("held_id").is_not_null())
+        same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"old_{c}")) for c in COMPARED)
+        self.report.unchanged += updates.filter(same).height
+        updates = updates.filter(~same)
         self.report.added += inserts.height
         self.report.updated += updates.height
         if not writing:
@@ -528,14 +535,9 @@ class Importer(Placement):
     def _accept(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, set[str]]:
         """Rows that pass the database rules (one NIK, one KK, in one village), with
         `held_id` for NIKs already in the database; the villages that held them."""
-        existing = self._existing_niks(frame["nik"].to_list())
+        held = self._held(frame["nik"].to_list())
         numbers = frame["family_number"].unique().to_list()
         self._load_families(set(numbers))
-        held = pl.DataFrame(
-            [(nik, pk, village) for nik, (pk, village) in existing.items()],
-            schema={"nik": pl.Utf8, "held_id": pl.Int64, "held_village": pl.Utf8},
-            orient="row",
-        )
         known = pl.DataFrame(
             [(n, *self.families[n]) for n in numbers if n in self.families],
             schema={"family_number": pl.Utf8, "family_id": pl.Int64, "family_village": pl.Utf8},
@@ -613,15 +615,23 @@ class Importer(Placement):
                 found.extend(cursor.fetchall())
         return found
 
-    def _existing_niks(self, niks: list[str]) -> dict[str, tuple[int, str]]:
+    def _held(self, niks: list[str]) -> pl.DataFrame:
+        """The residents already holding these NIKs: `held_id`, `held_village`, and their
+        COMPARED values as `old_<column>`."""
+        schema = {
+            "nik": pl.Utf8,
+            "held_id": pl.Int64,
+            "held_village": pl.Utf8,
+            **{f"old_{c}": SCHEMA.get(c, pl.Int64) for c in COMPARED},
+        }
         if self.fresh:  # the table was empty: every NIK is new (and unique in the file)
-            return {}
+            return pl.DataFrame(schema=schema)
         rows = self._lookup(
-            "SELECT nik, id, village_id FROM registry_resident "
-            "WHERE deleted_at IS NULL AND nik IN (%s)",
+            f"SELECT nik, id, village_id, {', '.join(COMPARED)} "  # noqa: S608
+            "FROM registry_resident WHERE deleted_at IS NULL AND nik IN (%s)",
             niks,
         )
-        return {nik: (pk, village) for nik, pk, village in rows}
+        return pl.DataFrame(rows, schema=schema, orient="row")
 
     def _record_conflicts(self, conflicts) -> None:
         if not conflicts:
@@ -641,8 +651,11 @@ class Importer(Placement):
                 self.report.added,
                 self.report.updated,
             )
+            job.unchanged = self.report.unchanged
             job.rejected, job.committed = self.report.rejected, True
-            job.save(update_fields=["rows", "added", "updated", "rejected", "committed"])
+            job.save(
+                update_fields=["rows", "added", "updated", "unchanged", "rejected", "committed"]
+            )
         else:
             job = self._new_job()
         self.audit_job = job
@@ -655,6 +668,7 @@ class Importer(Placement):
                 "rows": self.report.rows,
                 "added": self.report.added,
                 "updated": self.report.updated,
+                "unchanged": self.report.unchanged,
                 "rejected": self.report.rejected,
                 "mode": self.mode,
             },
@@ -670,6 +684,7 @@ class Importer(Placement):
             rows=self.report.rows,
             added=self.report.added,
             updated=self.report.updated,
+            unchanged=self.report.unchanged,
             rejected=self.report.rejected,
             committed=True,
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,

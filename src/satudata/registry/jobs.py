@@ -83,6 +83,7 @@ def run_job(job_id: int) -> ImportJob:
         job.state, job.message = ImportJob.State.FAILED, str(exc)[:2000]
     else:
         job.rows, job.added, job.updated = report.rows, report.added, report.updated
+        job.unchanged = report.unchanged
         job.rejected, job.committed = report.rejected, report.committed
         job.message = report.message
         job.warnings = "\n".join(report.warnings)

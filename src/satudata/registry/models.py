@@ -324,6 +324,7 @@ class ImportJob(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     added = models.PositiveIntegerField(_("added"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     committed = models.BooleanField(_("saved"), default=False)
     message = models.TextField(_("message"), blank=True)

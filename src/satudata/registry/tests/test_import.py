@@ -57,7 +57,9 @@ def snapshot():
 def test_opensid_csv_builds_families_units_and_one_audit_entry(tmp_path):
     rows = good_rows()
     out = run(write_csv(tmp_path / "warga.csv", rows))
-    assert f"{len(rows)} baris: {len(rows)} ditambah, 0 diperbarui, 0 ditolak" in out
+    assert (
+        f"{len(rows)} baris: {len(rows)} ditambah, 0 diperbarui, 0 tidak berubah, 0 ditolak" in out
+    )
     assert Resident.objects.count() == len(rows)
     assert Family.objects.count() == len({r[5] for r in rows})
     head = Resident.objects.filter(relationship=1).first()
@@ -70,15 +72,31 @@ def test_opensid_csv_builds_families_units_and_one_audit_entry(tmp_path):
 
 
 def test_reimporting_the_same_file_updates_and_never_duplicates(tmp_path):
-    path = write_csv(tmp_path / "warga.csv", good_rows())
+    """Rows equal to what is stored leave their residents as they were (no new version, so
+    an operator's open edit form stays valid); a changed row updates its resident."""
+    rows = good_rows()
+    path = write_csv(tmp_path / "warga.csv", rows)
     run(path)
     families = Family.objects.count()
-    ids = set(Resident.objects.values_list("id", flat=True))
+    stored = list(Resident.objects.order_by("id").values_list("id", "version", "updated_at"))
     out = run(path)
-    assert "0 ditambah" in out
-    assert set(Resident.objects.values_list("id", flat=True)) == ids
+    n = len(rows)
+    assert f"{n} baris: 0 ditambah, 0 diperbarui, {n} tidak berubah, 0 ditolak" in out
+    assert list(Resident.objects.order_by("id").values_list("id", "version", "updated_at")) == (
+        stored
+    )
     assert Family.objects.count() == families
-    assert set(Resident.objects.values_list("version", flat=True)) == {2}
+    entry = AuditEntry.objects.filter(model_label="registry.importjob").latest("id")
+    assert entry.after["unchanged"] == n and entry.after["updated"] == 0
+    nama, nik = OPENSID_HEADER.index("nama"), OPENSID_HEADER.index("nik")
+    rows[2][nama] += " Baru"
+    out = run(write_csv(tmp_path / "warga2.csv", rows))
+    assert f"0 ditambah, 1 diperbarui, {n - 1} tidak berubah" in out
+    changed = Resident.objects.get(nik=rows[2][nik])
+    assert changed.version == 2 and changed.name.endswith(" Baru")
+    assert changed.name_key.endswith(" baru")
+    assert set(Resident.objects.exclude(pk=changed.pk).values_list("version", flat=True)) == {1}
+    assert Resident.objects.count() == n
 
 
 def test_bom_and_windows_1252_and_date_formats_are_read(tmp_path):

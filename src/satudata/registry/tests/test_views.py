@@ -106,7 +106,7 @@ def test_web_import_runs_as_a_job_and_shows_the_result(
     job = ImportJob.objects.get()
     assert job.state == "done" and job.rejected == 1 and not job.committed
     page = clients["operator_a"].get(response["Location"]).content.decode()
-    assert "Tidak ada yang disimpan" in page
+    assert "Tidak ada yang disimpan" in page and "Tidak berubah: 0" in page
     errors = clients["operator_a"].get(f"/registry/import/{job.pk}/errors.csv")
     body = b"".join(errors.streaming_content).decode("utf-8-sig")
     assert "NIK: harus 16 digit" in body
