@@ -618,20 +618,24 @@ class Importer(Placement):
     def _held(self, niks: list[str]) -> pl.DataFrame:
         """The residents already holding these NIKs: `held_id`, `held_village`, and their
         COMPARED values as `old_<column>`."""
-        schema = {
+        columns = {
             "nik": pl.Utf8,
-            "held_id": pl.Int64,
-            "held_village": pl.Utf8,
-            **{f"old_{c}": SCHEMA.get(c, pl.Int64) for c in COMPARED},
+            "id": pl.Int64,
+            "village_id": pl.Utf8,
+            **{c: SCHEMA.get(c, pl.Int64) for c in COMPARED},
         }
+        names = ["nik", "held_id", "held_village", *(f"old_{c}" for c in COMPARED)]
         if self.fresh:  # the table was empty: every NIK is new (and unique in the file)
-            return pl.DataFrame(schema=schema)
-        rows = self._lookup(
-            f"SELECT nik, id, village_id, {', '.join(COMPARED)} "  # noqa: S608
-            "FROM registry_resident WHERE deleted_at IS NULL AND nik IN (%s)",
-            niks,
-        )
-        return pl.DataFrame(rows, schema=schema, orient="row")
+            return pl.DataFrame(schema=dict(zip(names, columns.values(), strict=True)))
+        source = "FROM registry_resident WHERE deleted_at IS NULL AND nik IN (%s)"
+        if connection.vendor == "postgresql" and niks and not any("," in n for n in niks):
+            # One text parameter, split by the server, as in `_lookup`.
+            source = source.replace("IN (%s)", "= ANY(string_to_array(%s, ','))")
+            found = sqlload.query_frame(columns, source, [",".join(niks)])
+        else:
+            select = f"SELECT {', '.join(columns)} {source}"  # noqa: S608
+            found = pl.DataFrame(self._lookup(select, niks), schema=columns, orient="row")
+        return found.rename(dict(zip(columns, names, strict=True)))
 
     def _record_conflicts(self, conflicts) -> None:
         if not conflicts:

@@ -42,6 +42,31 @@ def copy_statement(table: str, frame: pl.DataFrame) -> tuple[str, str]:
     return f"COPY {table} ({names}) FROM STDIN (FORMAT csv)", frame.write_csv(include_header=False)
 
 
+def query_frame(columns: dict[str, pl.DataType], source: str, params: list) -> pl.DataFrame:
+    """PostgreSQL: `SELECT <columns> <source>` as a frame of these column types.
+
+    The server writes the rows as one CSV text (`string_agg`) that polars reads. Fetched as
+    Python tuples, 600,000 residents' 20 columns took ~6 s; `COPY … TO` sends a message a
+    row, ~3 s in Python. Text is quoted, so an empty string stays one; NULL is left bare,
+    which polars reads as null."""
+    fields = []
+    for name, kind in columns.items():
+        if kind == pl.Utf8:
+            value = f"""'"' || replace({name}, '"', '""') || '"'"""
+        elif kind == pl.Date:
+            value = f"to_char({name}, 'YYYY-MM-DD')"
+        else:
+            value = f"{name}::text"
+        fields.append(f"coalesce({value}, '')")
+    sql = f"SELECT string_agg(concat_ws(',', {', '.join(fields)}), E'\\n') {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        text = cursor.fetchone()[0]
+    if not text:
+        return pl.DataFrame(schema=columns)
+    return pl.read_csv(text.encode(), has_header=False, schema=columns)
+
+
 def copy_frame(cursor, table: str, frame: pl.DataFrame) -> None:
     """COPY the frame; `cursor` is Django's cursor or psycopg's own."""
     statement, text = copy_statement(table, frame)

@@ -99,6 +99,28 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(tmp_path):
     assert Resident.objects.count() == n
 
 
+def test_reimport_compares_awkward_values_exactly(tmp_path):
+    """Quotes, commas, a line break, empty text and empty codes come back from the database
+    as they were stored (PostgreSQL reads them through one CSV text), so an unchanged file
+    stays unchanged, and a change from empty to a value is seen."""
+    rows = good_rows(6)
+    col = OPENSID_HEADER.index
+    rows[0][col("nama_ayah")] = 'Budi "Bujang", Jr.'
+    rows[1][col("nama_ibu")] = ""
+    rows[2][col("tempatlahir")] = "Sungai\nRaya"
+    rows[3][col("agama_id")] = ""
+    rows[4][col("nama")] = 'Siti, "Ani"'
+    path = write_csv(tmp_path / "w.csv", rows)
+    run(path)
+    assert Resident.objects.filter(father_name='Budi "Bujang", Jr.').exists()
+    assert Resident.objects.filter(birth_place="Sungai\nRaya").exists()
+    out = run(path)
+    assert f"0 diperbarui, {len(rows)} tidak berubah" in out
+    rows[3][col("agama_id")] = "1"
+    out = run(write_csv(tmp_path / "w2.csv", rows))
+    assert f"1 diperbarui, {len(rows) - 1} tidak berubah" in out
+
+
 def test_bom_and_windows_1252_and_date_formats_are_read(tmp_path):
     rows = good_rows(4)
     rows[0][4] = "José Fransiskus"
