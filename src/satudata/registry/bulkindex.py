@@ -78,27 +78,23 @@ def _empty() -> bool:
 def foreign_keys(table: str) -> list[tuple[str, str]]:
     """(name, definition) of the table's foreign keys; PostgreSQL only (SQLite cannot drop
     one, and checks each with an index probe in C, which costs little)."""
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
-        return cursor.fetchall()
+    return _constraints(table, "f")
 
 
 def primary_keys(table: str) -> list[tuple[str, str]]:
     """(name, definition) of the table's primary key; PostgreSQL only (SQLite's is the
     rowid, no index of its own)."""
+    return _constraints(table, "p")
+
+
+def _constraints(table: str, kind: str) -> list[tuple[str, str]]:
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'p'",
-            [table],
+            "WHERE conrelid = %s::regclass AND contype = %s ORDER BY conname",
+            [table, kind],
         )
         return cursor.fetchall()
 
