@@ -66,7 +66,8 @@ def unique_indexes(table: str) -> list[tuple[str, str]]:
     return [(name, sql) for name, sql in rows if "UNIQUE" in sql.split(" ON ")[0].upper()]
 
 
-def _empty() -> bool:
+def empty() -> bool:
+    """True when residents and families hold no row."""
     with connection.cursor() as cursor:
         for table in TABLES:
             cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608
@@ -161,7 +162,7 @@ class DeferredIndexes:
                 # other session can add rows while the import holds the tables (PostgreSQL:
                 # the DROP INDEX lock; SQLite: one writer), the importer keeps NIKs and KK
                 # numbers unique itself, and re-creating the index checks that once more.
-                fresh = _empty()
+                fresh = empty()
                 keys, references = [], []
                 if fresh:
                     for table in TABLES:

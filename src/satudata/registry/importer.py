@@ -115,6 +115,7 @@ class Importer(Placement):
         self.pending: list[tuple[str, pl.DataFrame, dict]] = []
         self.now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
         self.constants = self._constants()
+        self.undecided = False  # whether to set the indexes aside is left to the first chunk
 
     # -- the run --------------------------------------------------------------------------
 
@@ -138,15 +139,16 @@ class Importer(Placement):
         try:
             # 160 MB page cache while importing: index inserts stop re-reading pages.
             with page_cache(160), transaction.atomic():
-                deferred = DeferredIndexes()
-                if bulkindex.worth_deferring(source.size):
-                    deferred.drop()
+                deferred = self.deferred = DeferredIndexes()
+                # A file as large as the registry: its indexes are set aside now when the
+                # tables are empty, else after the first chunk, and only if most of its rows
+                # will be written (an unchanged re-import writes nothing, and on PostgreSQL
+                # the tables would be held for nothing until commit).
+                self.undecided = bulkindex.worth_deferring(source.size)
+                if self.undecided and bulkindex.empty():
+                    self.undecided = False
+                    self._set_indexes_aside()
                 self.fresh = deferred.fresh
-                # What every new row gets; as column defaults where the database allows.
-                self.constants = {
-                    table: deferred.load_defaults(table, constants)
-                    for table, constants in self._constants().items()
-                }
                 if self.fresh and connection.vendor == "sqlite":
                     # No index is maintained while loading empty tables, so a big page
                     # cache would only hold written pages (~25 MB per 100k residents).
@@ -192,6 +194,15 @@ class Importer(Placement):
             errors.close()
             self.report.sample = errors.sample
         return self.report
+
+    def _set_indexes_aside(self) -> None:
+        """Drop the indexes (`bulkindex`); the constants become column defaults where the
+        database allows (the writer then leaves them out of each row)."""
+        self.deferred.drop()
+        self.constants = {
+            table: self.deferred.load_defaults(table, constants)
+            for table, constants in self._constants().items()
+        }
 
     def _constants(self) -> dict[str, dict]:
         """Columns of the same value in every new resident and family, by table."""
@@ -450,6 +461,10 @@ class Importer(Placement):
         if not writing:
             self.pending = []  # the import rolls back: units queued for it need no writing
             return
+        if self.undecided:  # the first chunk written decides (see `run`)
+            self.undecided = False
+            if 2 * (inserts.height + updates.height) >= accepted.height:
+                self._set_indexes_aside()
         self._count_cells(inserts, updates)
         now = pl.lit(self.now, pl.Utf8)
         values = [

@@ -337,10 +337,16 @@ def test_first_import_into_empty_tables_keeps_one_record_per_nik(tmp_path, defer
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bulkindex.DeferredIndexes, "drop", spy)
         out = run(path, "--mode", "valid-only")  # the tables hold rows now
-    assert "0 ditambah, 0 diperbarui" in out and f"{len(rows) - 1} tidak berubah" in out
+        assert "0 ditambah, 0 diperbarui" in out and f"{len(rows) - 1} tidak berubah" in out
+        assert not dropped  # nothing to write: every index stays in place
+        for row in rows:
+            row[COL["nama"]] += " Baru"
+        out = run(write_csv(tmp_path / "w2.csv", rows), "--mode", "valid-only")
+    assert "0 ditambah" in out and f"{len(rows) - 1} diperbarui" in out
     assert dropped and not {"nik_unique_alive", "family_number_unique_alive"} & dropped[0]
     assert Resident.objects.count() == len(rows) - 1 and Family.objects.count() == families
     assert index_names() == before
+    assert Resident.objects.filter(name__endswith=" Baru").count() == len(rows) - 1
 
 
 @pytest.mark.parametrize("quoted", [False, True])
