@@ -612,15 +612,8 @@ class Importer(Placement):
         if not keys:
             return found
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and not any("," in key for key in keys):
-                # One text parameter, split by the server: keys are validated digits (no
-                # comma), and psycopg adapting a 5,000-item list cost ~20 µs an item.
-                cursor.execute(
-                    sql.replace("IN (%s)", "= ANY(string_to_array(%s, ','))"), [",".join(keys)]
-                )
-                return cursor.fetchall()
             if connection.vendor == "postgresql":
-                cursor.execute(sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)])
+                cursor.execute(*_any_of(sql, keys))
                 return cursor.fetchall()
             step = min(LOOKUP, sqlload.sqlite_values_limit())
             for start in range(0, len(keys), step):
@@ -643,10 +636,8 @@ class Importer(Placement):
         if self.fresh:  # the table was empty: every NIK is new (and unique in the file)
             return pl.DataFrame(schema=dict(zip(names, columns.values(), strict=True)))
         source = "FROM registry_resident WHERE deleted_at IS NULL AND nik IN (%s)"
-        if connection.vendor == "postgresql" and niks and not any("," in n for n in niks):
-            # One text parameter, split by the server, as in `_lookup`.
-            source = source.replace("IN (%s)", "= ANY(string_to_array(%s, ','))")
-            found = sqlload.query_frame(columns, source, [",".join(niks)])
+        if connection.vendor == "postgresql" and niks:
+            found = sqlload.query_frame(columns, *_any_of(source, niks))
         else:
             select = f"SELECT {', '.join(columns)} {source}"  # noqa: S608
             found = pl.DataFrame(self._lookup(select, niks), schema=columns, orient="row")
@@ -719,6 +710,15 @@ class _RowsOf:
 
     def __getitem__(self, index: int) -> list:
         return list(self.raw.row(index))
+
+
+def _any_of(sql: str, keys: list[str]) -> tuple[str, list]:
+    """PostgreSQL: `sql`'s `IN (%s)` as `= ANY(…)` of the keys, and its parameter. Keys
+    without a comma (validated digits) go as one text split by the server: psycopg adapting
+    a 5,000-item list cost ~20 µs an item."""
+    if any("," in key for key in keys):
+        return sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)]
+    return sql.replace("IN (%s)", "= ANY(string_to_array(%s, ','))"), [",".join(keys)]
 
 
 def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:
