@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from satudata.registry.models import ImportJob
@@ -31,20 +32,21 @@ def add_arguments(parser) -> None:
 class Bar:
     """A progress bar on stderr; on a pipe it prints a line every 10 %."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr  # read when called: tests and tools replace it
+        self.tty = self.stream.isatty()
         self.last = -1
 
     def __call__(self, done: int, total: int, rows: int) -> None:
         pct = int(100 * done / total) if total else 100
+        # "2.999 baris" in Indonesian, "2,999 rows" in English.
+        count = _("%(rows)s rows") % {"rows": number_format(rows, force_grouping=True)}
         if self.tty:
             filled = pct // 4
-            line = f"\r[{'#' * filled}{'.' * (25 - filled)}] {pct:3d}% {rows:,} rows"
-            self.stream.write(line)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (25 - filled)}] {pct:3d}% {count}")
             self.stream.flush()
         elif pct // 10 != self.last // 10:
-            self.stream.write(f"{pct}% {rows:,} rows\n")
+            self.stream.write(f"{pct}% {count}\n")
         self.last = pct
 
     def end(self) -> None:

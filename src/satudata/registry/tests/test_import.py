@@ -278,3 +278,11 @@ def test_nik_held_by_another_village_is_a_conflict(tmp_path):
     from satudata.registry.models import NikConflict
 
     assert NikConflict.objects.filter(source="import").count() == 1
+
+
+def test_cli_progress_is_in_indonesian_with_its_digit_grouping(tmp_path, capsys):
+    rows = good_rows(n=1200)
+    run(write_csv(tmp_path / "warga.csv", rows))
+    progress = capsys.readouterr().err.splitlines()
+    assert progress[-1] == f"100% {len(rows):,} baris".replace(",", ".")
+    assert len(rows) >= 1000  # so the grouping is shown
