@@ -56,7 +56,7 @@ def test_sqlite_backup_while_writing_is_consistent_and_restore_brings_it_all_bac
     finally:
         stop.set()
         thread.join()
-    assert "Backup written" in out.stdout
+    assert "Cadangan ditulis" in out.stdout
     saved = sqlite_content(backup_file)
     assert len(saved["accounts_loginthrottle"]) % 2 == 0
     assert len(saved["registry_resident"]) > 500

@@ -58,6 +58,8 @@ def test_demo_sets_up_once_and_a_second_run_duplicates_nothing(tmp_path):
     first = run(["demo", "--no-serve"], tmp_path)
     assert first.returncode == 0, first.stderr
     assert "walidata" in first.stdout and "operator.nataraya" in first.stdout
+    assert "Buka http://127.0.0.1:" not in first.stdout  # --no-serve
+    assert "penduduk demo ditambahkan" in first.stdout
     database = tmp_path / "satudata.sqlite3"
     counts = _counts(database)
     assert counts["regions_region"] == 91_599
@@ -77,7 +79,7 @@ def test_demo_sets_up_once_and_a_second_run_duplicates_nothing(tmp_path):
 
     check = run(["check"], tmp_path)
     assert check.returncode == 0, check.stderr
-    assert "up to date" in check.stdout
+    assert "menjawab dan mutakhir" in check.stdout  # the CLI speaks Indonesian
 
 
 def _counts(database):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from satudata.core.backup import BackupError, backup
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         rows = sum(result.tables.values())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup written: {result.path} ({len(result.tables)} tables, {rows} rows)"
+                _("Backup written: %(path)s (%(tables)d tables, %(rows)d rows)")
+                % {"path": result.path, "tables": len(result.tables), "rows": rows}
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as DjangoCheck
+from django.utils.translation import gettext as _
 
 from satudata.core.deployment import startup_problems
 
@@ -16,9 +17,11 @@ class Command(DjangoCheck):
         problems = startup_problems()
         if problems:
             for problem in problems:
-                self.stderr.write(f"ERROR: {problem}")
-            raise CommandError("The deployment has problems; see above.")
+                self.stderr.write(_("ERROR: %(problem)s") % {"problem": problem})
+            raise CommandError(_("The deployment has problems; see above."))
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        self.stdout.write(f"Database ({engine}) answers and is up to date.")
-        self.stdout.write(f"Data folder {settings.DATA_DIR} is writable.")
+        self.stdout.write(
+            _("Database (%(engine)s) answers and is up to date.") % {"engine": engine}
+        )
+        self.stdout.write(_("Data folder %(folder)s is writable.") % {"folder": settings.DATA_DIR})
         super().handle(*app_labels, **options)

@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from satudata.core.demo import passwords_file, seed_demo
 from satudata.core.deployment import data_folder_problem, database_problem
@@ -34,27 +35,39 @@ class Command(BaseCommand):
         problems = [p for p in (data_folder_problem(), database_problem()) if p]
         if problems:
             raise CommandError(" ".join(problems))
-        self.step(f"Data folder: {settings.DATA_DIR}")
-        self.step("1/3 Preparing the database…")
+        self.step(_("Data folder: %(folder)s") % {"folder": settings.DATA_DIR})
+        self.step(_("1/3 Preparing the database…"))
         call_command("migrate", interactive=False, verbosity=0)
-        self.step("2/3 Loading official region codes (Kepmendagri 300.2.2-2138/2025)…")
+        self.step(_("2/3 Loading official region codes (Kepmendagri 300.2.2-2138/2025)…"))
         started = time.perf_counter()
         loaded = load_regions()
         self.stdout.write(
-            f"    {loaded.created} added, {loaded.updated} updated, {loaded.unchanged} unchanged "
-            f"in {time.perf_counter() - started:.1f} s"
+            "    "
+            + _("%(added)d added, %(updated)d updated, %(unchanged)d unchanged in %(seconds).1f s")
+            % {
+                "added": loaded.created,
+                "updated": loaded.updated,
+                "unchanged": loaded.unchanged,
+                "seconds": time.perf_counter() - started,
+            }
         )
-        self.step("3/3 Demo agencies, accounts and synthetic residents…")
+        self.step(_("3/3 Demo agencies, accounts and synthetic residents…"))
         result = seed_demo()
-        self.stdout.write(f"    {result.residents_created} demo residents added")
+        self.stdout.write(
+            "    " + _("%(count)d demo residents added") % {"count": result.residents_created}
+        )
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo accounts (also in {passwords_file()}):"))
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo accounts (also in %(file)s):") % {"file": passwords_file()})
+        )
         for username, role, password in result.accounts:
             self.stdout.write(f"    {username:<20} {password:<14} {role}")
         self.stdout.write("")
         if options["no_serve"]:
             return
         self.stdout.write(
-            self.style.SUCCESS(f"Open http://{options['host']}:{port}/ in your browser.")
+            self.style.SUCCESS(
+                _("Open %(url)s in your browser.") % {"url": f"http://{options['host']}:{port}/"}
+            )
         )
         run_server(options["host"], port, options["workers"], 4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from satudata.core.backup import BackupError, restore
 
@@ -18,13 +19,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not options["yes"]:
             if not options.get("interactive", True):
-                raise CommandError("Pass --yes to restore without a question.")
-            answer = input(f"Replace the database with {options['file']}? [y/N] ")
+                raise CommandError(_("Pass --yes to restore without a question."))
+            answer = input(
+                _("Replace the database with %(file)s? [y/N] ") % {"file": options["file"]}
+            )
             if answer.strip().lower() not in {"y", "yes", "ya"}:
-                raise CommandError("Restore cancelled; nothing changed.")
+                raise CommandError(_("Restore cancelled; nothing changed."))
         try:
             result = restore(options["file"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"The database before this restore is kept in {result.path}.")
-        self.stdout.write(self.style.SUCCESS(f"Restored {options['file']}."))
+        self.stdout.write(
+            _("The database before this restore is kept in %(path)s.") % {"path": result.path}
+        )
+        self.stdout.write(self.style.SUCCESS(_("Restored %(file)s.") % {"file": options["file"]}))
