@@ -59,7 +59,7 @@ def test_pairs_marked_different_are_never_proposed_again(tmp_path):
 
 @pytest.mark.django_db
 def test_dedup_refuses_a_threshold_outside_zero_to_one():
-    with pytest.raises(CommandError, match="between 0 and 1"):
+    with pytest.raises(CommandError, match="antara 0 dan 1"):
         call_command("dedup", "--threshold", "5")
 
 

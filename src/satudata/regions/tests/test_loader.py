@@ -42,8 +42,8 @@ def test_loadregions_command_loads_a_province_and_reports_counts():
 
     out = StringIO()
     call_command("loadregions", "63", stdout=out)
-    assert "added" in out.getvalue()
+    assert "ditambah" in out.getvalue()  # "Kepmendagri …: 5203 ditambah, …"
     assert Region.objects.filter(code__startswith="63.", level=Region.Level.VILLAGE).count() > 1000
     again = StringIO()
     call_command("loadregions", "63", stdout=again)
-    assert " 0 added, 0 updated" in again.getvalue()
+    assert " 0 ditambah, 0 diperbarui" in again.getvalue()

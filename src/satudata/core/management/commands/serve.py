@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from satudata.core.deployment import startup_problems
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(" ".join(problems))
         self.stdout.write(
-            f"Satu Data: http://{options['host']}:{port}/ "
-            f"({options['workers']} workers; Ctrl+C to stop)"
+            _("Satu Data: %(url)s (%(workers)d workers; Ctrl+C to stop)")
+            % {"url": f"http://{options['host']}:{port}/", "workers": options["workers"]}
         )
         run_server(options["host"], port, options["workers"], options["threads"])

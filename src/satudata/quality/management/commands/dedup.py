@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from satudata.quality import linkage
 from satudata.quality.services import dedup
@@ -24,16 +25,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, threshold=linkage.DEFAULT_THRESHOLD, **options):
         if not 0 < threshold < 1:
-            raise CommandError("--threshold must be between 0 and 1, e.g. 0.95.")
+            raise CommandError(_("--threshold must be between 0 and 1, e.g. 0.95."))
         start = time.perf_counter()
         result = dedup.run(None, threshold=threshold)
         if output:
             try:
                 dedup.write_csv(output, result.pairs)
             except OSError as exc:
-                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+                raise CommandError(
+                    _("Cannot write %(file)s: %(error)s.") % {"file": output, "error": exc.strerror}
+                ) from exc
         self.stdout.write(
-            f"{result.residents} residents compared in {time.perf_counter() - start:.1f} s: "
-            f"{len(result.pairs)} candidate pairs ({result.created} new, {result.updated} "
-            f"updated), {result.skipped_decided} already decided and not proposed again."
+            _(
+                "%(residents)d residents compared in %(seconds).1f s: %(pairs)d candidate pairs "
+                "(%(new)d new, %(updated)d updated), %(decided)d already decided and not "
+                "proposed again."
+            )
+            % {
+                "residents": result.residents,
+                "seconds": time.perf_counter() - start,
+                "pairs": len(result.pairs),
+                "new": result.created,
+                "updated": result.updated,
+                "decided": result.skipped_decided,
+            }
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from satudata.regions.loader import SOURCE, load_regions
 
@@ -19,6 +20,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = load_regions(options["prefixes"] or None)
         self.stdout.write(
-            f"{SOURCE}: {result.created} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged in {time.perf_counter() - started:.1f} s"
+            f"{SOURCE}: "
+            + _("%(added)d added, %(updated)d updated, %(unchanged)d unchanged in %(seconds).1f s")
+            % {
+                "added": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "seconds": time.perf_counter() - started,
+            }
         )

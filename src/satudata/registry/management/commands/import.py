@@ -11,6 +11,7 @@ import importlib
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 def importers() -> dict:
@@ -37,5 +38,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         module = importers().get(options["kind"])
         if module is None:
-            raise CommandError(f"unknown import: {options['kind']}")
+            raise CommandError(_("Unknown import: %(kind)s") % {"kind": options["kind"]})
         module.handle(options, self.stdout)
