@@ -156,7 +156,13 @@ if SECURE_MODE:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # No NIK, KK number or refused row's values in any line, tracebacks included (core.logs).
+    "formatters": {
+        "plain": {
+            "()": "satudata.core.logs.PrivateFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

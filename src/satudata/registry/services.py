@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import write_scope
@@ -122,8 +122,15 @@ def register_resident(
     values = {k: v for k, v in data.items() if k in EDITABLE}
     _check(values)
     _refuse_taken_nik(actor, village, values["nik"])
-    with transaction.atomic():
-        return _register(actor, village, values, family, unit, kind, date, note, other_place)
+    try:
+        with transaction.atomic():
+            return _register(actor, village, values, family, unit, kind, date, note, other_place)
+    except (IntegrityError, ValidationError):
+        # Another session registered the NIK after the check: the model's constraint check
+        # ("Constraint nik_unique_alive is violated") or the insert itself refuses it. The
+        # user gets the check's own answer, naming the village, not that or a server error.
+        _refuse_taken_nik(actor, village, values["nik"])
+        raise
 
 
 def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
@@ -167,7 +174,12 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     if merged["nik"] != current.nik:
         _refuse_taken_nik(actor, current.village, merged["nik"])
     statistics.changed()
-    updated = audit.update(actor, current, version=current.version + 1, **values)
+    try:
+        with transaction.atomic():
+            updated = audit.update(actor, current, version=current.version + 1, **values)
+    except (IntegrityError, ValidationError):  # the NIK was taken meanwhile (register_resident)
+        _refuse_taken_nik(actor, current.village, merged["nik"])
+        raise
     cells.refresh([current.village_id])
     return updated
 
@@ -180,6 +192,19 @@ def register_family(
     problem = kk_problem(family_number)
     if problem:
         raise ValidationError({"family_number": named("family_number", problem)})
+    _refuse_taken_kk(family_number)
+    family = Family(
+        village=village, family_number=family_number, unit=_unit_in(village, unit), address=address
+    )
+    try:
+        with transaction.atomic():
+            return audit.create(actor, family)
+    except (IntegrityError, ValidationError):  # taken meanwhile (see register_resident)
+        _refuse_taken_kk(family_number)
+        raise
+
+
+def _refuse_taken_kk(family_number: str) -> None:
     holder = Family.objects.filter(family_number=family_number).first()
     if holder is not None:
         raise ValidationError(
@@ -190,10 +215,6 @@ def register_family(
                 )
             }
         )
-    family = Family(
-        village=village, family_number=family_number, unit=_unit_in(village, unit), address=address
-    )
-    return audit.create(actor, family)
 
 
 def record_birth(actor, family: Family, data: dict, date: datetime.date | None = None):

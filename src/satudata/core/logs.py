@@ -1,0 +1,30 @@
+"""Log lines without personal data, tracebacks included.
+
+A database error quotes the row it refused: PostgreSQL's `DETAIL:  Key (nik)=(6112…) already
+exists.` or `Failing row contains (…, Siti Aminah, 1990-05-17, …)`, and Django logs the
+traceback of every unexpected error (a 500, a failed job). So the console formatter removes
+those values, and masks any other 16-digit number (a NIK or KK number), in the whole line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+ROW_VALUES = re.compile(r"(Failing row contains) \(.*?\)(\.?)$", re.MULTILINE)
+KEY_VALUES = re.compile(r"(Key \([^)]*\))=\(.*?\)( already exists| is not present)")
+SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+HIDDEN = "[hidden]"
+
+
+def without_personal_data(text: str) -> str:
+    text = ROW_VALUES.sub(rf"\1 ({HIDDEN})\2", text)
+    text = KEY_VALUES.sub(rf"\1=({HIDDEN})\2", text)
+    return SIXTEEN_DIGITS.sub(HIDDEN, text)
+
+
+class PrivateFormatter(logging.Formatter):
+    """logging.Formatter whose output never carries a row's values or a NIK/KK number."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return without_personal_data(super().format(record))
