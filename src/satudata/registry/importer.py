@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,6 +188,17 @@ class Importer(Placement):
                     statistics.changed()
         except FileProblem as exc:
             self.report.message = str(exc)
+            self.report.committed = False
+        except IntegrityError as exc:
+            # The lookups found a NIK or KK number free, and another session registered it
+            # before this import wrote it (or before its unique index was rebuilt).
+            if not _taken_meanwhile(exc):
+                raise
+            self.report.message = _(
+                "Another user registered a NIK or KK number of this file while it was being "
+                "imported; nothing was saved. Import the file again: those rows will then be "
+                "reported."
+            )
             self.report.committed = False
         finally:
             source.close()
@@ -719,6 +730,14 @@ def _any_of(sql: str, keys: list[str]) -> tuple[str, list]:
     if any("," in key for key in keys):
         return sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)]
     return sql.replace("IN (%s)", "= ANY(string_to_array(%s, ','))"), [",".join(keys)]
+
+
+def _taken_meanwhile(exc: IntegrityError) -> bool:
+    """True when the error is the one-NIK or one-KK unique index refusing a row."""
+    text = str(exc)
+    unique = getattr(exc.__cause__, "sqlstate", None) == "23505"  # PostgreSQL
+    unique = unique or "UNIQUE constraint failed" in text  # SQLite
+    return unique and ("nik" in text or "family_number" in text)
 
 
 def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:

@@ -8,6 +8,7 @@ file next to the upload, which any web worker process can read.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from satudata.registry.models import ImportJob
 
 UPLOAD_DIR = "imports"
+log = logging.getLogger("satudata.registry")
 
 
 def upload_dir() -> Path:
@@ -80,7 +83,10 @@ def run_job(job_id: int) -> ImportJob:
             job=job,
         )
     except Exception as exc:  # the user must see a result, whatever happened
-        job.state, job.message = ImportJob.State.FAILED, str(exc)[:2000]
+        log.exception("import job %s failed unexpectedly", job.pk)  # core.logs hides NIKs
+        message = _("The import stopped on an unexpected error; nothing was saved (%(error)s).")
+        job.state = ImportJob.State.FAILED
+        job.message = (message % {"error": str(exc).splitlines()[0] if str(exc) else ""})[:2000]
     else:
         job.rows, job.added, job.updated = report.rows, report.added, report.updated
         job.unchanged = report.unchanged

@@ -7,17 +7,26 @@ same answer as the check's (not a server error), and no log line may carry the N
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import json
 import logging
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
 from satudata.conftest import VILLAGE_A, VILLAGE_B
 from satudata.core.logs import PrivateFormatter, without_personal_data
+from satudata.regions.models import Region
 from satudata.registry import services
+from satudata.registry.exporter import OPENSID_HEADER
+from satudata.registry.importer import Importer
 from satudata.registry.models import Family, Resident
+from satudata.registry.synthetic import Generator, opensid_rows
 from satudata.registry.tests.helpers import kk_for, resident_data
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +136,43 @@ def test_row_values_and_sixteen_digit_numbers_are_hidden_from_a_log_line():
     assert "Key (nik)=([hidden]) already exists." in hidden
     assert "Failing row contains ([hidden])." in hidden
     assert "id 12345" in hidden
+
+
+def blind_import_lookups(monkeypatch) -> None:
+    """The import's NIK lookups find nothing, as when another session registered a NIK of
+    the file after the chunk was looked up and before it was written."""
+    real = Importer._held
+
+    def held(self, niks):
+        fresh, self.fresh = self.fresh, True  # `_held` answers "none" for empty tables
+        try:
+            return real(self, niks)
+        finally:
+            self.fresh = fresh
+
+    monkeypatch.setattr(Importer, "_held", held)
+
+
+def test_an_import_meeting_a_nik_registered_meanwhile_saves_nothing_and_says_why(
+    tmp_path, monkeypatch, cast
+):
+    rows = list(opensid_rows(Generator(11).families([VILLAGE_A], 6)))
+    first = rows[0]
+    services.register_resident(
+        cast.members()["operator_a"],
+        Region.objects.get(code=VILLAGE_A),
+        resident_data(
+            nik=first[OPENSID_HEADER.index("nik")],
+            birth_date=datetime.date.fromisoformat(first[OPENSID_HEADER.index("tanggallahir")]),
+            sex=int(first[OPENSID_HEADER.index("sex")]),
+        ),
+    )
+    before = list(Resident.all_objects.values_list("nik", "version"))
+    path = tmp_path / "warga.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([OPENSID_HEADER, *rows])
+    blind_import_lookups(monkeypatch)
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "residents", str(path), "--village", VILLAGE_A, stdout=io.StringIO())
+    assert "Pengguna lain mendaftarkan NIK" in str(refused.value)
+    assert list(Resident.all_objects.values_list("nik", "version")) == before

@@ -196,3 +196,27 @@ def test_birth_family_split_and_change_of_head(cast):
     assert baby.family_id == new.pk and baby.relationship == 1
     with pytest.raises(Exception, match="tidak boleh"):
         services.change_head(cast.operator_b, family, head)
+
+
+def test_a_web_import_failing_unexpectedly_says_so_in_indonesian(
+    clients, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.SATUDATA_IMPORT_INLINE = True
+
+    def broken(path, **options):
+        raise OSError("No space left on device\nsecond line")
+
+    monkeypatch.setattr("satudata.registry.importer.run_import", broken)
+    upload = SimpleUploadedFile("warga.csv", b"nik\n1\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients["operator_a"].post(
+            "/registry/import/", {"file": upload, "mode": "all-or-nothing", "village": ""}
+        )
+    job = ImportJob.objects.get()
+    assert job.state == "failed"
+    assert job.message == (
+        "Impor berhenti karena galat yang tidak terduga; tidak ada yang disimpan "
+        "(No space left on device)."
+    )
+    page = clients["operator_a"].get(response["Location"]).content.decode()
+    assert "galat yang tidak terduga" in page
