@@ -1,0 +1,145 @@
+"""Benchmark: the floor under the PostgreSQL import ratio (issue "Population registry").
+
+Run: BENCH_PG=postgres://postgres@127.0.0.1:5432/registry_floor \
+     .venv/bin/python bench/registry_pg_floor.py [ROWS]        (default 600,000)
+(that database is dropped and re-created)
+
+The import's goal is <= 3x a raw COPY of the OpenSID file into an unindexed table of TEXT
+columns. This measures what no importer can go below on this machine and schema: the
+import's own final rows, already typed (exported after a real import), COPYed into empty
+copies of the resident and family tables (constant columns as defaults, as the importer
+does), then the primary keys, indexes and foreign keys the registry has, in one
+transaction, with no parsing, checking or lookup at all. Each round prints it next to the
+raw COPY of the same file, measured in the same round.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import say, setup_django, timed
+from registry_population import _reset_pg, import_run, raw_copy
+
+TABLES = {"registry_family": "floor_family", "registry_resident": "floor_resident"}
+CONSTANTS = ("created_at", "updated_at", "version", "is_demo", "nik_is_temporary")
+
+
+def typed_rows(url: str, folder: Path) -> dict[str, tuple[list[str], Path]]:
+    """Each table's loaded rows as CSV, without the import's constant columns."""
+    import psycopg
+
+    found = {}
+    with psycopg.connect(url) as con:
+        for table in TABLES:
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
+                    "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                    [table],
+                )
+                if name not in CONSTANTS
+            ]
+            path = folder / f"{table}.csv"
+            select = f"COPY (SELECT {', '.join(columns)} FROM {table}) TO STDOUT (FORMAT csv)"  # noqa: S608
+            with path.open("wb") as out, con.cursor().copy(select) as copy:
+                for block in copy:
+                    out.write(block)
+            found[table] = (columns, path)
+    return found
+
+
+def schema_statements() -> tuple[list[str], list[str]]:
+    """(keys, then indexes and foreign keys) of the real tables, aimed at the copies."""
+    from satudata.registry import bulkindex
+
+    def aimed(sql: str) -> str:
+        for real, copy in TABLES.items():
+            sql = re.sub(rf"\b(public\.)?{real}\b", copy, sql)
+        return sql
+
+    keys, rest = [], []
+    for real, copy in TABLES.items():
+        for _name, definition in bulkindex.primary_keys(real):
+            keys.append(f"ALTER TABLE {copy} ADD {definition}")
+        for _name, sql in bulkindex.secondary_indexes(real) + bulkindex.unique_indexes(real):
+            rest.append(aimed(re.sub(r"INDEX \S+ ON", "INDEX ON", sql)))
+        for _name, definition in bulkindex.foreign_keys(real):
+            rest.append(f"ALTER TABLE {copy} ADD {aimed(definition)}")
+    return keys, rest
+
+
+def floor_load(url: str, rows: dict, keys: list[str], rest: list[str]) -> tuple[float, float]:
+    """Seconds to COPY the typed rows, and to build what the tables need, in one commit."""
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        for real, copy in TABLES.items():
+            con.execute(
+                f"CREATE TABLE {copy} (LIKE {real} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+            )
+            for column in _columns(con, real) & set(CONSTANTS):
+                value = {"created_at": "now()", "updated_at": "now()", "version": "1"}
+                default = value.get(column, "false")  # the two flags
+                con.execute(f"ALTER TABLE {copy} ALTER {column} SET DEFAULT {default}")
+        con.commit()
+        with timed() as loading:
+            for real, copy in TABLES.items():
+                columns, path = rows[real]
+                statement = f"COPY {copy} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+                with con.cursor().copy(statement) as sink, path.open("rb") as handle:
+                    while block := handle.read(1 << 20):
+                        sink.write(block)
+        with timed() as building:
+            con.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in [*keys, *rest]:
+                con.execute(statement)
+            con.commit()
+        con.execute(f"DROP TABLE {', '.join(TABLES.values())}")
+        con.commit()
+    return loading(), building()
+
+
+def _columns(con, table: str) -> set[str]:
+    return {
+        name
+        for (name,) in con.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [table],
+        )
+    }
+
+
+def main(rows: int) -> None:
+    url = os.environ.get("BENCH_PG")
+    if not url:
+        sys.exit("Set BENCH_PG=postgres://postgres@127.0.0.1:5432/registry_floor")
+    folder = Path(tempfile.mkdtemp())
+    source = folder / "penduduk.csv"
+    maker = Path(__file__).with_name("registry_population.py")
+    subprocess.run([sys.executable, maker, "--make", str(source), str(rows)], check=True)  # noqa: S603
+    _reset_pg(url)
+    setup_django(url)
+    imported, report = import_run(source, url)
+    say(f"import of {report.rows:,} rows (to have its typed rows): {imported:.1f} s")
+    typed = typed_rows(url, folder)
+    keys, rest = schema_statements()
+    for round_number in (1, 2, 3):
+        baseline = raw_copy(url, source)
+        loading, building = floor_load(url, typed, keys, rest)
+        floor = loading + building
+        say(
+            f"round {round_number}: floor {floor:.1f} s (COPY of the typed rows {loading:.1f} s, "
+            f"{len(keys) + len(rest)} keys, indexes and foreign keys {building:.1f} s); "
+            f"baseline raw COPY {baseline:.1f} s; ratio {floor / baseline:.1f}x "
+            f"(the import's goal: <= 3x)"
+        )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 600_000)
