@@ -171,14 +171,16 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     merged = {f: getattr(current, f) for f in EDITABLE} | values
     _check(merged)
-    if merged["nik"] != current.nik:
+    new_nik = merged["nik"] != current.nik  # (audit.update sets current's fields)
+    if new_nik:
         _refuse_taken_nik(actor, current.village, merged["nik"])
     statistics.changed()
     try:
         with transaction.atomic():
             updated = audit.update(actor, current, version=current.version + 1, **values)
-    except (IntegrityError, ValidationError):  # the NIK was taken meanwhile (register_resident)
-        _refuse_taken_nik(actor, current.village, merged["nik"])
+    except (IntegrityError, ValidationError):
+        if new_nik:  # taken meanwhile? (see register_resident)
+            _refuse_taken_nik(actor, current.village, merged["nik"])
         raise
     cells.refresh([current.village_id])
     return updated

@@ -74,6 +74,28 @@ def test_a_nik_registered_meanwhile_by_another_village_is_a_409_not_a_500(
 
 
 @pytest.mark.parametrize("found_by", ["model's constraint check", "insert"])
+def test_an_edit_to_a_nik_taken_meanwhile_is_refused_naming_the_village(
+    clients, monkeypatch, found_by
+):
+    if found_by == "insert":
+        models_check_nothing(monkeypatch)
+    held = resident_data(village=VILLAGE_A)
+    created = post(clients["operator_a"], "/api/v1/residents", {**held, "village": VILLAGE_A})
+    assert created.status_code == 201, created.content
+    mine = resident_data(village=VILLAGE_B)
+    own = post(clients["operator_b"], "/api/v1/residents", {**mine, "village": VILLAGE_B}).json()
+    blind_once(monkeypatch, "_refuse_taken_nik")
+    edited = clients["operator_b"].patch(
+        f"/api/v1/residents/{own['id']}",
+        json.dumps({"version": 1, "nik": created.json()["nik"]}),
+        content_type="application/json",
+    )
+    assert edited.status_code == 400, edited.content
+    assert "Natai Raya" in edited.json()["detail"]
+    assert Resident.objects.get(pk=own["id"]).nik == own["nik"]
+
+
+@pytest.mark.parametrize("found_by", ["model's constraint check", "insert"])
 def test_a_kk_number_registered_meanwhile_is_refused_naming_the_village(
     clients, monkeypatch, found_by
 ):
