@@ -166,6 +166,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (a console one when DEBUG, mail to ADMINS, runserver's
+        # request lines with their query strings) would bypass the formatter above: its
+        # records go to the root's console only.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         # Django logs request bodies nowhere, but 4xx warnings carry paths; keep them terse.
         "django.request": {"level": "ERROR"},
     },
