@@ -41,16 +41,7 @@ class Command(BaseCommand):
         self.step(_("2/3 Loading official region codes (Kepmendagri 300.2.2-2138/2025)…"))
         started = time.perf_counter()
         loaded = load_regions()
-        self.stdout.write(
-            "    "
-            + _("%(added)d added, %(updated)d updated, %(unchanged)d unchanged in %(seconds).1f s")
-            % {
-                "added": loaded.created,
-                "updated": loaded.updated,
-                "unchanged": loaded.unchanged,
-                "seconds": time.perf_counter() - started,
-            }
-        )
+        self.stdout.write(f"    {loaded.summary(time.perf_counter() - started)}")
         self.step(_("3/3 Demo agencies, accounts and synthetic residents…"))
         result = seed_demo()
         self.stdout.write(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
 
 from satudata.regions.loader import SOURCE, load_regions
 
@@ -19,13 +18,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         result = load_regions(options["prefixes"] or None)
-        self.stdout.write(
-            f"{SOURCE}: "
-            + _("%(added)d added, %(updated)d updated, %(unchanged)d unchanged in %(seconds).1f s")
-            % {
-                "added": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "seconds": time.perf_counter() - started,
-            }
-        )
+        self.stdout.write(f"{SOURCE}: {result.summary(time.perf_counter() - started)}")
