@@ -40,15 +40,7 @@ def typed_rows(url: str, folder: Path) -> dict[str, tuple[list[str], dict[str, P
     found = {}
     with psycopg.connect(url) as con:
         for table in TABLES:
-            columns = [
-                name
-                for (name,) in con.execute(
-                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
-                    "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-                    [table],
-                )
-                if name not in CONSTANTS
-            ]
+            columns = [name for name in _columns(con, table) if name not in CONSTANTS]
             paths = {}
             for form in FORMATS:
                 paths[form] = folder / f"{table}.{form}"
@@ -93,7 +85,7 @@ def floor_load(
             con.execute(
                 f"CREATE TABLE {copy} (LIKE {real} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
             )
-            for column in _columns(con, real) & set(CONSTANTS):
+            for column in set(_columns(con, real)) & set(CONSTANTS):
                 value = {"created_at": "now()", "updated_at": "now()", "version": "1"}
                 default = value.get(column, "false")  # the two flags
                 con.execute(f"ALTER TABLE {copy} ALTER {column} SET DEFAULT {default}")
@@ -115,14 +107,16 @@ def floor_load(
     return loading(), building()
 
 
-def _columns(con, table: str) -> set[str]:
-    return {
+def _columns(con, table: str) -> list[str]:
+    """The table's columns, in order."""
+    return [
         name
         for (name,) in con.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
             [table],
         )
-    }
+    ]
 
 
 def main(rows: int) -> None:

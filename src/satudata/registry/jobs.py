@@ -86,7 +86,8 @@ def run_job(job_id: int) -> ImportJob:
         log.exception("import job %s failed unexpectedly", job.pk)  # core.logs hides NIKs
         message = _("The import stopped on an unexpected error; nothing was saved (%(error)s).")
         job.state = ImportJob.State.FAILED
-        job.message = (message % {"error": str(exc).splitlines()[0] if str(exc) else ""})[:2000]
+        first_line = (str(exc).splitlines() or [""])[0]
+        job.message = (message % {"error": first_line})[:2000]
     else:
         job.rows, job.added, job.updated = report.rows, report.added, report.updated
         job.unchanged = report.unchanged
