@@ -379,11 +379,20 @@ def execute(run: ConnectorRun) -> ConnectorRun:
 
 
 def describe(run: ConnectorRun) -> str:
-    return f"run {run.pk}: {run.connector.name} (attempt {run.attempt}) …"
+    return _("Pull %(run)s: %(connector)s (attempt %(attempt)s) …") % {
+        "run": run.pk,
+        "connector": run.connector.name,
+        "attempt": run.attempt,
+    }
 
 
 def outcome(run: ConnectorRun) -> str:
-    return f"run {run.pk}: {run.status}, {run.rows} rows. " + " ".join(run.messages[:1])
+    line = _("Pull %(run)s: %(status)s, %(rows)s rows.") % {
+        "run": run.pk,
+        "status": run.get_status_display(),
+        "rows": run.rows,
+    }
+    return " ".join([line, *run.messages[:1]])
 
 
 def work_once(now: datetime.datetime | None = None, say=None) -> list[ConnectorRun]:

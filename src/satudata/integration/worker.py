@@ -6,6 +6,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from satudata.integration import queue
 
 log = logging.getLogger("satudata.worker")
@@ -55,6 +57,12 @@ def _take(item, say: Say) -> list:
     return [job]
 
 
+def _redis_down(exc: Exception) -> str:
+    return _("Redis does not answer (%(error)s); running due jobs from the database.") % {
+        "error": exc
+    }
+
+
 def work_once(say: Say = _quiet) -> list:
     """Queue scheduled work, then run everything due (pushed to Redis or waiting in the tables)."""
     _schedule()
@@ -65,7 +73,7 @@ def work_once(say: Say = _quiet) -> list:
             while (item := queue.pop(0)) is not None:
                 done += _take(item, say)
         except queue.errors() as exc:
-            say(f"Redis does not answer ({exc}); running due jobs from the database")
+            say(_redis_down(exc))
     return done + _sweep(say)
 
 
@@ -81,7 +89,7 @@ def serve(say: Say = _quiet, sleep: float = 10.0, stop: Callable[[], bool] = lam
             queue.promote_due()
             item = queue.pop(sleep)
         except queue.errors() as exc:  # keep working from the tables until Redis is back
-            say(f"Redis does not answer ({exc}); running due jobs from the database")
+            say(_redis_down(exc))
             _sweep(say)
             time.sleep(sleep)
             continue

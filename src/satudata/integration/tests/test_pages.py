@@ -128,5 +128,5 @@ def test_no_personal_data_reaches_the_worker_log_lines(cast, dataset, source, ca
     connector = make_connector(cast, dataset, source.url("/k.csv"))
     call_command("worker", "--once")
     out = capsys.readouterr().out
-    assert "failed" in out and nik not in out
+    assert "gagal" in out and nik not in out
     assert any(nik in m for m in connector.runs.get().messages)

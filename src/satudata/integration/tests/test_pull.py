@@ -53,8 +53,8 @@ def test_worker_pulls_a_csv_into_a_valid_release_and_logs_progress(cast, dataset
     release = run.release
     assert release.status == "valid" and release.created_by == cast.producer_a
     assert rows_in(release) == 3
-    assert "SIMPUS (attempt 1)" in out and "succeeded, 3 rows" in out
-    assert "worker finished: 1 run(s)" in out
+    assert "SIMPUS (percobaan ke-1)" in out and "berhasil, 3 baris" in out
+    assert "Pekerja selesai: 1 pekerjaan dijalankan." in out
 
 
 def test_a_field_mapping_renames_the_source_columns(cast, dataset, source):

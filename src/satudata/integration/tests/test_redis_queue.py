@@ -64,7 +64,7 @@ def test_the_worker_takes_a_pushed_run_from_redis_without_polling_the_tables(
     worker.serve(lines.append, sleep=5, stop=lambda: next(loops))
     run.refresh_from_db()
     assert run.status == ConnectorRun.Status.SUCCEEDED and run.rows == 3
-    assert lines[-1].startswith(f"run {run.pk}: succeeded, 3 rows")
+    assert lines[-1].startswith(f"Penarikan {run.pk}: berhasil, 3 baris")
     assert jobs(redis_queue) == []
 
 
@@ -129,5 +129,5 @@ def test_an_unreachable_redis_does_not_lose_the_run(
     assert ConnectorRun.objects.get(pk=run.pk).status == ConnectorRun.Status.DUE
     call_command("worker", "--once")
     out = capsys.readouterr().out
-    assert "Redis does not answer" in out and "worker finished: 1 run(s)" in out
+    assert "Redis tidak menjawab" in out and "Pekerja selesai: 1 pekerjaan dijalankan." in out
     assert ConnectorRun.objects.get(pk=run.pk).status == ConnectorRun.Status.SUCCEEDED

@@ -74,7 +74,7 @@ def test_the_worker_process_runs_a_search_pushed_to_redis(tmp_path):
     seen: list[str] = []
     try:
         started = time.monotonic()
-        wait_for(lines, "worker started (Redis queue", 120, seen)
+        wait_for(lines, "Pekerja mulai (antrean Redis", 120, seen)
         asked = subprocess.run(
             [*satudata, "shell", "-c", REQUEST],
             env=env,
@@ -84,10 +84,10 @@ def test_the_worker_process_runs_a_search_pushed_to_redis(tmp_path):
             text=True,
         )
         job = int(asked.stdout.split()[-1])
-        done = wait_for(lines, f"duplicate search {job}: ", SLEEP - 15, seen)
+        done = wait_for(lines, f"Pencarian data ganda {job}: ", SLEEP - 15, seen)
         # Well before the first table sweep: the job came through Redis.
         assert time.monotonic() - started < SLEEP
-        assert "succeeded" in done, done
+        assert "selesai" in done, done
         with sqlite3.connect(home / "satudata.sqlite3") as db:
             status, pairs, residents = db.execute(
                 "SELECT status, pairs, residents FROM quality_deduprun WHERE id = ?", (job,)
@@ -106,4 +106,4 @@ def test_the_worker_process_runs_a_search_pushed_to_redis(tmp_path):
         for key in client.keys(f"{prefix}:*"):
             client.delete(key)
     assert worker.returncode == 0
-    wait_for(lines, "worker stopped", 5, seen)
+    wait_for(lines, "Pekerja berhenti.", 5, seen)

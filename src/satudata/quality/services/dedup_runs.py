@@ -104,11 +104,17 @@ def execute(job: DedupRun) -> DedupRun:
 
 
 def describe(job: DedupRun) -> str:
-    return f"duplicate search {job.pk} …"
+    return _("Duplicate search %(job)s …") % {"job": job.pk}
 
 
 def outcome(job: DedupRun) -> str:
-    return (
-        f"duplicate search {job.pk}: {job.status}, {job.residents} residents, "
-        f"{job.pairs} candidate pairs ({job.created} new)"
-    )
+    return _(
+        "Duplicate search %(job)s: %(status)s, %(residents)s residents, "
+        "%(pairs)s candidate pairs (%(created)s new)."
+    ) % {
+        "job": job.pk,
+        "status": job.get_status_display(),
+        "residents": job.residents,
+        "pairs": job.pairs,
+        "created": job.created,
+    }

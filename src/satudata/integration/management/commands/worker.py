@@ -7,6 +7,8 @@ import signal
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from satudata.integration import queue, worker
 
@@ -33,13 +35,24 @@ class Command(BaseCommand):
             self.stdout.write(f"[{stamp}] {line}")
             self.stdout.flush()
 
-        source = "Redis queue" if queue.client() is not None else "database queue"
+        source = _("Redis queue") if queue.client() is not None else _("database queue")
         if once:
-            say(f"worker started (once, {source})")
+            say(_("Worker started (once, %(source)s).") % {"source": source})
             done = worker.work_once(say)
-            say(f"worker finished: {len(done)} run(s)")
+            count = len(done)
+            say(
+                ngettext(
+                    "Worker finished: %(count)d job run.",
+                    "Worker finished: %(count)d jobs run.",
+                    count,
+                )
+                % {"count": count}
+            )
             return
-        say(f"worker started ({source}, waiting up to {sleep:g} s)")
+        say(
+            _("Worker started (%(source)s, waiting up to %(sleep)s s).")
+            % {"source": source, "sleep": f"{sleep:g}"}
+        )
         stopping: list[int] = []
 
         def stop(signum, _frame):
@@ -52,4 +65,4 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         with contextlib.suppress(KeyboardInterrupt):
             worker.serve(say, sleep, stop=lambda: bool(stopping))
-        say("worker stopped")
+        say(_("Worker stopped."))
