@@ -7,6 +7,7 @@ file next to the upload, which any web worker process can read.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import subprocess
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from satudata.registry.models import ImportJob
 
 UPLOAD_DIR = "imports"
+ERRORS_SHOWN = 20  # on the job's page; the error file holds them all
 log = logging.getLogger("satudata.registry")
 
 
@@ -100,3 +102,20 @@ def run_job(job_id: int) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def first_errors(job: ImportJob, limit: int = ERRORS_SHOWN) -> tuple[list[list[str]], bool]:
+    """The first `limit` lines (row, column, value, message) of the job's error file, for its
+    page, and whether the file holds more.
+
+    The page is the job's, scoped like the download: the values shown are the operator's own
+    rows. The file can hold a line per rejected row of a 200 MB upload, so only the first
+    lines are read."""
+    path = Path(job.error_path) if job.error_path else None
+    if path is None or not path.exists():
+        return [], False
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)  # the header
+        found = [row for _, row in zip(range(limit + 1), rows, strict=False)]
+    return found[:limit], len(found) > limit

@@ -273,6 +273,8 @@ def import_job(request, job_id: int):
     percent = min(100, int(100 * progress.get("done", 0) / total))
     if job.state == ImportJob.State.DONE:
         percent = 100
+    running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    errors, more_errors = ([], False) if running else jobs.first_errors(job)
     return render(
         request,
         "registry/import_job.html",
@@ -280,7 +282,9 @@ def import_job(request, job_id: int):
             "job": job,
             "percent": percent,
             "rows": progress.get("rows", job.rows),
-            "running": job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING),
+            "running": running,
+            "errors": errors,
+            "more_errors": more_errors,
         },
     )
 

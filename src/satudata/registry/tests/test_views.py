@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -107,11 +109,42 @@ def test_web_import_runs_as_a_job_and_shows_the_result(
     assert job.state == "done" and job.rejected == 1 and not job.committed
     page = clients["operator_a"].get(response["Location"]).content.decode()
     assert "Tidak ada yang disimpan" in page and "Tidak berubah: 0" in page
+    # Nothing was saved, so the valid rows are counted as what would have been added.
+    assert f"Akan ditambah: {job.added}" in page and "Ditambah:" not in page
+    # The error is on the page itself: row, column, value and message.
+    assert "<h2>Kesalahan</h2>" in page
+    assert "<td>2</td><td>nik</td><td>12</td><td>NIK: harus 16 digit" in page
     errors = clients["operator_a"].get(f"/registry/import/{job.pk}/errors.csv")
     body = b"".join(errors.streaming_content).decode("utf-8-sig")
     assert "NIK: harus 16 digit" in body
     assert clients["operator_b"].get(f"/registry/import/{job.pk}/").status_code == 404
     assert Resident.objects.count() == 0
+
+
+def test_the_job_page_shows_the_first_twenty_errors_and_the_file_has_all(
+    clients, settings, django_capture_on_commit_callbacks
+):
+    settings.SATUDATA_IMPORT_INLINE = True
+    rows = list(opensid_rows(Generator(4).families([VILLAGE_A], 30)))[:25]
+    for number, row in enumerate(rows):
+        row[OPENSID_HEADER.index("nama")] = ""
+        row[OPENSID_HEADER.index("nik")] = f"x{number:02d}"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
+    upload = SimpleUploadedFile("warga.csv", buffer.getvalue().encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients["operator_a"].post(
+            "/registry/import/", {"file": upload, "mode": "valid-only", "village": ""}
+        )
+    job = ImportJob.objects.get()
+    assert job.rejected == 25 and job.committed
+    page = clients["operator_a"].get(response["Location"]).content.decode()
+    assert "20 kesalahan pertama" in page and "Ditambah: 0" in page
+    errors = clients["operator_a"].get(f"/registry/import/{job.pk}/errors.csv")
+    lines = list(csv.reader(io.StringIO(b"".join(errors.streaming_content).decode("utf-8-sig"))))
+    assert len(lines) - 1 > 20  # the header, then every error
+    cells = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    assert [[html.unescape(c) for c in row] for row in cells] == lines[1:21]
 
 
 def test_web_import_into_another_village_is_refused(clients, settings):
