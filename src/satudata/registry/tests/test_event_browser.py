@@ -58,3 +58,49 @@ def test_an_operator_splits_a_family_on_a_phone(page, regions_loaded):  # noqa: 
     son.refresh_from_db()
     assert son.family == Family.objects.get(family_number=number)
     assert fits_the_phone(page)
+
+
+def test_an_operator_reads_an_imports_errors_on_a_phone(
+    page,  # noqa: F811
+    regions_loaded,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    import csv
+
+    from satudata.accounts.models import User
+    from satudata.accounts.services import create_account
+    from satudata.regions.models import Region
+    from satudata.registry.exporter import OPENSID_HEADER
+    from satudata.registry.models import Resident
+    from satudata.registry.synthetic import Generator, opensid_rows
+
+    settings.SATUDATA_IMPORT_INLINE = True  # the job runs when the upload's request commits
+    create_account(
+        None,
+        username="operator.natai",
+        password=PASSWORD,
+        role=User.Role.VILLAGE_OPERATOR,
+        region=Region.objects.get(code=VILLAGE_A),
+    )
+    rows = list(opensid_rows(Generator(5).families([VILLAGE_A], 6)))
+    rows[1][OPENSID_HEADER.index("tanggallahir")] = "30/02/1990"
+    upload = tmp_path / "warga.csv"
+    with upload.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([OPENSID_HEADER, *rows])
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", "operator.natai")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(page.base_url + "/registry/import/")
+    page.set_input_files("input[type=file]", str(upload))
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("table.stacked")
+    assert "Tidak ada yang disimpan" in page.inner_text("main")
+    message = page.locator("table.stacked td[data-label=Pesan]").first
+    assert "30/02/1990" in message.inner_text() and "bukan tanggal yang sah" in message.inner_text()
+    # On a phone each error is a card of labelled lines, not a squeezed table.
+    assert message.evaluate("cell => getComputedStyle(cell).display") == "block"
+    assert page.locator("table.stacked thead").is_hidden()
+    assert fits_the_phone(page)
+    assert Resident.objects.count() == 0
