@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-HALF = 150  # px for each side of the pyramid
-ROW = 16
+# Chart units. The whole chart is ~370 units wide so that, scaled to a phone's ~360 px, its
+# 12-unit labels stay ~12 px high (at 470 units wide, inside a figure's default margins, they
+# were ~6 px); site.css caps its width on wide screens.
+COUNT = 40  # each side's column of counts
+HALF = 120  # each side's longest bar
+LABEL = 48  # the age groups between the two halves
+ROW = 20
+BAR = 16
 
 
 def _value(count) -> int:
@@ -11,10 +17,12 @@ def _value(count) -> int:
 
 
 def pyramid_svg(age_groups: list[dict]) -> dict:
-    """Bar geometry for a population pyramid: oldest group on top, men left, women right."""
+    """Bar geometry for a population pyramid: oldest group on top, men left, women right,
+    each side's count at its outer edge."""
     biggest = max(
         [_value(g["male"]) for g in age_groups] + [_value(g["female"]) for g in age_groups] + [1]
     )
+    centre_left, centre_right = COUNT + HALF, COUNT + HALF + LABEL
     rows = []
     for index, group in enumerate(reversed(age_groups)):
         male = round(HALF * _value(group["male"]) / biggest)
@@ -22,22 +30,24 @@ def pyramid_svg(age_groups: list[dict]) -> dict:
         rows.append(
             {
                 "y": index * ROW,
-                "text_y": index * ROW + 12,
+                "text_y": index * ROW + 13,
                 "label": group["group"],
                 "male": group["male"],
                 "female": group["female"],
-                "male_x": 60 + HALF - male,
+                "male_x": centre_left - male,
                 "male_w": male,
-                "female_x": 60 + HALF + 50,
+                "female_x": centre_right,
                 "female_w": female,
             }
         )
     return {
         "rows": rows,
-        "height": len(rows) * ROW + 4,
-        "width": 60 + 2 * HALF + 50 + 60,
-        "mid": 60 + HALF + 25,
-        "right_label_x": 60 + 2 * HALF + 54,
+        "bar": BAR,
+        "height": len(rows) * ROW,
+        "width": 2 * (COUNT + HALF) + LABEL,
+        "mid": centre_left + LABEL // 2,
+        "left_label_x": COUNT - 4,
+        "right_label_x": centre_right + HALF + 4,
     }
 
 

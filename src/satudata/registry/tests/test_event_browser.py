@@ -104,3 +104,42 @@ def test_an_operator_reads_an_imports_errors_on_a_phone(
     assert page.locator("table.stacked thead").is_hidden()
     assert fits_the_phone(page)
     assert Resident.objects.count() == 0
+
+
+def test_the_population_pyramid_is_legible_on_a_phone(page, regions_loaded):  # noqa: F811
+    from satudata.accounts.models import User
+    from satudata.accounts.services import create_account
+    from satudata.regions.models import Region
+    from satudata.registry import services
+
+    village = Region.objects.get(code=VILLAGE_A)
+    operator = create_account(
+        None,
+        username="operator.natai",
+        password=PASSWORD,
+        role=User.Role.VILLAGE_OPERATOR,
+        region=village,
+    )
+    family = services.register_family(operator, village, kk_for(serial=43))
+    for serial, (sex, year) in enumerate([(1, 1960), (2, 1962), (1, 1990), (2, 1992)], start=1):
+        born = datetime.date(year, 3, serial)
+        services.register_resident(
+            operator,
+            village,
+            resident_data(
+                name=f"Warga {serial}",
+                sex=sex,
+                birth_date=born,
+                relationship=1 if serial == 1 else 4,
+            ),
+            family=family,
+        )
+    page.goto(f"{page.base_url}/statistics/population/{village.code[:5]}/")
+    assert fits_the_phone(page)
+    heights = page.locator("figure.pyramid svg text").evaluate_all(
+        "texts => texts.map(t => t.getBoundingClientRect().height)"
+    )
+    # 16 age groups (0-4 … 75+), each with its label and two counts, none below ~10 px.
+    assert len(heights) == 16 * 3 and min(heights) >= 10, heights
+    # Only aggregates: one or two people of a group and sex are shown as "<3".
+    assert "<3" in page.inner_text("figure.pyramid")
