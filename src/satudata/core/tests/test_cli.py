@@ -1,6 +1,7 @@
 """The `satudata` command as an operator runs it, in a subprocess with its own environment."""
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -50,7 +51,29 @@ def test_an_unwritable_data_folder_is_one_clear_sentence(tmp_path):
 def test_a_bad_port_is_refused_clearly(tmp_path):
     result = run(["serve"], tmp_path, PORT="eighty")
     assert result.returncode != 0
-    assert "PORT must be a number" in result.stderr
+    assert "PORT harus berupa angka 1 sampai 65535, bukan 'eighty'." in result.stderr
+
+
+def test_a_port_already_served_is_refused_before_anything_starts(tmp_path):
+    """granian listens with SO_REUSEPORT: a second server would share the port unnoticed."""
+    with socket.socket() as running:
+        running.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as granian does
+        running.bind(("127.0.0.1", 0))
+        running.listen()
+        port = running.getsockname()[1]
+        for command in (["serve"], ["demo"]):
+            result = run(command, tmp_path, PORT=str(port))
+            assert result.returncode != 0, result.stdout
+            assert f"Port {port} di 127.0.0.1 sudah dipakai" in result.stderr
+            assert "Traceback" not in result.stderr
+        # The demo said so before its setup: no table was created.
+        database = tmp_path / "satudata.sqlite3"
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+    # Once the port is free again, the same port is accepted (TIME_WAIT does not count).
+    from satudata.core.management.commands.serve import port_problem
+
+    assert port_problem("127.0.0.1", port) is None
 
 
 @pytest.mark.slow

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from satudata.core.demo import passwords_file, seed_demo
 from satudata.core.deployment import data_folder_problem, database_problem
-from satudata.core.management.commands.serve import default_port, default_workers, run_server
+from satudata.core.management.commands.serve import (
+    default_port,
+    default_workers,
+    port_problem,
+    run_server,
+)
 from satudata.regions.loader import load_regions
 
 
@@ -32,7 +37,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         port = options["port"] or default_port()
-        problems = [p for p in (data_folder_problem(), database_problem()) if p]
+        # A taken port is said before the setup, not after it.
+        serving = None if options["no_serve"] else port_problem(options["host"], port)
+        problems = [p for p in (serving, data_folder_problem(), database_problem()) if p]
         if problems:
             raise CommandError(" ".join(problems))
         self.step(_("Data folder: %(folder)s") % {"folder": settings.DATA_DIR})

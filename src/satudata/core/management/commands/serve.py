@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -13,8 +15,38 @@ from satudata.core.deployment import startup_problems
 def default_port() -> int:
     raw = os.environ.get("PORT", "8000")
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise CommandError(f"PORT must be a number from 1 to 65535, not {raw!r}.")
+        raise CommandError(
+            _("PORT must be a number from 1 to 65535, not %(value)r.") % {"value": raw}
+        )
     return int(raw)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, or None.
+
+    granian listens with SO_REUSEPORT, so a second server on a port already served (an old
+    version left running after an upgrade, say) starts without an error, and the kernel hands
+    each connection to one or the other: old code answering beside new. A probe socket
+    without SO_REUSEPORT cannot bind while any server listens there, so it finds that."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Connections of a stopped server waiting in TIME_WAIT must not count as a server.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return _(
+                    "Port %(port)d on %(host)s is already in use, perhaps by a Satu Data "
+                    "server that is still running. Stop it first, or choose another port "
+                    "(PORT or --port)."
+                ) % {"port": port, "host": host}
+            return _("Cannot listen on %(host)s:%(port)d: %(error)s.") % {
+                "host": host,
+                "port": port,
+                "error": exc.strerror or exc,
+            }
+    return None
 
 
 def default_workers() -> int:
@@ -50,6 +82,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         port = options["port"] or default_port()
+        problem = port_problem(options["host"], port)
+        if problem:
+            raise CommandError(problem)
         problems = startup_problems()
         if problems:
             raise CommandError(" ".join(problems))
