@@ -1,4 +1,7 @@
-"""Reading configuration from environment variables, with clear errors for bad values."""
+"""Reading configuration from environment variables, with clear errors for bad values.
+
+The errors are written in Indonesian, the portal's language (LANGUAGE_CODE), directly:
+they are raised while the settings load, before Django can read a translation catalog."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ def env_str(name: str, default: str = "") -> str:
         try:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}.") from exc
+            raise ImproperlyConfigured(f"{name}_FILE tidak dapat dibaca: {exc.strerror}.") from exc
     return os.environ.get(name, default)
 
 
@@ -33,7 +36,7 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+    raise ImproperlyConfigured(f"{name} harus true atau false, bukan {raw!r}.")
 
 
 def env_int(name: str, default: int) -> int:
@@ -43,7 +46,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc
+        raise ImproperlyConfigured(f"{name} harus bilangan bulat, bukan {raw!r}.") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -67,8 +70,8 @@ def ensure_writable_dir(path: Path) -> Path:
         probe.unlink()
     except OSError as exc:
         raise ImproperlyConfigured(
-            f"The data folder {path} is not writable ({exc.strerror}); "
-            "set SATUDATA_HOME to a folder this user may write."
+            f"Folder data {path} tidak dapat ditulisi ({exc.strerror}); "
+            "atur SATUDATA_HOME ke folder yang boleh ditulisi pengguna ini."
         ) from exc
     return path
 
@@ -122,7 +125,8 @@ def parse_database_url(url: str, home: Path) -> dict:
             path = ":memory:"
         if not path:
             raise ImproperlyConfigured(
-                "DATABASE_URL for SQLite needs a file path, e.g. sqlite:////srv/satudata/db.sqlite3."
+                "DATABASE_URL untuk SQLite memerlukan jalur berkas, "
+                "mis. sqlite:////srv/satudata/db.sqlite3."
             )
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -134,13 +138,13 @@ def parse_database_url(url: str, home: Path) -> dict:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured(
-                "DATABASE_URL for PostgreSQL needs a database name, "
-                "e.g. postgres://user:password@127.0.0.1:5432/satudata."
+                "DATABASE_URL untuk PostgreSQL memerlukan nama basis data, "
+                "mis. postgres://user:password@127.0.0.1:5432/satudata."
             )
         try:
             port = parts.port
         except ValueError as exc:
-            raise ImproperlyConfigured("DATABASE_URL has a port that is not a number.") from exc
+            raise ImproperlyConfigured("Port pada DATABASE_URL bukan angka.") from exc
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -154,5 +158,5 @@ def parse_database_url(url: str, home: Path) -> dict:
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(
-        f"DATABASE_URL must start with sqlite:// or postgres://, not {scheme or 'nothing'}://."
+        f"DATABASE_URL harus diawali sqlite:// atau postgres://, bukan {scheme or '(kosong)'}://."
     )

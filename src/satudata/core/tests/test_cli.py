@@ -25,7 +25,9 @@ def run(args, home, **env):
 def test_a_bad_database_url_is_one_clear_sentence_and_a_failure(tmp_path):
     result = run(["check"], tmp_path, DATABASE_URL="mysql://root@localhost/x")
     assert result.returncode != 0
-    assert result.stderr.strip().startswith("satudata: DATABASE_URL must start with")
+    assert result.stderr.strip() == (
+        "satudata: DATABASE_URL harus diawali sqlite:// atau postgres://, bukan mysql://."
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -43,7 +45,7 @@ def test_an_unwritable_data_folder_is_one_clear_sentence(tmp_path):
     not_a_folder.write_text("x")
     result = run(["check"], not_a_folder)
     assert result.returncode != 0
-    assert "is not writable" in result.stderr
+    assert "tidak dapat ditulisi" in result.stderr
     assert "SATUDATA_HOME" in result.stderr
     assert "Traceback" not in result.stderr
 
