@@ -29,6 +29,8 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # How long browsers may keep public pages; the server-side copy is dropped on any data change.
 SATUDATA_PUBLIC_CACHE_SECONDS = env_int("SATUDATA_PUBLIC_CACHE_SECONDS", 30)
+# Days a web import's error file (it quotes refused values: NIKs, names) is kept.
+SATUDATA_IMPORT_ERROR_DAYS = env_int("SATUDATA_IMPORT_ERROR_DAYS", 30)
 
 INSTALLED_APPS = [
     # Our apps come first so that our `check` command extends Django's.

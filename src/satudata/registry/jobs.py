@@ -3,11 +3,18 @@
 The import runs in one database transaction, so its progress cannot be read from the
 database meanwhile (and SQLite allows one writer); the subprocess writes progress to a small
 file next to the upload, which any web worker process can read.
+
+An upload holds a village's residents (NIK, KK numbers, birth dates, addresses). It is
+deleted, with the progress file, as soon as its job ends: the rows are in the database or
+were refused, and the operator still has the file. The error file quotes refused values, so
+it is kept for `SATUDATA_IMPORT_ERROR_DAYS` (30) days, long enough to correct and re-import,
+and then deleted by the next job to start.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import logging
 import subprocess
@@ -30,6 +37,28 @@ def upload_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def error_days() -> int:
+    return int(getattr(settings, "SATUDATA_IMPORT_ERROR_DAYS", 30))
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:  # an operator's problem to fix, not a reason to fail the job
+        log.warning("could not delete %s: %s", path, exc.strerror)
+
+
+def forget_old_error_files() -> int:
+    """Delete the error files of jobs that ended more than `error_days()` ago."""
+    cutoff = timezone.now() - datetime.timedelta(days=error_days())
+    old = list(
+        ImportJob.objects.filter(finished_at__lt=cutoff).exclude(error_path="").only("error_path")
+    )
+    for job in old:
+        _discard(Path(job.error_path))
+    return ImportJob.objects.filter(pk__in=[job.pk for job in old]).update(error_path="")
 
 
 def progress_path(job: ImportJob) -> Path:
@@ -67,6 +96,7 @@ def run_job(job_id: int) -> ImportJob:
         return job
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
+    forget_old_error_files()
     target = progress_path(job)
 
     def progress(done: int, total: int, rows: int) -> None:
@@ -101,6 +131,8 @@ def run_job(job_id: int) -> ImportJob:
     job.done_bytes = job.size
     job.finished_at = timezone.now()
     job.save()
+    for leftover in (Path(job.path), target):
+        _discard(leftover)
     return job
 
 

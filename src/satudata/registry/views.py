@@ -285,6 +285,7 @@ def import_job(request, job_id: int):
             "running": running,
             "errors": errors,
             "more_errors": more_errors,
+            "error_days": jobs.error_days(),
         },
     )
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import html
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from satudata.conftest import VILLAGE_A, VILLAGE_B
 from satudata.regions.models import Region
@@ -151,6 +154,41 @@ def test_the_job_page_shows_the_first_twenty_errors_and_the_file_has_all(
     lines = list(csv.reader(io.StringIO(b"".join(errors.streaming_content).decode("utf-8-sig"))))
     assert len(lines) - 1 > 20  # the header, then every error
     assert error_cells(page) == lines[1:21]
+
+
+def test_a_web_import_keeps_no_copy_of_the_upload_and_forgets_old_error_files(
+    clients, settings, django_capture_on_commit_callbacks
+):
+    settings.SATUDATA_IMPORT_INLINE = True
+    rows = list(opensid_rows(Generator(6).families([VILLAGE_A], 4)))
+    rows[0][OPENSID_HEADER.index("nik")] = "12"
+
+    def upload(name: str, rows: list) -> ImportJob:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
+        data = {"file": SimpleUploadedFile(name, buffer.getvalue().encode()), "mode": "valid-only"}
+        with django_capture_on_commit_callbacks(execute=True):
+            clients["operator_a"].post("/registry/import/", {**data, "village": ""})
+        return ImportJob.objects.get(file_name=name)
+
+    first = upload("pertama.csv", rows)
+    assert first.rejected == 1 and first.committed
+    # The upload (every resident of the file) and the progress file are gone; the error
+    # file stays for the operator to correct the row.
+    assert not Path(first.path).exists()
+    assert not Path(first.path).with_suffix(".progress.json").exists()
+    assert Path(first.error_path).exists()
+    errors_file = Path(first.error_path)
+
+    ImportJob.objects.filter(pk=first.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    upload("kedua.csv", rows[1:])  # the next job to start sweeps the old error files
+    first.refresh_from_db()
+    assert first.error_path == "" and not errors_file.exists()
+    page = clients["operator_a"].get(f"/registry/import/{first.pk}/").content.decode()
+    assert "Berkas kesalahan sudah dihapus 30 hari setelah impor" in page
+    assert clients["operator_a"].get(f"/registry/import/{first.pk}/errors.csv").status_code == 404
 
 
 def test_web_import_into_another_village_is_refused(clients, settings):
