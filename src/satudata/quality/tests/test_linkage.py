@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import shutil
 import subprocess
 
@@ -80,6 +81,9 @@ def test_same_model_runs_on_a_local_spark_session(tmp_path):
     from satudata.quality import linkage
     from satudata.registry.synthetic import Generator
 
+    # py4j closes its JVM connection when the interpreter exits and says so at INFO, after
+    # pytest has closed the captured streams: a "Logging error" traceback under every run.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     spark = (
         pyspark.sql.SparkSession.builder.master("local[1]")
         .appName("satudata-linkage-test")
