@@ -45,6 +45,13 @@ def village_for(request, code: str | None) -> Region:
         raise Http404(_("No village has this code.")) from exc
 
 
+def _many_villages(user) -> bool:
+    """Whether the account's lists span several villages, so rows must name theirs (an
+    operator's all belong to one: the column would only push RT off a phone's screen)."""
+    code = read_scope(user).code
+    return not code or code.count(".") < 3  # a village code has four parts
+
+
 @scoped
 def index(request):
     query = request.GET.get("q", "").strip()[:100]
@@ -56,6 +63,7 @@ def index(request):
         {
             "query": query,
             "page_obj": page,
+            "many_villages": _many_villages(request.user),
             "can_write": bool(
                 write_scope(request.user).code or write_scope(request.user).everything
             ),
@@ -202,7 +210,12 @@ def families(request):
     return render(
         request,
         "registry/families.html",
-        {"page_obj": page, "query": query, "can_write": bool(scope.code or scope.everything)},
+        {
+            "page_obj": page,
+            "query": query,
+            "can_write": bool(scope.code or scope.everything),
+            "many_villages": _many_villages(request.user),
+        },
     )
 
 

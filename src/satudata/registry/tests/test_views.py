@@ -46,6 +46,16 @@ def test_operator_searches_own_village_only(clients, person):
     assert clients["district_viewer"].get(f"/registry/residents/{person.pk}/").status_code == 200
 
 
+def test_the_village_column_is_shown_only_to_accounts_that_see_several(clients, person):
+    for url in ("/registry/", "/registry/families/"):
+        own = clients["operator_a"].get(url).content.decode()
+        assert "<th>Desa</th>" not in own and "<th>RT</th>" in own
+        district = clients["district_viewer"].get(url).content.decode()
+        assert "<th>Desa</th>" in district
+    row = clients["district_viewer"].get("/registry/?q=siti").content.decode()
+    assert f"<td>{person.village.name}</td>" in row
+
+
 def test_operator_registers_through_the_form(clients):
     response = clients["operator_a"].post("/registry/residents/new/", form_data())
     assert response.status_code == 302
