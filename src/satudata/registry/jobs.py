@@ -4,6 +4,12 @@ The import runs in one database transaction, so its progress cannot be read from
 database meanwhile (and SQLite allows one writer); the subprocess writes progress to a small
 file next to the upload, which any web worker process can read.
 
+A job whose process died (a server restart, the out-of-memory killer) would show "running"
+forever: the process touches its progress file every `HEARTBEAT_SECONDS`, and a job page
+that finds no sign of life for `ABANDONED_AFTER` seconds ends the job as failed. Its
+transaction died with the process, so nothing was saved, unless it had committed (the
+importer marks the job committed inside its transaction).
+
 An upload holds a village's residents (NIK, KK numbers, birth dates, addresses). It is
 deleted, with the progress file, as soon as its job ends: the rows are in the database or
 were refused, and the operator still has the file. The error file quotes refused values, so
@@ -19,6 +25,8 @@ import json
 import logging
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +38,8 @@ from satudata.registry.models import ImportJob
 
 UPLOAD_DIR = "imports"
 ERRORS_SHOWN = 20  # on the job's page; the error file holds them all
+HEARTBEAT_SECONDS = 10
+ABANDONED_AFTER = 120  # seconds without a heartbeat: the job's process is gone
 log = logging.getLogger("satudata.registry")
 
 
@@ -88,6 +98,64 @@ def start(job: ImportJob) -> None:
     transaction.on_commit(launch)
 
 
+class Heartbeat:
+    """Touches `path` every `every` seconds until the block ends (a thread: the import's
+    own progress calls stop during the index rebuild and the commit)."""
+
+    def __init__(self, path: Path, every: float = HEARTBEAT_SECONDS) -> None:
+        self.path, self.every = path, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.path.touch()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.path.touch()
+            except OSError:  # the folder went away; the job's page will say it stopped
+                return
+
+
+def fail_if_abandoned(job: ImportJob) -> ImportJob:
+    """End a queued or running job whose process gave no sign of life for ABANDONED_AFTER
+    seconds; returns the job as it now stands."""
+    if job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
+        return job
+    try:
+        alive = progress_path(job).stat().st_mtime
+    except OSError:
+        alive = job.created_at.timestamp()
+    if time.time() - alive < ABANDONED_AFTER:
+        return job
+    job.refresh_from_db()
+    if job.committed:  # it died after its commit, before it wrote its own end
+        state, message = ImportJob.State.DONE, ""
+    else:
+        state = ImportJob.State.FAILED
+        message = _(
+            "The import's process stopped before it finished (the server restarted, or ran "
+            "out of memory); nothing was saved. Please upload the file again."
+        )
+    # Only from the state seen: two page views may find the same job at once.
+    ended = ImportJob.objects.filter(pk=job.pk, state=job.state).update(
+        state=state, message=message, finished_at=timezone.now()
+    )
+    if ended:
+        log.warning("import job %s gave no sign of life; ended as %s", job.pk, state)
+        for leftover in (Path(job.path), progress_path(job)):
+            _discard(leftover)
+    job.refresh_from_db()
+    return job
+
+
 def run_job(job_id: int) -> ImportJob:
     from satudata.registry.importer import run_import
 
@@ -103,17 +171,18 @@ def run_job(job_id: int) -> ImportJob:
         target.write_text(json.dumps({"done": done, "total": total, "rows": rows}))
 
     try:
-        report = run_import(
-            Path(job.path),
-            actor=job.actor,
-            village=job.village_id,
-            mode=job.mode,
-            dry_run=job.dry_run,
-            error_path=Path(job.path).with_suffix(".errors.csv"),
-            progress=progress,
-            file_name=job.file_name,
-            job=job,
-        )
+        with Heartbeat(target):
+            report = run_import(
+                Path(job.path),
+                actor=job.actor,
+                village=job.village_id,
+                mode=job.mode,
+                dry_run=job.dry_run,
+                error_path=Path(job.path).with_suffix(".errors.csv"),
+                progress=progress,
+                file_name=job.file_name,
+                job=job,
+            )
     except Exception as exc:  # the user must see a result, whatever happened
         log.exception("import job %s failed unexpectedly", job.pk)  # core.logs hides NIKs
         message = _("The import stopped on an unexpected error; nothing was saved (%(error)s).")

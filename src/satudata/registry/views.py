@@ -280,7 +280,7 @@ def _job(request, job_id: int) -> ImportJob:
 
 @scoped
 def import_job(request, job_id: int):
-    job = _job(request, job_id)
+    job = jobs.fail_if_abandoned(_job(request, job_id))
     progress = jobs.read_progress(job)
     total = progress.get("total") or job.size or 1
     percent = min(100, int(100 * progress.get("done", 0) / total))

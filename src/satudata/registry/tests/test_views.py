@@ -6,7 +6,9 @@ import csv
 import datetime
 import html
 import io
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from django.utils import timezone
 
 from satudata.conftest import VILLAGE_A, VILLAGE_B
 from satudata.regions.models import Region
-from satudata.registry import services
+from satudata.registry import jobs, services
 from satudata.registry.exporter import OPENSID_HEADER
 from satudata.registry.models import ImportJob, LifeEvent, NikConflict, Resident
 from satudata.registry.synthetic import Generator, opensid_rows
@@ -199,6 +201,59 @@ def test_a_web_import_keeps_no_copy_of_the_upload_and_forgets_old_error_files(
     page = clients["operator_a"].get(f"/registry/import/{first.pk}/").content.decode()
     assert "Berkas kesalahan sudah dihapus 30 hari setelah impor" in page
     assert clients["operator_a"].get(f"/registry/import/{first.pk}/errors.csv").status_code == 404
+
+
+def abandoned_job(cast, tmp_path, seconds_ago: int, **fields) -> ImportJob:
+    """A job left running by a process that touched its progress file `seconds_ago`."""
+    upload = tmp_path / "warga.csv"
+    upload.write_text("nik\n6201024102900001\n")
+    job = ImportJob.objects.create(
+        file_name="warga.csv",
+        path=str(upload),
+        village_id=VILLAGE_A,
+        state=ImportJob.State.RUNNING,
+        actor=cast.operator_a,
+        **fields,
+    )
+    progress = jobs.progress_path(job)
+    progress.write_text('{"done": 10, "total": 100, "rows": 1}')
+    os.utime(progress, (time.time() - seconds_ago,) * 2)
+    return job
+
+
+def test_a_job_whose_process_died_is_ended_and_says_nothing_was_saved(cast, clients, tmp_path):
+    job = abandoned_job(cast, tmp_path, seconds_ago=jobs.ABANDONED_AFTER + 60)
+    page = clients["operator_a"].get(f"/registry/import/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and job.finished_at is not None
+    assert "Proses impor berhenti sebelum selesai" in page and "tidak ada yang disimpan" in page
+    assert 'http-equiv="refresh"' not in page  # the page stops polling
+    assert not Path(job.path).exists() and not jobs.progress_path(job).exists()
+
+
+def test_a_job_that_committed_before_its_process_died_is_done(cast, clients, tmp_path):
+    job = abandoned_job(cast, tmp_path, seconds_ago=jobs.ABANDONED_AFTER + 60, committed=True)
+    page = clients["operator_a"].get(f"/registry/import/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and "Perubahan telah disimpan" in page
+
+
+def test_a_job_with_a_recent_heartbeat_is_still_running(cast, clients, tmp_path):
+    job = abandoned_job(cast, tmp_path, seconds_ago=jobs.HEARTBEAT_SECONDS)
+    page = clients["operator_a"].get(f"/registry/import/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.RUNNING and 'http-equiv="refresh"' in page
+    assert Path(job.path).exists()
+
+
+def test_the_heartbeat_touches_the_progress_file_while_the_import_runs(tmp_path):
+    beating = tmp_path / "job.progress.json"
+    with jobs.Heartbeat(beating, every=0.02):
+        os.utime(beating, (0, 0))  # as if the last sign of life were long ago
+        deadline = time.monotonic() + 10
+        while beating.stat().st_mtime == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert beating.stat().st_mtime > time.time() - 60
 
 
 def test_web_import_into_another_village_is_refused(clients, settings):
