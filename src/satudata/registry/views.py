@@ -267,7 +267,7 @@ def import_start(request):
             )
             jobs.start(job)
             return redirect("registry:import_job", job_id=job.pk)
-    recent = ImportJob.objects.filter(actor=request.user)[:10]
+    recent = [jobs.fail_if_abandoned(j) for j in ImportJob.objects.filter(actor=request.user)[:10]]
     return render(request, "registry/import.html", {"form": form, "recent": recent})
 
 

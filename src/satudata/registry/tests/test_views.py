@@ -231,6 +231,14 @@ def test_a_job_whose_process_died_is_ended_and_says_nothing_was_saved(cast, clie
     assert not Path(job.path).exists() and not jobs.progress_path(job).exists()
 
 
+def test_the_import_page_lists_a_dead_job_as_failed(cast, clients, tmp_path):
+    job = abandoned_job(cast, tmp_path, seconds_ago=jobs.ABANDONED_AFTER + 60)
+    page = clients["operator_a"].get("/registry/import/").content.decode()
+    assert "warga.csv</a> — gagal" in page
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+
+
 def test_a_job_that_committed_before_its_process_died_is_done(cast, clients, tmp_path):
     job = abandoned_job(cast, tmp_path, seconds_ago=jobs.ABANDONED_AFTER + 60, committed=True)
     page = clients["operator_a"].get(f"/registry/import/{job.pk}/").content.decode()
