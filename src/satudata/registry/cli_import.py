@@ -71,15 +71,24 @@ def handle(options, stdout) -> None:
             raise CommandError(_("No account is called %(name)s.") % {"name": options["user"]})
     bar = Bar()
     path = Path(options["file"])
-    report = run_import(
-        path,
-        actor=actor,
-        village=options.get("village"),
-        mode=options["mode"],
-        dry_run=options["dry_run"],
-        error_path=Path(options["errors"]) if options.get("errors") else None,
-        progress=bar,
-    )
+    try:
+        report = run_import(
+            path,
+            actor=actor,
+            village=options.get("village"),
+            mode=options["mode"],
+            dry_run=options["dry_run"],
+            error_path=Path(options["errors"]) if options.get("errors") else None,
+            progress=bar,
+        )
+    except KeyboardInterrupt:
+        # The import's transaction rolled back on the way out (the writer's batch in flight
+        # ended first); an operator who pressed Ctrl+C needs that, not a traceback.
+        bar.end()
+        raise CommandError(
+            _("Import cancelled (Ctrl+C) before it finished; nothing was saved."),
+            returncode=130,
+        ) from None
     bar.end()
     for warning in report.warnings:
         stdout.write(_("Warning: %(text)s") % {"text": warning})

@@ -1,0 +1,43 @@
+"""Ctrl+C during `satudata import residents`: one clear sentence, and nothing saved."""
+
+from __future__ import annotations
+
+import csv
+import signal
+import sqlite3
+import subprocess
+import sys
+
+from satudata.conftest import VILLAGE_A
+from satudata.core.tests.sqlite_helpers import subprocess_environment
+from satudata.registry.exporter import OPENSID_HEADER
+from satudata.registry.synthetic import Generator, opensid_rows
+
+
+def test_ctrl_c_cancels_the_import_and_leaves_the_registry_empty(tmp_path):
+    environment = subprocess_environment(tmp_path)
+    satudata = [sys.executable, "-m", "satudata"]
+    subprocess.run([*satudata, "migrate", "-v0"], env=environment, check=True, timeout=300)
+    subprocess.run([*satudata, "loadregions", "62.01.02"], env=environment, check=True, timeout=300)
+    upload = tmp_path / "warga.csv"
+    with upload.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OPENSID_HEADER)
+        writer.writerows(opensid_rows(Generator(8).families([VILLAGE_A], 150_000)))
+    importing = subprocess.Popen(
+        [*satudata, "import", "residents", str(upload), "--village", VILLAGE_A],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    progress = importing.stderr.readline()  # the first line of progress: rows are loading
+    assert "baris" in progress, progress
+    importing.send_signal(signal.SIGINT)
+    out, err = importing.communicate(timeout=300)
+    assert importing.returncode == 130, (out, err)
+    assert "Impor dibatalkan (Ctrl+C) sebelum selesai; tidak ada yang disimpan." in err
+    assert "Traceback" not in err
+    with sqlite3.connect(tmp_path / "satudata.sqlite3") as db:
+        for table in ("registry_resident", "registry_family", "registry_importjob"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)  # noqa: S608
