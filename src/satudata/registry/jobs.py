@@ -127,7 +127,8 @@ class Heartbeat:
 def fail_if_abandoned(job: ImportJob) -> ImportJob:
     """End a queued or running job whose process gave no sign of life for ABANDONED_AFTER
     seconds; returns the job as it now stands."""
-    if job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
+    active = (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    if job.state not in active:
         return job
     try:
         alive = progress_path(job).stat().st_mtime
@@ -136,6 +137,8 @@ def fail_if_abandoned(job: ImportJob) -> ImportJob:
     if time.time() - alive < ABANDONED_AFTER:
         return job
     job.refresh_from_db()
+    if job.state not in active:  # it ended meanwhile, by itself or by another page view
+        return job
     if job.committed:  # it died after its commit, before it wrote its own end
         state, message = ImportJob.State.DONE, ""
     else:

@@ -254,6 +254,13 @@ def test_a_job_with_a_recent_heartbeat_is_still_running(cast, clients, tmp_path)
     assert Path(job.path).exists()
 
 
+def test_a_job_that_ended_meanwhile_is_left_as_it_ended(cast, tmp_path):
+    seen = abandoned_job(cast, tmp_path, seconds_ago=jobs.ABANDONED_AFTER + 60)
+    ImportJob.objects.filter(pk=seen.pk).update(state=ImportJob.State.DONE, rows=4, added=4)
+    ended = jobs.fail_if_abandoned(seen)  # still holds "running", read before the job ended
+    assert ended.state == ImportJob.State.DONE and ended.message == "" and ended.added == 4
+
+
 def test_the_heartbeat_touches_the_progress_file_while_the_import_runs(tmp_path):
     beating = tmp_path / "job.progress.json"
     with jobs.Heartbeat(beating, every=0.02):
