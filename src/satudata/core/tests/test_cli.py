@@ -53,7 +53,10 @@ def test_an_unwritable_data_folder_is_one_clear_sentence(tmp_path):
 def test_a_bad_port_is_refused_clearly(tmp_path):
     result = run(["serve"], tmp_path, PORT="eighty")
     assert result.returncode != 0
-    assert "PORT harus berupa angka 1 sampai 65535, bukan 'eighty'." in result.stderr
+    # Our refusal, not Django's "CommandError: " (an English class name) in front of it.
+    assert (
+        result.stderr.strip() == "satudata: PORT harus berupa angka 1 sampai 65535, bukan 'eighty'."
+    )
 
 
 def test_a_port_already_served_is_refused_before_anything_starts(tmp_path):

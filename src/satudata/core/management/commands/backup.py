@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from satudata.core.backup import BackupError, backup
+from satudata.core.commands import PlainRefusals
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = "Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."
     requires_system_checks: list = []
 

@@ -7,10 +7,11 @@ from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as DjangoCheck
 from django.utils.translation import gettext as _
 
+from satudata.core.commands import PlainRefusals
 from satudata.core.deployment import startup_problems
 
 
-class Command(DjangoCheck):
+class Command(PlainRefusals, DjangoCheck):
     help = "Check the deployment (database, data folder, migrations) and Django's system checks."
 
     def handle(self, *app_labels, **options):

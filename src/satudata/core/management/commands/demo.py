@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from satudata.core.commands import PlainRefusals
 from satudata.core.demo import passwords_file, seed_demo
 from satudata.core.deployment import data_folder_problem, database_problem
 from satudata.core.management.commands.serve import (
@@ -20,7 +21,7 @@ from satudata.core.management.commands.serve import (
 from satudata.regions.loader import load_regions
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = (
         "Set up a demo deployment (regions, agencies, accounts, synthetic residents) and serve it."
     )

@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from satudata.core.backup import BackupError, restore
+from satudata.core.commands import PlainRefusals
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = "Restore a backup made by `satudata backup`, after backing up the current database."
     requires_system_checks: list = []
 

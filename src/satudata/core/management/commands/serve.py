@@ -9,6 +9,7 @@ import socket
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from satudata.core.commands import PlainRefusals
 from satudata.core.deployment import startup_problems
 
 
@@ -70,7 +71,7 @@ def run_server(host: str, port: int, workers: int, threads: int) -> None:
     ).serve()
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = "Serve the portal and API with several worker processes."
     requires_system_checks: list = []
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from satudata.core.commands import PlainRefusals
 from satudata.integration import queue, worker
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = (
         "Run background jobs: scheduled connector pulls and their retries, duplicate searches. "
         "Blocks on the Redis queue when REDIS_URL is set, else polls the database; safe to "

@@ -7,11 +7,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from satudata.core.commands import PlainRefusals
 from satudata.quality import linkage
 from satudata.quality.services import dedup
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = "Find possible duplicate residents (probabilistic record linkage) for the custodian."
 
     def add_arguments(self, parser):

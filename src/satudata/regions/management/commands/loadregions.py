@@ -6,10 +6,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from satudata.core.commands import PlainRefusals
 from satudata.regions.loader import SOURCE, load_regions
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = "Load or update the official Kemendagri region codes (all, or inside given prefixes)."
 
     def add_arguments(self, parser):

@@ -13,6 +13,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from satudata.core.commands import PlainRefusals
+
 
 def importers() -> dict:
     found = {}
@@ -27,7 +29,7 @@ def importers() -> dict:
     return found
 
 
-class Command(BaseCommand):
+class Command(PlainRefusals, BaseCommand):
     help = "Import data from files: `satudata import residents FILE …`."
 
     def add_arguments(self, parser):
