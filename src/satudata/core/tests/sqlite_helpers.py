@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
+
+SATUDATA = [sys.executable, "-m", "satudata"]
 
 
 def subprocess_environment(home, **extra) -> dict[str, str]:
@@ -11,6 +15,15 @@ def subprocess_environment(home, **extra) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environment.update({"SATUDATA_HOME": str(home), "DJANGO_SETTINGS_MODULE": "satudata.settings"})
     environment.update(extra)
+    return environment
+
+
+def prepared_home(home, regions: str) -> dict[str, str]:
+    """Migrate a new data folder and load `regions` into it, as an operator would; returns
+    the environment for further `SATUDATA` commands there."""
+    environment = subprocess_environment(home)
+    subprocess.run([*SATUDATA, "migrate", "-v0"], env=environment, check=True, timeout=300)
+    subprocess.run([*SATUDATA, "loadregions", regions], env=environment, check=True, timeout=300)
     return environment
 
 

@@ -54,6 +54,28 @@ def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def village_operator(username: str = "operator.natai"):
+    """A village operator account of VILLAGE_A, whose password is PASSWORD."""
+    from satudata.accounts.models import User
+    from satudata.accounts.services import create_account
+    from satudata.regions.models import Region
+
+    return create_account(
+        None,
+        username=username,
+        password=PASSWORD,
+        role=User.Role.VILLAGE_OPERATOR,
+        region=Region.objects.get(code=VILLAGE_A),
+    )
+
+
+def log_in(page, username: str) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
 def test_a_visitor_finds_a_village_on_a_phone_in_indonesian(page, regions_loaded):
     page.goto(page.base_url + "/")
     assert page.locator("html").get_attribute("lang") == "id"  # even with an English browser
@@ -69,21 +91,9 @@ def test_a_visitor_finds_a_village_on_a_phone_in_indonesian(page, regions_loaded
 
 
 def test_a_village_operator_logs_in_and_adds_a_hamlet(page, regions_loaded):
-    from satudata.accounts.models import User
-    from satudata.accounts.services import create_account
-    from satudata.regions.models import LocalUnit, Region
+    from satudata.regions.models import LocalUnit
 
-    create_account(
-        None,
-        username="operator.natai",
-        password=PASSWORD,
-        role=User.Role.VILLAGE_OPERATOR,
-        region=Region.objects.get(code=VILLAGE_A),
-    )
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", "operator.natai")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, village_operator().username)
     page.click("summary")  # the phone menu
     page.click("text=Desa saya")
     page.select_option("select[name=level]", "hamlet")

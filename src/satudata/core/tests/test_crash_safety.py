@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import queue
 import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
-from satudata.core.tests.sqlite_helpers import sqlite_content, subprocess_environment
-from satudata.registry.exporter import OPENSID_HEADER
+from satudata.core.tests.sqlite_helpers import (
+    SATUDATA,
+    prepared_home,
+    sqlite_content,
+)
 from satudata.registry.synthetic import Generator, opensid_rows
+from satudata.registry.tests.helpers import write_opensid_file
 
 VILLAGE = "62.01.02.2012"  # Runtu
 
@@ -32,20 +34,14 @@ pytestmark = pytest.mark.skipif(
 @pytest.mark.slow
 def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_path):
     home = tmp_path / "home"
-    env = subprocess_environment(home)
-    run = [sys.executable, "-m", "satudata"]
-    subprocess.run([*run, "migrate", "-v0"], env=env, check=True, timeout=300)
-    subprocess.run([*run, "loadregions", "62.01"], env=env, check=True, timeout=300)
-    big = tmp_path / "penduduk.csv"
-    with big.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(OPENSID_HEADER)
-        writer.writerows(opensid_rows(Generator(seed=7).families([VILLAGE], 60_000)))
+    env = prepared_home(home, "62.01")
+    rows = opensid_rows(Generator(seed=7).families([VILLAGE], 60_000))
+    big = write_opensid_file(tmp_path / "penduduk.csv", rows)
     database = home / "satudata.sqlite3"
     before = sqlite_content(database)
 
     importer = subprocess.Popen(
-        [*run, "import", "residents", str(big), "--village", VILLAGE],
+        [*SATUDATA, "import", "residents", str(big), "--village", VILLAGE],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -77,7 +73,7 @@ def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_pat
     assert sqlite_content(database) == before
 
     rerun = subprocess.run(
-        [*run, "import", "residents", str(big), "--village", VILLAGE],
+        [*SATUDATA, "import", "residents", str(big), "--village", VILLAGE],
         env=env,
         capture_output=True,
         text=True,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import itertools
+from collections.abc import Iterable
+from pathlib import Path
 
 from satudata.conftest import VILLAGE_A
 
@@ -41,3 +44,14 @@ def resident_data(**overrides) -> dict:
     data.update(overrides)
     data.pop("village", None)
     return data
+
+
+def write_opensid_file(path: Path, rows: Iterable[list]) -> Path:
+    """An OpenSID import file (UTF-8 CSV, header first) of `rows`, written as it goes."""
+    from satudata.registry.exporter import OPENSID_HEADER
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OPENSID_HEADER)
+        writer.writerows(rows)
+    return path

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import signal
 import sqlite3
 import subprocess
-import sys
 
 from satudata.conftest import VILLAGE_A
-from satudata.core.tests.sqlite_helpers import subprocess_environment
-from satudata.registry.exporter import OPENSID_HEADER
+from satudata.core.tests.sqlite_helpers import SATUDATA, prepared_home
 from satudata.registry.synthetic import Generator, opensid_rows
+from satudata.registry.tests.helpers import write_opensid_file
 
 
 def test_ctrl_c_cancels_the_import_and_leaves_the_registry_empty(tmp_path):
-    environment = subprocess_environment(tmp_path)
-    satudata = [sys.executable, "-m", "satudata"]
-    subprocess.run([*satudata, "migrate", "-v0"], env=environment, check=True, timeout=300)
-    subprocess.run([*satudata, "loadregions", "62.01.02"], env=environment, check=True, timeout=300)
-    upload = tmp_path / "warga.csv"
-    with upload.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(OPENSID_HEADER)
-        writer.writerows(opensid_rows(Generator(8).families([VILLAGE_A], 150_000)))
+    environment = prepared_home(tmp_path, "62.01.02")
+    rows = opensid_rows(Generator(8).families([VILLAGE_A], 150_000))
+    upload = write_opensid_file(tmp_path / "warga.csv", rows)
     importing = subprocess.Popen(
-        [*satudata, "import", "residents", str(upload), "--village", VILLAGE_A],
+        [*SATUDATA, "import", "residents", str(upload), "--village", VILLAGE_A],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -6,33 +6,25 @@ import datetime
 
 import pytest
 
-from satudata.conftest import PASSWORD, VILLAGE_A
 from satudata.core.tests.test_browser import (  # noqa: F401 - fixtures
     CHROMIUM,
     fits_the_phone,
+    log_in,
     page,
     regions_loaded,
+    village_operator,
 )
-from satudata.registry.tests.helpers import kk_for, resident_data
+from satudata.registry.tests.helpers import kk_for, resident_data, write_opensid_file
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
 
 def test_an_operator_splits_a_family_on_a_phone(page, regions_loaded):  # noqa: F811
-    from satudata.accounts.models import User
-    from satudata.accounts.services import create_account
-    from satudata.regions.models import Region
     from satudata.registry import services
     from satudata.registry.models import Family
 
-    village = Region.objects.get(code=VILLAGE_A)
-    operator = create_account(
-        None,
-        username="operator.natai",
-        password=PASSWORD,
-        role=User.Role.VILLAGE_OPERATOR,
-        region=village,
-    )
+    operator = village_operator()
+    village = operator.region
     family = services.register_family(operator, village, kk_for(serial=41))
     services.register_resident(operator, village, resident_data(name="Budi", sex=1), family=family)
     son = services.register_resident(
@@ -41,10 +33,7 @@ def test_an_operator_splits_a_family_on_a_phone(page, regions_loaded):  # noqa: 
         resident_data(name="Andi", sex=1, relationship=4, birth_date=datetime.date(1998, 2, 3)),
         family=family,
     )
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", "operator.natai")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, operator.username)
     page.goto(f"{page.base_url}/registry/families/{family.pk}/")
     page.click("text=Pisah KK")
     page.check(f"input[name=members][value='{son.pk}']")
@@ -66,32 +55,16 @@ def test_an_operator_reads_an_imports_errors_on_a_phone(
     settings,
     tmp_path,
 ):
-    import csv
-
-    from satudata.accounts.models import User
-    from satudata.accounts.services import create_account
-    from satudata.regions.models import Region
     from satudata.registry.exporter import OPENSID_HEADER
     from satudata.registry.models import Resident
     from satudata.registry.synthetic import Generator, opensid_rows
 
     settings.SATUDATA_IMPORT_INLINE = True  # the job runs when the upload's request commits
-    create_account(
-        None,
-        username="operator.natai",
-        password=PASSWORD,
-        role=User.Role.VILLAGE_OPERATOR,
-        region=Region.objects.get(code=VILLAGE_A),
-    )
-    rows = list(opensid_rows(Generator(5).families([VILLAGE_A], 6)))
+    operator = village_operator()
+    rows = list(opensid_rows(Generator(5).families([operator.region_id], 6)))
     rows[1][OPENSID_HEADER.index("tanggallahir")] = "30/02/1990"
-    upload = tmp_path / "warga.csv"
-    with upload.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([OPENSID_HEADER, *rows])
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", "operator.natai")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    upload = write_opensid_file(tmp_path / "warga.csv", rows)
+    log_in(page, operator.username)
     page.goto(page.base_url + "/registry/import/")
     page.set_input_files("input[type=file]", str(upload))
     page.click("form.card button[type=submit]")
@@ -107,19 +80,10 @@ def test_an_operator_reads_an_imports_errors_on_a_phone(
 
 
 def test_the_population_pyramid_is_legible_on_a_phone(page, regions_loaded):  # noqa: F811
-    from satudata.accounts.models import User
-    from satudata.accounts.services import create_account
-    from satudata.regions.models import Region
     from satudata.registry import services
 
-    village = Region.objects.get(code=VILLAGE_A)
-    operator = create_account(
-        None,
-        username="operator.natai",
-        password=PASSWORD,
-        role=User.Role.VILLAGE_OPERATOR,
-        region=village,
-    )
+    operator = village_operator()
+    village = operator.region
     family = services.register_family(operator, village, kk_for(serial=43))
     for serial, (sex, year) in enumerate([(1, 1960), (2, 1962), (1, 1990), (2, 1992)], start=1):
         born = datetime.date(year, 3, serial)

@@ -7,7 +7,6 @@ same answer as the check's (not a server error), and no log line may carry the N
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -27,7 +26,7 @@ from satudata.registry.exporter import OPENSID_HEADER
 from satudata.registry.importer import Importer
 from satudata.registry.models import Family, Resident
 from satudata.registry.synthetic import Generator, opensid_rows
-from satudata.registry.tests.helpers import kk_for, resident_data
+from satudata.registry.tests.helpers import kk_for, resident_data, write_opensid_file
 
 pytestmark = pytest.mark.django_db
 
@@ -193,9 +192,7 @@ def test_an_import_meeting_a_nik_registered_meanwhile_saves_nothing_and_says_why
         ),
     )
     before = list(Resident.all_objects.values_list("nik", "version"))
-    path = tmp_path / "warga.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([OPENSID_HEADER, *rows])
+    path = write_opensid_file(tmp_path / "warga.csv", rows)
     blind_import_lookups(monkeypatch)
     with pytest.raises(CommandError) as refused:
         call_command("import", "residents", str(path), "--village", VILLAGE_A, stdout=io.StringIO())

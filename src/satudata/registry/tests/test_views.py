@@ -112,19 +112,25 @@ def error_cells(page: str) -> list[list[str]]:
     return [[html.unescape(c) for c in row] for row in re.findall(cell * 4, page)]
 
 
+def post_import(client, capture, rows: list, mode: str, name: str = "warga.csv"):
+    """Upload OpenSID rows through the import form; the job runs when the request commits
+    (SATUDATA_IMPORT_INLINE). Returns the response, a redirect to the job's page."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
+    upload = SimpleUploadedFile(name, buffer.getvalue().encode())
+    with capture(execute=True):
+        return client.post("/registry/import/", {"file": upload, "mode": mode, "village": ""})
+
+
 def test_web_import_runs_as_a_job_and_shows_the_result(
     clients, settings, django_capture_on_commit_callbacks
 ):
     settings.SATUDATA_IMPORT_INLINE = True
     rows = list(opensid_rows(Generator(3).families([VILLAGE_A], 8)))
     rows[0][6] = "12"
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
-    upload = SimpleUploadedFile("warga.csv", buffer.getvalue().encode())
-    with django_capture_on_commit_callbacks(execute=True):
-        response = clients["operator_a"].post(
-            "/registry/import/", {"file": upload, "mode": "all-or-nothing", "village": ""}
-        )
+    response = post_import(
+        clients["operator_a"], django_capture_on_commit_callbacks, rows, "all-or-nothing"
+    )
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert job.state == "done" and job.rejected == 1 and not job.committed
@@ -151,13 +157,9 @@ def test_the_job_page_shows_the_first_twenty_errors_and_the_file_has_all(
     for number, row in enumerate(rows):
         row[OPENSID_HEADER.index("nama")] = ""
         row[OPENSID_HEADER.index("nik")] = f"x{number:02d}"
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
-    upload = SimpleUploadedFile("warga.csv", buffer.getvalue().encode())
-    with django_capture_on_commit_callbacks(execute=True):
-        response = clients["operator_a"].post(
-            "/registry/import/", {"file": upload, "mode": "valid-only", "village": ""}
-        )
+    response = post_import(
+        clients["operator_a"], django_capture_on_commit_callbacks, rows, "valid-only"
+    )
     job = ImportJob.objects.get()
     assert job.rejected == 25 and job.committed
     page = clients["operator_a"].get(response["Location"]).content.decode()
@@ -176,11 +178,8 @@ def test_a_web_import_keeps_no_copy_of_the_upload_and_forgets_old_error_files(
     rows[0][OPENSID_HEADER.index("nik")] = "12"
 
     def upload(name: str, rows: list) -> ImportJob:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([OPENSID_HEADER, *rows])
-        data = {"file": SimpleUploadedFile(name, buffer.getvalue().encode()), "mode": "valid-only"}
-        with django_capture_on_commit_callbacks(execute=True):
-            clients["operator_a"].post("/registry/import/", {**data, "village": ""})
+        capture = django_capture_on_commit_callbacks
+        post_import(clients["operator_a"], capture, rows, "valid-only", name)
         return ImportJob.objects.get(file_name=name)
 
     first = upload("pertama.csv", rows)
