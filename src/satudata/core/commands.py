@@ -3,6 +3,11 @@
 Django writes a CommandError on the command line as `CommandError: <message>`, an English
 class name in front of our Indonesian sentence. Our commands put `PlainRefusals` first
 in their bases; called from code (`call_command`, tests), they still raise as before.
+
+A database error on the command line is explained the same way when its cause is the
+deployment's (the database is not migrated, or does not answer): an operator who runs
+`satudata import …` before `satudata migrate` gets the command to run, not a traceback
+ending in "no such table". Any other database error is raised as it is.
 """
 
 from __future__ import annotations
@@ -10,17 +15,35 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import CommandError, SystemCheckError
+from django.db import DatabaseError
 
 
 class PlainRefusals:
     def execute(self, *args, **options):
+        # run_from_argv sets this flag: only a real command line gets the short form.
+        plain = getattr(self, "_called_from_command_line", False) and not options.get("traceback")
         try:
             return super().execute(*args, **options)
         except SystemCheckError:
             raise  # Django formats the system checks' report itself
         except CommandError as exc:
-            # run_from_argv sets this flag: only a real command line gets the short form.
-            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+            if not plain:
                 raise
             self.stderr.write(f"satudata: {exc}")
             sys.exit(exc.returncode)
+        except DatabaseError:
+            problems = _deployment_problems() if plain else []
+            if not problems:
+                raise
+            for problem in problems:
+                self.stderr.write(f"satudata: {problem}")
+            sys.exit(1)
+
+
+def _deployment_problems() -> list[str]:
+    from satudata.core.deployment import startup_problems  # needs the apps loaded
+
+    try:
+        return startup_problems()
+    except DatabaseError:
+        return []  # the check itself failed: the original error says more

@@ -101,7 +101,18 @@ def handle(options, stdout) -> None:
         )
     if report.message:
         raise CommandError(report.message)
-    if not report.committed and not options["dry_run"]:
+    if options["dry_run"]:
+        # The exit status of a dry run is the real run's: a script can check a file first.
+        if report.rejected and options["mode"] == ImportJob.Mode.ALL_OR_NOTHING:
+            raise CommandError(
+                _(
+                    "Dry run: %(n)d rows would be rejected, so this import would save "
+                    "nothing (all-or-nothing mode)."
+                )
+                % {"n": report.rejected}
+            )
+        return
+    if not report.committed:
         raise CommandError(
             _("Nothing was saved: %(n)d rows were rejected (all-or-nothing mode).")
             % {"n": report.rejected}
@@ -109,6 +120,9 @@ def handle(options, stdout) -> None:
 
 
 def summary(report, dry_run: bool) -> str:
+    if report.message and not report.rows:
+        # Refused before a row was counted: "0 rows: 0 added, …" would only add noise.
+        return _("Dry run: nothing was saved.") if dry_run else _("Nothing was saved.")
     text = _(
         "%(rows)d rows: %(added)d added, %(updated)d updated, %(unchanged)d unchanged, "
         "%(rejected)d rejected."

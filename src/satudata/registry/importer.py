@@ -126,6 +126,12 @@ class Importer(Placement):
             return self._fatal(
                 raise_fatal % {"size": self.path.stat().st_size // 2**20, "max": limit // 2**20}
             )
+        if not self.villages:
+            # Every row would be refused for its village and its NIK's district: one
+            # sentence saying what the installation lacks is more use.
+            return self._fatal(
+                _("The official region codes are not loaded yet; run: satudata loadregions")
+            )
         if self.village and self.village not in self.villages:
             return self._fatal(_("No village has the code %(code)s.") % {"code": self.village})
         if self.village and self.scope is not None and not self.scope.allows(self.village):

@@ -11,6 +11,8 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import write_scope
@@ -396,6 +398,36 @@ def split_family(
 
 
 COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)
+
+
+def search_families(user, query: str = ""):
+    """Families the user may see, each with its head's name (`head_name`, None when no
+    living head is recorded) and its living members (`living`); by exact KK number or by
+    the start of the head's name. Operators look a family up by its head, as on paper."""
+    living = Resident.objects.filter(family=OuterRef("pk"), status=Resident.Status.ALIVE)
+    families = Family.objects.visible_to(user).annotate(
+        head_name=Subquery(
+            living.filter(relationship=codes.HEAD).order_by("id").values("name")[:1]
+        ),
+        living=Coalesce(
+            Subquery(
+                living.order_by().values("family").annotate(n=Count("id")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+    query = (query or "").strip()
+    if query.isdigit():
+        return families.filter(family_number=query).order_by("village_id", "family_number")
+    key = name_key(query)
+    if key:
+        upper = key[:-1] + chr(ord(key[-1]) + 1)
+        heads = Resident.objects.visible_to(user).filter(
+            name_key__gte=key, name_key__lt=upper, relationship=codes.HEAD
+        )
+        families = families.filter(pk__in=heads.values("family_id"))
+    return families.order_by("village_id", "family_number")
 
 
 def search_residents(user, query: str = "", village: str | None = None):

@@ -197,14 +197,8 @@ def resident_event(request, resident_id: int):
 
 @scoped
 def families(request):
-    found = (
-        Family.objects.visible_to(request.user)
-        .select_related("unit")
-        .order_by("village_id", "family_number")
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        found = found.filter(family_number=query)
+    query = request.GET.get("q", "").strip()[:100]
+    found = services.search_families(request.user, query).select_related("unit")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     scope = write_scope(request.user)
     return render(

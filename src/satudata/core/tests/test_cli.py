@@ -40,6 +40,33 @@ def test_an_unreachable_database_is_reported_by_check_and_serve(tmp_path):
         assert "Traceback" not in result.stderr
 
 
+def test_commands_before_set_up_say_which_command_sets_up(tmp_path):
+    """An operator who imports before `migrate` and `loadregions` is told what to run."""
+    data = tmp_path / "warga.csv"
+    data.write_text("nik,nama,kode_desa\n6201020101900001,Budi,62.01.02.2016\n")
+    before = run(["import", "residents", str(data), "--dry-run"], tmp_path)
+    assert before.returncode == 1
+    assert before.stderr.startswith("satudata: Basis data belum mutakhir (")
+    assert "jalankan: satudata migrate" in before.stderr
+    assert "Traceback" not in before.stderr
+
+    assert run(["migrate", "-v0"], tmp_path).returncode == 0
+    no_regions = run(["import", "residents", str(data), "--dry-run"], tmp_path)
+    assert no_regions.returncode == 1
+    assert no_regions.stderr.strip() == (
+        "satudata: Kode wilayah resmi belum dimuat; jalankan: satudata loadregions"
+    )
+    assert no_regions.stdout.strip() == "Uji coba: tidak ada yang disimpan."  # no "0 baris: …"
+
+
+def test_an_unreachable_database_is_one_sentence_for_every_command(tmp_path):
+    url = "postgres://nobody@127.0.0.1:1/nothing"
+    result = run(["import", "residents", str(tmp_path / "x.csv")], tmp_path, DATABASE_URL=url)
+    assert result.returncode == 1
+    assert result.stderr.startswith("satudata: Basis data tidak dapat dihubungi (postgresql)")
+    assert "Traceback" not in result.stderr
+
+
 def test_an_unwritable_data_folder_is_one_clear_sentence(tmp_path):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")

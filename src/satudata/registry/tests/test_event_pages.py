@@ -475,3 +475,43 @@ def test_operator_a_cannot_touch_a_village_b_family(clients, cast, action):
     assert clients["operator_a"].post(url, data).status_code == 404
     assert clients["operator_b"].get(url).status_code == 200
     assert snapshot() == before
+
+
+def test_the_family_list_names_each_head_and_finds_a_family_by_its_head(clients, cast, household):
+    family, head, wife, daughter = household
+    operator = clients["operator_a"]
+    page = operator.get("/registry/families/").content.decode()
+    assert '<td data-label="Kepala keluarga">Budi</td>' in page
+    assert '<td data-label="Anggota yang hidup">3</td>' in page
+    # By the start of the head's name; a wife's name finds no family, another village none.
+    assert family.family_number in operator.get("/registry/families/?q=bud").content.decode()
+    assert family.family_number not in operator.get("/registry/families/?q=siti").content.decode()
+    other = clients["operator_b"].get("/registry/families/?q=budi").content.decode()
+    assert family.family_number not in other
+    assert (
+        family.family_number
+        in operator.get(f"/registry/families/?q={family.family_number}").content.decode()
+    )
+    # A dead head is no head: the list shows none until the family names a new one.
+    services.record_death(cast.operator_a, head, datetime.date(2026, 1, 2))
+    page = operator.get("/registry/families/").content.decode()
+    assert '<td data-label="Kepala keluarga">—</td>' in page
+    assert '<td data-label="Anggota yang hidup">2</td>' in page
+    services.change_head(cast.operator_a, family, wife)
+    page = operator.get("/registry/families/").content.decode()
+    assert '<td data-label="Kepala keluarga">Siti</td>' in page
+
+
+def test_the_family_pager_keeps_the_search(clients, cast, village_a):
+    for serial in range(51):
+        family = services.register_family(cast.operator_a, village_a, kk_for(serial=100 + serial))
+        services.register_resident(
+            cast.operator_a,
+            village_a,
+            resident_data(name=f"Budi {serial:02d}", sex=1),
+            family=family,
+        )
+    page = clients["operator_a"].get("/registry/families/?q=budi").content.decode()
+    assert "?q=budi&amp;page=2" in page
+    second = clients["operator_a"].get("/registry/families/?q=budi&page=2").content.decode()
+    assert second.count('data-label="Kepala keluarga">Budi') == 1

@@ -207,6 +207,22 @@ def test_dry_run_saves_nothing(tmp_path):
     assert Resident.objects.count() == 0 and Family.objects.count() == 0
 
 
+def test_a_dry_run_fails_as_the_real_import_would(tmp_path):
+    """The exit status of a dry run is the real run's, so a script can check a file first."""
+    rows = good_rows(6)
+    rows[2][6] = "123"
+    path = write_csv(tmp_path / "w.csv", rows)
+    out = fails(path, "--dry-run")
+    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out
+    assert "Baris 4, kolom nik" in out
+    refusal = "Uji coba: 1 baris akan ditolak, jadi impor ini tidak menyimpan apa pun (mode"
+    assert refusal in out
+    # valid-only would save the other rows: the dry run succeeds, and says what it found
+    out = run(path, "--dry-run", "--mode", "valid-only")
+    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out and "Uji coba" in out
+    assert Resident.objects.count() == 0 and Family.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [
