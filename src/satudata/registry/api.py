@@ -68,6 +68,7 @@ class ResidentFilter(Schema):
 
 
 class FamilyFilter(Schema):
+    q: str = Field("", description="Exact KK number, or the start of the head of family's name.")
     village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
@@ -138,9 +139,14 @@ class FamilyDetail(FamilyOut):
         return list(obj.members.order_by("relationship", "birth_date"))
 
 
+class FamilyListItem(FamilyOut):
+    head_name: str | None = Field(None, description="The living head of family, if recorded.")
+    living_members: int = Field(alias="living")
+
+
 class FamilyPage(Schema):
     count: int
-    results: list[FamilyOut]
+    results: list[FamilyListItem]
 
 
 class CountRow(Schema):
@@ -271,10 +277,9 @@ def add_event(request, resident_id: int, payload: EventIn):
 
 @router.get("/families", response=FamilyPage, auth=signed_in, summary="List families")
 def list_families(request, filters: Query[FamilyFilter]):
-    families = Family.objects.visible_to(request.user)
+    families = services.search_families(request.user, filters.q[:100])
     if filters.village:
         families = families.filter(village_id=filters.village)
-    families = families.order_by("village_id", "family_number")
     window = list(families[filters.offset : filters.offset + filters.limit])
     full = len(window) == filters.limit
     count = families.count() if full else filters.offset + len(window)

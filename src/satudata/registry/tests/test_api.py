@@ -172,6 +172,16 @@ def test_families_list_and_detail_are_scoped(clients, cast):
     )
     listing = clients["operator_a"].get("/api/v1/families").json()
     assert [f["family_number"] for f in listing["results"]] == ["6201020101200099"]
+    assert listing["results"][0]["head_name"] == "Siti Aminah"
+    assert listing["results"][0]["living_members"] == 1
+    by_head = clients["operator_a"].get("/api/v1/families?q=siti").json()
+    assert [f["id"] for f in by_head["results"]] == [family.pk]
+    assert clients["operator_a"].get("/api/v1/families?q=budi").json()["count"] == 0
+    assert clients["operator_b"].get("/api/v1/families?q=siti").json()["count"] == 0
+    # A family's head is personal data: only accounts that see the family find it by name.
+    assert clients["producer_a"].get("/api/v1/families?q=siti").json()["count"] == 0
+    page = clients["producer_a"].get("/registry/families/?q=siti").content.decode()
+    assert "Siti Aminah" not in page and "Tidak ada keluarga" in page
     detail = clients["operator_a"].get(f"/api/v1/families/{family.pk}").json()
     assert len(detail["members"]) == 1
     assert clients["operator_b"].get(f"/api/v1/families/{family.pk}").status_code == 404

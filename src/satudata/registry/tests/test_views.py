@@ -227,6 +227,7 @@ def test_a_job_whose_process_died_is_ended_and_says_nothing_was_saved(cast, clie
     assert job.state == ImportJob.State.FAILED and job.finished_at is not None
     assert "Proses impor berhenti sebelum selesai" in page and "tidak ada yang disimpan" in page
     assert 'http-equiv="refresh"' not in page  # the page stops polling
+    assert "<progress" not in page  # no "0 %" for a file whose progress died with it
     assert not Path(job.path).exists() and not jobs.progress_path(job).exists()
 
 
