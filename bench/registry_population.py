@@ -184,6 +184,18 @@ def queries() -> None:
             "GET /registry/families/ (operator page)", measure(op, ["/registry/families/"] * 60)
         )
     )
+    say(
+        latency_line(
+            "GET /api/v1/families?q=<head's name prefix> (custodian, whole regency)",
+            measure(wali, [f"/api/v1/families?q={p.name[:4]}" for p in picks]),
+        )
+    )
+    say(
+        latency_line(
+            "GET /registry/families/?q=<head's name prefix> (operator page, own village)",
+            measure(op, [f"/registry/families/?q={p.name[:5]}" for p in local]),
+        )
+    )
     samples = []
     for _ in range(15):
         with timed() as t:
