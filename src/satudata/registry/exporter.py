@@ -10,7 +10,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from satudata.regions.models import LocalUnit
+from satudata.accounts.scope import read_scope
+from satudata.regions.models import LocalUnit, Region
 from satudata.registry.import_format import OPENSID, OWN
 
 OPENSID_HEADER = [
@@ -57,6 +58,58 @@ def _unit_paths(village_codes: set[str]) -> dict[int, tuple[str, str, str]]:
             node = units.get(node.parent_id)
         paths[pk] = (names["hamlet"], names["rw"], names["rt"])
     return paths
+
+
+def villages_to_export(user) -> list[Region]:
+    """The villages whose residents the account may export, for the export page: its own,
+    the villages of its district, or (custodian) every village that holds residents."""
+    from satudata.registry.models import PopulationCell
+
+    scope = read_scope(user)
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    if scope.everything:
+        # The pyramid cells name every village with living residents: a small table,
+        # where the region table holds all 84,000 villages of the country.
+        held = PopulationCell.objects.values_list("village_id", flat=True).distinct()
+        return list(villages.filter(code__in=held).order_by("code"))
+    if not scope.code:
+        return []
+    return list(villages.filter(scope.q("code")).order_by("code"))
+
+
+def unit_choices(village: Region) -> list[tuple[int, str]]:
+    """(unit id, "Dusun 1 / RW 002 / RT 003") for every unit of the village, depth first:
+    the places inside a village that an export can be limited to."""
+    units = list(LocalUnit.objects.filter(village=village).order_by("name", "id"))
+    children: dict[int | None, list[LocalUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    choices: list[tuple[int, str]] = []
+
+    def walk(parent_id: int | None, prefix: str) -> None:
+        for unit in children.get(parent_id, []):
+            label = f"{prefix}{unit.label()}"
+            choices.append((unit.pk, label))
+            walk(unit.pk, label + " / ")
+
+    walk(None, "")
+    return choices
+
+
+def unit_and_below(village: Region, unit_id: str) -> list[int] | None:
+    """The unit and every unit inside it (a hamlet's RWs and RTs), or None when the village
+    has no unit with this id: residents may be placed at any level."""
+    tree: dict[int | None, list[int]] = {}
+    for pk, parent in LocalUnit.objects.filter(village=village).values_list("id", "parent_id"):
+        tree.setdefault(parent, []).append(pk)
+    if not unit_id.isdigit() or not any(int(unit_id) in ids for ids in tree.values()):
+        return None
+    found, todo = [], [int(unit_id)]
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(tree.get(pk, []))
+    return found
 
 
 def rows(residents, fmt: str = "opensid") -> Iterator[list]:

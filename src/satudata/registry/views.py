@@ -309,19 +309,27 @@ def import_errors(request, job_id: int):
 
 @scoped
 def export(request):
-    """Residents of a village (or one RT) the user may see, as CSV or XLSX."""
+    """Residents of a village (or one hamlet, RW or RT) the user may see, as CSV or XLSX;
+    without a village, the page that chooses one."""
+    if "village" not in request.GET:
+        return _export_page(request)
     village = village_for(request, request.GET.get("village"))
     if not read_scope(request.user).allows(village.code):
         raise Http404
     residents = Resident.objects.visible_to(request.user).filter(village=village)
-    rt = request.GET.get("rt")
-    if rt:
-        residents = residents.filter(unit_id=rt)
+    name = f"penduduk-{village.code}"
+    unit = request.GET.get("rt", "").strip()
+    if unit:
+        units = exporter.unit_and_below(village, unit)
+        if units is None:
+            raise Http404(_("This village has no hamlet, RW or RT with this number."))
+        residents = residents.filter(unit_id__in=units)
+        name += f"-wilayah{unit}"
     fmt = request.GET.get("format", "opensid")
     if fmt not in exporter.FORMATS:
         fmt = "opensid"
     lines = exporter.rows(residents, fmt)
-    name = f"penduduk-{village.code}-{fmt}"
+    name += f"-{fmt}"
     if request.GET.get("type") == "xlsx":
         response = HttpResponse(
             exporter.xlsx_bytes(lines),
@@ -332,6 +340,23 @@ def export(request):
     response = StreamingHttpResponse(exporter.csv_chunks(lines), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def _export_page(request):
+    villages = exporter.villages_to_export(request.user)
+    chosen = request.GET.get("for") or (villages[0].code if len(villages) == 1 else "")
+    village = village_for(request, chosen) if chosen else None
+    if village is not None and not read_scope(request.user).allows(village.code):
+        raise Http404
+    return render(
+        request,
+        "registry/export.html",
+        {
+            "villages": villages,
+            "village": village,
+            "units": exporter.unit_choices(village) if village else [],
+        },
+    )
 
 
 @custodian

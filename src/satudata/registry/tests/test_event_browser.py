@@ -107,3 +107,33 @@ def test_the_population_pyramid_is_legible_on_a_phone(page, regions_loaded):  # 
     assert len(heights) == 16 * 3 and min(heights) >= 10, heights
     # Only aggregates: one or two people of a group and sex are shown as "<3".
     assert "<3" in page.inner_text("figure.pyramid")
+
+
+def test_an_operator_exports_one_rt_as_xlsx_on_a_phone(page, regions_loaded, tmp_path):  # noqa: F811
+    import openpyxl
+
+    from satudata.regions.services import add_local_unit
+    from satudata.registry import services
+
+    operator = village_operator()
+    village = operator.region
+    hamlet = add_local_unit(operator, village, "hamlet", "Dusun Mawar")
+    rw = add_local_unit(operator, village, "rw", "003", hamlet.pk)
+    rts = [add_local_unit(operator, village, "rt", f"00{n}", rw.pk) for n in (1, 2)]
+    inside = services.register_resident(operator, village, resident_data(name="Ani"), unit=rts[1])
+    services.register_resident(operator, village, resident_data(name="Budi", sex=1), unit=rts[0])
+    log_in(page, operator.username)
+    page.goto(f"{page.base_url}/registry/")
+    page.click("main >> text=Ekspor")
+    page.select_option("select[name=rt]", label="Dusun Mawar / RW 003 / RT 002")
+    page.check("input[name=type][value=xlsx]")
+    assert fits_the_phone(page)
+    with page.expect_download() as download:
+        page.click("text=Unduh")
+    name = download.value.suggested_filename
+    assert name.startswith(f"penduduk-{village.code}-wilayah") and name.endswith(".xlsx")
+    download.value.save_as(tmp_path / name)
+    sheet = openpyxl.load_workbook(tmp_path / name).active
+    header, *rows = list(sheet.values)
+    assert [row[header.index("nik")] for row in rows] == [inside.nik]
+    assert rows[0][header.index("rt")] == "002" and rows[0][header.index("rw")] == "003"

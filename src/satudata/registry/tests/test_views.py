@@ -377,3 +377,77 @@ def test_a_web_import_failing_unexpectedly_says_so_in_indonesian(
     )
     page = clients["operator_a"].get(response["Location"]).content.decode()
     assert "galat yang tidak terduga" in page
+
+
+@pytest.fixture
+def placed(cast):
+    """Village A: a hamlet with an RW and two RTs; one resident in each RT, one unplaced."""
+    from satudata.regions.services import add_local_unit
+
+    village = Region.objects.get(code=VILLAGE_A)
+    hamlet = add_local_unit(cast.operator_a, village, "hamlet", "Dusun Mawar")
+    rw = add_local_unit(cast.operator_a, village, "rw", "001", hamlet.pk)
+    rts = [add_local_unit(cast.operator_a, village, "rt", f"00{n}", rw.pk) for n in (1, 2)]
+    people = [
+        services.register_resident(
+            cast.operator_a, village, resident_data(name=f"Warga {n}"), unit=unit
+        )
+        for n, unit in enumerate([*rts, None])
+    ]
+    return hamlet, rts, people
+
+
+def exported_niks(response) -> set[str]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("nik")
+    return {row[column] for row in rows[1:]}
+
+
+def test_the_export_page_offers_the_village_its_areas_formats_and_files(clients, placed):
+    hamlet, rts, people = placed
+    page = clients["operator_a"].get("/registry/export/").content.decode()
+    assert f'name="village" value="{VILLAGE_A}"' in page
+    assert 'name="for"' not in page  # one village: nothing to choose
+    assert f'<option value="{rts[1].pk}">Dusun Mawar / RW 001 / RT 002</option>' in page
+    assert 'value="opensid" checked' in page and 'value="xlsx"' in page
+    # What the form sends: the whole hamlet holds both RTs' residents, an RT only its own.
+    whole = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}&rt=&format=opensid")
+    assert exported_niks(whole) == {p.nik for p in people}
+    in_hamlet = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}&rt={hamlet.pk}")
+    assert exported_niks(in_hamlet) == {people[0].nik, people[1].nik}
+    in_rt = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}&rt={rts[1].pk}")
+    assert exported_niks(in_rt) == {people[1].nik}
+    assert "wilayah" in in_rt["Content-Disposition"]
+
+
+def test_an_export_area_must_be_one_of_the_villages_own(clients, cast, placed):
+    hamlet, rts, people = placed
+    village_b = Region.objects.get(code=VILLAGE_B)
+    from satudata.regions.services import add_local_unit
+
+    elsewhere = add_local_unit(cast.operator_b, village_b, "hamlet", "Dusun Lain")
+    for unit in ("abc", "99999", str(elsewhere.pk), "-1"):
+        response = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}&rt={unit}")
+        assert response.status_code == 404, unit
+
+
+def test_the_export_page_lets_a_district_viewer_choose_among_its_villages(clients, placed):
+    viewer = clients["district_viewer"]
+    page = viewer.get("/registry/export/").content.decode()
+    assert f'<option value="{VILLAGE_A}"' in page and f'<option value="{VILLAGE_B}"' in page
+    assert 'name="village"' not in page  # no village chosen yet
+    chosen = viewer.get(f"/registry/export/?for={VILLAGE_A}").content.decode()
+    assert f'name="village" value="{VILLAGE_A}"' in chosen and "Dusun Mawar" in chosen
+    from satudata.conftest import OTHER_DISTRICT_VILLAGE
+
+    assert viewer.get(f"/registry/export/?for={OTHER_DISTRICT_VILLAGE}").status_code == 404
+    assert clients["operator_b"].get(f"/registry/export/?for={VILLAGE_A}").status_code == 404
+
+
+def test_the_export_page_lists_the_custodians_villages_with_residents(clients, placed):
+    page = clients["custodian"].get("/registry/export/").content.decode()
+    # Only village A holds residents, so it is the one offered (and chosen).
+    assert f'name="village" value="{VILLAGE_A}"' in page and VILLAGE_B not in page
+    producer = clients["producer_a"].get("/registry/export/").content.decode()
+    assert "tidak boleh mengekspor" in producer and "<select" not in producer
