@@ -400,6 +400,16 @@ def split_family(
 COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)
 
 
+def resolve_conflict(actor, conflict: NikConflict) -> NikConflict:
+    """The custodian closes a NIK conflict settled outside the registry (the villages agreed
+    the NIK was mistyped, say); a move in to the village that tried closes it by itself."""
+    if not getattr(actor, "is_custodian", False):
+        raise PermissionDenied(_("Only the data custodian may close a NIK conflict."))
+    if conflict.resolved:
+        return conflict
+    return audit.update(actor, conflict, resolved=True)
+
+
 def search_families(user, query: str = ""):
     """Families the user may see, each with its head's name (`head_name`, None when no
     living head is recorded) and its living members (`living`); by exact KK number or by

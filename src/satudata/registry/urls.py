@@ -23,5 +23,10 @@ urlpatterns = [
     path("registry/import/<int:job_id>/errors.csv", views.import_errors, name="import_errors"),
     path("registry/export/", views.export, name="export"),
     path("registry/conflicts/", views.conflicts, name="conflicts"),
+    path(
+        "registry/conflicts/<int:conflict_id>/resolve/",
+        views.conflict_resolve,
+        name="conflict_resolve",
+    ),
     path("statistics/population/<str:code>/", views.population, name="population"),
 ]

@@ -300,7 +300,44 @@ def test_conflicts_page_is_for_the_custodian(clients, cast, person):
     assert NikConflict.objects.count() == 1
     page = clients["custodian"].get("/registry/conflicts/").content.decode()
     assert "Runtu" in page and "Natai Raya" in page
+    assert cast.operator_b.username in page and "formulir atau API" in page
     assert clients["operator_a"].get("/registry/conflicts/").status_code == 403
+
+
+def test_the_custodian_closes_a_conflict_settled_elsewhere(clients, cast, person):
+    from satudata.audit.models import AuditEntry
+
+    village_b = Region.objects.get(code=VILLAGE_B)
+    with pytest.raises(Exception):  # noqa: B017 - the refusal itself is tested above
+        services.register_resident(cast.operator_b, village_b, resident_data(nik=person.nik))
+    conflict = NikConflict.objects.get()
+    url = f"/registry/conflicts/{conflict.pk}/resolve/"
+    assert clients["operator_a"].post(url).status_code == 403
+    assert clients["custodian"].get(url).status_code == 405  # a change is a POST
+    conflict.refresh_from_db()
+    assert not conflict.resolved
+
+    response = clients["custodian"].post(url, follow=True)
+    page = response.content.decode()
+    assert f"Konflik NIK {person.nik} ditutup." in page
+    assert "Tidak ada konflik." in page  # the open list is empty now
+    conflict.refresh_from_db()
+    assert conflict.resolved
+    entry = AuditEntry.objects.filter(model_label="registry.nikconflict").get()
+    assert entry.after["resolved"] is True and entry.actor == cast.custodian
+    closed = clients["custodian"].get("/registry/conflicts/?all=1").content.decode()
+    assert person.nik in closed and "ditutup" in closed
+
+
+def test_the_conflict_list_pages(clients, cast, person):
+    for n in range(51):
+        NikConflict.objects.create(
+            nik=f"{n:016d}", village_id=VILLAGE_B, holder_village_id=VILLAGE_A, source="import"
+        )
+    first = clients["custodian"].get("/registry/conflicts/").content.decode()
+    assert "?page=2" in first and first.count(">impor<") == 50
+    second = clients["custodian"].get("/registry/conflicts/?page=2").content.decode()
+    assert second.count(">impor<") == 1
 
 
 def test_public_chart_page_has_no_personal_data(clients, person):
