@@ -137,3 +137,29 @@ def test_an_operator_exports_one_rt_as_xlsx_on_a_phone(page, regions_loaded, tmp
     header, *rows = list(sheet.values)
     assert [row[header.index("nik")] for row in rows] == [inside.nik]
     assert rows[0][header.index("rt")] == "002" and rows[0][header.index("rw")] == "003"
+
+
+def test_a_death_is_recorded_only_after_the_operator_confirms_it(page, regions_loaded):  # noqa: F811
+    from satudata.registry import services
+    from satudata.registry.models import Resident
+
+    operator = village_operator()
+    person = services.register_resident(operator, operator.region, resident_data(name="Ani"))
+    log_in(page, operator.username)
+    page.goto(f"{page.base_url}/registry/residents/{person.pk}/")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.click("text=Catat peristiwa")
+    assert "Ani" in asked[0] and "tidak lagi dihitung" in asked[0]
+    person.refresh_from_db()
+    assert person.status == Resident.Status.ALIVE  # cancelled: nothing was sent
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.click("text=Catat peristiwa")
+    page.wait_for_load_state()
+    person.refresh_from_db()
+    assert person.status == Resident.Status.DEAD and len(asked) == 2
