@@ -249,3 +249,10 @@ class ImportForm(forms.Form):
     )
     mode = forms.ChoiceField(label=_("mode"), choices=ImportJob.Mode.choices)
     dry_run = forms.BooleanField(label=_("dry run: check only, save nothing"), required=False)
+
+    def __init__(self, *args, own_village: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if own_village:
+            # An operator of one village imports into it: asking for its code (with a hint
+            # about a kode_desa column) would only raise the question which code to type.
+            del self.fields["village"]

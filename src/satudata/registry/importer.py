@@ -262,7 +262,13 @@ class Importer(Placement):
             )
         missing = [f for f in REQUIRED if f not in positions]
         if not self.village and "village_code" not in positions:
-            missing.append("village_code")
+            # OpenSID's own export has no kode_desa: an operator of one village imports
+            # into that village, as the web form does.
+            own = self.scope.code if self.scope is not None else None
+            if own and own.count(".") == 3:
+                self.village = own
+            else:
+                missing.append("village_code")
         if missing:
             wanted = OPENSID_NAME
             self.report.message = _(

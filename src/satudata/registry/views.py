@@ -236,10 +236,15 @@ def family(request, family_id: int):
 
 @role("village_operator")
 def import_start(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    own = write_scope(request.user).code
+    own_village = own if own and own.count(".") == 3 else None  # a village code: 4 parts
+    form = ImportForm(request.POST or None, request.FILES or None, own_village=own_village)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        village = form.cleaned_data["village"].strip() or request.user.region_id or ""
+        # The form has no village field for an operator of one village; a crafted one
+        # naming another village is refused as before, not silently replaced.
+        typed = (form.cleaned_data.get("village") or request.POST.get("village", "")).strip()
+        village = typed or own_village or request.user.region_id or ""
         if village and not write_scope(request.user).allows(village):
             raise PermissionDenied
         if upload.size > max_bytes():
@@ -266,7 +271,15 @@ def import_start(request):
             jobs.start(job)
             return redirect("registry:import_job", job_id=job.pk)
     recent = [jobs.fail_if_abandoned(j) for j in ImportJob.objects.filter(actor=request.user)[:10]]
-    return render(request, "registry/import.html", {"form": form, "recent": recent})
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "form": form,
+            "recent": recent,
+            "own_village": Region.objects.filter(code=own_village).first() if own_village else None,
+        },
+    )
 
 
 def _job(request, job_id: int) -> ImportJob:

@@ -302,3 +302,13 @@ def test_cli_progress_is_in_indonesian_with_its_digit_grouping(tmp_path, capsys)
     progress = capsys.readouterr().err.splitlines()
     assert progress[-1] == f"100% {len(rows):,} baris".replace(",", ".")
     assert len(rows) >= 1000  # so the grouping is shown
+
+
+def test_an_operators_file_without_kode_desa_goes_to_its_village(tmp_path, cast):
+    rows = [row[:-1] for row in good_rows(4)]  # OpenSID's own export: no kode_desa
+    path = write_csv(tmp_path / "w.csv", rows, header=OPENSID_HEADER[:-1])
+    out = run(path, "--user", cast.operator_a.username)
+    assert f"{len(rows)} ditambah" in out
+    assert set(Resident.objects.values_list("village_id", flat=True)) == {VILLAGE_A}
+    # Without an account of one village, the file must name its villages.
+    assert "tidak memiliki kolom wajib: kode_desa" in fails(path)

@@ -281,6 +281,29 @@ def test_web_import_into_another_village_is_refused(clients, settings):
     assert clients["producer_a"].get("/registry/import/").status_code == 403
 
 
+def test_an_operator_imports_into_its_own_village_without_typing_its_code(
+    clients, settings, django_capture_on_commit_callbacks
+):
+    """OpenSID's own export has no kode_desa column: the operator's village is the file's."""
+    settings.SATUDATA_IMPORT_INLINE = True
+    page = clients["operator_a"].get("/registry/import/").content.decode()
+    assert "Natai Raya (62.01.02.2016)" in page and 'name="village"' not in page
+    custodian = clients["custodian"].get("/registry/import/").content.decode()
+    assert 'name="village"' in custodian  # the custodian names the village (or kode_desa)
+    rows = [row[:-1] for row in opensid_rows(Generator(8).families([VILLAGE_A], 5))]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([OPENSID_HEADER[:-1], *rows])  # without kode_desa
+    upload = SimpleUploadedFile("warga.csv", buffer.getvalue().encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients["operator_a"].post(
+            "/registry/import/", {"file": upload, "mode": "all-or-nothing"}
+        )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.village_id == VILLAGE_A
+    assert job.committed and job.added == len(rows)
+    assert set(Resident.objects.values_list("village_id", flat=True)) == {VILLAGE_A}
+
+
 def test_export_is_scoped_and_reimportable(clients, person):
     response = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
