@@ -45,7 +45,7 @@ pytestmark = pytest.mark.django_db
 # Parameters that name no owned object: the same value on both sides.
 NEUTRAL = {"fmt": "csv"}
 # Objects only the custodian may touch (role routes that no scoped role passes).
-CUSTODIAN_ONLY = {"model_label", "object_pk", "pair_id", "merge_id"}
+CUSTODIAN_ONLY = {"model_label", "object_pk", "pair_id", "merge_id", "conflict_id"}
 
 POINT = {
     "type": "FeatureCollection",

@@ -36,6 +36,7 @@ SAMPLE_ARGS = {
     "pair_id": "1",
     "merge_id": "1",
     "list_id": "1",
+    "conflict_id": "1",
 }
 
 
