@@ -26,6 +26,12 @@ class RegionScope:
             return False
         return region_code == self.code or region_code.startswith(self.code + ".")
 
+    @property
+    def village(self) -> str | None:
+        """The code of the one village this scope covers, when it covers exactly one (a
+        village code has four parts: 62.01.02.2016)."""
+        return self.code if self.code and self.code.count(".") == 3 else None
+
     def q(self, field: str) -> Q:
         if self.everything:
             return Q()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from satudata.accounts.scope import read_scope
 from satudata.regions.models import LocalUnit, Region
+from satudata.regions.services import local_unit_tree
 from satudata.registry.import_format import OPENSID, OWN
 
 OPENSID_HEADER = [
@@ -77,39 +78,37 @@ def villages_to_export(user) -> list[Region]:
     return list(villages.filter(scope.q("code")).order_by("code"))
 
 
-def unit_choices(village: Region) -> list[tuple[int, str]]:
-    """(unit id, "Dusun 1 / RW 002 / RT 003") for every unit of the village, depth first:
-    the places inside a village that an export can be limited to."""
-    units = list(LocalUnit.objects.filter(village=village).order_by("name", "id"))
-    children: dict[int | None, list[LocalUnit]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-    choices: list[tuple[int, str]] = []
+def _units_below(village: Region) -> list[tuple[LocalUnit, str, list[int]]]:
+    """(unit, "Dusun 1 / RW 002 / RT 003", ids of the unit and every unit inside it) for
+    each unit of the village, depth first, from the tree the region page draws."""
+    found: list[tuple[LocalUnit, str, list[int]]] = []
 
-    def walk(parent_id: int | None, prefix: str) -> None:
-        for unit in children.get(parent_id, []):
+    def walk(nodes, prefix: str) -> list[int]:
+        ids: list[int] = []
+        for unit, children in nodes:
             label = f"{prefix}{unit.label()}"
-            choices.append((unit.pk, label))
-            walk(unit.pk, label + " / ")
+            entry = (unit, label, [unit.pk])
+            found.append(entry)
+            entry[2].extend(walk(children, label + " / "))
+            ids.extend(entry[2])
+        return ids
 
-    walk(None, "")
-    return choices
+    walk(local_unit_tree(village), "")
+    return found
+
+
+def unit_choices(village: Region) -> list[tuple[int, str]]:
+    """(unit id, path label) of every unit of the village: the places inside a village
+    that an export can be limited to."""
+    return [(unit.pk, label) for unit, label, _ids in _units_below(village)]
 
 
 def unit_and_below(village: Region, unit_id: str) -> list[int] | None:
     """The unit and every unit inside it (a hamlet's RWs and RTs), or None when the village
     has no unit with this id: residents may be placed at any level."""
-    tree: dict[int | None, list[int]] = {}
-    for pk, parent in LocalUnit.objects.filter(village=village).values_list("id", "parent_id"):
-        tree.setdefault(parent, []).append(pk)
-    if not unit_id.isdigit() or not any(int(unit_id) in ids for ids in tree.values()):
-        return None
-    found, todo = [], [int(unit_id)]
-    while todo:
-        pk = todo.pop()
-        found.append(pk)
-        todo.extend(tree.get(pk, []))
-    return found
+    return next(
+        (ids for unit, _label, ids in _units_below(village) if str(unit.pk) == unit_id), None
+    )
 
 
 def rows(residents, fmt: str = "opensid") -> Iterator[list]:

@@ -264,8 +264,8 @@ class Importer(Placement):
         if not self.village and "village_code" not in positions:
             # OpenSID's own export has no kode_desa: an operator of one village imports
             # into that village, as the web form does.
-            own = self.scope.code if self.scope is not None else None
-            if own and own.count(".") == 3:
+            own = self.scope.village if self.scope is not None else None
+            if own:
                 self.village = own
             else:
                 missing.append("village_code")

@@ -26,8 +26,8 @@ class VillageScopedQuerySet(RegionScopedQuerySet):
             return self.all()
         if not scope.code:
             return self.none()
-        if scope.code.count(".") >= 3:
-            return self.filter(village_id=scope.code)
+        if scope.village:
+            return self.filter(village_id=scope.village)
         return self.filter(village_id__gt=scope.code + ".", village_id__lt=scope.code + "/")
 
     def visible_to(self, user):

@@ -52,8 +52,7 @@ def village_for(request, code: str | None) -> Region:
 def _many_villages(user) -> bool:
     """Whether the account's lists span several villages, so rows must name theirs (an
     operator's all belong to one: the column would only push RT off a phone's screen)."""
-    code = read_scope(user).code
-    return not code or code.count(".") < 3  # a village code has four parts
+    return read_scope(user).village is None
 
 
 @scoped
@@ -236,8 +235,7 @@ def family(request, family_id: int):
 
 @role("village_operator")
 def import_start(request):
-    own = write_scope(request.user).code
-    own_village = own if own and own.count(".") == 3 else None  # a village code: 4 parts
+    own_village = write_scope(request.user).village
     form = ImportForm(request.POST or None, request.FILES or None, own_village=own_village)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
