@@ -201,7 +201,7 @@ def resident_event(request, resident_id: int):
 @scoped
 def families(request):
     query = request.GET.get("q", "").strip()[:100]
-    found = services.search_families(request.user, query).select_related("unit")
+    found = services.search_families(request.user, query).select_related("unit", "village")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     scope = write_scope(request.user)
     return render(

@@ -488,6 +488,8 @@ def test_the_family_list_names_each_head_and_finds_a_family_by_its_head(clients,
     assert family.family_number not in operator.get("/registry/families/?q=siti").content.decode()
     other = clients["operator_b"].get("/registry/families/?q=budi").content.decode()
     assert family.family_number not in other
+    district = clients["district_viewer"].get("/registry/families/?q=budi").content.decode()
+    assert '<td data-label="Desa">Natai Raya</td>' in district  # the village by its name
     assert (
         family.family_number
         in operator.get(f"/registry/families/?q={family.family_number}").content.decode()
