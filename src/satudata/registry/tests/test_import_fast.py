@@ -60,7 +60,9 @@ def stored():
         "unit__parent__name",
         "family__family_number",
     )
-    units = LocalUnit.objects.order_by("village_id", "level", "name").values_list(
+    # RTs of the same name sit under different RWs: without the parent's name the order
+    # among them is the database's (PostgreSQL varies it between runs).
+    units = LocalUnit.objects.order_by("village_id", "level", "name", "parent__name").values_list(
         "village_id", "level", "name", "parent__name"
     )
     return list(residents), list(units), Family.objects.count()
