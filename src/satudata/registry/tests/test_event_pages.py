@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -515,5 +516,7 @@ def test_the_family_pager_keeps_the_search(clients, cast, village_a):
         )
     page = clients["operator_a"].get("/registry/families/?q=budi").content.decode()
     assert "?q=budi&amp;page=2" in page
+    heads = re.findall(r'data-label="Kepala keluarga">(Budi \d+)<', page)
+    assert heads == [f"Budi {n:02d}" for n in range(50)]  # a name search is in name order
     second = clients["operator_a"].get("/registry/families/?q=budi&page=2").content.decode()
-    assert second.count('data-label="Kepala keluarga">Budi') == 1
+    assert re.findall(r'data-label="Kepala keluarga">(Budi \d+)<', second) == ["Budi 50"]
