@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable, Iterator
 
 from satudata.accounts.scope import read_scope
@@ -40,6 +41,35 @@ OPENSID_HEADER = [
     "kode_desa",
 ]
 FORMATS = {"opensid": OPENSID_HEADER, "satudata": OWN}
+log = logging.getLogger("satudata.registry")
+
+
+class NoSuchUnit(LookupError):
+    """The village has no hamlet, RW or RT with the id asked for."""
+
+
+def residents_to_export(actor, village: Region, unit_id: str = ""):
+    """The residents of the village (or of one unit and the units inside it) that `actor`
+    may read (None: the command line without --user, which reads everything). The caller
+    has checked the village against the actor's scope. Each export is logged with the
+    account, the village and the unit, never a resident's data: who took personal data
+    out of the registry stays traceable."""
+    from satudata.registry.models import Resident
+
+    residents = Resident.objects.visible_to(actor) if actor is not None else Resident.objects
+    residents = residents.filter(village=village)
+    if unit_id:
+        units = unit_and_below(village, unit_id)
+        if units is None:
+            raise NoSuchUnit(unit_id)
+        residents = residents.filter(unit_id__in=units)
+    log.info(
+        "residents exported: village %s, unit %s, by %s",
+        village.code,
+        unit_id or "-",
+        actor.get_username() if actor is not None else "command line",
+    )
+    return residents
 
 
 def _unit_paths(village_codes: set[str]) -> dict[int, tuple[str, str, str]]:

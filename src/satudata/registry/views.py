@@ -331,15 +331,12 @@ def export(request):
     village = village_for(request, request.GET.get("village"))
     if not read_scope(request.user).allows(village.code):
         raise Http404
-    residents = Resident.objects.visible_to(request.user).filter(village=village)
-    name = f"penduduk-{village.code}"
     unit = request.GET.get("rt", "").strip()
-    if unit:
-        units = exporter.unit_and_below(village, unit)
-        if units is None:
-            raise Http404(_("This village has no hamlet, RW or RT with this number."))
-        residents = residents.filter(unit_id__in=units)
-        name += f"-wilayah{unit}"
+    try:
+        residents = exporter.residents_to_export(request.user, village, unit)
+    except exporter.NoSuchUnit as exc:
+        raise Http404(_("This village has no hamlet, RW or RT with this number.")) from exc
+    name = f"penduduk-{village.code}" + (f"-wilayah{unit}" if unit else "")
     fmt = request.GET.get("format", "opensid")
     if fmt not in exporter.FORMATS:
         fmt = "opensid"
