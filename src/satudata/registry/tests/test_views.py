@@ -304,9 +304,14 @@ def test_an_operator_imports_into_its_own_village_without_typing_its_code(
     assert set(Resident.objects.values_list("village_id", flat=True)) == {VILLAGE_A}
 
 
-def test_export_is_scoped_and_reimportable(clients, person):
+def test_export_is_scoped_and_reimportable(clients, person, caplog):
+    caplog.set_level("INFO", logger="satudata.registry")
     response = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
+    # Who exported which village is logged; nothing of the residents is.
+    logged = [r.getMessage() for r in caplog.records if "exported" in r.getMessage()]
+    assert logged == [f"residents exported: village {VILLAGE_A}, unit -, by operator.a"]
+    assert person.nik not in caplog.text and person.name not in caplog.text
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == OPENSID_HEADER
     assert rows[1][OPENSID_HEADER.index("nik")] == person.nik
