@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,7 @@ def index(request):
     context = {
         "query": query,
         "page_obj": page,
-        "query_string": f"q={query}&" if query else "",
+        "query_string": urlencode({"q": query}) + "&" if query else "",
         "deployment": services.deployment_regencies(),
     }
     return render(request, "regions/index.html", context)

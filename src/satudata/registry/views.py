@@ -210,6 +210,7 @@ def families(request):
         {
             "page_obj": page,
             "query": query,
+            "query_string": urlencode({"q": query}) + "&" if query else "",
             "can_write": bool(scope.code or scope.everything),
             "many_villages": _many_villages(request.user),
         },
@@ -382,7 +383,12 @@ def conflicts(request):
     return render(
         request,
         "registry/conflicts.html",
-        {"page_obj": page, "show_all": show_all, "sources": CONFLICT_SOURCES},
+        {
+            "page_obj": page,
+            "show_all": show_all,
+            "query_string": "all=1&" if show_all else "",
+            "sources": CONFLICT_SOURCES,
+        },
     )
 
 

@@ -100,3 +100,10 @@ def test_headings_name_the_kind_once(client, db):
     assert "<h1>Desa Natai Raya</h1>" in village
     stats = client.get("/statistics/population/62.01/").content.decode()
     assert "Kabupaten Kabupaten" not in stats
+
+
+@pytest.mark.django_db
+def test_the_search_pager_keeps_the_whole_query(client):
+    # "&" in a query used to end it in the next page's link: page 2 searched "sungai" alone.
+    page = client.get("/regions/", {"q": "sungai & #"}).content.decode()
+    assert "?q=sungai+%26+%23&amp;page=2" in page

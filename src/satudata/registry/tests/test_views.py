@@ -516,3 +516,16 @@ def test_the_export_page_lists_the_custodians_villages_with_residents(clients, p
     assert f'name="village" value="{VILLAGE_A}"' in page and VILLAGE_B not in page
     producer = clients["producer_a"].get("/registry/export/").content.decode()
     assert "tidak boleh mengekspor" in producer and "<select" not in producer
+
+
+def test_the_pager_of_every_conflict_keeps_showing_every_conflict(clients, cast, person):
+    for n in range(51):
+        NikConflict.objects.create(
+            nik=f"{n:016d}",
+            village_id=VILLAGE_B,
+            holder_village_id=VILLAGE_A,
+            source="import",
+            resolved=True,
+        )
+    first = clients["custodian"].get("/registry/conflicts/?all=1").content.decode()
+    assert "?all=1&amp;page=2" in first and "Halaman 1 dari 2" in first
