@@ -27,6 +27,18 @@ def prepared_home(home, regions: str) -> dict[str, str]:
     return environment
 
 
+def start_import(environment, upload, village: str) -> subprocess.Popen:
+    """`satudata import residents` of `upload` into `village`, running in the background;
+    its progress lines ("30% 18,000 baris") come on stderr, text mode."""
+    return subprocess.Popen(  # noqa: S603
+        [*SATUDATA, "import", "residents", str(upload), "--village", village],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def sqlite_content(path) -> dict[str, list[tuple]]:
     """Every row of every table of a SQLite file, in a stable order."""
     with sqlite3.connect(path) as db:

@@ -17,6 +17,7 @@ from satudata.core.tests.sqlite_helpers import (
     SATUDATA,
     prepared_home,
     sqlite_content,
+    start_import,
 )
 from satudata.registry.synthetic import Generator, opensid_rows
 from satudata.registry.tests.helpers import write_opensid_file
@@ -40,13 +41,7 @@ def test_an_import_killed_half_way_changes_nothing_and_a_rerun_completes(tmp_pat
     database = home / "satudata.sqlite3"
     before = sqlite_content(database)
 
-    importer = subprocess.Popen(
-        [*SATUDATA, "import", "residents", str(big), "--village", VILLAGE],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    importer = start_import(env, big, VILLAGE)
     # The importer reports progress on stderr ("30% 18,000 rows") from inside its one write
     # transaction; kill it mid-way, well before the commit that follows 100 %.
     progress: queue.Queue[str] = queue.Queue()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import subprocess
 
 from satudata.conftest import VILLAGE_A
-from satudata.core.tests.sqlite_helpers import SATUDATA, prepared_home
+from satudata.core.tests.sqlite_helpers import prepared_home, start_import
 from satudata.registry.synthetic import Generator, opensid_rows
 from satudata.registry.tests.helpers import write_opensid_file
 
@@ -16,13 +15,7 @@ def test_ctrl_c_cancels_the_import_and_leaves_the_registry_empty(tmp_path):
     environment = prepared_home(tmp_path, "62.01.02")
     rows = opensid_rows(Generator(8).families([VILLAGE_A], 150_000))
     upload = write_opensid_file(tmp_path / "warga.csv", rows)
-    importing = subprocess.Popen(
-        [*SATUDATA, "import", "residents", str(upload), "--village", VILLAGE_A],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    importing = start_import(environment, upload, VILLAGE_A)
     progress = importing.stderr.readline()  # the first line of progress: rows are loading
     assert "baris" in progress, progress
     importing.send_signal(signal.SIGINT)
