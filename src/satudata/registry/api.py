@@ -352,6 +352,12 @@ class HeadIn(Schema):
     date: datetime.date | None = None
 
 
+class JoinFamilyIn(Schema):
+    family: int = Field(description="The id of a family card of the resident's village.")
+    relationship: int = Field(description="Relationship code in the new family (1–11).")
+    date: datetime.date | None = None
+
+
 def _village(raw: str) -> Region:
     try:
         return Region.objects.get(code=normalize_code(raw), level=Region.Level.VILLAGE)
@@ -467,3 +473,20 @@ def change_head(request, family_id: int, payload: HeadIn):
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     return family
+
+
+@router.post(
+    "/residents/{resident_id}/family",
+    response=ResidentOut,
+    auth=signed_in,
+    summary="Move a resident onto another family card of the village",
+)
+def join_family(request, resident_id: int, payload: JoinFamilyIn):
+    resident = _resident(request, resident_id)
+    family = _family(request, payload.family)
+    try:
+        return services.join_family(
+            request.user, resident, family, payload.relationship, payload.date
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc

@@ -21,6 +21,7 @@ from satudata.registry.forms import (
     BirthForm,
     FamilyForm,
     HeadForm,
+    JoinFamilyForm,
     MoveInForm,
     SplitForm,
     apply_errors,
@@ -216,3 +217,42 @@ def family_head(request, family_id: int):
             return redirect("registry:family", family_id=family.pk)
     back = reverse("registry:family", args=[family.pk])
     return _page(request, form, _("Change the head of family"), family.village, back, family=family)
+
+
+@scoped
+def resident_family(request, resident_id: int):
+    """Pindah KK within the village: the person moves onto another card, found by number."""
+    person = get_object_or_404(
+        Resident.objects.visible_to(request.user).select_related("village", "family"),
+        pk=resident_id,
+    )
+    if not write_scope(request.user).allows(person.village_id):
+        raise PermissionDenied
+    form = JoinFamilyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        number = data["family_number"].strip()
+        # Only this village's cards are looked up: another village's number is "not found",
+        # so the form never tells whether a KK exists elsewhere.
+        family = Family.objects.filter(village=person.village, family_number=number).first()
+        try:
+            if family is None:
+                raise ValidationError(
+                    {
+                        "family_number": _("KK number: no family card of %(village)s has it.")
+                        % {"village": person.village.name}
+                    }
+                )
+            services.join_family(request.user, person, family, data["relationship"], data["date"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now on family card %(kk)s.")
+                % {"name": person.name, "kk": family.family_number},
+            )
+            return redirect("registry:resident", resident_id=person.pk)
+    back = reverse("registry:resident", args=[person.pk])
+    title = _("Move %(name)s to another family card") % {"name": person.name}
+    return _page(request, form, title, person.village, back, family=person.family)

@@ -240,6 +240,18 @@ class HeadForm(forms.Form):
         self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
 
 
+class JoinFamilyForm(forms.Form):
+    """Move a resident onto another family card of the village, found by its KK number."""
+
+    family_number = forms.CharField(label=_("KK number"), max_length=16)
+    relationship = forms.TypedChoiceField(
+        label=_("relationship in the new family"),
+        coerce=int,
+        choices=[("", "—"), *codes.choices("relationship")],
+    )
+    date = _event_date()
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     village = forms.CharField(

@@ -225,6 +225,7 @@ class LifeEvent(models.Model):
         MOVE_IN = "move_in", _("moved in")
         FAMILY_SPLIT = "family_split", _("family split")
         HEAD_CHANGE = "head_change", _("change of head of family")
+        FAMILY_JOIN = "family_join", _("moved onto another family card")
         IMPORTED = "imported", _("imported")
 
     resident = models.ForeignKey(

@@ -397,6 +397,75 @@ def split_family(
     return new_family
 
 
+@transaction.atomic
+def join_family(
+    actor,
+    resident: Resident,
+    family: Family,
+    relationship: int,
+    date: datetime.date | None = None,
+) -> Resident:
+    """A living resident moves onto another family card of the same village (pindah KK: a
+    daughter who marries into her husband's family), or onto a first card if registered without
+    one. The old card keeps its other members; the person's RT becomes the family's."""
+    require_write(actor, resident.village_id)
+    _require_alive(resident)
+    if family.village_id != resident.village_id:
+        raise ValidationError({"family_number": _("KK number: the family is in another village.")})
+    if resident.family_id == family.pk:
+        raise ValidationError(
+            {
+                "family_number": _("KK number: %(name)s is already on this family card.")
+                % {"name": resident.name}
+            }
+        )
+    if relationship not in codes.RELATIONSHIP:
+        raise ValidationError(
+            {"relationship": _("relationship in family: choose one from the list.")}
+        )
+    living = Resident.objects.filter(status=Resident.Status.ALIVE)
+    heads = living.filter(family=family, relationship=codes.HEAD)
+    if relationship == codes.HEAD and heads.exists():
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: this family already has a head; join it as "
+                    "another member and change its head afterwards."
+                )
+            }
+        )
+    old = resident.family
+    if (
+        old is not None
+        and resident.relationship == codes.HEAD
+        and living.filter(family=old).exclude(pk=resident.pk).exists()
+    ):
+        raise ValidationError(
+            _(
+                "%(name)s heads family card %(kk)s, whose other members stay: make one of them "
+                "its head first."
+            )
+            % {"name": resident.name, "kk": old.family_number}
+        )
+    audit.update(
+        actor,
+        resident,
+        family=family,
+        relationship=relationship,
+        unit=family.unit or resident.unit,
+        version=resident.version + 1,
+    )
+    _event(
+        actor,
+        resident,
+        LifeEvent.Kind.FAMILY_JOIN,
+        date,
+        family_before=old.family_number if old else "",
+        family_after=family.family_number,
+    )
+    return resident
+
+
 COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)
 
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path(
         "registry/residents/<int:resident_id>/event/", views.resident_event, name="resident_event"
     ),
+    path(
+        "registry/residents/<int:resident_id>/family/",
+        event_views.resident_family,
+        name="resident_family",
+    ),
     path("registry/families/", views.families, name="families"),
     path("registry/families/new/", event_views.family_new, name="family_new"),
     path("registry/families/<int:family_id>/", views.family, name="family"),

@@ -8,7 +8,9 @@ import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
+from satudata.audit.models import AuditEntry
 from satudata.conftest import VILLAGE_A
+from satudata.registry.models import Family, LifeEvent, Resident
 
 _serial = itertools.count(1)
 
@@ -55,3 +57,17 @@ def write_opensid_file(path: Path, rows: Iterable[list]) -> Path:
         writer.writerow(OPENSID_HEADER)
         writer.writerows(rows)
     return path
+
+
+def registry_snapshot():
+    """Everything the event pages may change, to show that a refused form changed nothing."""
+    return (
+        list(Family.objects.order_by("pk").values_list("pk", "family_number", "unit_id")),
+        list(
+            Resident.objects.order_by("pk").values_list(
+                "pk", "village_id", "family_id", "relationship", "status", "version"
+            )
+        ),
+        LifeEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )

@@ -13,46 +13,9 @@ from satudata.regions.models import Region
 from satudata.regions.services import add_local_unit
 from satudata.registry import services
 from satudata.registry.models import Family, LifeEvent, Resident
-from satudata.registry.tests.helpers import kk_for, nik_for, resident_data
+from satudata.registry.tests.helpers import kk_for, nik_for, registry_snapshot, resident_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def village_a():
-    return Region.objects.get(code=VILLAGE_A)
-
-
-@pytest.fixture
-def household(cast, village_a):
-    """A family of village A: Budi (head), Siti (wife), Rina (daughter)."""
-    family = services.register_family(cast.operator_a, village_a, kk_for(serial=11))
-    register = services.register_resident
-    head = register(cast.operator_a, village_a, resident_data(name="Budi", sex=1), family=family)
-    wife = register(
-        cast.operator_a, village_a, resident_data(name="Siti", relationship=3), family=family
-    )
-    daughter = register(
-        cast.operator_a,
-        village_a,
-        resident_data(name="Rina", relationship=4, birth_date=datetime.date(2005, 3, 9)),
-        family=family,
-    )
-    return family, head, wife, daughter
-
-
-def snapshot():
-    """Everything the event pages may change, to show that a refused form changed nothing."""
-    return (
-        list(Family.objects.order_by("pk").values_list("pk", "family_number", "unit_id")),
-        list(
-            Resident.objects.order_by("pk").values_list(
-                "pk", "village_id", "family_id", "relationship", "status", "version"
-            )
-        ),
-        LifeEvent.objects.count(),
-        AuditEntry.objects.count(),
-    )
 
 
 def birth_form(**overrides):
@@ -94,7 +57,7 @@ def test_operator_registers_a_family_placed_in_an_rt(clients, cast, village_a):
 
 
 def test_family_form_names_the_field_and_saves_nothing(clients, household):
-    before = snapshot()
+    before = registry_snapshot()
     response = clients["operator_a"].post("/registry/families/new/", {"family_number": "62010"})
     text = response.content.decode()
     assert response.status_code == 200
@@ -103,7 +66,7 @@ def test_family_form_names_the_field_and_saves_nothing(clients, household):
         "/registry/families/new/", {"family_number": household[0].family_number}
     )
     assert f"sudah terdaftar di desa {VILLAGE_A}" in taken.content.decode()
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 def test_operator_cannot_register_a_family_in_another_village(clients):
@@ -142,24 +105,24 @@ def test_operator_records_a_birth_from_the_family_page(clients, household):
 
 def test_birth_with_bad_input_names_the_field_and_saves_nothing(clients, household):
     url = f"/registry/families/{household[0].pk}/birth/"
-    before = snapshot()
+    before = registry_snapshot()
     wrong_sex = clients["operator_a"].post(url, {**birth_form(), "sex": 2})
     assert "NIK: digit 7–8" in wrong_sex.content.decode()
     no_name = clients["operator_a"].post(url, birth_form(name=""))
     assert "Nama: bidang ini tidak boleh kosong" in no_name.content.decode()
     future = clients["operator_a"].post(url, birth_form(birth_date=datetime.date(2099, 1, 1)))
     assert "tanggal lahir: tidak boleh di masa depan" in future.content.decode().lower()
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 def test_operator_cannot_record_a_birth_in_another_villages_family(clients, household):
     url = f"/registry/families/{household[0].pk}/birth/"
-    before = snapshot()
+    before = registry_snapshot()
     assert clients["operator_b"].get(url).status_code == 404
     assert clients["operator_b"].post(url, birth_form()).status_code == 404
     assert clients["district_viewer"].post(url, birth_form()).status_code == 403
     assert clients["producer_a"].post(url, birth_form()).status_code == 404
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 # Record a move in
@@ -195,10 +158,10 @@ def test_register_refusal_links_to_the_move_in_page_which_moves_the_record(
         "date": "2026-02-03",
         "origin": "Runtu",
     }
-    before = snapshot()
+    before = registry_snapshot()
     unconfirmed = client.post("/registry/move-in/", move).content.decode()
     assert "terdaftar di desa Runtu (62.01.02.2012); centang kotak ini" in unconfirmed
-    assert snapshot() == before
+    assert registry_snapshot() == before
     response = client.post("/registry/move-in/", {**move, "confirm": "on"})
     assert response["Location"] == f"/registry/residents/{newcomer.pk}/"
     newcomer.refresh_from_db()
@@ -234,7 +197,7 @@ def test_move_in_with_bad_input_names_the_field_and_saves_nothing(clients, cast,
     gone = services.register_resident(cast.operator_b, village_b, resident_data(name="Alm"))
     services.record_death(cast.operator_b, gone, datetime.date(2025, 12, 1))
     client = clients["operator_a"]
-    before = snapshot()
+    before = registry_snapshot()
     unknown_kk = client.post(
         "/registry/move-in/",
         {"nik": household[1].nik, "family_number": kk_for(serial=99), "date": "2026-01-01"},
@@ -252,19 +215,19 @@ def test_move_in_with_bad_input_names_the_field_and_saves_nothing(clients, cast,
     assert "NIK: sudah terdaftar di desa ini" in here.content.decode()
     future = client.post("/registry/move-in/", {"nik": household[1].nik, "date": "2099-01-01"})
     assert "Tanggal peristiwa: tidak boleh di masa depan" in future.content.decode()
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 def test_operator_cannot_record_a_move_in_for_another_village(clients, cast):
     village_b = Region.objects.get(code=VILLAGE_B)
     person = services.register_resident(cast.operator_b, village_b, resident_data())
-    before = snapshot()
+    before = registry_snapshot()
     url = f"/registry/move-in/?village={VILLAGE_B}"
     assert clients["operator_a"].get(url).status_code == 403
     posted = clients["operator_a"].post(url, {"nik": person.nik, "date": "2026-01-01"})
     assert posted.status_code == 403
     assert clients["district_viewer"].get(url).status_code == 403
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 # Split a family
@@ -304,7 +267,7 @@ def test_split_with_bad_input_names_the_field_and_saves_nothing(clients, cast, h
     )
     url = f"/registry/families/{family.pk}/split/"
     good = {"members": [daughter.pk], "new_head": daughter.pk, "date": "2026-03-01"}
-    before = snapshot()
+    before = registry_snapshot()
     client = clients["operator_a"]
     bad_kk = client.post(url, {**good, "family_number": "12345"}).content.decode()
     assert "nomor KK: harus 16 digit" in bad_kk
@@ -321,7 +284,7 @@ def test_split_with_bad_input_names_the_field_and_saves_nothing(clients, cast, h
     assert "Anggota yang pindah ke kartu keluarga baru:" in stranger
     nobody = client.post(url, {"family_number": number, "date": "2026-03-01"}).content.decode()
     assert "Anggota yang pindah ke kartu keluarga baru: " in nobody
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 def test_operator_cannot_split_another_villages_family(clients, household):
@@ -333,11 +296,11 @@ def test_operator_cannot_split_another_villages_family(clients, household):
         "family_number": kk_for(serial=34),
         "date": "2026-03-01",
     }
-    before = snapshot()
+    before = registry_snapshot()
     assert clients["operator_b"].get(url).status_code == 404
     assert clients["operator_b"].post(url, data).status_code == 404
     assert clients["district_viewer"].post(url, data).status_code == 403
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 # Change the head of family
@@ -365,7 +328,7 @@ def test_change_of_head_with_bad_input_saves_nothing(clients, cast, household):
     outsider = services.register_resident(
         cast.operator_a, family.village, resident_data(name="Lain"), family=other
     )
-    before = snapshot()
+    before = registry_snapshot()
     missing = clients["operator_a"].post(url, {"old_head_relationship": 2, "date": "2026-04-01"})
     assert "Kepala keluarga baru: " in missing.content.decode()
     stranger = clients["operator_a"].post(
@@ -376,17 +339,17 @@ def test_change_of_head_with_bad_input_saves_nothing(clients, cast, household):
         url, {"new_head": household[2].pk, "old_head_relationship": 1, "date": "2026-04-01"}
     )
     assert "Hubungan kepala keluarga lama" in as_head.content.decode()
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 def test_operator_cannot_change_the_head_of_another_villages_family(clients, household):
     family, head, wife, daughter = household
     url = f"/registry/families/{family.pk}/head/"
     data = {"new_head": wife.pk, "old_head_relationship": 2, "date": "2026-04-01"}
-    before = snapshot()
+    before = registry_snapshot()
     assert clients["operator_b"].post(url, data).status_code == 404
     assert clients["district_viewer"].get(url).status_code == 403
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 # Death and move out stay on the resident page, with the history
@@ -470,12 +433,12 @@ def test_operator_a_cannot_touch_a_village_b_family(clients, cast, action):
         "old_head_relationship": 2,
         "date": "2026-01-01",
     }
-    before = snapshot()
+    before = registry_snapshot()
     url = f"/registry/families/{family.pk}/{action}/"
     assert clients["operator_a"].get(url).status_code == 404
     assert clients["operator_a"].post(url, data).status_code == 404
     assert clients["operator_b"].get(url).status_code == 200
-    assert snapshot() == before
+    assert registry_snapshot() == before
 
 
 def test_the_family_list_names_each_head_and_finds_a_family_by_its_head(clients, cast, household):
