@@ -239,8 +239,8 @@ def resident_family(request, resident_id: int):
             if family is None:
                 raise ValidationError(
                     {
-                        "family_number": _("KK number: no family card of %(village)s has it.")
-                        % {"village": person.village.name}
+                        "family_number": _("KK number: no family card %(number)s in this village.")
+                        % {"number": number}
                     }
                 )
             services.join_family(request.user, person, family, data["relationship"], data["date"])

@@ -103,6 +103,30 @@ def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
     return unit
 
 
+def _refuse_second_head(family: Family | None, relationship, resident_pk=None) -> None:
+    """A family card has one living head: a second comes only through a change of head."""
+    if family is None or relationship != codes.HEAD:
+        return
+    head = (
+        Resident.objects.filter(
+            family=family, relationship=codes.HEAD, status=Resident.Status.ALIVE
+        )
+        .exclude(pk=resident_pk)
+        .first()
+    )
+    if head is not None:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: family card %(kk)s already has a head "
+                    "(%(name)s); join it as another member, or change its head on the "
+                    "family's page."
+                )
+                % {"kk": family.family_number, "name": head.name}
+            }
+        )
+
+
 def register_resident(
     actor,
     village: Region,
@@ -138,6 +162,7 @@ def register_resident(
 def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
+    _refuse_second_head(family, values.get("relationship"))
     resident = Resident(
         village=village,
         unit=_unit_in(village, unit or (family.unit if family else None)),
@@ -173,6 +198,8 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     merged = {f: getattr(current, f) for f in EDITABLE} | values
     _check(merged)
+    if values.get("relationship") == codes.HEAD != current.relationship:
+        _refuse_second_head(current.family, codes.HEAD, current.pk)
     new_nik = merged["nik"] != current.nik  # (audit.update sets current's fields)
     if new_nik:
         _refuse_taken_nik(actor, current.village, merged["nik"])
@@ -303,6 +330,11 @@ def record_move_in(
                 )
             }
         )
+    # The relationship given for the new family (or the one the record had) must not make a
+    # second head of that card.
+    relationship = (data or {}).get("relationship") or holder.relationship
+    if family is not None:
+        _refuse_second_head(family, relationship, holder.pk)
     old_village, old_family = holder.village_id, holder.family
     cells.refresh([old_village])
     _event(
@@ -319,6 +351,7 @@ def record_move_in(
         village=village,
         unit=_unit_in(village, unit or (family.unit if family else None)),
         family=family,
+        relationship=relationship,
         status=Resident.Status.ALIVE,
         version=holder.version + 1,
     )
@@ -423,17 +456,8 @@ def join_family(
         raise ValidationError(
             {"relationship": _("relationship in family: choose one from the list.")}
         )
+    _refuse_second_head(family, relationship)
     living = Resident.objects.filter(status=Resident.Status.ALIVE)
-    heads = living.filter(family=family, relationship=codes.HEAD)
-    if relationship == codes.HEAD and heads.exists():
-        raise ValidationError(
-            {
-                "relationship": _(
-                    "relationship in family: this family already has a head; join it as "
-                    "another member and change its head afterwards."
-                )
-            }
-        )
     old = resident.family
     if (
         old is not None

@@ -196,6 +196,10 @@ API_BODIES = {
         "kind": "death",
         "date": "2025-01-02",
     },
+    "POST /api/v1/residents/{resident_id}/family": lambda p: {
+        "family": int(p["family_id"]),
+        "relationship": 4,
+    },
     "POST /api/v1/families/{family_id}/births": lambda p: {
         "name": "Bayi Baru",
         "sex": 1,

@@ -80,7 +80,7 @@ def test_a_resident_without_a_card_is_placed_on_one(clients, cast, village_a, gr
         ({"family_number": "6201020101209999", "relationship": 3}, "Nomor KK: tidak ada"),
         ({"relationship": 3}, "Nomor KK"),
         ({"family_number": "{own}", "relationship": 4}, "sudah ada di kartu keluarga ini"),
-        ({"family_number": "{other}", "relationship": 1}, "sudah punya kepala"),
+        ({"family_number": "{other}", "relationship": 1}, "sudah punya kepala keluarga (Andi)"),
         ({"family_number": "{other}", "relationship": 12}, "Hubungan dalam keluarga baru"),
         ({"family_number": "{other}", "relationship": 3, "date": "2099-01-01"}, "Tanggal"),
     ],
@@ -165,3 +165,70 @@ def test_the_api_moves_a_resident_and_refuses_another_villages_card(
     assert moved.json()["family"] == other.pk
     daughter.refresh_from_db()
     assert daughter.family == other and family.members.count() == 2
+
+
+# One living head per family card, whichever way a second one would come in
+
+
+def test_a_second_head_is_refused_on_register_and_edit(clients, cast, household):
+    family, head, wife, _daughter = household
+    data = resident_data(name="Kakek", sex=1, birth_date=datetime.date(1950, 1, 4))
+    form = {
+        **data,
+        "birth_date": data["birth_date"].isoformat(),
+        "relationship": 1,
+        "citizenship": 1,
+        "village": family.village_id,
+        "family": family.pk,
+    }
+    before = registry_snapshot()
+    page = clients["operator_a"].post("/registry/residents/new/", form).content.decode()
+    assert f"kartu keluarga {family.family_number} sudah punya kepala keluarga (Budi)" in page
+    edit = clients["operator_a"].patch(
+        f"/api/v1/residents/{wife.pk}",
+        {"version": wife.version, "relationship": 1},
+        "application/json",
+    )
+    assert edit.status_code == 400 and "(Budi)" in edit.json()["detail"]
+    assert registry_snapshot() == before
+    # Once the head has died, the card may name another: its change of head is what
+    # the family page offers, but an edit of the widow's relationship is accepted too.
+    services.record_death(cast.operator_a, head, datetime.date(2026, 3, 1))
+    wife.refresh_from_db()
+    edit = clients["operator_a"].patch(
+        f"/api/v1/residents/{wife.pk}",
+        {"version": wife.version, "relationship": 1},
+        "application/json",
+    )
+    assert edit.status_code == 200, edit.content
+
+
+def test_a_head_moving_in_from_another_village_joins_as_the_member_named(clients, cast, household):
+    family, _head, _wife, _daughter = household
+    village_b = Region.objects.get(code=VILLAGE_B)
+    card_b = services.register_family(cast.operator_b, village_b, kk_for(VILLAGE_B, 33))
+    arriving = services.register_resident(
+        cast.operator_b,
+        village_b,
+        resident_data(name="Joko", sex=1, village=VILLAGE_B, birth_date=datetime.date(1998, 2, 3)),
+        family=card_b,
+    )
+    form = {
+        "village": family.village_id,
+        "nik": arriving.nik,
+        "confirm": "on",
+        "date": "2026-10-01",
+        "family_number": family.family_number,
+    }
+    before = registry_snapshot()
+    refused = clients["operator_a"].post("/registry/move-in/", form).content.decode()
+    assert "sudah punya kepala keluarga (Budi)" in refused
+    assert registry_snapshot() == before
+    answer = clients["operator_a"].post("/registry/move-in/", {**form, "relationship": 5})
+    assert answer.status_code == 302
+    arriving.refresh_from_db()
+    assert (arriving.village_id, arriving.family, arriving.relationship) == (
+        family.village_id,
+        family,
+        5,
+    )
