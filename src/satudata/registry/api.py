@@ -117,7 +117,10 @@ class ResidentPatch(Schema):
 
 
 class EventIn(Schema):
-    kind: str = Field(description="death or move_out")
+    kind: str = Field(
+        description="death, move_out, or correction (a death, move out or disappearance "
+        "recorded by mistake: living again; the note gives the reason)"
+    )
     date: datetime.date
     place: str = Field("", description="Destination of a move.")
     note: str = ""
@@ -256,7 +259,7 @@ def patch_resident(request, resident_id: int, payload: ResidentPatch):
     "/residents/{resident_id}/events",
     response={201: ResidentOut},
     auth=signed_in,
-    summary="Record a death or a move out",
+    summary="Record a death or a move out, or correct one recorded by mistake",
 )
 def add_event(request, resident_id: int, payload: EventIn):
     resident = _resident(request, resident_id)
@@ -267,8 +270,10 @@ def add_event(request, resident_id: int, payload: EventIn):
             services.record_move_out(
                 request.user, resident, payload.date, payload.place, payload.note
             )
+        elif payload.kind == "correction":
+            services.correct_to_alive(request.user, resident, payload.note, payload.date)
         else:
-            raise HttpError(400, _("kind: use death or move_out."))
+            raise HttpError(400, _("kind: use death, move_out or correction."))
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     resident.refresh_from_db()

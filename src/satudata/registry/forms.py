@@ -116,6 +116,14 @@ class EventForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
 
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label=_("why the recorded status is wrong"),
+        max_length=150,
+        help_text=_("For example: the death was recorded for the wrong person."),
+    )
+
+
 def _only(form: forms.Form, keep: tuple[str, ...]) -> None:
     for name in list(form.fields):
         if name not in keep:

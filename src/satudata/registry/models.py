@@ -226,6 +226,7 @@ class LifeEvent(models.Model):
         FAMILY_SPLIT = "family_split", _("family split")
         HEAD_CHANGE = "head_change", _("change of head of family")
         FAMILY_JOIN = "family_join", _("moved onto another family card")
+        CORRECTION = "correction", _("recorded as living again (correction)")
         IMPORTED = "imported", _("imported")
 
     resident = models.ForeignKey(

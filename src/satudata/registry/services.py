@@ -290,6 +290,28 @@ def record_move_out(
 
 
 @transaction.atomic
+def correct_to_alive(
+    actor, resident: Resident, reason: str, date: datetime.date | None = None
+) -> Resident:
+    """Undo a death, move out or disappearance recorded by mistake: the person counts as a
+    living resident of the village again. Nothing is erased: the mistaken event stays in the
+    history, followed by this correction and its reason (an operator's misclick must be
+    repairable, and the repair visible)."""
+    require_write(actor, resident.village_id)
+    if resident.status == Resident.Status.ALIVE:
+        raise ValidationError(
+            _("%(name)s is already a living resident; there is nothing to correct.")
+            % {"name": resident.name}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"note": _("reason: say why the recorded status was wrong.")})
+    audit.update(actor, resident, status=Resident.Status.ALIVE, version=resident.version + 1)
+    _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason[:200])
+    return resident
+
+
+@transaction.atomic
 def record_move_in(
     actor,
     village: Region,

@@ -12,6 +12,11 @@ urlpatterns = [
         "registry/residents/<int:resident_id>/event/", views.resident_event, name="resident_event"
     ),
     path(
+        "registry/residents/<int:resident_id>/correct/",
+        views.resident_correct,
+        name="resident_correct",
+    ),
+    path(
         "registry/residents/<int:resident_id>/family/",
         event_views.resident_family,
         name="resident_family",

@@ -24,6 +24,7 @@ from satudata.regions.models import LocalUnit, Region
 from satudata.registry import exporter, jobs, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
+    CorrectionForm,
     EventForm,
     ImportForm,
     ResidentForm,
@@ -145,6 +146,7 @@ def resident(request, resident_id: int):
             "history": history("registry.resident", person.pk)[:50],
             "can_write": write_scope(request.user).allows(person.village_id),
             "event_form": EventForm(),
+            "correction_form": CorrectionForm(),
         },
     )
 
@@ -195,6 +197,26 @@ def resident_event(request, resident_id: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The event has been recorded."))
+    return redirect("registry:resident", resident_id=person.pk)
+
+
+@scoped
+@require_POST
+def resident_correct(request, resident_id: int):
+    """A death, move out or disappearance recorded by mistake: living again, with a reason."""
+    person = _visible_resident(request, resident_id)
+    form = CorrectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(labelled_errors(form))
+        services.correct_to_alive(request.user, person, form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is recorded as a living resident again.") % {"name": person.name},
+        )
     return redirect("registry:resident", resident_id=person.pk)
 
 
