@@ -306,6 +306,17 @@ def correct_to_alive(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"note": _("reason: say why the recorded status was wrong.")})
+    try:
+        _refuse_second_head(resident.family, resident.relationship, resident.pk)
+    except ValidationError as exc:
+        # The card named a new head meanwhile; two living heads would follow.
+        raise ValidationError(
+            _(
+                "%(name)s was the head of family card %(kk)s, which has another head now: "
+                "first edit %(name)s's relationship in the family."
+            )
+            % {"name": resident.name, "kk": resident.family.family_number}
+        ) from exc
     audit.update(actor, resident, status=Resident.Status.ALIVE, version=resident.version + 1)
     _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason[:200])
     return resident

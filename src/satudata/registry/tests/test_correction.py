@@ -74,3 +74,20 @@ def test_only_the_village_corrects_and_a_living_person_needs_no_correction(
     alive = correct(clients["operator_a"], daughter).content.decode()
     assert "sudah tercatat sebagai penduduk hidup" in alive
     assert registry_snapshot() == before
+
+
+def test_a_head_is_not_brought_back_beside_the_head_named_since(clients, cast, household):
+    _family, head, wife, _daughter = household
+    services.record_death(cast.operator_a, head, datetime.date(2026, 9, 1))
+    # Her relationship edited to head (the family page's change of head would have made the
+    # dead head "other" already).
+    services.update_resident(cast.operator_a, wife, {"relationship": 1}, wife.version)
+    before = registry_snapshot()
+    refused = correct(clients["operator_a"], head).content.decode()
+    assert "sudah punya kepala keluarga lain" in refused
+    assert registry_snapshot() == before
+    head.refresh_from_db()
+    services.update_resident(cast.operator_a, head, {"relationship": 3}, head.version)
+    assert correct(clients["operator_a"], head).status_code == 200
+    head.refresh_from_db()
+    assert (head.status, head.relationship) == (Resident.Status.ALIVE, 3)
