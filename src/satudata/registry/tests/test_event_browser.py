@@ -163,3 +163,11 @@ def test_a_death_is_recorded_only_after_the_operator_confirms_it(page, regions_l
     page.wait_for_load_state()
     person.refresh_from_db()
     assert person.status == Resident.Status.DEAD and len(asked) == 2
+    # Recorded for the wrong person: the page offers the correction, which asks first too.
+    page.wait_for_selector("text=Koreksi status")
+    page.fill("input[name=note]", "Salah orang.")
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.click("button:has-text('Catat kembali sebagai penduduk hidup')")
+    page.wait_for_selector("text=kembali tercatat sebagai penduduk hidup")
+    person.refresh_from_db()
+    assert person.status == Resident.Status.ALIVE and "Ani" in asked[2]
