@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_import_unchanged'),
+        ("registry", "0006_import_unchanged"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lifeevent',
-            name='kind',
-            field=models.CharField(choices=[('registered', 'registered'), ('birth', 'birth'), ('death', 'death'), ('move_out', 'moved out'), ('move_in', 'moved in'), ('family_split', 'family split'), ('head_change', 'change of head of family'), ('family_join', 'moved onto another family card'), ('correction', 'recorded as living again (correction)'), ('imported', 'imported')], max_length=14, verbose_name='event'),
+            model_name="lifeevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("registered", "registered"),
+                    ("birth", "birth"),
+                    ("death", "death"),
+                    ("move_out", "moved out"),
+                    ("move_in", "moved in"),
+                    ("family_split", "family split"),
+                    ("head_change", "change of head of family"),
+                    ("family_join", "moved onto another family card"),
+                    ("correction", "recorded as living again (correction)"),
+                    ("imported", "imported"),
+                ],
+                max_length=14,
+                verbose_name="event",
+            ),
         ),
     ]
