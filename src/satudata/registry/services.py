@@ -103,17 +103,18 @@ def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
     return unit
 
 
+def _living_head(family: Family | None, exclude_pk=None) -> Resident | None:
+    if family is None:
+        return None
+    heads = Resident.objects.filter(
+        family=family, relationship=codes.HEAD, status=Resident.Status.ALIVE
+    )
+    return heads.exclude(pk=exclude_pk).first()
+
+
 def _refuse_second_head(family: Family | None, relationship, resident_pk=None) -> None:
     """A family card has one living head: a second comes only through a change of head."""
-    if family is None or relationship != codes.HEAD:
-        return
-    head = (
-        Resident.objects.filter(
-            family=family, relationship=codes.HEAD, status=Resident.Status.ALIVE
-        )
-        .exclude(pk=resident_pk)
-        .first()
-    )
+    head = _living_head(family, resident_pk) if relationship == codes.HEAD else None
     if head is not None:
         raise ValidationError(
             {
@@ -198,7 +199,7 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     merged = {f: getattr(current, f) for f in EDITABLE} | values
     _check(merged)
-    if values.get("relationship") == codes.HEAD != current.relationship:
+    if values.get("relationship") == codes.HEAD and current.relationship != codes.HEAD:
         _refuse_second_head(current.family, codes.HEAD, current.pk)
     new_nik = merged["nik"] != current.nik  # (audit.update sets current's fields)
     if new_nik:
@@ -306,9 +307,7 @@ def correct_to_alive(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"note": _("reason: say why the recorded status was wrong.")})
-    try:
-        _refuse_second_head(resident.family, resident.relationship, resident.pk)
-    except ValidationError as exc:
+    if resident.relationship == codes.HEAD and _living_head(resident.family, resident.pk):
         # The card named a new head meanwhile; two living heads would follow.
         raise ValidationError(
             _(
@@ -316,7 +315,7 @@ def correct_to_alive(
                 "first edit %(name)s's relationship in the family."
             )
             % {"name": resident.name, "kk": resident.family.family_number}
-        ) from exc
+        )
     audit.update(actor, resident, status=Resident.Status.ALIVE, version=resident.version + 1)
     _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason[:200])
     return resident
@@ -490,12 +489,12 @@ def join_family(
             {"relationship": _("relationship in family: choose one from the list.")}
         )
     _refuse_second_head(family, relationship)
-    living = Resident.objects.filter(status=Resident.Status.ALIVE)
     old = resident.family
+    stay = Resident.objects.filter(family=old, status=Resident.Status.ALIVE)
     if (
         old is not None
         and resident.relationship == codes.HEAD
-        and living.filter(family=old).exclude(pk=resident.pk).exists()
+        and stay.exclude(pk=resident.pk).exists()
     ):
         raise ValidationError(
             _(
