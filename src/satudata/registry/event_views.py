@@ -18,6 +18,7 @@ from satudata.core.access import scoped
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import services
 from satudata.registry.forms import (
+    AddMemberForm,
     BirthForm,
     FamilyForm,
     HeadForm,
@@ -219,6 +220,24 @@ def family_head(request, family_id: int):
     return _page(request, form, _("Change the head of family"), family.village, back, family=family)
 
 
+def _place(request, form, find) -> Resident | None:
+    """Pindah KK from a valid form: `find(data)` gives (person, family) or raises a
+    ValidationError naming the field; the service's refusals go onto the form too."""
+    data = form.cleaned_data
+    try:
+        person, family = find(data)
+        services.join_family(request.user, person, family, data["relationship"], data["date"])
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(
+        request,
+        _("%(name)s is now on family card %(kk)s.")
+        % {"name": person.name, "kk": family.family_number},
+    )
+    return person
+
+
 @scoped
 def resident_family(request, resident_id: int):
     """Pindah KK within the village: the person moves onto another card, found by number."""
@@ -228,31 +247,52 @@ def resident_family(request, resident_id: int):
     )
     if not write_scope(request.user).allows(person.village_id):
         raise PermissionDenied
-    form = JoinFamilyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        number = data["family_number"].strip()
+
+    def find(data):
         # Only this village's cards are looked up: another village's number is "not found",
         # so the form never tells whether a KK exists elsewhere.
+        number = data["family_number"].strip()
         family = Family.objects.filter(village=person.village, family_number=number).first()
-        try:
-            if family is None:
-                raise ValidationError(
-                    {
-                        "family_number": _("KK number: no family card %(number)s in this village.")
-                        % {"number": number}
-                    }
-                )
-            services.join_family(request.user, person, family, data["relationship"], data["date"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now on family card %(kk)s.")
-                % {"name": person.name, "kk": family.family_number},
+        if family is None:
+            raise ValidationError(
+                {
+                    "family_number": _("KK number: no family card %(number)s in this village.")
+                    % {"number": number}
+                }
             )
-            return redirect("registry:resident", resident_id=person.pk)
+        return person, family
+
+    form = JoinFamilyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _place(request, form, find):
+        return redirect("registry:resident", resident_id=person.pk)
     back = reverse("registry:resident", args=[person.pk])
     title = _("Move %(name)s to another family card") % {"name": person.name}
     return _page(request, form, title, person.village, back, family=person.family)
+
+
+@scoped
+def family_add(request, family_id: int):
+    """The same move from the family's page: a resident of the village, found by NIK."""
+    family = _writable_family(request, family_id)
+
+    def find(data):
+        nik = data["nik"].strip()
+        person = Resident.objects.filter(village=family.village, nik=nik).first()
+        if person is None:
+            raise ValidationError(
+                {
+                    "nik": _(
+                        "NIK: no resident of this village has NIK %(nik)s; register the "
+                        "person or record a move in."
+                    )
+                    % {"nik": nik}
+                }
+            )
+        return person, family
+
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _place(request, form, find):
+        return redirect("registry:family", family_id=family.pk)
+    back = reverse("registry:family", args=[family.pk])
+    title = _("Add a resident of the village to this family")
+    return _page(request, form, title, family.village, back, family=family)

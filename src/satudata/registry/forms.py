@@ -260,6 +260,17 @@ class JoinFamilyForm(forms.Form):
     date = _event_date()
 
 
+class AddMemberForm(JoinFamilyForm):
+    """The same move seen from the family: a resident of the village, found by NIK."""
+
+    nik = forms.CharField(label=_("NIK"), max_length=16)
+    field_order = ("nik", "relationship", "date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["family_number"]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     village = forms.CharField(

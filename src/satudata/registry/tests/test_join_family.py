@@ -232,3 +232,45 @@ def test_a_head_moving_in_from_another_village_joins_as_the_member_named(clients
         family,
         5,
     )
+
+
+# The same move from the family's page, by NIK
+
+
+def test_the_family_page_adds_a_resident_of_the_village_by_nik(clients, cast, household, groom):
+    family, _head, _wife, daughter = household
+    new_family, _andi = groom
+    page = clients["operator_a"].get(f"/registry/families/{new_family.pk}/").content.decode()
+    assert "Tambahkan penduduk desa ini ke keluarga ini" in page
+    url = f"/registry/families/{new_family.pk}/add/"
+    answer = clients["operator_a"].post(
+        url, {"nik": daughter.nik, "relationship": 3, "date": "2026-10-01"}
+    )
+    assert answer.status_code == 302 and answer.url == f"/registry/families/{new_family.pk}/"
+    daughter.refresh_from_db()
+    assert daughter.family == new_family and daughter.relationship == 3
+    assert family.members.filter(pk=daughter.pk).count() == 0
+
+
+def test_the_family_page_refuses_an_unknown_or_foreign_nik(clients, cast, household, groom):
+    _family, _head, _wife, daughter = household
+    new_family, _andi = groom
+    village_b = Region.objects.get(code=VILLAGE_B)
+    stranger = services.register_resident(
+        cast.operator_b, village_b, resident_data(name="Wati", village=VILLAGE_B)
+    )
+    url = f"/registry/families/{new_family.pk}/add/"
+    before = registry_snapshot()
+    for nik in (stranger.nik, "6201020101900009"):
+        page = (
+            clients["operator_a"]
+            .post(url, {"nik": nik, "relationship": 3, "date": "2026-10-01"})
+            .content.decode()
+        )
+        assert f"tidak ada penduduk desa ini dengan NIK {nik}" in page
+        assert "Wati" not in page  # another village's person is not revealed
+    assert (
+        clients["operator_b"].post(url, {"nik": stranger.nik, "relationship": 3}).status_code == 404
+    )
+    assert clients["district_viewer"].get(url).status_code == 403
+    assert registry_snapshot() == before
