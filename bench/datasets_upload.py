@@ -26,11 +26,10 @@ import pstats
 import random
 import resource
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import latency_line, say, setup_django, timed  # noqa: E402
+from common import latency_line, say, scratch_dir, setup_django, timed  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 HEADER = "kode_wilayah,tahun,bulan,jenis,jumlah,nilai,laki,perempuan,tanggal,aktif,nama,catatan"
@@ -277,7 +276,7 @@ def upload_and_datastore(args, client, agency, custodian) -> None:
 
     codes = list(Region.objects.filter(level=4).values_list("code", flat=True)[:500])
     dataset = bench_dataset(agency, custodian)
-    folder = Path(tempfile.mkdtemp())
+    folder = scratch_dir()
     path = folder / "data.csv"
     make_csv(path, codes, args.rows)
     say(f"{args.rows:,} rows x 12 columns, {path.stat().st_size / 1e6:.0f} MB, {connection.vendor}")

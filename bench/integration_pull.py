@@ -13,12 +13,11 @@ import functools
 import http.server
 import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import say, setup_django, timed  # noqa: E402
+from common import say, scratch_dir, setup_django, timed  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 FIELDS = [
@@ -63,7 +62,7 @@ def main() -> None:
         role="producer",
         agency=agency,
     )
-    folder = Path(tempfile.mkdtemp(prefix="satudata-bench-src-"))
+    folder = scratch_dir(prefix="satudata-bench-src-")
     direct_file = folder / "langsung.csv"
     make_csv(direct_file, codes, ",".join(f["name"] for f in FIELDS))
     # The agency's application names its columns its own way: the connector maps them.

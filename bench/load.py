@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import percentile, say, setup_django  # noqa: E402
+from common import percentile, say, scratch_dir, setup_django  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 0.5
@@ -68,7 +68,7 @@ def build_data(args) -> dict:
         Region.objects.filter(level=4, code__startswith="62.").values_list("code", flat=True)[:500]
     )
     dataset = data.bench_dataset(agency, custodian, slug="beban", title="Data beban uji")
-    path = Path(tempfile.mkdtemp()) / "beban.csv"
+    path = scratch_dir() / "beban.csv"
     data.make_csv(path, codes, args.rows)
     release = services.upload_release(custodian, dataset, path=path, fmt="csv", year=2024)
     assert release.status == "valid", release.report["problems"][:3]

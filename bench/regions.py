@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import tempfile
-from pathlib import Path
 
-from common import latency_line, percentile, say, setup_django, timed
+from common import latency_line, percentile, say, scratch_dir, setup_django, timed
 
 
 def main() -> None:
@@ -26,7 +24,7 @@ def main() -> None:
     rows = [
         (r.code, r.name, r.level, r.kind, r.parent_id, r.postal_code) for r in official_regions()
     ]
-    baseline_db = Path(tempfile.mkdtemp()) / "baseline.sqlite3"
+    baseline_db = scratch_dir() / "baseline.sqlite3"
     with sqlite3.connect(baseline_db) as raw, timed() as baseline:
         raw.execute(
             "CREATE TABLE region (code TEXT, name TEXT, level INT, kind TEXT, "

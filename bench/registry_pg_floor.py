@@ -20,10 +20,9 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from common import say, setup_django, timed
+from common import say, scratch_dir, setup_django, timed
 from registry_population import _reset_pg, import_run, raw_copy
 
 TABLES = {"registry_family": "floor_family", "registry_resident": "floor_resident"}
@@ -123,7 +122,7 @@ def main(rows: int) -> None:
     url = os.environ.get("BENCH_PG")
     if not url:
         sys.exit("Set BENCH_PG=postgres://postgres@127.0.0.1:5432/registry_floor")
-    folder = Path(tempfile.mkdtemp())
+    folder = scratch_dir()
     source = folder / "penduduk.csv"
     maker = Path(__file__).with_name("registry_population.py")
     subprocess.run([sys.executable, maker, "--make", str(source), str(rows)], check=True)  # noqa: S603

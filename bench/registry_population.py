@@ -19,10 +19,9 @@ import secrets
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from common import latency_line, say, setup_django, timed
+from common import latency_line, say, scratch_dir, setup_django, timed
 
 REGENCY = "61.12"  # Kubu Raya
 
@@ -48,7 +47,7 @@ def make_csv(path: str, rows: int) -> None:
 
 
 def raw_sqlite(path: Path) -> float:
-    db = Path(tempfile.mkdtemp()) / "raw.sqlite3"
+    db = scratch_dir() / "raw.sqlite3"
     with timed() as t:
         con = sqlite3.connect(db)
         with path.open(newline="", encoding="utf-8") as handle:
@@ -209,7 +208,7 @@ def queries() -> None:
 
 def run(rows: int, csv_path: Path | None, database_url: str | None) -> None:
     if csv_path is None:
-        csv_path = Path(tempfile.mkdtemp()) / "penduduk.csv"
+        csv_path = scratch_dir() / "penduduk.csv"
         with timed() as t:
             subprocess.run(  # noqa: S603
                 [sys.executable, __file__, "--make", str(csv_path), str(rows)], check=True
