@@ -248,10 +248,9 @@ class HeadForm(forms.Form):
         self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
 
 
-class JoinFamilyForm(forms.Form):
-    """Move a resident onto another family card of the village, found by its KK number."""
+class _PlaceOnCardForm(forms.Form):
+    """What a pindah KK asks besides who and which card: the new relationship and the date."""
 
-    family_number = forms.CharField(label=_("KK number"), max_length=16)
     relationship = forms.TypedChoiceField(
         label=_("relationship in the new family"),
         coerce=int,
@@ -260,15 +259,18 @@ class JoinFamilyForm(forms.Form):
     date = _event_date()
 
 
-class AddMemberForm(JoinFamilyForm):
-    """The same move seen from the family: a resident of the village, found by NIK."""
+class JoinFamilyForm(_PlaceOnCardForm):
+    """From the resident's page: the card of the village, found by its KK number."""
+
+    family_number = forms.CharField(label=_("KK number"), max_length=16)
+    field_order = ("family_number", "relationship", "date")
+
+
+class AddMemberForm(_PlaceOnCardForm):
+    """From the family's page: a resident of the village, found by NIK."""
 
     nik = forms.CharField(label=_("NIK"), max_length=16)
     field_order = ("nik", "relationship", "date")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["family_number"]
 
 
 class ImportForm(forms.Form):
