@@ -37,6 +37,9 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
         RESTORE = "restore", _("restored")
+        # Personal data taken out of the registry (a file of a village's residents): no
+        # record changed, but who took what, when, must stay traceable.
+        EXPORT = "export", _("exported")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

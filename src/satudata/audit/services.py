@@ -52,8 +52,10 @@ def record(
     instance: models.Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    region_code: str | None = None,
 ) -> AuditEntry:
-    """Write one audit entry; call it inside the transaction that made the change."""
+    """Write one audit entry; call it inside the transaction that made the change.
+    `region_code` overrides the record's own (a region, which has none, for an export)."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=actor_obj,
@@ -62,7 +64,7 @@ def record(
         model_label=instance._meta.label_lower,
         object_pk=str(instance.pk),
         object_repr=str(instance)[:200],
-        region_code=_region_code(instance),
+        region_code=_region_code(instance) if region_code is None else region_code,
         before=before,
         after=after,
     )

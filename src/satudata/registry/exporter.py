@@ -12,6 +12,8 @@ import logging
 from collections.abc import Iterable, Iterator
 
 from satudata.accounts.scope import read_scope
+from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import local_unit_tree
 from satudata.registry.import_format import OPENSID, OWN
@@ -48,20 +50,25 @@ class NoSuchUnit(LookupError):
     """The village has no hamlet, RW or RT with the id asked for."""
 
 
-def residents_to_export(actor, village: Region, unit_id: str = ""):
+def residents_to_export(
+    actor, village: Region, unit_id: str = "", *, fmt: str = "opensid", file_type: str = "csv"
+):
     """The residents of the village (or of one unit and the units inside it) that `actor`
     may read (None: the command line without --user, which reads everything). The caller
-    has checked the village against the actor's scope. Each export is logged with the
-    account, the village and the unit, never a resident's data: who took personal data
-    out of the registry stays traceable."""
+    has checked the village against the actor's scope. Each export is logged and kept in
+    the change history (action "exported", on the village) with the account, the area, the
+    format and the number of residents, never a resident's data: who took personal data
+    out of the registry stays traceable, from the custodian's history page too."""
     from satudata.registry.models import Resident
 
     residents = Resident.objects.visible_to(actor) if actor is not None else Resident.objects
     residents = residents.filter(village=village)
+    area = ""
     if unit_id:
-        units = unit_and_below(village, unit_id)
-        if units is None:
+        found = _unit_entry(village, unit_id)
+        if found is None:
             raise NoSuchUnit(unit_id)
+        area, units = found
         residents = residents.filter(unit_id__in=units)
     log.info(
         "residents exported: village %s, unit %s, by %s",
@@ -69,6 +76,8 @@ def residents_to_export(actor, village: Region, unit_id: str = ""):
         unit_id or "-",
         actor.get_username() if actor is not None else "command line",
     )
+    details = {"area": area, "format": fmt, "file": file_type, "residents": residents.count()}
+    audit.record(actor, AuditEntry.Action.EXPORT, village, after=details, region_code=village.code)
     return residents
 
 
@@ -133,11 +142,12 @@ def unit_choices(village: Region) -> list[tuple[int, str]]:
     return [(unit.pk, label) for unit, label, _ids in _units_below(village)]
 
 
-def unit_and_below(village: Region, unit_id: str) -> list[int] | None:
-    """The unit and every unit inside it (a hamlet's RWs and RTs), or None when the village
-    has no unit with this id: residents may be placed at any level."""
+def _unit_entry(village: Region, unit_id: str) -> tuple[str, list[int]] | None:
+    """(path label, ids of the unit and every unit inside it: a hamlet's RWs and RTs), or
+    None when the village has no unit with this id. Residents may be placed at any level."""
     return next(
-        (ids for unit, _label, ids in _units_below(village) if str(unit.pk) == unit_id), None
+        ((label, ids) for unit, label, ids in _units_below(village) if str(unit.pk) == unit_id),
+        None,
     )
 
 

@@ -355,17 +355,19 @@ def export(request):
     if not read_scope(request.user).allows(village.code):
         raise Http404
     unit = request.GET.get("rt", "").strip()
-    try:
-        residents = exporter.residents_to_export(request.user, village, unit)
-    except exporter.NoSuchUnit as exc:
-        raise Http404(_("This village has no hamlet, RW or RT with this number.")) from exc
-    name = f"penduduk-{village.code}" + (f"-wilayah{unit}" if unit else "")
     fmt = request.GET.get("format", "opensid")
     if fmt not in exporter.FORMATS:
         fmt = "opensid"
+    file_type = "xlsx" if request.GET.get("type") == "xlsx" else "csv"
+    try:
+        residents = exporter.residents_to_export(
+            request.user, village, unit, fmt=fmt, file_type=file_type
+        )
+    except exporter.NoSuchUnit as exc:
+        raise Http404(_("This village has no hamlet, RW or RT with this number.")) from exc
+    name = f"penduduk-{village.code}" + (f"-wilayah{unit}" if unit else "") + f"-{fmt}"
     lines = exporter.rows(residents, fmt)
-    name += f"-{fmt}"
-    if request.GET.get("type") == "xlsx":
+    if file_type == "xlsx":
         response = HttpResponse(
             exporter.xlsx_bytes(lines),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from satudata.audit.models import AuditEntry
 from satudata.conftest import VILLAGE_A, VILLAGE_B
 from satudata.regions.models import Region
 from satudata.regions.services import add_local_unit
@@ -74,6 +75,10 @@ def test_one_rw_as_xlsx_holds_the_rts_inside_it(tmp_path, placed, cast):
     )
     header, *rows = list(openpyxl.load_workbook(path).active.values)
     assert [row[header.index("nik")] for row in rows] == [inside.nik]
+    # The change history names who took which area out, in what form; no one's data.
+    entry = AuditEntry.objects.get(action="export")
+    assert (entry.actor, entry.region_code) == (cast.operator_a, VILLAGE_A)
+    assert entry.after == {"area": "RW 004", "format": "opensid", "file": "xlsx", "residents": 1}
 
 
 def test_an_export_outside_the_accounts_scope_or_village_is_refused(tmp_path, placed, cast):
@@ -91,6 +96,7 @@ def test_an_export_outside_the_accounts_scope_or_village_is_refused(tmp_path, pl
     )
     assert not path.exists()
     assert Resident.objects.count() == 2
+    assert not AuditEntry.objects.filter(action="export").exists()
     assert "Tidak dapat menulis" in refused(
         str(tmp_path / "no" / "dir.csv"), "--village", VILLAGE_A
     )

@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from satudata.audit.models import AuditEntry
 from satudata.conftest import VILLAGE_A, VILLAGE_B
 from satudata.regions.models import Region
 from satudata.registry import jobs, services
@@ -321,6 +322,26 @@ def test_export_is_scoped_and_reimportable(clients, person, caplog):
     assert xlsx.content[:2] == b"PK"
 
 
+def test_the_custodian_sees_who_exported_which_village(clients, person):
+    clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}&type=xlsx")
+    clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}&format=satudata")
+    clients["operator_b"].get(f"/registry/export/?village={VILLAGE_A}")  # refused: 404
+    entries = AuditEntry.objects.filter(action="export").order_by("id")
+    assert {(e.actor_label, e.region_code, e.model_label) for e in entries} == {
+        ("operator.a", VILLAGE_A, "regions.region")
+    }
+    assert [e.after for e in entries] == [
+        {"area": "", "format": "opensid", "file": "xlsx", "residents": 1},
+        {"area": "", "format": "satudata", "file": "csv", "residents": 1},
+    ]
+    page = clients["custodian"].get("/audit/?action=export").content.decode()
+    assert page.count("operator.a") == 2 and "Natai Raya" in page and "1 penduduk" in page
+    assert person.nik not in page and person.name not in page
+    village_history = clients["custodian"].get(f"/audit/record/regions.region/{VILLAGE_A}/")
+    assert "diekspor ·" in village_history.content.decode()
+    assert clients["operator_a"].get("/audit/?action=export").status_code == 403
+
+
 def test_conflicts_page_is_for_the_custodian(clients, cast, person):
     village_b = Region.objects.get(code=VILLAGE_B)
     with pytest.raises(Exception):  # noqa: B017 - ValidationError, checked by message below
@@ -333,8 +354,6 @@ def test_conflicts_page_is_for_the_custodian(clients, cast, person):
 
 
 def test_the_custodian_closes_a_conflict_settled_elsewhere(clients, cast, person):
-    from satudata.audit.models import AuditEntry
-
     village_b = Region.objects.get(code=VILLAGE_B)
     with pytest.raises(Exception):  # noqa: B017 - the refusal itself is tested above
         services.register_resident(cast.operator_b, village_b, resident_data(nik=person.nik))

@@ -51,14 +51,17 @@ class Command(PlainRefusals, BaseCommand):
                 _("%(name)s may not read the residents of village %(code)s.")
                 % {"name": actor.get_username(), "code": village.code}
             )
+        path = Path(options["file"])
+        file_type = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
         try:
-            residents = exporter.residents_to_export(actor, village, options["rt"].strip())
+            residents = exporter.residents_to_export(
+                actor, village, options["rt"].strip(), fmt=options["format"], file_type=file_type
+            )
         except exporter.NoSuchUnit as exc:
             raise CommandError(_("This village has no hamlet, RW or RT with this number.")) from exc
-        path = Path(options["file"])
         counted = CountedLines(exporter.rows(residents, options["format"]))
         try:
-            if path.suffix.lower() == ".xlsx":
+            if file_type == "xlsx":
                 path.write_bytes(exporter.xlsx_bytes(counted))
             else:
                 with path.open("w", encoding="utf-8", newline="") as handle:
