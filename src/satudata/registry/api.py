@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from satudata.api.auth import signed_in
 from satudata.core.access import public
@@ -114,6 +115,21 @@ class ResidentPatch(Schema):
     disability: int | None = None
     father_name: str | None = None
     mother_name: str | None = None
+    unit: int | None = Field(
+        None, description="RT id of the village; a member of a card with an RT moves with it."
+    )
+
+    # A field this route cannot change (status, village, family) is refused, not ignored:
+    # those changes are life events with routes of their own.
+    model_config = ConfigDict(extra="forbid")
+
+
+class FamilyPatch(Schema):
+    """The family moves house inside the village: its living members' RT moves with it."""
+
+    unit: int | None = Field(None, description="RT id of the village; null: no RT.")
+    address: str | None = None
+    model_config = ConfigDict(extra="forbid")
 
 
 class EventIn(Schema):
@@ -250,6 +266,8 @@ def patch_resident(request, resident_id: int, payload: ResidentPatch):
     resident = _resident(request, resident_id)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     try:
+        if "unit" in changes:
+            changes["unit"] = services.unit_of_village(resident.village, changes["unit"])
         return services.update_resident(request.user, resident, changes, payload.version)
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
@@ -395,6 +413,20 @@ def create_family(request, payload: FamilyIn):
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     return 201, family
+
+
+@router.patch(
+    "/families/{family_id}", response=FamilyOut, auth=signed_in, summary="Move a family's RT"
+)
+def patch_family(request, family_id: int, payload: FamilyPatch):
+    family = _family(request, family_id)
+    given = payload.dict(exclude_unset=True)
+    try:
+        unit = services.unit_of_village(family.village, given.get("unit", family.unit_id))
+        address = given.get("address") if given.get("address") is not None else family.address
+        return services.move_family(request.user, family, unit, address)
+    except (ValidationError, PermissionDenied) as exc:
+        raise _errors(exc) from exc
 
 
 @router.post(

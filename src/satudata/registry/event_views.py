@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import write_scope
 from satudata.core.access import scoped
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import services
+from satudata.registry import codes, services
 from satudata.registry.forms import (
     AddMemberForm,
     BirthForm,
     FamilyForm,
+    FamilyPlaceForm,
     HeadForm,
     JoinFamilyForm,
     MoveInForm,
@@ -96,6 +97,28 @@ def family_new(request):
             messages.success(request, _("%(family)s has been registered.") % {"family": family})
             return redirect("registry:family", family_id=family.pk)
     return _page(request, form, _("Register a family"), village, reverse("registry:families"))
+
+
+@scoped
+def family_place(request, family_id: int):
+    """The family moves house inside the village: its RT and address, and its living
+    members' RT with it."""
+    family = _writable_family(request, family_id)
+    initial = {"unit": family.unit_id, "address": family.address}
+    form = FamilyPlaceForm(request.POST or None, initial=initial, village=family.village)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = services.unit_of_village(family.village, data["unit"])
+            services.move_family(request.user, family, unit, data["address"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The family's RT and address have been saved."))
+            return redirect("registry:family", family_id=family.pk)
+    back = reverse("registry:family", args=[family.pk])
+    title = _("Change the family's RT and address")
+    return _page(request, form, title, family.village, back, family=family)
 
 
 @scoped
@@ -200,7 +223,8 @@ def family_split(request, family_id: int):
 @scoped
 def family_head(request, family_id: int):
     family = _writable_family(request, family_id)
-    members = _living_members(family)
+    # The head in office is not a choice: making them head again would change nothing.
+    members = [m for m in _living_members(family) if m.relationship != codes.HEAD]
     form = HeadForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

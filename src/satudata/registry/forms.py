@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from satudata.regions.models import LocalUnit
+from satudata.regions.codes import BadRegionCode, normalize_code
+from satudata.regions.models import LocalUnit, Region
 from satudata.registry import codes
 from satudata.registry.models import ImportJob
 
@@ -84,13 +85,26 @@ def labelled_errors(form: forms.Form) -> list[str]:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else None
         for message in errors:
-            # Service messages already start with the field's name ("NIK: ...").
             message = str(message)
-            if label and not message.lower().startswith(str(label).lower() + ":"):
+            if label and not _names_a_field(message):
                 label = str(label)
-                message = f"{label[:1].upper()}{label[1:]}: {message[:1].lower()}{message[1:]}"
+                message = f"{label[:1].upper()}{label[1:]}: {_lower_first(message)}"
             found.append(message)
     return found
+
+
+def _names_a_field(message: str) -> bool:
+    """Service messages already start with a field's name ("NIK: …", "nomor KK: …",
+    "hubungan dalam keluarga: …"); a label before them would name the field twice."""
+    head, colon, _rest = message.partition(":")
+    return bool(colon) and len(head.split()) <= 4 and "." not in head
+
+
+def _lower_first(message: str) -> str:
+    """"Bidang ini …" → "bidang ini …", but an acronym ("NIK 6201…") keeps its case."""
+    if len(message) > 1 and message[1].isupper():
+        return message
+    return message[:1].lower() + message[1:]
 
 
 def _not_in_future(value: datetime.date | None) -> None:
@@ -141,6 +155,14 @@ class FamilyForm(forms.Form):
         self.fields["unit"].choices = rt_choices(village)
 
 
+class FamilyPlaceForm(FamilyForm):
+    """The family moves house inside the village: RT and address, no KK number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["family_number"]
+
+
 class BirthForm(ResidentForm):
     """A baby born into a family: the family gives village and RT; a child by default."""
 
@@ -163,8 +185,8 @@ class BirthForm(ResidentForm):
         _only(self, self.KEEP)
         self.fields["relationship"].initial = 4
         self.fields["nik"].help_text = _(
-            "Leave empty and mark a temporary NIK (16 digits starting with 0) if the baby "
-            "has no NIK yet."
+            "If the baby has no NIK yet, leave it empty and tick “temporary NIK”: one is "
+            "given (0, the village code and a serial number)."
         )
 
 
@@ -289,3 +311,19 @@ class ImportForm(forms.Form):
             # An operator of one village imports into it: asking for its code (with a hint
             # about a kode_desa column) would only raise the question which code to type.
             del self.fields["village"]
+
+    def clean_village(self) -> str:
+        """The village code as typed, dotted or not; one the region table lacks is refused
+        here, where the user can correct it, not after the file has been read."""
+        typed = self.cleaned_data.get("village", "").strip()
+        if not typed:
+            return ""
+        try:
+            code = normalize_code(typed)
+        except BadRegionCode:
+            code = ""
+        if not Region.objects.filter(code=code, level=Region.Level.VILLAGE).exists():
+            raise ValidationError(
+                _("village code: no village has the code %(code)s.") % {"code": typed}
+            )
+        return code

@@ -7,6 +7,8 @@ The registry's pages only link to the previous and next page, so they need no co
 
 from __future__ import annotations
 
+MAX_PAGE = 1_000_000  # far past any village's last page
+
 
 class WindowPage:
     """What the templates use of a Django Page: iteration and previous/next links."""
@@ -15,6 +17,9 @@ class WindowPage:
         try:
             self.number = max(1, int(number or 1))
         except (TypeError, ValueError):
+            self.number = 1
+        if self.number > MAX_PAGE:
+            # An offset past SQLite's 64-bit integers is a server error, not an empty page.
             self.number = 1
         start = (self.number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import read_scope, write_scope
@@ -50,6 +51,7 @@ def require_write(actor, village_code: str) -> None:
 
 
 def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEvent:
+    _check_event_date(resident, date)
     statistics.changed()
     cells.refresh([resident.village_id])
     return LifeEvent.objects.create(
@@ -60,6 +62,28 @@ def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEven
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         **extra,
     )
+
+
+def _check_event_date(resident: Resident, date: datetime.date | None) -> None:
+    """An event cannot happen before the person was born, nor in the future. Callers run
+    inside the change's transaction, so a refusal leaves nothing written."""
+    if date is None:
+        return
+    if date > timezone.localdate():
+        raise ValidationError(
+            {"date": _("date: %(date)s is in the future.") % {"date": date.strftime("%d-%m-%Y")}}
+        )
+    if resident.birth_date and date < resident.birth_date:
+        raise ValidationError(
+            {
+                "date": _("date: %(date)s is before %(name)s's birth (%(birth)s).")
+                % {
+                    "date": date.strftime("%d-%m-%Y"),
+                    "name": resident.name,
+                    "birth": resident.birth_date.strftime("%d-%m-%Y"),
+                }
+            }
+        )
 
 
 def _check(data: dict) -> None:
@@ -100,6 +124,17 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
 def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
     if unit is not None and unit.village_id != village.code:
         raise ValidationError({"unit": _("RT: the unit is in another village.")})
+    return unit
+
+
+def unit_of_village(village: Region, unit_id: int | None) -> LocalUnit | None:
+    """The village's hamlet, RW or RT with this id (None: no unit); another village's or an
+    unknown id is refused, naming the field."""
+    if unit_id is None:
+        return None
+    unit = LocalUnit.objects.filter(pk=unit_id, village=village).first()
+    if unit is None:
+        raise ValidationError({"unit": _("RT: this village has no such RT.")})
     return unit
 
 
@@ -147,6 +182,8 @@ def register_resident(
     """
     require_write(actor, village.code)
     values = {k: v for k, v in data.items() if k in EDITABLE}
+    if values.get("nik_is_temporary") and not (values.get("nik") or "").strip():
+        values["nik"] = next_temporary_nik(village)
     _check(values)
     _refuse_taken_nik(actor, village, values["nik"])
     try:
@@ -158,6 +195,21 @@ def register_resident(
         # user gets the check's own answer, naming the village, not that or a server error.
         _refuse_taken_nik(actor, village, values["nik"])
         raise
+
+
+def next_temporary_nik(village: Region) -> str:
+    """A temporary NIK for someone without one yet, as OpenSID makes it: 0, the village's
+    10-digit code and a 5-digit serial, the next one after the village's highest (deleted
+    records included, so a number is never given twice)."""
+    prefix = "0" + village.code.replace(".", "")
+    highest = (
+        Resident.all_objects.filter(nik__startswith=prefix)
+        .order_by("-nik")
+        .values_list("nik", flat=True)
+        .first()
+    )
+    serial = int(highest[len(prefix) :] or 0) + 1 if highest else 1
+    return f"{prefix}{serial:05d}"
 
 
 def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
@@ -197,6 +249,14 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
             % {"theirs": current.version, "yours": version}
         )
     values = {k: v for k, v in changes.items() if k in EDITABLE}
+    if "unit" in changes:
+        unit = _unit_in(current.village, changes["unit"])
+        if (unit.pk if unit else None) != current.unit_id:
+            _refuse_member_rt(current)
+            values["unit"] = unit
+    if all(getattr(current, k) == v for k, v in values.items()):
+        # Nothing changed: no new version, so other people's open forms stay valid.
+        return current
     merged = {f: getattr(current, f) for f in EDITABLE} | values
     _check(merged)
     if values.get("relationship") == codes.HEAD and current.relationship != codes.HEAD:
@@ -214,6 +274,44 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
         raise
     cells.refresh([current.village_id])
     return updated
+
+
+def _refuse_member_rt(resident: Resident) -> None:
+    """A member of a family card with an RT lives at the card's address: the RT is changed
+    for the whole card (`move_family`), not for one member."""
+    family = resident.family
+    if family is not None and family.unit_id is not None:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "RT: %(name)s is on family card %(kk)s and lives in its RT; change the "
+                    "RT of the whole family on the family's page."
+                )
+                % {"name": resident.name, "kk": family.family_number}
+            }
+        )
+
+
+@transaction.atomic
+def move_family(actor, family: Family, unit: LocalUnit | None, address: str) -> Family:
+    """The family moves house inside the village: the card's RT and address change, and its
+    living members' RT with it. Each change is in the history; nothing else is touched."""
+    require_write(actor, family.village_id)
+    unit = _unit_in(family.village, unit)
+    current = Family.objects.select_for_update().get(pk=family.pk)
+    address = address.strip()
+    if len(address) > 200:
+        raise ValidationError({"address": _("address: at most 200 characters.")})
+    unit_id = unit.pk if unit else None
+    if unit_id == current.unit_id and address == current.address:
+        return current
+    audit.update(actor, current, unit=unit, address=address)
+    living = Resident.objects.select_for_update().filter(
+        family=current, status=Resident.Status.ALIVE
+    )
+    for member in living.exclude(unit_id=unit_id) if unit_id else living.exclude(unit=None):
+        audit.update(actor, member, unit=unit, version=member.version + 1)
+    return current
 
 
 @transaction.atomic
@@ -367,6 +465,19 @@ def record_move_in(
     relationship = (data or {}).get("relationship") or holder.relationship
     if family is not None:
         _refuse_second_head(family, relationship, holder.pk)
+    moved_out = holder.events.filter(kind=LifeEvent.Kind.MOVE_OUT).order_by("-date").first()
+    if date is not None and moved_out is not None and date < moved_out.date:
+        # The arrival cannot come before the departure the other village recorded.
+        raise ValidationError(
+            {
+                "date": _("date: %(date)s is before %(name)s moved out (%(out)s).")
+                % {
+                    "date": date.strftime("%d-%m-%Y"),
+                    "name": holder.name,
+                    "out": moved_out.date.strftime("%d-%m-%Y"),
+                }
+            }
+        )
     old_village, old_family = holder.village_id, holder.family
     cells.refresh([old_village])
     _event(
@@ -413,6 +524,10 @@ def change_head(
         raise ValidationError(_("The new head must be a member of this family."))
     if old_head_relationship not in codes.RELATIONSHIP or old_head_relationship == codes.HEAD:
         raise ValidationError(_("Choose the old head's new relationship in the family."))
+    if new_head.relationship == codes.HEAD:
+        raise ValidationError(
+            _("%(name)s is already the head of this family.") % {"name": new_head.name}
+        )
     for old in family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk):
         audit.update(actor, old, relationship=old_head_relationship, version=old.version + 1)
         _event(actor, old, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
@@ -437,6 +552,7 @@ def split_family(
         raise ValidationError(_("Choose members of this family to move to the new family."))
     if new_head not in members:
         raise ValidationError(_("The new head must be one of the members who move."))
+    _refuse_head_leaving(family, members)
     new_family = register_family(
         actor, family.village, new_family_number, family.unit, address or family.address
     )
@@ -460,6 +576,25 @@ def split_family(
             family_after=new_family_number,
         )
     return new_family
+
+
+def _refuse_head_leaving(family: Family | None, leaving: list[Resident]) -> None:
+    """A head may leave a card (pindah or pisah KK) only with its last living members:
+    a card whose members stay needs a head, so the headship is handed over first."""
+    if family is None:
+        return
+    stay = Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exclude(
+        pk__in=[m.pk for m in leaving]
+    )
+    for person in leaving:
+        if person.relationship == codes.HEAD and person.family_id == family.pk and stay.exists():
+            raise ValidationError(
+                _(
+                    "%(name)s heads family card %(kk)s, whose other members stay: make one of "
+                    "them its head first."
+                )
+                % {"name": person.name, "kk": family.family_number}
+            )
 
 
 @transaction.atomic
@@ -490,19 +625,7 @@ def join_family(
         )
     _refuse_second_head(family, relationship)
     old = resident.family
-    stay = Resident.objects.filter(family=old, status=Resident.Status.ALIVE)
-    if (
-        old is not None
-        and resident.relationship == codes.HEAD
-        and stay.exclude(pk=resident.pk).exists()
-    ):
-        raise ValidationError(
-            _(
-                "%(name)s heads family card %(kk)s, whose other members stay: make one of them "
-                "its head first."
-            )
-            % {"name": resident.name, "kk": old.family_number}
-        )
+    _refuse_head_leaving(old, [resident])
     audit.update(
         actor,
         resident,

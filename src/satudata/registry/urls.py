@@ -25,6 +25,7 @@ urlpatterns = [
     path("registry/families/new/", event_views.family_new, name="family_new"),
     path("registry/families/<int:family_id>/", views.family, name="family"),
     path("registry/families/<int:family_id>/birth/", event_views.family_birth, name="birth"),
+    path("registry/families/<int:family_id>/place/", event_views.family_place, name="family_place"),
     path("registry/families/<int:family_id>/add/", event_views.family_add, name="family_add"),
     path("registry/families/<int:family_id>/split/", event_views.family_split, name="split"),
     path("registry/families/<int:family_id>/head/", event_views.family_head, name="head"),

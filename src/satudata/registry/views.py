@@ -158,13 +158,17 @@ def resident_edit(request, resident_id: int):
         raise PermissionDenied
     initial = {f: getattr(person, f) for f in services.EDITABLE} | {"unit": person.unit_id}
     form = ResidentForm(request.POST or None, initial=initial, village=person.village)
+    if person.family_id and person.family.unit_id:
+        form.fields["unit"].disabled = True  # the card's RT: changed on the family's page
+        form.fields["unit"].help_text = _("The RT of the family card; change it there.")
+    # The version the user started from: after a refusal the form keeps it, so a second
+    # click cannot overwrite the other person's change with these stale values.
+    version = request.POST.get("version", "") if request.method == "POST" else person.version
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data.pop("unit")
         try:
-            services.update_resident(
-                request.user, person, data, int(request.POST.get("version", 0))
-            )
+            data["unit"] = services.unit_of_village(person.village, data["unit"])
+            services.update_resident(request.user, person, data, _int(version))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -173,8 +177,16 @@ def resident_edit(request, resident_id: int):
     return render(
         request,
         "registry/resident_form.html",
-        {"form": form, "village": person.village, "person": person},
+        {"form": form, "village": person.village, "person": person, "version": version},
     )
+
+
+def _int(text) -> int:
+    """A number from a form field; 0 (never a stored version) when it is not one."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
 
 
 @scoped
