@@ -137,7 +137,7 @@ class EventIn(Schema):
         description="death, move_out, or correction (a death, move out or disappearance "
         "recorded by mistake: living again; the note gives the reason)"
     )
-    date: datetime.date
+    date: datetime.date | None = Field(None, description="When it happened; default today.")
     place: str = Field("", description="Destination of a move.")
     note: str = ""
 
@@ -348,6 +348,7 @@ class BirthIn(Schema):
     birth_place: str = ""
     birth_date: datetime.date
     religion: int | None = None
+    relationship: int | None = Field(None, description="In the family; default 4 (child).")
     father_name: str = ""
     mother_name: str = ""
 

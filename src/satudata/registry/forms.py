@@ -66,8 +66,13 @@ class ResidentForm(forms.Form):
 
 
 def rt_choices(village) -> list[tuple]:
-    units = LocalUnit.objects.filter(village=village, level="rt") if village else []
-    return [("", "—")] + [(u.pk, u.path_label()) for u in units]
+    """The village's RTs as "Dusun 1 / RW 002 / RT 003", in that order (hamlet, RW, RT):
+    sorted by RT number alone, one RT among dozens was hard to find."""
+    if not village:
+        return [("", "—")]
+    units = LocalUnit.objects.filter(village=village, level="rt").select_related("parent__parent")
+    labelled = sorted(((u.path_label(), u.pk) for u in units), key=lambda pair: pair[0].lower())
+    return [("", "—")] + [(pk, label) for label, pk in labelled]
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:

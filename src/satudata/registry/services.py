@@ -335,13 +335,14 @@ def register_family(
 
 
 def _refuse_taken_kk(family_number: str) -> None:
-    holder = Family.objects.filter(family_number=family_number).first()
+    holder = Family.objects.filter(family_number=family_number).select_related("village").first()
     if holder is not None:
         raise ValidationError(
             {
                 "family_number": named(
                     "family_number",
-                    _("already registered in village %(code)s.") % {"code": holder.village_id},
+                    _("already registered in the village of %(village)s (%(code)s).")
+                    % {"village": holder.village.name, "code": holder.village_id},
                 )
             }
         )
@@ -349,7 +350,12 @@ def _refuse_taken_kk(family_number: str) -> None:
 
 def record_birth(actor, family: Family, data: dict, date: datetime.date | None = None):
     """A baby born into a family: registered with a birth event, as a child by default."""
-    data = {"relationship": 4, "marital_status": 1, **data}
+    # A field left empty ("—") keeps the default: a child, not married.
+    data = {"relationship": 4, "marital_status": 1} | {
+        k: v
+        for k, v in data.items()
+        if v is not None or k not in ("relationship", "marital_status")
+    }
     return register_resident(
         actor,
         family.village,

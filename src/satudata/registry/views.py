@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -377,7 +378,9 @@ def export(request):
         )
     except exporter.NoSuchUnit as exc:
         raise Http404(_("This village has no hamlet, RW or RT with this number.")) from exc
-    name = f"penduduk-{village.code}" + (f"-wilayah{unit}" if unit else "") + f"-{fmt}"
+    # The file is named after the area as operators name it ("dusun-1-rw-002-rt-003").
+    area = dict(exporter.unit_choices(village)).get(int(unit)) if unit else ""
+    name = f"penduduk-{village.code}" + (f"-{slugify(area)}" if area else "") + f"-{fmt}"
     lines = exporter.rows(residents, fmt)
     if file_type == "xlsx":
         response = HttpResponse(

@@ -272,3 +272,56 @@ def test_the_custodian_may_type_the_village_code_without_dots_and_an_unknown_one
 def test_a_page_number_past_any_list_shows_the_first_page(clients, loner):
     response = clients["operator_a"].get("/registry/?page=99999999999999999999")
     assert response.status_code == 200 and "Yanti" in response.content.decode()
+
+
+def test_rt_choices_run_by_hamlet_then_rw_then_rt(clients, cast, village_a):
+    for hamlet_name, rw_number, rt_number in (("Dusun 2", "001", "001"), ("Dusun 1", "002", "001")):
+        hamlet = add_local_unit(cast.operator_a, village_a, "hamlet", hamlet_name)
+        rw = add_local_unit(cast.operator_a, village_a, "rw", rw_number, hamlet.pk)
+        add_local_unit(cast.operator_a, village_a, "rt", rt_number, rw.pk)
+    page = clients["operator_a"].get(f"/registry/residents/new/?village={VILLAGE_A}")
+    text = page.content.decode()
+    assert text.index("Dusun 1 / RW 002 / RT 001") < text.index("Dusun 2 / RW 001 / RT 001")
+
+
+def test_the_import_link_is_only_shown_to_those_who_may_import(clients, cast):
+    for name, shown in (("operator_a", True), ("custodian", True), ("district_viewer", False)):
+        page = clients[name].get("/registry/families/").content.decode()
+        assert ('href="/registry/import/"' in page) is shown, name
+
+
+def test_a_birth_left_without_relationship_is_a_child_and_the_api_takes_one(clients, household):
+    family = household[0]
+    url = f"/registry/families/{family.pk}/birth/"
+    response = clients["operator_a"].post(
+        url,
+        {"name": "Bayi", "sex": 2, "birth_date": "2026-02-01", "nik": "", "nik_is_temporary": "on"},
+    )
+    assert response.status_code == 302
+    assert Resident.objects.get(name="Bayi").relationship == 4
+    api = clients["operator_a"].post(
+        f"/api/v1/families/{family.pk}/births",
+        json.dumps(
+            {
+                "name": "Cucu",
+                "sex": 1,
+                "birth_date": "2026-03-01",
+                "nik_is_temporary": True,
+                "relationship": 5,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert api.status_code == 201 and api.json()["relationship"] == 5
+
+
+def test_a_correction_by_api_needs_no_date(clients, cast, household):
+    daughter = household[3]
+    services.record_death(cast.operator_a, daughter, datetime.date(2025, 1, 1))
+    response = clients["operator_a"].post(
+        f"/api/v1/residents/{daughter.pk}/events",
+        json.dumps({"kind": "correction", "note": "salah orang"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["status"] == 1
+    assert LifeEvent.objects.filter(kind="correction").get().date == datetime.date.today()

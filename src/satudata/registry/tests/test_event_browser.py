@@ -131,7 +131,7 @@ def test_an_operator_exports_one_rt_as_xlsx_on_a_phone(page, regions_loaded, tmp
     with page.expect_download() as download:
         page.click("text=Unduh")
     name = download.value.suggested_filename
-    assert name.startswith(f"penduduk-{village.code}-wilayah") and name.endswith(".xlsx")
+    assert name == f"penduduk-{village.code}-dusun-mawar-rw-003-rt-002-opensid.xlsx"
     download.value.save_as(tmp_path / name)
     sheet = openpyxl.load_workbook(tmp_path / name).active
     header, *rows = list(sheet.values)

@@ -65,7 +65,7 @@ def test_family_form_names_the_field_and_saves_nothing(clients, household):
     taken = clients["operator_a"].post(
         "/registry/families/new/", {"family_number": household[0].family_number}
     )
-    assert f"sudah terdaftar di desa {VILLAGE_A}" in taken.content.decode()
+    assert f"sudah terdaftar di desa Natai Raya ({VILLAGE_A})" in taken.content.decode()
     assert registry_snapshot() == before
 
 
