@@ -304,7 +304,10 @@ def import_start(request):
             )
             jobs.start(job)
             return redirect("registry:import_job", job_id=job.pk)
-    recent = [jobs.fail_if_abandoned(j) for j in ImportJob.objects.filter(actor=request.user)[:10]]
+    recent = [
+        jobs.fail_if_abandoned(j)
+        for j in ImportJob.objects.filter(actor=request.user).select_related("village")[:10]
+    ]
     return render(
         request,
         "registry/import.html",

@@ -325,3 +325,22 @@ def test_a_correction_by_api_needs_no_date(clients, cast, household):
     )
     assert response.status_code == 201 and response.json()["status"] == 1
     assert LifeEvent.objects.filter(kind="correction").get().date == datetime.date.today()
+
+
+def test_recent_imports_show_date_village_dry_run_and_counts(clients, cast, village_a):
+    from satudata.registry.models import ImportJob
+
+    ImportJob.objects.create(
+        file_name="warga.csv",
+        path="/nonexistent",
+        village=village_a,
+        mode="all-or-nothing",
+        dry_run=True,
+        state="done",
+        added=12,
+        rejected=1,
+        actor=cast.operator_a,
+    )
+    page = clients["operator_a"].get("/registry/import/").content.decode()
+    assert "warga.csv" in page and "Natai Raya" in page
+    assert "uji coba" in page and "12 ditambah, 0 diperbarui, 0 tidak berubah, 1 ditolak" in page

@@ -100,3 +100,9 @@ def test_an_export_outside_the_accounts_scope_or_village_is_refused(tmp_path, pl
     assert "Tidak dapat menulis" in refused(
         str(tmp_path / "no" / "dir.csv"), "--village", VILLAGE_A
     )
+
+
+def test_a_file_name_that_is_neither_csv_nor_xlsx_is_refused(tmp_path, placed):
+    path = tmp_path / "penduduk.pdf"
+    assert "beri nama .csv atau .xlsx" in refused(str(path), "--village", VILLAGE_A)
+    assert not path.exists()

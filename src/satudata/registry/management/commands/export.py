@@ -1,7 +1,8 @@
 """`satudata export residents FILE --village CODE …`: the web export, for scripts and backups.
 
-The file's type follows its name: `.xlsx` writes a workbook, anything else CSV (UTF-8 with
-BOM, as the web export). With `--user`, the account's scope applies as on the web.
+The file's type follows its name: `.xlsx` writes a workbook, `.csv` CSV (UTF-8 with BOM, as
+the web export); another name is refused rather than given a type it does not say. With
+`--user`, the account's scope applies as on the web.
 """
 
 from __future__ import annotations
@@ -52,7 +53,12 @@ class Command(PlainRefusals, BaseCommand):
                 % {"name": actor.get_username(), "code": village.code}
             )
         path = Path(options["file"])
-        file_type = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError(
+                _("%(path)s: name the file .csv or .xlsx; its name chooses the type.")
+                % {"path": path}
+            )
+        file_type = path.suffix.lower()[1:]
         try:
             residents = exporter.residents_to_export(
                 actor, village, options["rt"].strip(), fmt=options["format"], file_type=file_type
