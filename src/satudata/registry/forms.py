@@ -106,7 +106,7 @@ def _names_a_field(message: str) -> bool:
 
 
 def _lower_first(message: str) -> str:
-    """"Bidang ini …" → "bidang ini …", but an acronym ("NIK 6201…") keeps its case."""
+    """ "Bidang ini …" → "bidang ini …", but an acronym ("NIK 6201…") keeps its case."""
     if len(message) > 1 and message[1].isupper():
         return message
     return message[:1].lower() + message[1:]
