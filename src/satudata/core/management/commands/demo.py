@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 
 from django.conf import settings
@@ -16,7 +18,6 @@ from satudata.core.management.commands.serve import (
     default_port,
     default_workers,
     port_problem,
-    run_server,
 )
 from satudata.regions.loader import load_regions
 
@@ -69,4 +70,15 @@ class Command(PlainRefusals, BaseCommand):
                 _("Open %(url)s in your browser.") % {"url": f"http://{options['host']}:{port}/"}
             )
         )
-        run_server(options["host"], port, options["workers"], 4)
+        serve_fresh(options["host"], port, options["workers"])
+
+
+def serve_fresh(host: str, port: int, workers: int) -> None:
+    """Serve from a new interpreter: this process's setup ran polars (the demo datasets),
+    whose thread pool does not survive the fork of granian's workers. Their first polars
+    call (an upload, an aid list) then waited forever, holding SQLite's write lock. `exec`
+    replaces this process, keeping its id, its terminal and the environment."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    arguments = ["--host", host, "--port", str(port), "--workers", str(workers)]
+    os.execv(sys.executable, [sys.executable, "-m", "satudata", "serve", *arguments])  # noqa: S606
