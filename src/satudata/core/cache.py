@@ -65,6 +65,11 @@ class PublicCacheMiddleware:
         response = cache.get(key)
         if response is None:
             response = self.get_response(request)
+            if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+                # The page holds this visitor's CSRF token (a form, e.g. /feedback/): a
+                # stored copy would hand it to the next visitor, whose POST then fails.
+                patch_cache_control(response, private=True, no_store=True)
+                return response
             if not _cacheable_response(response):
                 return response
             response["ETag"] = etag

@@ -1,5 +1,7 @@
 """Public answers are cached with an ETag and dropped as soon as any data changes."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -62,3 +64,31 @@ def test_pages_that_set_cookies_are_not_cached(client):
     # The login form sets the CSRF cookie: a cached copy would hand one visitor's token to all.
     assert "ETag" not in client.get("/accounts/login/")
     assert "ETag" not in client.get("/lang/en/")
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_form_is_never_shared_between_visitors(cast):
+    """The feedback form holds the visitor's CSRF token: a copy from the cache gave the next
+    citizen someone else's token, and their message was refused (403)."""
+    from django.test import Client
+
+    first = Client(enforce_csrf_checks=True)
+    first.get("/accounts/login/")  # a returning visitor: already has a CSRF cookie
+    page = first.get("/feedback/")
+    second = Client(enforce_csrf_checks=True)
+    form = second.get("/feedback/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    answer = second.post(
+        "/feedback/",
+        {
+            "category": "suggestion",
+            "village": VILLAGE_A,
+            "text": "Mohon lampu jalan di RT 003 diperbaiki.",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert answer.status_code in (200, 302)
+    assert "no-store" in page["Cache-Control"] and "public" not in page["Cache-Control"]
+    from satudata.feedback.models import Feedback
+
+    assert Feedback.objects.count() == 1
