@@ -118,6 +118,22 @@ def test_village_page_shows_answered_public_messages_only(client, cast):
     assert "belum dijawab" not in page and "kasar sekali" not in page and "0812999" not in page
 
 
+def test_numbers_and_addresses_citizens_write_are_hidden_on_the_public_page(client, cast):
+    village = Region.objects.get(code=VILLAGE_A)
+    text = (
+        "Lampu jalan RT 003 mati sejak 2026. Hubungi Budi NIK 6201021234560001, "
+        "telp 0812-1111-2222 atau budi.s@contoh.id; KK 6201 0201 2000 0001."
+    )
+    answered = feedback.submit(category="complaint", text=text, village=village)
+    feedback.reply(cast.operator_a, answered, "Sudah kami hubungi di +62 812 3333 4444.")
+    page = client.get(f"/villages/{VILLAGE_A}/").content.decode()
+    for private in ("6201021234560001", "0812-1111-2222", "budi.s@contoh.id", "6201 0201", "3333"):
+        assert private not in page, private
+    assert "RT 003 mati sejak 2026" in page and page.count("[disembunyikan]") == 5
+    form = client.get("/feedback/").content.decode()
+    assert "halaman publik desa" in form
+
+
 def test_potential_api_lists_figures(client, cast):
     from satudata.villages import services
 
