@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import secrets
+from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
@@ -265,6 +266,18 @@ def resource_show(request, data):
     return resource_dict(request, _release(request, _required(data, "id")))
 
 
+def _datastore_links(data, resource_id: str, found: dict) -> dict:
+    """`start` and `next` keep the search's own arguments (filters, q, sort, limit…), as
+    CKAN's do: a client following `next` gets the next rows of the same search."""
+    arguments = {"resource_id": resource_id}
+    for key, value in data.items():
+        if key in ("resource_id", "offset") or value is None:
+            continue
+        arguments[key] = json.dumps(value) if isinstance(value, dict | list) else str(value)
+    base = "/api/3/action/datastore_search?" + urlencode(arguments)
+    return {"start": base, "next": f"{base}&offset={found['offset'] + found['limit']}"}
+
+
 def datastore_search(request, data):
     """Rows of a resource: filters, q, fields, sort, limit, offset, records_format."""
     resource_id = _required(data, "resource_id")
@@ -296,7 +309,6 @@ def datastore_search(request, data):
         writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t")
         writer.writerows(rows)
         records = buffer.getvalue()
-    base = f"/api/3/action/datastore_search?resource_id={release.resource_id}"
     result = {
         "resource_id": release.resource_id,
         "fields": [{"id": f["id"], "type": f["type"]} for f in found["fields"]],
@@ -304,7 +316,7 @@ def datastore_search(request, data):
         "records_format": records_format,
         "limit": found["limit"],
         "offset": found["offset"],
-        "_links": {"start": base, "next": f"{base}&offset={found['offset'] + found['limit']}"},
+        "_links": _datastore_links(data, release.resource_id, found),
     }
     if found["total"] is not None:
         result["total"] = found["total"]

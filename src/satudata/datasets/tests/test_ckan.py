@@ -105,6 +105,11 @@ def test_datastore_search_filters_sorts_and_pages(client, resource_id):
     assert result["records"][0]["jumlah"] == 2
     assert {f["id"]: f["type"] for f in result["fields"]}["jumlah"] == "int"
     assert "offset=1" in result["_links"]["next"]
+    # Following `next` continues the same search: filtered, sorted, one row a page.
+    following = client.get(result["_links"]["next"]).json()["result"]
+    assert following["total"] == 2 and following["offset"] == 1 and following["limit"] == 1
+    assert [r["jumlah"] for r in following["records"]] == [result["records"][0]["jumlah"] - 1]
+    assert "offset" not in client.get(result["_links"]["start"]).json()["result"]["_links"]["start"]
     lists = call(
         client,
         "datastore_search",
