@@ -19,6 +19,19 @@ def chart_fields(fields: list[Field]) -> tuple[list[Field], list[Field]]:
     return groups, measures
 
 
+def default_measure(measures: list[Field], x_name: str) -> Field | None:
+    """The first numeric field that is not the one grouped by: a month column is both, and
+    "month summed by month" means nothing."""
+    return next((f for f in measures if f.name != x_name), measures[0] if measures else None)
+
+
+def group_count(release: Release, x: Field) -> int:
+    table = quote(release.table_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(DISTINCT {quote(x.name)}) FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
 def series(release: Release, x: Field, y: Field) -> list[tuple[str, float]]:
     table = quote(release.table_name)
     sql = (

@@ -119,12 +119,17 @@ def detail(request, slug: str):
                 "groups": groups,
                 "measures": measures,
                 "chart_x": request.GET.get("x") or (groups[0].name if groups else ""),
-                "chart_y": request.GET.get("y") or (measures[0].name if measures else ""),
+                "chart_y": request.GET.get("y") or _default_y(groups, measures),
                 "chart_kind": "line" if request.GET.get("kind") == "line" else "bar",
             }
         )
         context.update(_map_context(request, chosen, fields, filters))
     return render(request, "datasets/detail.html", context)
+
+
+def _default_y(groups, measures) -> str:
+    measure = charts.default_measure(measures, groups[0].name if groups else "")
+    return measure.name if measure else ""
 
 
 def _map_context(request, release: Release, fields, filters) -> dict:
@@ -172,11 +177,20 @@ def chart(request, slug: str, resource_id):
     fields = {f.name: f for f in release.dataset.fields.all()}
     groups, measures = charts.chart_fields(list(fields.values()))
     x = fields.get(request.GET.get("x", "")) or (groups[0] if groups else None)
-    y = fields.get(request.GET.get("y", "")) or (measures[0] if measures else None)
+    y = fields.get(request.GET.get("y", "")) or (
+        charts.default_measure(measures, x.name) if x else None
+    )
     if x is None or y is None or y not in measures:
         raise Http404(_("This release has nothing to chart."))
     kind = "line" if request.GET.get("kind") == "line" else "bar"
     title = f"{y.label} / {x.label}"
+    total = charts.group_count(release, x)
+    if total > charts.MAX_BARS:
+        # Never drop groups silently: the title says how many the chart leaves out.
+        title += " — " + _("the first %(shown)d of %(total)d, see the table") % {
+            "shown": charts.MAX_BARS,
+            "total": total,
+        }
     body = charts.svg(charts.series(release, x, y), kind, title)
     return HttpResponse(body, content_type="image/svg+xml")
 

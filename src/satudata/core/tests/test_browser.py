@@ -102,3 +102,10 @@ def test_a_village_operator_logs_in_and_adds_a_hamlet(page, regions_loaded):
     assert "Dusun Mawar sudah ditambahkan" in page.inner_text("main")
     assert LocalUnit.objects.filter(village_id=VILLAGE_A, name="Dusun Mawar").exists()
     assert fits_the_phone(page)
+
+
+def test_the_developers_page_fits_the_phone(page, regions_loaded):
+    """Its ckanapi commands are long lines: they wrap instead of widening the page."""
+    page.goto(page.base_url + "/developers/")
+    assert "ckanapi action datastore_search" in page.inner_text("pre")
+    assert fits_the_phone(page)

@@ -48,6 +48,27 @@ def test_dataset_page_shows_escaped_metadata_preview_and_chart(client, public_da
         assert ("<rect" in svg.content.decode()) == (kind == "bar")
 
 
+def test_a_chart_with_more_groups_than_bars_says_so(client, public_dataset, monkeypatch):
+    from satudata.datasets import charts
+
+    monkeypatch.setattr(charts, "MAX_BARS", 1)
+    release = Release.objects.get(dataset=public_dataset)
+    url = f"/data/{public_dataset.slug}/r/{release.uuid}/chart.svg"
+    svg = client.get(url, {"x": "jenis", "y": "jumlah"}).content.decode()
+    assert "1 pertama dari 2" in svg and svg.count("<rect") >= 1
+
+
+def test_the_default_chart_does_not_sum_the_grouping_column(public_dataset):
+    from satudata.datasets.charts import default_measure
+    from satudata.datasets.models import Field
+
+    month = Field(name="bulan", type=Field.Type.INTEGER)
+    complaints = Field(name="aduan", type=Field.Type.INTEGER)
+    assert default_measure([month, complaints], "bulan") is complaints
+    assert default_measure([month], "bulan") is month
+    assert default_measure([], "bulan") is None
+
+
 def test_downloads_never_export_formulas(client, public_dataset):
     release = Release.objects.get(dataset=public_dataset)
     base = f"/data/{public_dataset.slug}/r/{release.uuid}/download/"
