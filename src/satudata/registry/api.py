@@ -181,7 +181,8 @@ class AgeRow(Schema):
 
 
 class PopulationOut(Schema):
-    """Public aggregates: counts of 1 or 2 people are given as "<3"."""
+    """Public aggregates: counts of 1 or 2 people are given as "<3"; "*" is a count hidden
+    so that a small one cannot be worked out from the total (see docs/decisions.md)."""
 
     region: str
     name: str

@@ -13,6 +13,9 @@ BAR = 16
 
 
 def _value(count) -> int:
+    """Bar length in people: "<3" as one; a hidden count ("*") as none, its size is the secret."""
+    if count == "*":
+        return 0
     return 1 if count == "<3" else int(count)
 
 
