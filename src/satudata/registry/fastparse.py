@@ -4,8 +4,9 @@ The importer's per-row parse (`Importer._parse`) cost more than the whole raw lo
 chunk's columns are checked at once with the same rules: NIK of 16 ASCII digits whose first
 six are a district code, DDMMYY (day + 40 for women) agreeing with the sex and birth date,
 serial not 0000; KK number of 16 digits starting with a district code; code numbers in their
-lists; a name of 1–100 characters; a birth date (yyyy-mm-dd, dd/mm/yyyy or dd-mm-yyyy) not in
-the future; a village in the table, the chosen one and the account's scope.
+lists; a name of 1–100 characters; a birth date (yyyy-mm-dd, d/m/yyyy or d-m-yyyy, padded or
+not) not in the future; a village in the table, the chosen one and the account's scope. A
+temporary NIK (16 digits starting with 0) stands instead of a real one, with its flag set.
 
 The fast path is sound, not complete: a row it accepts is one the per-row parse accepts with
 the same values; every other row (another date form, a code like "+5", any error) goes
@@ -20,6 +21,10 @@ from satudata.registry import codes
 from satudata.registry.validation import OPTIONAL_CODES
 
 DIGITS16 = r"^[0-9]{16}$"
+# A temporary NIK (validation.temporary_nik_problem): 16 digits starting with 0, which no
+# district code does. OpenSID gives one to a resident without a NIK; our exports carry no
+# flag column, so the import knows it by this form alone.
+TEMPORARY_NIK = r"^0[0-9]{15}$"
 SMALL_NUMBER = r"^[0-9]{1,3}$"
 # Exactly the characters str.strip() removes (Rust's whitespace lacks \x1c-\x1f).
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -46,6 +51,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "sex": pl.Int64(),
     "birth_date": pl.Date(),
     **{name: pl.Int64() for name in OPTIONAL_CODES},
+    "nik_is_temporary": pl.Boolean(),
 }
 
 
@@ -87,8 +93,9 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
     )
     text = pl.col("birth_date")
     iso = text.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-    dmy = text.str.contains(r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$")
-    dmy_dash = text.str.contains(r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$")
+    # Day first, with or without zero padding (7/5/1990, as Excel saves Indonesian CSVs).
+    dmy = text.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
+    dmy_dash = text.str.contains(r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$")
     birth = (
         pl.when(iso)
         .then(text.str.to_date("%Y-%m-%d", strict=False))
@@ -130,6 +137,13 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         ]
     )
     name = pl.col("name")
+    real_nik = (
+        nik.str.contains(DIGITS16)
+        & nik.str.slice(0, 6).is_in(districts)
+        & (nik.str.slice(12, 4) != "0000")
+        & (nik.str.slice(6, 6) == expected)
+    )
+    temporary = nik.str.contains(TEMPORARY_NIK)
     ok = (
         pl.col("village").is_not_null()
         & s.is_in([1, 2])
@@ -138,16 +152,14 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         & (b <= importer.today)
         & (name.str.len_chars() >= 1)
         & (name.str.len_chars() <= 100)
-        & nik.str.contains(DIGITS16)
-        & nik.str.slice(0, 6).is_in(districts)
-        & (nik.str.slice(12, 4) != "0000")
-        & (nik.str.slice(6, 6) == expected)
+        & (temporary | real_nik)
         & kk.str.contains(DIGITS16)
         & kk.str.slice(0, 6).is_in(districts)
         & pl.col("_codes_ok")
     )
     return (
-        parsed.with_row_index("_i")
+        parsed.with_columns(temporary.fill_null(False).alias("nik_is_temporary"))
+        .with_row_index("_i")
         .filter(ok.fill_null(False))
         .select(pl.col("_i").cast(pl.Int64), *(pl.col(c) for c in SCHEMA if c != "_line"))
     )

@@ -71,24 +71,38 @@ class Report:
 
 
 class ErrorFile:
-    """row, column, value, message — written as rejections happen, never kept in memory."""
+    """row, column, value, message — sorted by row, then by the column's place in the file.
+
+    The importer finds a chunk's errors in two passes (the row checks, then the database
+    rules), so they are kept per chunk and written sorted at `flush()`; chunks come in file
+    order, so the whole file is sorted, and never more than a chunk's errors are in memory."""
 
     def __init__(self, path: Path):
         self.path = path
         self.handle = path.open("w", encoding="utf-8-sig", newline="")
         self.sample: list[str] = []
+        self.order: dict[str, int] = {}  # column name -> its place in the file's header
+        self.pending: list[tuple[int, str, object, str]] = []
         self.writer = csv.writer(self.handle)
         self.writer.writerow([_("row"), _("column"), _("value"), _("message")])
 
     def add(self, row: int, column: str, value, message: str) -> None:
-        self.writer.writerow([row, column, value, message])
-        if len(self.sample) < 20:
-            self.sample.append(
-                _("Row %(row)d, column %(column)s: %(message)s")
-                % {"row": row, "column": column, "message": message}
-            )
+        self.pending.append((row, column, value, message))
+
+    def flush(self) -> None:
+        last = len(self.order)
+        self.pending.sort(key=lambda error: (error[0], self.order.get(error[1], last), error[1]))
+        for row, column, value, message in self.pending:
+            self.writer.writerow([row, column, value, message])
+            if len(self.sample) < 20:
+                self.sample.append(
+                    _("Row %(row)d, column %(column)s: %(message)s")
+                    % {"row": row, "column": column, "message": message}
+                )
+        self.pending = []
 
     def close(self) -> None:
+        self.flush()
         self.handle.close()
 
 

@@ -14,6 +14,7 @@ The file's columns, the report and the error file are in `import_format`.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,7 @@ from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.placement import Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
 from satudata.registry.validation import (
+    EXCEL_EPOCH,
     check_resident,
     district_digits,
     kk_problem,
@@ -65,6 +67,11 @@ CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % 
 MONTHS = range(1, 13)
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 INTS = {str(i): i for i in range(100)}
+TEMPORARY_NIK = re.compile(r"0[0-9]{15}")  # as fastparse.TEMPORARY_NIK
+DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")  # 7/5/1990, 07-05-1990
+# A number written as text is an Excel serial only with 5 digits (19-05-1927 on), up to
+# today: "1905" is a year, not 19-03-1905.
+SERIAL_TEXT = re.compile(r"[0-9]{5}(\.[0-9]+)?")
 
 
 class Importer(Placement):
@@ -277,6 +284,7 @@ class Importer(Placement):
             ) % {"names": ", ".join(f"{wanted.get(f, f)} ({f})" for f in missing)}
             return
         self.positions = positions
+        self.errors.order = {name: index for index, name in enumerate(source.header)}
         self.xlsx = not hasattr(source, "reader")
         self.positions_header = set(source.header)
         self.code_fields = [f for f in CODE_FIELDS if f in positions]
@@ -336,6 +344,8 @@ class Importer(Placement):
         else:
             for name, index in p.items():
                 data[name] = row[index].strip()
+        nik = data["nik"]
+        data["nik_is_temporary"] = isinstance(nik, str) and bool(TEMPORARY_NIK.fullmatch(nik))
         sex = data["sex"]
         data["sex"] = SEX_WORDS.get(str(sex).lower()) if sex != "" else None
         if data["sex"] is None:
@@ -365,7 +375,7 @@ class Importer(Placement):
             birth = self.dates[key]
         else:
             try:
-                birth = parse_date(raw_date) if raw_date != "" else None
+                birth = import_date(raw_date, self.today) if raw_date != "" else None
             except (ValueError, OverflowError):
                 birth = False
             self.dates[key] = birth
@@ -455,7 +465,13 @@ class Importer(Placement):
 
     def _chunk(self, chunk: tuple[list[int], pl.DataFrame | None, list[list] | None]) -> None:
         """One chunk: its line numbers, its fields as text columns c0… (CSV), and its rows
-        as lists (when read row by row)."""
+        as lists (when read row by row). Its errors are written sorted by row at the end."""
+        try:
+            self._load_chunk(chunk)
+        finally:
+            self.errors.flush()
+
+    def _load_chunk(self, chunk: tuple[list[int], pl.DataFrame | None, list[list] | None]):
         self.report.rows += len(chunk[0])
         frame = self._parsed(*chunk)
         if frame.height == 0:
@@ -503,12 +519,19 @@ class Importer(Placement):
             bump="version",
         )
         # Written while the next chunk is parsed.
-        residents = (
-            "registry_resident",
-            inserts.select("nik", *values, pl.col("village").alias("village_id")),
-            self.constants["registry_resident"],
-        )
-        self.writer.submit([*self.pending, residents])
+        constants = self.constants["registry_resident"]
+        columns = ["nik", *values, pl.col("village").alias("village_id")]
+        table = "registry_resident"
+        if inserts["nik_is_temporary"].any():  # rare: their flag goes with each row
+            temporary = pl.col("nik_is_temporary")
+            flagged = {k: v for k, v in constants.items() if k != "nik_is_temporary"}
+            residents = [
+                (table, inserts.filter(~temporary).select(columns), constants),
+                (table, inserts.filter(temporary).select(*columns, temporary), flagged),
+            ]
+        else:
+            residents = [(table, inserts.select(columns), constants)]
+        self.writer.submit([*self.pending, *residents])
         self.pending = []
 
     def _count_cells(self, inserts: pl.DataFrame, updates: pl.DataFrame) -> None:
@@ -609,6 +632,7 @@ class Importer(Placement):
     def _reject_rows(self, rejected: pl.DataFrame) -> None:
         """Messages for rows the database rules refuse (few), and the conflicts to log."""
         conflicts = []
+        kk_column = "no_kk" if "nama" in self.positions_header else "family_number"
         for row in rejected.iter_rows(named=True):
             line, number = row["_line"], row["family_number"]
             if row["_conflict"]:
@@ -621,13 +645,13 @@ class Importer(Placement):
                 message = _("already registered in village %(code)s.")
                 self._reject(
                     line,
-                    "no_kk",
+                    kk_column,
                     number,
                     named("family_number", message % {"code": row["family_village"]}),
                 )
             else:
                 message = _("is used for two villages in the file.")
-                self._reject(line, "no_kk", number, named("family_number", message))
+                self._reject(line, kk_column, number, named("family_number", message))
         self._record_conflicts(conflicts)
 
     def _lookup(self, sql: str, keys: list[str]) -> list[tuple]:
@@ -756,12 +780,48 @@ def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames).group_by("village", "sex", "birth_year", maintain_order=True).sum()
 
 
+def import_date(value, today: datetime.date) -> datetime.date:
+    """A birth date of the file; ValueError when it is none.
+
+    A typed XLSX cell is what `parse_date` makes of it (a date, or a number: Excel's serial).
+    Text is yyyy-mm-dd, or day first (d/m/yyyy, d-m-yyyy, padded or not: Excel saves
+    Indonesian CSVs as 7/5/1990), or an Excel serial only when it can be one of a birth date
+    (SERIAL_TEXT, up to today): a bare "1905" is refused, not read as 19-03-1905."""
+    if not isinstance(value, str):
+        return parse_date(value)
+    found = DAY_FIRST.fullmatch(value)
+    if found:
+        return datetime.date(int(found[4]), int(found[3]), int(found[1]))
+    try:
+        number = float(value)
+    except ValueError:
+        return parse_date(value)  # yyyy-mm-dd, with or without a time
+    if SERIAL_TEXT.fullmatch(value) and int(number) <= (today - EXCEL_EPOCH).days:
+        return parse_date(number)
+    raise ValueError(value)
+
+
 def run_import(path: Path, **options) -> Report:
-    """Import a file and save conflicts found (even when the import itself rolled back)."""
+    """Import a file and save the conflicts found, even when the import itself rolled back
+    (the custodian must see them), but not for a dry run, which stores nothing."""
     importer = Importer(path, **options)
     report = importer.run()
     conflicts = getattr(importer, "conflicts", [])
-    if conflicts:
-        NikConflict.objects.bulk_create(conflicts)
+    if conflicts and not importer.dry_run:
+        NikConflict.objects.bulk_create(_new_conflicts(conflicts))
     report.job = getattr(importer, "audit_job", None)
     return report
+
+
+def _new_conflicts(conflicts: list[NikConflict]) -> list[NikConflict]:
+    """The conflicts not already open: one open conflict per NIK and village that tried (the
+    pair a move in closes, `services.record_move_in`), however often the file is imported."""
+    found: dict[tuple[str, str], NikConflict] = {}
+    for conflict in conflicts:
+        found.setdefault((conflict.nik, conflict.village_id), conflict)
+    niks = sorted({nik for nik, _village in found})
+    for start in range(0, len(niks), 500):
+        open_ = NikConflict.objects.filter(resolved=False, nik__in=niks[start : start + 500])
+        for pair in open_.values_list("nik", "village_id"):
+            found.pop(pair, None)
+    return list(found.values())

@@ -4,6 +4,10 @@ A mixin of `Importer` (it shares the importer's caches: `units`, `unit_ids`, `fa
 missing units are created level by level and new families from their first row, in bulk.
 A fresh import (empty tables) numbers them itself and queues them for the writer thread
 (`registry/writer.py`); otherwise they are inserted at once and their ids returned.
+
+Units are found by a key: RW/RT numbers zero-padded ("1" is "001"), hamlet names with case
+and spaces ignored (`unit_key`), so "dusun  1" is the village's "Dusun 1". A new hamlet
+takes the name of its first row in the file.
 """
 
 from __future__ import annotations
@@ -93,18 +97,23 @@ class Placement:
                 self._load_units(village)
         parents: dict[tuple, int | None] = dict.fromkeys(paths)
         for depth in range(3):
-            wanted = {}
+            wanted: dict[tuple, tuple] = {}  # key -> the unit to insert, named by its first row
             for key, path in paths.items():
                 if len(path) > depth:
-                    unit_key = (key[0], parents[key], *path[depth])
-                    if unit_key not in self.unit_ids:
-                        wanted[unit_key] = None
+                    level, name = path[depth]
+                    found = (key[0], parents[key], level, unit_key(level, name))
+                    if found not in self.unit_ids:
+                        wanted.setdefault(found, (key[0], parents[key], level, name))
             if wanted:
-                for unit_key, pk in zip(wanted, self._insert_units(list(wanted)), strict=True):
-                    self.unit_ids[unit_key] = pk
+                made = self._insert_units(list(wanted.values()))
+                for found, pk in zip(wanted, made, strict=True):
+                    self.unit_ids[found] = pk
             for key, path in paths.items():
                 if len(path) > depth:
-                    parents[key] = self.unit_ids[(key[0], parents[key], *path[depth])]
+                    level, name = path[depth]
+                    parents[key] = self.unit_ids[
+                        (key[0], parents[key], level, unit_key(level, name))
+                    ]
         self.units.update(parents)
 
     def _insert_units(self, units: list[tuple]) -> list[int]:
@@ -141,19 +150,28 @@ class Placement:
 
     def _load_all_units(self) -> None:
         """A fresh import queries nothing while loading: every village's units up front."""
-        for pk, village, parent, level, name in LocalUnit.objects.values_list(
+        for pk, village, parent, level, name in LocalUnit.objects.order_by("id").values_list(
             "id", "village_id", "parent_id", "level", "name"
         ):
-            self.unit_ids[(village, parent, level, name)] = pk
+            self.unit_ids.setdefault((village, parent, level, unit_key(level, name)), pk)
         self.units_loaded.update(self.villages)
 
     def _load_units(self, village: str) -> None:
         """Every unit of the village in one query; units are created only when missing."""
         self.units_loaded.add(village)
-        for pk, parent, level, name in LocalUnit.objects.filter(village_id=village).values_list(
-            "id", "parent_id", "level", "name"
-        ):
-            self.unit_ids[(village, parent, level, name)] = pk
+        units = LocalUnit.objects.filter(village_id=village).order_by("id")
+        for pk, parent, level, name in units.values_list("id", "parent_id", "level", "name"):
+            # Two units of one key (made before keys ignored case): the oldest is used.
+            self.unit_ids.setdefault((village, parent, level, unit_key(level, name)), pk)
+
+
+def unit_key(level: str, name: str) -> str:
+    """What identifies a unit among its siblings: a hamlet's name with case and runs of
+    spaces ignored; an RW's or RT's zero-padded number (as `_unit_path` and the registry's
+    forms give it) as it is."""
+    if level == "hamlet":
+        return " ".join(name.split()).casefold()
+    return name
 
 
 def _unit_path(key: tuple[str, str, str, str]) -> list[tuple[str, str]]:
