@@ -101,7 +101,11 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
     holder = holder_of(nik)
     if holder is None:
         return
-    if holder.village_id != village.code:
+    if holder.village_id == village.code:
+        raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+    # One open conflict per NIK and village that tried (the pair a move in closes): a second
+    # attempt adds nothing for the custodian to settle.
+    if not NikConflict.objects.filter(nik=nik, village=village, resolved=False).exists():
         NikConflict.objects.create(
             nik=nik,
             village=village,
@@ -109,16 +113,12 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
             source=source,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        message = named(
-            "nik",
-            _(
-                "already registered in the village of %(village)s (%(code)s); "
-                "record a move in instead."
-            )
-            % {"village": holder.village.name, "code": holder.village_id},
-        )
-        raise ValidationError({"nik": ValidationError(message, code="nik_elsewhere")})
-    raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+    message = named(
+        "nik",
+        _("already registered in the village of %(village)s (%(code)s); record a move in instead.")
+        % {"village": holder.village.name, "code": holder.village_id},
+    )
+    raise ValidationError({"nik": ValidationError(message, code="nik_elsewhere")})
 
 
 def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:

@@ -344,3 +344,15 @@ def test_recent_imports_show_date_village_dry_run_and_counts(clients, cast, vill
     page = clients["operator_a"].get("/registry/import/").content.decode()
     assert "warga.csv" in page and "Natai Raya" in page
     assert "uji coba" in page and "12 ditambah, 0 diperbarui, 0 tidak berubah, 1 ditolak" in page
+
+
+def test_a_refused_nik_tried_twice_is_one_open_conflict(cast, household):
+    from satudata.registry.models import NikConflict
+
+    village_b = Region.objects.get(code=VILLAGE_B)
+    for _attempt in range(2):
+        with pytest.raises(services.ValidationError):
+            services.register_resident(
+                cast.operator_b, village_b, resident_data(nik=household[1].nik, sex=1)
+            )
+    assert NikConflict.objects.filter(resolved=False).count() == 1
