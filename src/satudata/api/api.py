@@ -12,7 +12,7 @@ from ninja.parser import Parser
 
 from satudata import __version__
 from satudata.api.auth import signed_in
-from satudata.api.errors import validation_message
+from satudata.api.errors import UnreadableBody, parse_json, problems, validation_message
 from satudata.core.access import public
 
 
@@ -29,12 +29,15 @@ def _has_nul(value) -> bool:
 class BodyParser(Parser):
     """JSON bodies with no NUL character in their text: PostgreSQL cannot store one (SQLite
     can), so such a body is refused as invalid input on both instead of failing in the
-    database with a server error."""
+    database with a server error.
+
+    Ninja answers any error here with its English "Cannot parse request body"; the
+    `UnreadableBody` raised instead carries the sentence `http_error` answers with."""
 
     def parse_body(self, request):
-        data = super().parse_body(request)
+        data = parse_json(request.body)
         if _has_nul(data):
-            raise HttpError(400, _("The request is not valid: %(problems)s") % {"problems": "NUL"})
+            raise UnreadableBody(_("The request body contains a NUL character, which is refused."))
         return data
 
 
@@ -57,7 +60,12 @@ def not_found(request, exc):
 
 @api_v1.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return api_v1.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    message = str(exc)
+    if isinstance(exc.__cause__, UnreadableBody):
+        message = str(exc.__cause__)
+    elif message.startswith("Cannot parse request body"):  # ninja's own, in English
+        message = _("The request body cannot be read.")
+    return api_v1.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 # Services refuse with Django's own exceptions; every route answers them the same way.
@@ -81,14 +89,13 @@ def unauthenticated(request, exc):
 
 @api_v1.exception_handler(ValidationError)
 def invalid_input(request, exc: ValidationError):
-    problems = []
-    for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path"))
-        problems.append({"field": where, "message": error.get("msg", "")})
+    """A body or query that does not fit the schema: pydantic's errors, in the caller's
+    language ("sex: harus berupa bilangan bulat"); `type` is pydantic's code, for programs."""
+    found = problems(exc.errors)
     message = _("The request is not valid: %(problems)s") % {
-        "problems": "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        "problems": "; ".join(f"{p['field']}: {p['message']}" for p in found)
     }
-    return api_v1.create_response(request, {"detail": message, "errors": problems}, status=400)
+    return api_v1.create_response(request, {"detail": message, "errors": found}, status=400)
 
 
 class MeOut(Schema):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -64,13 +66,17 @@ def handle(options, stdout) -> None:
         return
     if not options.get("file"):
         raise CommandError(_("Name the file to import."))
+    # The deployment before the file: a database that does not answer is reported first
+    # (PlainRefusals says what to fix), as for every command.
+    connection.ensure_connection()
+    path = Path(options["file"])
+    readable(path)
     actor = None
     if options.get("user"):
         actor = User.objects.filter(username=options["user"]).first()
         if actor is None:
             raise CommandError(_("No account is called %(name)s.") % {"name": options["user"]})
     bar = Bar()
-    path = Path(options["file"])
     try:
         report = run_import(
             path,
@@ -89,6 +95,18 @@ def handle(options, stdout) -> None:
             _("Import cancelled (Ctrl+C) before it finished; nothing was saved."),
             returncode=130,
         ) from None
+    except PermissionDenied as exc:
+        # The account's scope does not reach the village: one sentence naming both, not
+        # a traceback ending in the web's "you may not change…".
+        bar.end()
+        if actor is not None and options.get("village"):
+            message = _("%(name)s may not change the residents of village %(code)s.") % {
+                "name": actor.get_username(),
+                "code": options["village"],
+            }
+        else:
+            message = str(exc) or _("You may not change the residents of this village.")
+        raise CommandError(message) from None
     bar.end()
     for warning in report.warnings:
         stdout.write(_("Warning: %(text)s") % {"text": warning})
@@ -117,6 +135,27 @@ def handle(options, stdout) -> None:
             _("Nothing was saved: %(n)d rows were rejected (all-or-nothing mode).")
             % {"n": report.rejected}
         )
+
+
+def readable(path: Path) -> None:
+    """Refuse a file that is not there or cannot be read, naming it (the importer would
+    call a missing file empty, and an unreadable one would end in a traceback)."""
+    if not path.exists():
+        raise CommandError(_("The file %(path)s does not exist.") % {"path": path})
+    if path.is_dir():
+        raise CommandError(_("%(path)s is a folder, not a file.") % {"path": path})
+    try:
+        with path.open("rb"):
+            pass
+    except PermissionError:
+        raise CommandError(
+            _("The file %(path)s cannot be read: permission denied.") % {"path": path}
+        ) from None
+    except OSError as exc:
+        raise CommandError(
+            _("The file %(path)s cannot be read: %(error)s")
+            % {"path": path, "error": exc.strerror or exc}
+        ) from None
 
 
 def summary(report, dry_run: bool) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -41,4 +42,8 @@ class Command(PlainRefusals, BaseCommand):
         module = importers().get(options["kind"])
         if module is None:
             raise CommandError(_("Unknown import: %(kind)s") % {"kind": options["kind"]})
-        module.handle(options, self.stdout)
+        try:
+            module.handle(options, self.stdout)
+        except PermissionDenied as exc:
+            # A service's refusal (the account's scope): its sentence, not a traceback.
+            raise CommandError(str(exc) or _("You may not do this.")) from None
