@@ -56,6 +56,7 @@ from satudata.registry.validation import (
     kk_problem,
     named,
     parse_date,
+    temporary_nik_problem,
 )
 from satudata.registry.writer import IdBlock, Writer
 
@@ -67,7 +68,6 @@ CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % 
 MONTHS = range(1, 13)
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 INTS = {str(i): i for i in range(100)}
-TEMPORARY_NIK = re.compile(r"0[0-9]{15}")  # as fastparse.TEMPORARY_NIK
 DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")  # 7/5/1990, 07-05-1990
 # A number written as text is an Excel serial only with 5 digits (19-05-1927 on), up to
 # today: "1905" is a year, not 19-03-1905.
@@ -345,7 +345,9 @@ class Importer(Placement):
             for name, index in p.items():
                 data[name] = row[index].strip()
         nik = data["nik"]
-        data["nik_is_temporary"] = isinstance(nik, str) and bool(TEMPORARY_NIK.fullmatch(nik))
+        data["nik_is_temporary"] = (
+            isinstance(nik, str) and nik.startswith("0") and temporary_nik_problem(nik) is None
+        )
         sex = data["sex"]
         data["sex"] = SEX_WORDS.get(str(sex).lower()) if sex != "" else None
         if data["sex"] is None:
@@ -808,20 +810,6 @@ def run_import(path: Path, **options) -> Report:
     report = importer.run()
     conflicts = getattr(importer, "conflicts", [])
     if conflicts and not importer.dry_run:
-        NikConflict.objects.bulk_create(_new_conflicts(conflicts))
+        NikConflict.objects.add_new(conflicts)
     report.job = getattr(importer, "audit_job", None)
     return report
-
-
-def _new_conflicts(conflicts: list[NikConflict]) -> list[NikConflict]:
-    """The conflicts not already open: one open conflict per NIK and village that tried (the
-    pair a move in closes, `services.record_move_in`), however often the file is imported."""
-    found: dict[tuple[str, str], NikConflict] = {}
-    for conflict in conflicts:
-        found.setdefault((conflict.nik, conflict.village_id), conflict)
-    niks = sorted({nik for nik, _village in found})
-    for start in range(0, len(niks), 500):
-        open_ = NikConflict.objects.filter(resolved=False, nik__in=niks[start : start + 500])
-        for pair in open_.values_list("nik", "village_id"):
-            found.pop(pair, None)
-    return list(found.values())

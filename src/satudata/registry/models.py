@@ -261,6 +261,22 @@ class LifeEvent(models.Model):
         return self.village_id
 
 
+class NikConflictQuerySet(models.QuerySet):
+    def add_new(self, conflicts: list[NikConflict]) -> None:
+        """Store the conflicts not already open: one open conflict per NIK and village that
+        tried (the pair a move in closes), however often the form is sent or the file is
+        imported; a second attempt adds nothing for the custodian to settle."""
+        found: dict[tuple[str, str], NikConflict] = {}
+        for conflict in conflicts:
+            found.setdefault((conflict.nik, conflict.village_id), conflict)
+        niks = sorted({nik for nik, _village in found})
+        for start in range(0, len(niks), 500):
+            open_ = self.filter(resolved=False, nik__in=niks[start : start + 500])
+            for pair in open_.values_list("nik", "village_id"):
+                found.pop(pair, None)
+        self.bulk_create(found.values())
+
+
 class NikConflict(models.Model):
     """A NIK that one village tried to register while another village holds it."""
 
@@ -283,6 +299,8 @@ class NikConflict(models.Model):
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)
+
+    objects = NikConflictQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("NIK conflict")

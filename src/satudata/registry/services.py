@@ -103,16 +103,14 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
         return
     if holder.village_id == village.code:
         raise ValidationError({"nik": named("nik", _("already registered in this village."))})
-    # One open conflict per NIK and village that tried (the pair a move in closes): a second
-    # attempt adds nothing for the custodian to settle.
-    if not NikConflict.objects.filter(nik=nik, village=village, resolved=False).exists():
-        NikConflict.objects.create(
-            nik=nik,
-            village=village,
-            holder_village_id=holder.village_id,
-            source=source,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+    conflict = NikConflict(
+        nik=nik,
+        village=village,
+        holder_village_id=holder.village_id,
+        source=source,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    NikConflict.objects.add_new([conflict])
     message = named(
         "nik",
         _("already registered in the village of %(village)s (%(code)s); record a move in instead.")
