@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from satudata.registry import codes
 
-DIGITS16 = re.compile(r"\d{16}")
+DIGITS16 = re.compile(r"[0-9]{16}")  # ASCII only, as the NIK and KK rules (\d takes "٣")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 

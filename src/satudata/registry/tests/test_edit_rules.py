@@ -356,3 +356,20 @@ def test_a_refused_nik_tried_twice_is_one_open_conflict(cast, household):
                 cast.operator_b, village_b, resident_data(nik=household[1].nik, sex=1)
             )
     assert NikConflict.objects.filter(resolved=False).count() == 1
+
+
+def test_a_temporary_nik_in_another_scripts_digits_is_refused(clients, household):
+    before = registry_snapshot()
+    response = clients["operator_a"].post(
+        f"/registry/families/{household[0].pk}/birth/",
+        {
+            "name": "Bayi",
+            "sex": 1,
+            "birth_date": "2026-01-05",
+            "nik": "0" + "\u0661" * 15,
+            "nik_is_temporary": "on",
+            "relationship": 4,
+        },
+    )
+    assert "NIK sementara terdiri atas 16 digit" in response.content.decode()
+    assert registry_snapshot() == before

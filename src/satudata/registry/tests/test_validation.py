@@ -72,6 +72,8 @@ def test_bad_niks_are_refused_with_a_reason(nik, sex, birth, words):
 
 def test_temporary_nik_is_only_a_flagged_zero_prefixed_number():
     assert temporary_nik_problem("0201020000000001") is None
+    # Other scripts' digits are refused, as in a real NIK (Arabic-Indic "٠١…").
+    assert temporary_nik_problem("0" + "\u0661" * 15) is not None
     assert temporary_nik_problem("6201025705900001") is not None
     errors = check_resident(
         {
