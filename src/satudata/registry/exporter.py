@@ -11,6 +11,8 @@ import io
 import logging
 from collections.abc import Iterable, Iterator
 
+from django.db.models import QuerySet
+
 from satudata.accounts.scope import read_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
@@ -52,9 +54,10 @@ class NoSuchUnit(LookupError):
 
 def residents_to_export(
     actor, village: Region, unit_id: str = "", *, fmt: str = "opensid", file_type: str = "csv"
-):
+) -> tuple[QuerySet, str]:
     """The residents of the village (or of one unit and the units inside it) that `actor`
-    may read (None: the command line without --user, which reads everything). The caller
+    may read (None: the command line without --user, which reads everything), and the
+    unit's path label ("Dusun 1 / RW 002 / RT 003"; "" for the whole village). The caller
     has checked the village against the actor's scope. Each export is logged and kept in
     the change history (action "exported", on the village) with the account, the area, the
     format and the number of residents, never a resident's data: who took personal data
@@ -78,7 +81,7 @@ def residents_to_export(
     )
     details = {"area": area, "format": fmt, "file": file_type, "residents": residents.count()}
     audit.record(actor, AuditEntry.Action.EXPORT, village, after=details, region_code=village.code)
-    return residents
+    return residents, area
 
 
 def _unit_paths(village_codes: set[str]) -> dict[int, tuple[str, str, str]]:

@@ -376,13 +376,12 @@ def export(request):
         fmt = "opensid"
     file_type = "xlsx" if request.GET.get("type") == "xlsx" else "csv"
     try:
-        residents = exporter.residents_to_export(
+        residents, area = exporter.residents_to_export(
             request.user, village, unit, fmt=fmt, file_type=file_type
         )
     except exporter.NoSuchUnit as exc:
         raise Http404(_("This village has no hamlet, RW or RT with this number.")) from exc
     # The file is named after the area as operators name it ("dusun-1-rw-002-rt-003").
-    area = dict(exporter.unit_choices(village)).get(int(unit)) if unit else ""
     name = f"penduduk-{village.code}" + (f"-{slugify(area)}" if area else "") + f"-{fmt}"
     lines = exporter.rows(residents, fmt)
     if file_type == "xlsx":

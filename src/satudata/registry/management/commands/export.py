@@ -60,7 +60,7 @@ class Command(PlainRefusals, BaseCommand):
             )
         file_type = path.suffix.lower()[1:]
         try:
-            residents = exporter.residents_to_export(
+            residents, _area = exporter.residents_to_export(
                 actor, village, options["rt"].strip(), fmt=options["format"], file_type=file_type
             )
         except exporter.NoSuchUnit as exc:
