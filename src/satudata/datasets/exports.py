@@ -17,9 +17,13 @@ CHUNK = 5000
 
 
 def safe_cell(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; a
+    yes/no cell is written `true`/`false`, as in the JSON download and the datastore API
+    (Python's `True` is neither)."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return value
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from satudata.accounts.models import Agency
 from satudata.datasets.models import CodeList, Dataset, Field
+from satudata.datasets.validation import plain_number
 
 EXTRA_ROWS = 5  # empty field rows offered each time; save to get five more
 SPLIT = re.compile(r"[,;\s]+")
@@ -173,8 +174,8 @@ def field_initial(dataset: Dataset | None) -> list[dict]:
             "type": f.type,
             "unit": f.unit,
             "required": f.required,
-            "minimum": f.minimum,
-            "maximum": f.maximum,
+            "minimum": plain_number(f.minimum),
+            "maximum": plain_number(f.maximum),
             "pattern": f.pattern,
             "code_list": f.code_list.slug if f.code_list else None,
             "filterable": f.filterable,

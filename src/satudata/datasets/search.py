@@ -134,6 +134,7 @@ def parse_query(text: str) -> Q:
     """An fq (or q) string as one Q: AND between clauses, OR where `OR` joins them."""
     groups: list[Q] = []
     join_next = False
+    wordless = False
     for match in TOKEN.finditer(text or ""):
         if match.group("op"):
             join_next = match.group("op") in ("OR", "||") and bool(groups)
@@ -146,6 +147,10 @@ def parse_query(text: str) -> Q:
             word = match.group("word")
             if word in ("*:*", "*"):
                 continue
+            if not re.search(r"\w", word):
+                # "?" or "--" alone: nothing to look for, and it must not widen the search.
+                wordless = True
+                continue
             q = _words_q(word)
         else:
             continue
@@ -154,6 +159,9 @@ def parse_query(text: str) -> Q:
         else:
             groups.append(q)
         join_next = False
+    if wordless and not groups:
+        # A search of only punctuation finds nothing, rather than everything.
+        return Q(pk__in=[])
     result = Q()
     for q in groups:
         result &= q

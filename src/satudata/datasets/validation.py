@@ -244,7 +244,26 @@ def _typed(text: pl.Expr, spec: Field) -> pl.Expr:
             .then(False)
             .otherwise(None)
         )
+    if spec.type == Field.Type.REGION:
+        return dotted_region(text)
     return text
+
+
+def dotted_region(text: pl.Expr) -> pl.Expr:
+    """Region codes as Kemendagri writes them: agencies' spreadsheets often drop the dots
+    (6201022016, 620102), so undotted village, district and regency codes get them back."""
+    return (
+        text.str.replace(r"^(\d{2})(\d{2})(\d{2})(\d{4})$", "${1}.${2}.${3}.${4}")
+        .str.replace(r"^(\d{2})(\d{2})(\d{2})$", "${1}.${2}.${3}")
+        .str.replace(r"^(\d{2})(\d{2})$", "${1}.${2}")
+    )
+
+
+def plain_number(value: float | None):
+    """A limit as people write it: 0, not the 0.0 a FloatField gives back."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
 
 
 TYPE_CHECKED = (Field.Type.INTEGER, Field.Type.NUMBER, Field.Type.DATE, Field.Type.BOOLEAN)
@@ -328,7 +347,7 @@ class Validator:
                         (
                             spec,
                             typed < spec.minimum,
-                            _("is below the minimum %(v)s") % {"v": spec.minimum},
+                            _("is below the minimum %(v)s") % {"v": plain_number(spec.minimum)},
                         )
                     )
                 if spec.maximum is not None:
@@ -336,7 +355,7 @@ class Validator:
                         (
                             spec,
                             typed > spec.maximum,
-                            _("is above the maximum %(v)s") % {"v": spec.maximum},
+                            _("is above the maximum %(v)s") % {"v": plain_number(spec.maximum)},
                         )
                     )
             if spec.pattern and spec.type == Field.Type.STRING:
@@ -357,7 +376,7 @@ class Validator:
                 checks.append(
                     (
                         spec,
-                        text.is_not_null() & ~text.is_in(self.regions.implode()),
+                        text.is_not_null() & ~typed.is_in(self.regions.implode()),
                         _("is not a known region code (e.g. 62.01.02.2016)"),
                     )
                 )

@@ -58,16 +58,43 @@ def catalog(request):
     pages = max(1, (found.count + PAGE - 1) // PAGE)
     keep = request.GET.copy()
     keep.pop("page", None)
+    unsorted = keep.copy()
+    unsorted.pop("sort", None)
     context = {
         "q": q,
         "found": found,
+        "facets": _facet_links(keep, found.facets),
+        "filtered": bool(fq),
         "page": page,
         "pages": pages,
         "sort": sort,
-        "selected": {n: request.GET.getlist(n) for n in found.facets},
         "query_string": keep.urlencode(),
+        "unsorted_query": unsorted.urlencode(),
     }
     return render(request, "datasets/catalog.html", context)
+
+
+def _facet_links(query, facets) -> dict[str, list[dict]]:
+    """Each facet value with the link that adds it to the filters, or removes it when it is
+    already chosen, so a chosen value is marked and a second tap undoes it."""
+    links = {}
+    for name, items in facets.items():
+        chosen = query.getlist(name)
+        links[name] = []
+        for value, label, count in items:
+            value = str(value)
+            toggled = query.copy()
+            others = [v for v in chosen if v != value]
+            toggled.setlist(name, others if value in chosen else [*chosen, value])
+            links[name].append(
+                {
+                    "label": label,
+                    "count": count,
+                    "selected": value in chosen,
+                    "query": toggled.urlencode(),
+                }
+            )
+    return links
 
 
 @public

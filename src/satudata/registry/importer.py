@@ -635,22 +635,28 @@ class Importer(Placement):
         """Messages for rows the database rules refuse (few), and the conflicts to log."""
         conflicts = []
         kk_column = "no_kk" if "nama" in self.positions_header else "family_number"
+        holders = set(rejected["held_village"].drop_nulls()) | set(
+            rejected["family_village"].drop_nulls()
+        )
+        # The message names the village as the form does, not only by its code.
+        names = dict(Region.objects.filter(code__in=holders).values_list("code", "name"))
         for row in rejected.iter_rows(named=True):
             line, number = row["_line"], row["family_number"]
             if row["_conflict"]:
-                message = _("already registered in village %(code)s; record a move in instead.")
-                self._reject(
-                    line, "nik", row["nik"], named("nik", message % {"code": row["held_village"]})
-                )
+                code = row["held_village"]
+                message = _(
+                    "already registered in the village of %(village)s (%(code)s); "
+                    "record a move in instead."
+                ) % {"village": names.get(code, code), "code": code}
+                self._reject(line, "nik", row["nik"], named("nik", message))
                 conflicts.append((row["nik"], row["village"], row["held_village"]))
             elif row["_wrong_family"]:
-                message = _("already registered in village %(code)s.")
-                self._reject(
-                    line,
-                    kk_column,
-                    number,
-                    named("family_number", message % {"code": row["family_village"]}),
-                )
+                code = row["family_village"]
+                message = _("already registered in the village of %(village)s (%(code)s).") % {
+                    "village": names.get(code, code),
+                    "code": code,
+                }
+                self._reject(line, kk_column, number, named("family_number", message))
             else:
                 message = _("is used for two villages in the file.")
                 self._reject(line, kk_column, number, named("family_number", message))

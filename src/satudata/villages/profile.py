@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Max
 
+from satudata.registry.statistics import population_summary
 from satudata.villages import population
 from satudata.villages.models import PotentialCategory, PotentialEntry
 from satudata.villages.regionq import within
 
 
 def population_for(code: str) -> dict:
-    """The registry's public summary (cells under 3 shown as '<3'), shaped for the page."""
-    try:
-        from satudata.registry.statistics import population_summary
-    except ImportError:  # a registry without statistics: our own minimal counts
-        return population.summary(code)
+    """The registry's protected public summary ("<3", "*"), shaped for the page."""
     return population.from_registry(population_summary(code))
 
 

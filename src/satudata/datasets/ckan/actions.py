@@ -220,7 +220,8 @@ def organization_show(request, data):
 
 
 def group_list(request, data):
-    """Topics; all_fields gives their dictionaries."""
+    """Topics; all_fields gives their dictionaries. sort is `title asc` (CKAN's default),
+    `name` or `package_count`, asc or desc; groups keeps only the named ones."""
     counts = dict(Dataset.objects.public().values_list("topic").annotate(n=Count("pk")))
     groups = [
         {
@@ -235,16 +236,49 @@ def group_list(request, data):
         }
         for v, label in Dataset.Topic.choices
     ]
+    wanted = data.get("groups")
+    if wanted:
+        names = set(_as_names(wanted))
+        groups = [g for g in groups if g["name"] in names]
+    key, descending = _group_sort(data.get("sort") or "title asc")
+    groups.sort(key=lambda g: (g[key], g["name"]), reverse=descending)
+    offset = _int(data, "offset", 0, 0, 10**9)
+    limit = _int(data, "limit", 1000, 0, 1000)
+    groups = groups[offset : offset + limit]
     return groups if _bool(data, "all_fields", False) else [g["name"] for g in groups]
 
 
+def _as_names(raw) -> list[str]:
+    if isinstance(raw, list):
+        return [str(v) for v in raw]
+    text = str(raw)
+    if text.strip().startswith("["):
+        try:
+            return [str(v) for v in json.loads(text)]
+        except json.JSONDecodeError:
+            pass
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _group_sort(raw: str) -> tuple[str, bool]:
+    bits = str(raw).split()
+    if not bits or bits[0] not in ("title", "name", "package_count") or len(bits) > 2:
+        raise Invalid(errors={"sort": [_("Sort by title, name or package_count.")]})
+    if len(bits) == 2 and bits[1] not in ("asc", "desc"):
+        raise Invalid(errors={"sort": [_("Sort by title, name or package_count.")]})
+    return bits[0], len(bits) == 2 and bits[1] == "desc"
+
+
 def tag_list(request, data):
-    """Tags of the datasets this caller may read."""
+    """Tags of the datasets this caller may read; all_fields gives their dictionaries."""
     visible = catalog_search.catalog(request.user).values("pk")
     tags = Tag.objects.filter(datasets__in=visible).distinct().order_by("name")
     if data.get("query"):
         tags = tags.filter(name__icontains=str(data["query"])[:60])
-    return list(tags.values_list("name", flat=True))
+    names = list(tags.values_list("name", flat=True))
+    if not _bool(data, "all_fields", False):
+        return names
+    return [{"id": n, "name": n, "display_name": n, "vocabulary_id": None} for n in names]
 
 
 def _release(request, ref: str) -> Release:
@@ -332,9 +366,19 @@ def datastore_search_sql(request, data):
         raise Invalid(errors={"query": [str(exc)]}) from exc
 
 
+def help_show(request, data):
+    """The documentation of an action, as CKAN gives it: every answer's `help` links here."""
+    name = _required(data, "name")
+    handler = ACTIONS.get(name)
+    if handler is None:
+        raise NotFound(_("Not found: %(what)s") % {"what": name[:60]})
+    return " ".join((handler.__doc__ or "").split())
+
+
 ACTIONS = {
     f.__name__: f
     for f in (
+        help_show,
         status_show,
         package_list,
         package_search,

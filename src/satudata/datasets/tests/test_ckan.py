@@ -92,6 +92,27 @@ def test_organization_group_tag_and_resource_actions(client, public_dataset, res
     assert call(client, "resource_show", id=resource_id)["result"]["id"] == resource_id
 
 
+def test_groups_sort_by_title_and_tags_give_dictionaries(client, public_dataset):
+    titles = [g["title"] for g in call(client, "group_list", all_fields="true")["result"]]
+    assert titles == sorted(titles) and len(titles) > 3
+    by_count = call(client, "group_list", sort="package_count desc", limit=1)["result"]
+    assert by_count == ["health"]
+    assert call(client, "group_list", groups="health,economy")["result"] == ["economy", "health"]
+    assert call(client, "group_list", 409, sort="secret asc")["success"] is False
+    tags = call(client, "tag_list", all_fields="true")["result"]
+    assert [t["name"] for t in tags] == ["kesehatan", "puskesmas"]
+    assert tags[0]["vocabulary_id"] is None
+
+
+def test_the_help_link_of_every_answer_works(client):
+    help_url = call(client, "status_show")["help"]
+    assert help_url.endswith("/api/3/action/help_show?name=status_show")
+    body = client.get(help_url.split("testserver", 1)[1]).json()
+    assert body["success"] is True and "Version and capabilities" in body["result"]
+    missing = client.get(CKAN + "help_show", {"name": "drop_table"})
+    assert missing.status_code == 404 and missing.json()["success"] is False
+
+
 def test_datastore_search_filters_sorts_and_pages(client, resource_id):
     result = call(
         client,

@@ -33,6 +33,19 @@ def test_catalog_searches_and_facets(client, public_dataset):
     assert "Faskes" not in client.get("/data/", {"organization": "dinsos"}).content.decode()
 
 
+def test_a_chosen_facet_is_marked_and_a_second_tap_removes_it(client, public_dataset):
+    page = client.get("/data/", {"organization": "dinkes"}).content.decode()
+    assert 'class="tag selected"' in page and "✓ Dinas Kesehatan (1)" in page
+    # The chosen value's link leads back to the unfiltered catalog, not to a doubled filter.
+    assert 'href="?" aria-current="true"' in page
+
+
+def test_a_search_of_only_punctuation_finds_nothing(client, public_dataset):
+    assert "Faskes" in client.get("/data/", {"q": "faskes ?"}).content.decode()
+    page = client.get("/data/", {"q": "???"}).content.decode()
+    assert "Faskes" not in page and "Tidak ada dataset yang cocok" in page
+
+
 def test_dataset_page_shows_escaped_metadata_preview_and_chart(client, public_dataset):
     page = client.get(f"/data/{public_dataset.slug}/", {"column": "jenis", "value": "pustu"})
     text = page.content.decode()
@@ -74,6 +87,9 @@ def test_downloads_never_export_formulas(client, public_dataset):
     base = f"/data/{public_dataset.slug}/r/{release.uuid}/download/"
     csv_text = b"".join(client.get(base + "csv/").streaming_content).decode()
     assert "'=HYPERLINK" in csv_text
+    # yes/no cells are written as the JSON download writes them, not as Python's True.
+    assert "2024-01-31,true,Natai Raya" in csv_text and "2024-02-29,false," in csv_text
+    assert "True" not in csv_text
     book = openpyxl.load_workbook(io.BytesIO(client.get(base + "xlsx/").content))
     cells = [c.value for row in book.active.iter_rows() for c in row]
     assert '=HYPERLINK("http://x")' in cells

@@ -64,7 +64,7 @@ def test_wrong_types_are_reported_per_row_and_field_in_indonesian(cast, dataset,
     assert "bukan angka" in by_field[(2, "rasio")]["message"]
     assert "bukan tanggal" in by_field[(2, "tanggal")]["message"]
     assert "bukan ya/tidak" in by_field[(2, "aktif")]["message"]
-    assert "di bawah nilai minimum" in by_field[(3, "jumlah")]["message"]
+    assert "di bawah nilai minimum 0." in by_field[(3, "jumlah")]["message"]  # not 0.0
     assert report["error_count"] == 5
 
 
@@ -73,6 +73,26 @@ def test_unknown_codes_and_regions_are_reported(cast, dataset, tmp_path):
     messages = {p["field"]: p["message"] for p in report["problems"]}
     assert "bukan kode wilayah yang dikenal" in messages["kode_wilayah"]
     assert "bukan kode dalam daftar" in messages["jenis"]
+
+
+def test_region_codes_without_dots_are_stored_with_them(cast, dataset, tmp_path):
+    # Agencies' spreadsheets often drop the dots: 6201022016 is village 62.01.02.2016.
+    release = upload(
+        cast.producer_a,
+        dataset,
+        tmp_path,
+        content=HEADER + "6201022016,puskesmas,1,,,,\n620102,pustu,2,,,,\n",
+    )
+    assert release.status == "valid", release.report
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kode_wilayah FROM {quote(release.table_name)} ORDER BY jumlah")
+        assert [row[0] for row in cursor.fetchall()] == ["62.01.02.2016", "62.01.02"]
+
+
+def test_an_undotted_code_that_is_no_region_is_still_refused(cast, dataset, tmp_path):
+    report = bad(cast, dataset, tmp_path, HEADER + "9999999999,puskesmas,1,,,,\n")
+    assert report["problems"][0]["value"] == "9999999999"
+    assert "bukan kode wilayah yang dikenal" in report["problems"][0]["message"]
 
 
 def test_missing_required_values_are_reported(cast, dataset, tmp_path):

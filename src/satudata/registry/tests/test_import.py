@@ -290,7 +290,7 @@ def test_nik_held_by_another_village_is_a_conflict(tmp_path):
     moved = [[*r[:21], VILLAGE_B] for r in rows[:1]]
     moved[0][5] = "6201020101209999"
     out = fails(write_csv(tmp_path / "b.csv", moved))
-    assert "sudah terdaftar di desa 62.01.02.2016" in out
+    assert "sudah terdaftar di desa Natai Raya (62.01.02.2016)" in out
     from satudata.registry.models import NikConflict
 
     assert NikConflict.objects.filter(source="import").count() == 1

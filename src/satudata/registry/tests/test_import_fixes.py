@@ -146,7 +146,7 @@ def test_a_dry_run_stores_no_conflict_and_a_real_run_only_one(tmp_path):
     path = moved_file(tmp_path, "b.csv", rows)
     before = everything()
     for _ in range(2):
-        assert "sudah terdaftar di desa 62.01.02.2016" in fails(path, "--dry-run")
+        assert "sudah terdaftar di desa Natai Raya (62.01.02.2016)" in fails(path, "--dry-run")
     assert everything() == before
     for _ in range(2):  # the rows are refused twice, the conflict is one
         fails(path)
@@ -191,7 +191,7 @@ def test_a_web_dry_run_stores_no_conflict(
         return clients["operator_a"].get(response["Location"]).content.decode()
 
     before = everything()
-    assert "sudah terdaftar di desa 62.01.02.2012" in upload(dry_run="on")
+    assert "sudah terdaftar di desa Runtu (62.01.02.2012)" in upload(dry_run="on")
     assert everything()[1:] == before[1:]  # the job's row and nothing else
     assert not NikConflict.objects.exists()
     # The same upload for real logs the conflict, once however often it is tried.

@@ -38,6 +38,8 @@ def test_public_village_page_shows_aggregates_with_small_cells_hidden(client):
     assert "<strong>*</strong>" in page and '<td class="n">*</td>' in page
     assert ">12<" not in page and ">2<" not in page
     assert "Warga" not in page and "6201024101900" not in page and "1990" not in page
+    # The note about small counts is text, escaped like any other, not a stray "<3" tag start.
+    assert "ditampilkan sebagai &lt;3 untuk" in page and "sebagai <3" not in page
 
 
 def test_regency_page_lists_every_village_so_each_is_two_taps_from_home(client):
