@@ -9,13 +9,14 @@ from ninja.files import UploadedFile
 
 from satudata.accounts.models import Agency
 from satudata.api.auth import signed_in
+from satudata.api.schemas import StrictIn
 from satudata.datasets import services
 from satudata.datasets.models import Dataset
 
 router = Router(tags=["datasets"])
 
 
-class FieldIn(Schema):
+class FieldIn(StrictIn):
     name: str
     label: str
     type: str
@@ -28,7 +29,7 @@ class FieldIn(Schema):
     filterable: bool = False
 
 
-class DatasetIn(Schema):
+class DatasetIn(StrictIn):
     slug: str
     title: str
     description: str = ""
@@ -51,7 +52,7 @@ class DatasetIn(Schema):
     fields: list[FieldIn] = []
 
 
-class DatasetPatch(Schema):
+class DatasetPatch(StrictIn):
     title: str | None = None
     description: str | None = None
     topic: str | None = None
@@ -82,7 +83,7 @@ class ReleaseOut(Schema):
     report: dict
 
 
-class ReturnIn(Schema):
+class ReturnIn(StrictIn):
     comment: str
 
 

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import ConfigDict
 
 from satudata.api.auth import signed_in
+from satudata.api.schemas import StrictIn
 from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
@@ -61,21 +61,25 @@ class ResidentPage(Schema):
     results: list[ResidentOut]
 
 
+# Far past the largest regency (~5.5 million people), and inside every database's integers.
+MAX_OFFSET = 10_000_000
+
+
 class ResidentFilter(Schema):
     q: str = Field("", description="Exact NIK or KK number (16 digits), or the start of a name.")
     village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class FamilyFilter(Schema):
     q: str = Field("", description="Exact KK number, or the start of the head of family's name.")
     village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class ResidentIn(Schema):
+class ResidentIn(StrictIn):
     village: str
     nik: str = ""
     nik_is_temporary: bool = False
@@ -98,7 +102,7 @@ class ResidentIn(Schema):
     unit: int | None = None
 
 
-class ResidentPatch(Schema):
+class ResidentPatch(StrictIn):
     version: int = Field(description="The version you read; a newer one refuses the change.")
     nik: str | None = None
     name: str | None = None
@@ -121,18 +125,16 @@ class ResidentPatch(Schema):
 
     # A field this route cannot change (status, village, family) is refused, not ignored:
     # those changes are life events with routes of their own.
-    model_config = ConfigDict(extra="forbid")
 
 
-class FamilyPatch(Schema):
+class FamilyPatch(StrictIn):
     """The family moves house inside the village: its living members' RT moves with it."""
 
     unit: int | None = Field(None, description="RT id of the village; null: no RT.")
     address: str | None = None
-    model_config = ConfigDict(extra="forbid")
 
 
-class EventIn(Schema):
+class EventIn(StrictIn):
     kind: str = Field(
         description="death, move_out, or correction (a death, move out or disappearance "
         "recorded by mistake: living again; the note gives the reason)"
@@ -218,7 +220,8 @@ def list_residents(request, filters: Query[ResidentFilter]):
     """Residents the account may see, by exact NIK/KK number or name prefix."""
     found = services.search_residents(request.user, filters.q, filters.village)
     window = list(found[filters.offset : filters.offset + filters.limit])
-    if len(window) < filters.limit:
+    if len(window) < filters.limit and (window or not filters.offset):
+        # The last page: the matches are the ones before it and on it.
         return {"count": filters.offset + len(window), "results": window}
     # Never COUNT(*) a whole regency per request: count up to a cap (an index range + LIMIT).
     cap = max(services.COUNT_CAP, filters.offset + filters.limit)
@@ -305,8 +308,9 @@ def list_families(request, filters: Query[FamilyFilter]):
     if filters.village:
         families = families.filter(village_id=filters.village)
     window = list(families[filters.offset : filters.offset + filters.limit])
-    full = len(window) == filters.limit
-    count = families.count() if full else filters.offset + len(window)
+    last_page = len(window) < filters.limit and (window or not filters.offset)
+    # Past the end, the offset says nothing about the matches: count them.
+    count = filters.offset + len(window) if last_page else families.count()
     return {"count": count, "results": window}
 
 
@@ -334,14 +338,14 @@ def population(request, region: str):
     return {**population_summary(code), "name": found.name}
 
 
-class FamilyIn(Schema):
+class FamilyIn(StrictIn):
     village: str
     family_number: str
     unit: int | None = None
     address: str = ""
 
 
-class BirthIn(Schema):
+class BirthIn(StrictIn):
     nik: str = ""
     nik_is_temporary: bool = False
     name: str
@@ -354,9 +358,14 @@ class BirthIn(Schema):
     mother_name: str = ""
 
 
-class MoveInIn(Schema):
+class MoveInIn(StrictIn):
     village: str
     nik: str = Field(description="A NIK already registered elsewhere moves its one record.")
+    from_village: str = Field(
+        "",
+        description="Code of the village that holds the NIK now (as on the moving letter); "
+        "required to move a record from another village, as the form's confirmation is.",
+    )
     family: int | None = None
     unit: int | None = None
     date: datetime.date | None = None
@@ -364,20 +373,20 @@ class MoveInIn(Schema):
     person: ResidentIn | None = Field(None, description="Details, if the NIK is new here.")
 
 
-class SplitIn(Schema):
+class SplitIn(StrictIn):
     members: list[int]
     new_head: int
     family_number: str
     date: datetime.date | None = None
 
 
-class HeadIn(Schema):
+class HeadIn(StrictIn):
     new_head: int
     old_head_relationship: int = Field(11, description="The old head's new relationship code.")
     date: datetime.date | None = None
 
 
-class JoinFamilyIn(Schema):
+class JoinFamilyIn(StrictIn):
     family: int = Field(description="The id of a family card of the resident's village.")
     relationship: int = Field(description="Relationship code in the new family (1–11).")
     date: datetime.date | None = None
@@ -388,6 +397,27 @@ def _village(raw: str) -> Region:
         return Region.objects.get(code=normalize_code(raw), level=Region.Level.VILLAGE)
     except (BadRegionCode, Region.DoesNotExist) as exc:
         raise HttpError(400, _("village: no village has this code.")) from exc
+
+
+def _confirm_origin(nik: str, from_village: str, village: Region) -> None:
+    """A mistyped NIK must not take a stranger's record from their village: the caller names
+    the village the person comes from, as the form's tick box asks the operator to."""
+    holder = services.holder_of(nik.strip())
+    if holder is None or holder.village_id == village.code:
+        return
+    try:
+        stated = normalize_code(from_village) if from_village else ""
+    except BadRegionCode:
+        stated = ""
+    if stated != holder.village_id:
+        raise HttpError(
+            409,
+            _(
+                "from_village: NIK %(nik)s is registered in another village; give that "
+                "village's code (from the moving letter) to move the record here."
+            )
+            % {"nik": nik.strip()},
+        )
 
 
 def _family(request, family_id: int) -> Family:
@@ -454,6 +484,7 @@ def add_birth(request, family_id: int, payload: BirthIn):
 )
 def move_in(request, payload: MoveInIn):
     village = _village(payload.village)
+    _confirm_origin(payload.nik, payload.from_village, village)
     family = _family(request, payload.family) if payload.family else None
     unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
     data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None

@@ -55,6 +55,18 @@ def test_a_producer_cannot_change_another_agencys_dataset(clients, dataset):
     assert dataset.title == "Fasilitas kesehatan per desa"
 
 
+def test_unknown_or_read_only_fields_are_named_not_dropped(clients, dataset):
+    response = clients["producer_a"].patch(
+        f"/api/v1/datasets/{dataset.slug}",
+        {"title": "Diubah", "status": "published", "agency": "dinsos"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "status" in response.json()["detail"] and "agency" in response.json()["detail"]
+    dataset.refresh_from_db()
+    assert dataset.title == "Fasilitas kesehatan per desa"
+
+
 def test_the_whole_workflow_through_the_api_is_audited(clients, dataset):
     producer, custodian = clients["producer_a"], clients["custodian"]
     url = f"/api/v1/datasets/{dataset.slug}"

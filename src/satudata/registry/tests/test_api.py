@@ -67,6 +67,21 @@ def test_district_viewer_reads_but_cannot_write_and_others_see_nothing(clients):
     assert clients["custodian"].get("/api/v1/residents").json()["count"] == 1
 
 
+def test_paging_past_the_end_keeps_the_count_and_huge_offsets_are_refused(clients):
+    for day in (15, 16, 17):
+        born = datetime.date(1990, 5, day)
+        made = register(clients["operator_a"], nik=nik_for(born, 2), birth_date=born)
+        assert made.status_code == 201, made.content
+    client = clients["operator_a"]
+    assert client.get("/api/v1/residents?offset=1&limit=1").json()["count"] == 3
+    past = client.get("/api/v1/residents?offset=5000").json()
+    assert past["count"] == 3 and past["results"] == []
+    assert client.get("/api/v1/families?offset=5000").json()["count"] == 0
+    for url in ("/api/v1/residents", "/api/v1/families"):
+        huge = client.get(f"{url}?offset=99999999999999999999")
+        assert huge.status_code == 400 and "offset" in huge.json()["detail"]
+
+
 def test_nik_held_by_another_village_is_refused_naming_that_village(clients):
     first = register(clients["operator_a"]).json()
     # The same person (same NIK) registered again by village B.
@@ -94,6 +109,14 @@ def test_bad_values_are_refused_naming_the_field_and_nothing_changes(clients, ch
     response = register(clients["operator_a"], **change)
     assert response.status_code == 400
     assert field in response.json()["detail"]
+    assert Resident.objects.count() == 0
+
+
+def test_a_create_with_read_only_or_unknown_fields_names_them(clients):
+    response = register(clients["operator_a"], status=2, version=99, hacker=1)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "status" in detail and "version" in detail and "hacker" in detail
     assert Resident.objects.count() == 0
 
 
@@ -226,10 +249,18 @@ def test_family_birth_split_head_and_move_in_through_the_api(clients):
     assert split.status_code == 201, split.content
     assert Resident.objects.get(pk=head["id"]).family_id == split.json()["id"]
     # Village B's operator takes the person in: the one record moves, no second record.
-    moved = post(
+    unconfirmed = post(
         clients["operator_b"],
         "/api/v1/move-ins",
         {"village": VILLAGE_B, "nik": head["nik"], "origin": "Natai Raya"},
+    )
+    # As on the form, taking a record from another village needs that village named.
+    assert unconfirmed.status_code == 409 and "from_village" in unconfirmed.json()["detail"]
+    assert Resident.objects.get(pk=head["id"]).village_id == VILLAGE_A
+    moved = post(
+        clients["operator_b"],
+        "/api/v1/move-ins",
+        {"village": VILLAGE_B, "nik": head["nik"], "from_village": VILLAGE_A.replace(".", "")},
     )
     assert moved.status_code == 201, moved.content
     assert moved.json()["id"] == head["id"] and moved.json()["village"] == VILLAGE_B
