@@ -83,11 +83,34 @@ MESSAGES = {
 INVALID = gettext_lazy("has a value that is not valid")
 
 
+# Django's own model-field messages, said as the pydantic ones are: its Indonesian catalog
+# writes "Field ini tidak boleh kosong." beside our "nama: wajib diisi".
+MODEL_MESSAGES = {
+    "blank": gettext_lazy("must not be empty"),
+    "null": gettext_lazy("must not be empty"),
+    "required": MESSAGES["missing"],
+    "invalid_choice": MESSAGES["enum"],
+    "max_length": MESSAGES["string_too_long"],
+}
+
+
+def _model_message(error: ValidationError) -> str:
+    template = MODEL_MESSAGES.get(error.code or "")
+    if template is None:
+        return " ".join(error.messages)
+    try:
+        return str(template) % (error.params or {}) if "%(" in str(template) else str(template)
+    except (KeyError, TypeError, ValueError):
+        return " ".join(error.messages)
+
+
 def validation_message(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(
-            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in exc.message_dict.items()
+            " ".join(_model_message(e) for e in errors)
+            if field == "__all__"
+            else f"{field}: {' '.join(_model_message(e) for e in errors)}"
+            for field, errors in exc.error_dict.items()
         )
     return " ".join(exc.messages)
 

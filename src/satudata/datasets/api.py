@@ -111,11 +111,14 @@ def _release_out(release) -> dict:
     }
 
 
-def _editable(request, slug: str) -> Dataset:
+def _editable(request, slug: str, reading: bool = False) -> Dataset:
     dataset = Dataset.objects.visible_to(request.user).filter(slug=slug).first()
     if dataset is None:
         raise HttpError(404, _("No dataset has this name."))
     if not services.can_edit(request.user, dataset):
+        if reading:
+            # Releases carry drafts and their validation reports: the owning agency's work.
+            raise HttpError(403, _("Only the agency that owns a dataset sees its releases."))
         raise HttpError(403, _("You may only change your own agency's datasets."))
     return dataset
 
@@ -177,7 +180,7 @@ def upload_release(
 )
 def list_releases(request, slug: str):
     """Releases with their validation reports."""
-    dataset = _editable(request, slug)
+    dataset = _editable(request, slug, reading=True)
     return [_release_out(r) for r in dataset.releases.order_by("-created_at")]
 
 

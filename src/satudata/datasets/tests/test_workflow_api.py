@@ -67,6 +67,22 @@ def test_unknown_or_read_only_fields_are_named_not_dropped(clients, dataset):
     assert dataset.title == "Fasilitas kesehatan per desa"
 
 
+def test_refusals_are_said_in_the_apis_own_words(clients, cast, dataset, tmp_path):
+    from satudata.datasets.tests.conftest import published
+
+    published(cast, dataset, tmp_path)  # so that another agency sees it at all
+    url = f"/api/v1/datasets/{dataset.slug}"
+    producer = clients["producer_a"]
+    blank = producer.patch(url, {"title": ""}, content_type="application/json")
+    assert blank.json()["detail"] == "title: tidak boleh kosong"
+    secret = producer.patch(url, {"access_level": "secret"}, content_type="application/json")
+    assert secret.json()["detail"] == "access_level: bukan salah satu nilai yang diterima"
+    reading = clients["producer_b"].get(url + "/releases")
+    assert reading.status_code == 403 and "mengubah" not in reading.json()["detail"]
+    dataset.refresh_from_db()
+    assert dataset.title == "Fasilitas kesehatan per desa" and dataset.access_level == "open"
+
+
 def test_the_whole_workflow_through_the_api_is_audited(clients, dataset):
     producer, custodian = clients["producer_a"], clients["custodian"]
     url = f"/api/v1/datasets/{dataset.slug}"
