@@ -22,6 +22,7 @@ import datetime
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from satudata.registry import codes
 
@@ -106,9 +107,11 @@ def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
     """Men and women per five-year age group (raw counts), from the maintained cells.
 
     Ages are exact to the month: someone born in the current month counts as not yet having
-    had this year's birthday.
+    had this year's birthday, except a baby born this month, who is 0 (not -1, and never
+    dropped: each sex's column must add up to the published sex count, which `protect_pyramid`
+    relies on).
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     where, params = _where(region_code, cells=True)
     months = ", ".join(f"SUM(m{m})" for m in range(1, 13))
     sql = (
@@ -125,8 +128,8 @@ def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
             passed = sum(int(n or 0) for n in by_month[: today.month - 1])
             not_yet = sum(int(n or 0) for n in by_month[today.month - 1 :])
             for age, n in ((today.year - year, passed), (today.year - year - 1, not_yet)):
-                if n and age >= 0:
-                    counts[(sex, min(age // 5, last))] += n
+                if n:
+                    counts[(sex, min(max(age, 0) // 5, last))] += n
     return [
         {
             "group": f"{lo}–{hi}" if hi is not None else f"{lo}+",
@@ -180,7 +183,7 @@ def population_summary(region_code: str, today: datetime.date | None = None) -> 
     `region_code` is a dotted Kemendagri code of a village, district, regency or province.
     """
     generation = cache.get_or_set(GENERATION_KEY, 0)
-    key = f"registry:population:{generation}:{region_code}:{today or datetime.date.today()}"
+    key = f"registry:population:{generation}:{region_code}:{today or timezone.localdate()}"
     summary = cache.get(key)
     if summary is None:
         summary = _summary(region_code, today)

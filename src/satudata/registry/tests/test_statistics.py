@@ -53,6 +53,19 @@ def test_age_groups_are_exact_to_the_month(cast):
 
 
 @pytest.mark.django_db
+def test_a_baby_born_this_month_is_0_and_every_column_adds_up_to_its_sex(cast):
+    for day in (1, 2, 3):
+        add(cast, VILLAGE_A, datetime.date(2026, 6, day), sex=2)  # born this month
+        add(cast, VILLAGE_A, datetime.date(1990, 1, day))
+        add(cast, VILLAGE_A, datetime.date(1991, 1, day), sex=2)
+    summary = population_summary(VILLAGE_A, today=TODAY)
+    assert groups(summary)["0–4"] == (0, 3)
+    by_sex = {row["code"]: row["count"] for row in summary["sex"]}
+    assert sum(g["female"] for g in summary["age_groups"]) == by_sex[2] == 6
+    assert sum(g["male"] for g in summary["age_groups"]) == by_sex[1] == 3
+
+
+@pytest.mark.django_db
 def test_regions_roll_up_and_small_cells_are_suppressed(cast):
     for village in (VILLAGE_A, VILLAGE_B):
         for day in (1, 2):
