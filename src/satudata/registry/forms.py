@@ -133,6 +133,15 @@ class EventForm(forms.Form):
     date = _event_date()
     place = forms.CharField(label=_("moved to"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+    # The confirmation lives in the form, not only in a script's dialog: without script (or
+    # with a stray tap on a phone) a death must not be recorded in one tap.
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked that this is the right person; they will no longer count as a "
+            "living resident of the village"
+        ),
+        error_messages={"required": _("tick the box to confirm that this is the right person.")},
+    )
 
 
 class CorrectionForm(forms.Form):

@@ -160,7 +160,7 @@ def test_a_death_before_birth_or_in_the_future_is_refused(clients, household):
     before = registry_snapshot()
     url = f"/registry/residents/{daughter.pk}/event/"
     page = clients["operator_a"].post(
-        url, {"kind": "death", "date": "1990-01-01", "note": ""}, follow=True
+        url, {"confirm": "on", "kind": "death", "date": "1990-01-01", "note": ""}, follow=True
     )
     assert "sebelum kelahiran Rina (09-03-2005)" in page.content.decode()
     api = clients["operator_a"].post(
@@ -372,4 +372,13 @@ def test_a_temporary_nik_in_another_scripts_digits_is_refused(clients, household
         },
     )
     assert "NIK sementara terdiri atas 16 digit" in response.content.decode()
+    assert registry_snapshot() == before
+
+
+def test_without_script_a_death_needs_the_box_ticked(clients, household):
+    # The confirmation is part of the form: a stray tap with script off records nothing.
+    before = registry_snapshot()
+    url = f"/registry/residents/{household[2].pk}/event/"
+    page = clients["operator_a"].post(url, {"kind": "death", "date": "2026-01-01"}, follow=True)
+    assert "centang kotak" in page.content.decode()
     assert registry_snapshot() == before

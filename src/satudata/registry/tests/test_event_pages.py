@@ -363,21 +363,23 @@ def test_resident_page_records_a_move_out_and_shows_the_history(clients, househo
     assert "Catat peristiwa</button>" in page
     client.post(
         f"/registry/residents/{daughter.pk}/event/",
-        {"kind": "move_out", "date": "2026-05-02", "place": "Pontianak"},
+        {"confirm": "on", "kind": "move_out", "date": "2026-05-02", "place": "Pontianak"},
     )
     daughter.refresh_from_db()
     assert daughter.status == Resident.Status.MOVED
     page = client.get(f"/registry/residents/{daughter.pk}/").content.decode()
     assert "02-05-2026 — pindah keluar (Pontianak)" in page
     refused = client.post(
-        f"/registry/residents/{household[2].pk}/event/", {"kind": "death", "date": ""}
+        f"/registry/residents/{household[2].pk}/event/",
+        {"confirm": "on", "kind": "death", "date": ""},
     )
     follow = client.get(refused["Location"]).content.decode()
     assert "Tanggal peristiwa: " in follow
     assert (
         clients["operator_b"]
         .post(
-            f"/registry/residents/{household[2].pk}/event/", {"kind": "death", "date": "2026-01-01"}
+            f"/registry/residents/{household[2].pk}/event/",
+            {"confirm": "on", "kind": "death", "date": "2026-01-01"},
         )
         .status_code
         == 404

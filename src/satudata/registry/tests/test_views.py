@@ -99,7 +99,10 @@ def test_edit_and_death_through_the_pages(clients, person):
     assert response.status_code == 302
     stale = client.post(f"/registry/residents/{person.pk}/edit/", {**data, "version": 1})
     assert "Orang lain sudah mengubah" in stale.content.decode()
-    client.post(f"/registry/residents/{person.pk}/event/", {"kind": "death", "date": "2026-02-01"})
+    client.post(
+        f"/registry/residents/{person.pk}/event/",
+        {"confirm": "on", "kind": "death", "date": "2026-02-01"},
+    )
     person.refresh_from_db()
     assert person.status == Resident.Status.DEAD and person.name == "Siti Aminah Putri"
     assert person.events.filter(kind=LifeEvent.Kind.DEATH).exists()
