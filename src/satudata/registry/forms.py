@@ -310,7 +310,10 @@ class AddMemberForm(_PlaceOnCardForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
     village = forms.CharField(
         label=_("village code"),
         required=False,
@@ -325,6 +328,16 @@ class ImportForm(forms.Form):
             # An operator of one village imports into it: asking for its code (with a hint
             # about a kode_desa column) would only raise the question which code to type.
             del self.fields["village"]
+
+    def clean_file(self):
+        """Refused here by its name, not minutes later in the background job."""
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                _("file: %(name)s is not a CSV or XLSX file; save it as one of those.")
+                % {"name": upload.name}
+            )
+        return upload
 
     def clean_village(self) -> str:
         """The village code as typed, dotted or not; one the region table lacks is refused

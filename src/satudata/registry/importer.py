@@ -279,8 +279,9 @@ class Importer(Placement):
         if missing:
             wanted = OPENSID_NAME
             self.report.message = _(
-                "The file lacks required columns: %(names)s. Use OpenSID's import format or "
-                "ours (see the README)."
+                "The file lacks required columns: %(names)s. Its first row must hold the "
+                "column titles of OpenSID's import format (nama, nik, no_kk, sex, "
+                "tanggallahir, …) or of Satu Data's own format."
             ) % {"names": ", ".join(f"{wanted.get(f, f)} ({f})" for f in missing)}
             return
         self.positions = positions

@@ -343,7 +343,22 @@ def test_recent_imports_show_date_village_dry_run_and_counts(clients, cast, vill
     )
     page = clients["operator_a"].get("/registry/import/").content.decode()
     assert "warga.csv" in page and "Natai Raya" in page
-    assert "uji coba" in page and "12 ditambah, 0 diperbarui, 0 tidak berubah, 1 ditolak" in page
+    # A dry run saved nothing: it says what would have been added, not that it was.
+    assert "uji coba" in page and "12 ditambah" not in page
+    assert "tidak ada yang disimpan; 12 akan ditambah, 0 akan diperbarui" in page
+
+
+def test_a_file_that_is_neither_csv_nor_xlsx_is_refused_on_the_form(clients):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from satudata.registry.models import ImportJob
+
+    page = clients["operator_a"].post(
+        "/registry/import/",
+        {"file": SimpleUploadedFile("warga.txt", b"nama,nik\n"), "mode": "all-or-nothing"},
+    )
+    assert "warga.txt bukan berkas CSV atau XLSX" in page.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_a_refused_nik_tried_twice_is_one_open_conflict(cast, household):
