@@ -24,8 +24,14 @@ def _codes(field: str, required: bool = False):
     )
 
 
+def digits_input() -> forms.TextInput:
+    """A NIK or KK number field: phones show the number pad (text, not a number input, so a
+    leading 0 and the 16 digits are kept as typed)."""
+    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+
 class ResidentForm(forms.Form):
-    nik = forms.CharField(label=_("NIK"), max_length=16, required=False)
+    nik = forms.CharField(label=_("NIK"), max_length=16, required=False, widget=digits_input())
     nik_is_temporary = forms.BooleanField(
         label=_("temporary NIK (the person has none yet)"), required=False
     )
@@ -160,7 +166,9 @@ def _only(form: forms.Form, keep: tuple[str, ...]) -> None:
 
 
 class FamilyForm(forms.Form):
-    family_number = forms.CharField(label=_("KK number"), max_length=16, required=False)
+    family_number = forms.CharField(
+        label=_("KK number"), max_length=16, required=False, widget=digits_input()
+    )
     unit = forms.TypedChoiceField(label=_("RT"), coerce=int, required=False, empty_value=None)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
 
@@ -213,7 +221,9 @@ class MoveInForm(ResidentForm):
     )
     origin = forms.CharField(label=_("moved from"), max_length=100, required=False)
     date = _event_date()
-    family_number = forms.CharField(label=_("KK number"), max_length=16, required=False)
+    family_number = forms.CharField(
+        label=_("KK number"), max_length=16, required=False, widget=digits_input()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,7 +262,9 @@ class SplitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     new_head = forms.TypedChoiceField(label=_("head of the new family"), coerce=int)
-    family_number = forms.CharField(label=_("new KK number"), max_length=16, required=False)
+    family_number = forms.CharField(
+        label=_("new KK number"), max_length=16, required=False, widget=digits_input()
+    )
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     date = _event_date()
 
@@ -298,14 +310,14 @@ class _PlaceOnCardForm(forms.Form):
 class JoinFamilyForm(_PlaceOnCardForm):
     """From the resident's page: the card of the village, found by its KK number."""
 
-    family_number = forms.CharField(label=_("KK number"), max_length=16)
+    family_number = forms.CharField(label=_("KK number"), max_length=16, widget=digits_input())
     field_order = ("family_number", "relationship", "date")
 
 
 class AddMemberForm(_PlaceOnCardForm):
     """From the family's page: a resident of the village, found by NIK."""
 
-    nik = forms.CharField(label=_("NIK"), max_length=16)
+    nik = forms.CharField(label=_("NIK"), max_length=16, widget=digits_input())
     field_order = ("nik", "relationship", "date")
 
 

@@ -397,3 +397,17 @@ def test_without_script_a_death_needs_the_box_ticked(clients, household):
     page = clients["operator_a"].post(url, {"kind": "death", "date": "2026-01-01"}, follow=True)
     assert "centang kotak" in page.content.decode()
     assert registry_snapshot() == before
+
+
+def test_missing_birth_place_and_parents_leave_no_stray_punctuation(clients, cast, village_a):
+    person = services.register_resident(
+        cast.operator_a, village_a, resident_data(name="Tuti", birth_place="")
+    )
+    page = clients["operator_a"].get(f"/registry/residents/{person.pk}/").content.decode()
+    assert "<td>17-05-1990</td>" in page and "<td> / </td>" not in page
+
+
+def test_nik_and_kk_fields_bring_up_the_number_pad(clients):
+    page = clients["operator_a"].get("/registry/residents/new/").content.decode()
+    assert page.count('inputmode="numeric"') >= 1
+    assert 'type="search"' in clients["operator_a"].get("/registry/").content.decode()
