@@ -286,7 +286,8 @@ class Validator:
         self.fields = list(fields)
         self.outcome = Outcome()
         self.next_row = first_row
-        self.columns_ok: bool | None = None
+        self.columns_checked = False
+        self.required_missing = False
         # Allowed values as Series once, not converted again for every frame.
         self.allowed = {
             name: pl.Series(sorted(values), dtype=pl.String) for name, values in codes.items()
@@ -301,9 +302,10 @@ class Validator:
             first_row = self.next_row
             self.next_row += frame.height
             self.outcome.rows += frame.height
-            if self.columns_ok is None:
-                self.columns_ok = self._check_columns(frame)
-            if not self.columns_ok:
+            if not self.columns_checked:
+                self.columns_checked = True
+                self.required_missing = self._check_columns(frame)
+            if self.required_missing:
                 return None
             return self._check_rows(frame, first_row)
 
@@ -312,22 +314,27 @@ class Validator:
         return self.outcome
 
     def _check_columns(self, frame: pl.DataFrame) -> bool:
+        """True when a required column is missing: no row can be checked then. A column the
+        schema lacks is reported and the rows are still checked, so the producer sees every
+        problem of the file in one report, not one upload at a time."""
         outcome = self.outcome
-        before = outcome.error_count
         known = {f.name for f in self.fields}
-        for extra in [c for c in frame.columns if c not in known]:
+        extras = [c for c in frame.columns if c not in known]
+        for extra in extras:
             outcome.add(
                 1, extra, None, _("Column %(name)s is not in the schema.") % {"name": extra}
             )
+        missing = False
         for spec in self.fields:
             if spec.name not in frame.columns and spec.required:
+                missing = True
                 outcome.add(
                     1,
                     spec.name,
                     None,
                     _("Required column %(name)s is missing.") % {"name": spec.name},
                 )
-        return outcome.error_count == before
+        return missing
 
     def _checks(self) -> tuple[list[pl.Expr], list[tuple[Field, pl.Expr, str]]]:
         typed_columns = []

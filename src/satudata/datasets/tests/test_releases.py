@@ -95,6 +95,14 @@ def test_an_undotted_code_that_is_no_region_is_still_refused(cast, dataset, tmp_
     assert "bukan kode wilayah yang dikenal" in report["problems"][0]["message"]
 
 
+def test_an_extra_column_does_not_hide_the_rows_problems(cast, dataset, tmp_path):
+    report = bad(
+        cast, dataset, tmp_path, HEADER.strip() + ",lain\n62.01.02.2016,puskesmas,abc,,,,,x\n"
+    )
+    fields = {p["field"] for p in report["problems"]}
+    assert fields == {"lain", "jumlah"} and report["error_count"] == 2
+
+
 def test_missing_required_values_are_reported(cast, dataset, tmp_path):
     report = bad(cast, dataset, tmp_path, HEADER + "62.01.02.2016,,1,,,,\n")
     assert report["problems"][0]["field"] == "jenis"
