@@ -71,6 +71,15 @@ def test_a_chart_with_more_groups_than_bars_says_so(client, public_dataset, monk
     assert "1 pertama dari 2" in svg and svg.count("<rect") >= 1
 
 
+def test_bar_charts_are_rows_with_their_value_written_as_people_write_it(client, public_dataset):
+    release = Release.objects.get(dataset=public_dataset)
+    url = f"/data/{public_dataset.slug}/r/{release.uuid}/chart.svg"
+    svg = client.get(url, {"x": "jenis", "y": "jumlah"}).content.decode()
+    # puskesmas: 2 + 1 = 3, written "3", beside its label, in text a phone can read.
+    assert ">puskesmas</text>" in svg and ">3</text>" in svg and "3.00" not in svg
+    assert 'font-size="13"' in svg
+
+
 def test_the_default_chart_does_not_sum_the_grouping_column(public_dataset):
     from satudata.datasets.charts import default_measure
     from satudata.datasets.models import Field
