@@ -143,17 +143,38 @@ SPECS = [
 ]
 
 
-def _rows(level: str, fields: list[dict], rng: random.Random) -> list[dict]:
+def _region_codes(level: str) -> list[str]:
+    """Up to 30 villages (or every district) of each demo regency, the demo district's first,
+    so the places the dataset says it covers, and the villages with residents, have rows."""
+    depth = 4 if level == "village" else 3
+    codes = []
+    for regency, district in (("62.01", "62.01.02"), ("61.12", "61.12.01")):
+        inside = Region.objects.filter(level=depth, code__startswith=regency + ".")
+        first = list(inside.filter(code__startswith=district + ".").values_list("code", flat=True))
+        rest = inside.exclude(code__in=first).order_by("code").values_list("code", flat=True)
+        codes += (first + list(rest))[: max(30, len(first))] if depth == 4 else [*first, *rest]
+    return sorted(set(codes))
+
+
+def _plausible(slug: str, row: dict, rng: random.Random) -> dict:
+    """Figures that hold together, so the demo shows no more children immunised than
+    targeted or more schools than pupils (random numbers did)."""
+    if slug == "imunisasi-dasar":
+        row["sasaran"] = rng.randint(20, 160)
+        row["diimunisasi"] = rng.randint(row["sasaran"] * 7 // 10, row["sasaran"])
+    elif slug == "sekolah-murid":
+        row["sd"], row["smp"] = rng.randint(1, 4), rng.randint(0, 2)
+        row["murid"] = (row["sd"] + row["smp"]) * rng.randint(60, 180)
+    elif slug == "penduduk-desa":
+        row["laki_laki"], row["perempuan"] = rng.randint(300, 3000), rng.randint(300, 3000)
+    return row
+
+
+def _rows(slug: str, level: str, fields: list[dict], rng: random.Random) -> list[dict]:
     if level == "month":
         keys = [{"bulan": m} for m in range(1, 13)]
     else:
-        depth = 4 if level == "village" else 3
-        codes = (
-            Region.objects.filter(level=depth)
-            .filter(code__regex=r"^(62\.01|61\.12)\.")
-            .values_list("code", flat=True)[:60]
-        )
-        keys = [{"kode_wilayah": c} for c in codes]
+        keys = [{"kode_wilayah": c} for c in _region_codes(level)]
     rows = []
     for key in keys:
         row = dict(key)
@@ -161,7 +182,7 @@ def _rows(level: str, fields: list[dict], rng: random.Random) -> list[dict]:
             row[f["name"]] = (
                 rng.randint(0, 400) if f["type"] == "integer" else round(rng.uniform(0, 120), 1)
             )
-        rows.append(row)
+        rows.append(_plausible(slug, row, rng))
     return rows
 
 
@@ -200,7 +221,7 @@ def seed_demo_datasets() -> int:
                 with path.open("w", newline="", encoding="utf-8") as handle:
                     writer = csv.DictWriter(handle, fieldnames=names)
                     writer.writeheader()
-                    writer.writerows(_rows(level, extra, rng))
+                    writer.writerows(_rows(slug, level, extra, rng))
                 services.upload_release(custodian, dataset, path=path, fmt="csv", year=year)
         services.submit(custodian, dataset)
         services.verify(custodian, dataset)

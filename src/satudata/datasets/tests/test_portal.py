@@ -145,6 +145,9 @@ def test_upload_form_gives_a_report(clients, dataset):
         f"/workspace/datasets/{dataset.slug}/upload/", {"year": "2024", "file": bad}, follow=True
     )
     assert "bukan bilangan bulat" in response.content.decode()
+    # On a phone each problem is a card with its labels, not a table scrolled sideways.
+    assert '<table class="stacked">' in response.content.decode()
+    assert 'data-label="Masalah">' in response.content.decode()
 
 
 def test_public_surfaces_show_no_personal_data(client, cast, public_dataset):
