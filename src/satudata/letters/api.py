@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -40,6 +39,6 @@ def verify(request, code: str):
         "letter_type": letter.letter_type,
         "village": letter.village_id,
         "village_name": letter.village.name,
-        "issued_on": timezone.localtime(letter.issued_at).date(),
+        "issued_on": letter.issued_on(),
         "initials": letter.holder_initials(),
     }

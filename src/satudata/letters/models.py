@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.scope import RegionScopedQuerySet
@@ -95,7 +98,8 @@ class Letter(SoftDeleteModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    # Set by services.issue from the same clock reading as the number's year.
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
 
     objects = AliveManager.from_queryset(VillageQuerySet)()
     all_objects = models.Manager.from_queryset(VillageQuerySet)()
@@ -116,6 +120,10 @@ class Letter(SoftDeleteModel):
 
     def audit_region_code(self) -> str:
         return self.village_id
+
+    def issued_on(self) -> datetime.date:
+        """The local date of issue: the one the letter, its verification page and the API show."""
+        return timezone.localtime(self.issued_at).date()
 
     def holder_initials(self) -> str:
         """'Budi Santoso' → 'B. S.': all the verification page shows of the person."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from fpdf.enums import TextMode
 from satudata.env import data_home, env_str
 from satudata.letters.models import Letter, LetterType
 from satudata.letters.services import long_date
-from satudata.letters.templating import TITLES
+from satudata.letters.templating import TITLES, village_titles
 from satudata.regions.models import Region
 
 # A Unicode font for letters with characters outside Latin-1 (e.g. ’ — or Vietnamese and
@@ -97,16 +98,40 @@ def _unicode_font(pdf: FPDF, regular: Path):
     return use
 
 
+QR_SIZE = 32  # mm
+QR_GAP = 2  # mm between the QR code and its verification address
+
+
+def _lines(pdf: FPDF, text: str, width: float, size: float) -> int:
+    """An upper bound of the lines multi_cell wraps text into at this font size, cheaply (a
+    dry-run multi_cell costs as much as drawing): each paragraph's width over the column,
+    plus one line for what word wrapping leaves at line ends."""
+    usable = width - 2 * pdf.c_margin
+    scale = size / pdf.font_size_pt
+    return sum(
+        math.ceil(pdf.get_string_width(part) * scale / usable) + 1 for part in text.split("\n")
+    )
+
+
+def _block_height(pdf: FPDF, signature: str, verify_text: str) -> float:
+    """At least how tall the signature + QR block is (the URL and the signature may wrap)."""
+    return max(
+        6 * _lines(pdf, signature, 70, 11),
+        QR_SIZE + QR_GAP + 4 * _lines(pdf, verify_text, 90, 8),
+    )
+
+
 def render(letter: Letter, verify_url: str) -> bytes:
     """The PDF bytes; every text is drawn as text (no PDF actions, no markup interpreted)."""
     village = letter.village
     ancestors = {r.level: r for r in village.ancestors()}
     regency = ancestors.get(Region.Level.REGENCY)
     district = ancestors.get(Region.Level.DISTRICT)
+    village_word, head = village_titles(village)
     heading = [
         f"PEMERINTAH {regency.name.upper()}" if regency else "",
         f"KECAMATAN {district.name.upper()}" if district else "",
-        f"DESA {village.name.upper()}",
+        f"{village_word.upper()} {village.name.upper()}",
     ]
     pdf = FPDF(format="A4")
     text, use = _latin, _core_font(pdf)
@@ -134,18 +159,20 @@ def render(letter: Letter, verify_url: str) -> bytes:
     pdf.ln(6)
     pdf.multi_cell(0, 6, text(letter.body))
     pdf.ln(10)
+    # The signature, the QR code and its address stay together: on a new page when the text
+    # leaves too little room (the QR code is an image, which the automatic break does not move).
+    signature = text(f"{village.name}, {long_date(letter.issued_on())}\n{head} {village.name}")
+    verify_text = text(f"Periksa keaslian surat: {verify_url}")
+    if pdf.get_y() + _block_height(pdf, signature, verify_text) > pdf.page_break_trigger:
+        pdf.add_page()
     y = pdf.get_y()
     pdf.set_x(120)
-    pdf.multi_cell(
-        70,
-        6,
-        text(f"{village.name}, {long_date(letter.issued_at.date())}\nKepala Desa {village.name}"),
-    )
+    pdf.multi_cell(70, 6, signature)
     qr = io.BytesIO()
     segno.make(verify_url, error="m").save(qr, kind="png", scale=4, border=1)
     qr.seek(0)
-    pdf.image(qr, x=20, y=y, w=32, h=32)
-    pdf.set_xy(20, y + 34)
+    pdf.image(qr, x=20, y=y, w=QR_SIZE, h=QR_SIZE)
+    pdf.set_xy(20, y + QR_SIZE + QR_GAP)
     use(8)
-    pdf.multi_cell(90, 4, text(f"Periksa keaslian surat: {verify_url}"))
+    pdf.multi_cell(90, 4, verify_text)
     return bytes(pdf.output())

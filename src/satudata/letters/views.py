@@ -17,31 +17,44 @@ from satudata.letters.models import Letter, LetterType
 from satudata.letters.templating import PLACEHOLDERS
 
 OPERATOR = "village_operator"
+# District viewers read their district's letters (list and PDF), as they read its residents.
+DISTRICT_VIEWER = "district_viewer"
 
 
-@role(OPERATOR)
-def index(request):
+def _may_issue(user) -> bool:
+    return user.is_custodian or user.role == OPERATOR
+
+
+def _index_page(request, form: IssueForm, status: int = 200):
     letters = Letter.objects.visible_to(request.user).select_related("village")
     page = Paginator(letters, 50).get_page(page_number(request))
-    return render(
-        request, "letters/index.html", {"letters": page, "page_obj": page, "form": IssueForm()}
-    )
+    context = {
+        "letters": page,
+        "page_obj": page,
+        "form": form if _may_issue(request.user) else None,
+        "show_village": request.user.role != OPERATOR,
+    }
+    return render(request, "letters/index.html", context, status=status)
+
+
+@role(OPERATOR, DISTRICT_VIEWER)
+def index(request):
+    return _index_page(request, IssueForm())
 
 
 @role(OPERATOR)
 @require_POST
 def issue(request):
     form = IssueForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
-        return redirect("letters:index")
-    try:
-        letter = services.issue(request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("letters:index")
-    messages.success(request, _("Letter %(number)s issued.") % {"number": letter.number})
-    return redirect("letters:index")
+    if form.is_valid():
+        try:
+            letter = services.issue(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)  # each message next to its field
+        else:
+            messages.success(request, _("Letter %(number)s issued.") % {"number": letter.number})
+            return redirect("letters:index")
+    return _index_page(request, form, status=400)
 
 
 @scoped
@@ -58,34 +71,59 @@ def letter_pdf(request, letter_id: int):
     return response
 
 
+def _save_template(request, village) -> TemplateForm | None:
+    """Save or restore one letter type's text; the bound form when it is refused."""
+    form = TemplateForm(request.POST)
+    if form.is_valid():
+        letter_type = form.cleaned_data["letter_type"]
+        try:
+            if "restore" in request.POST:
+                services.restore_default_template(request.user, village, letter_type)
+                messages.success(
+                    request,
+                    _("The default text of %(type)s has been restored.")
+                    % {"type": LetterType(letter_type).label},
+                )
+            else:
+                services.save_template(
+                    request.user, village, letter_type, form.cleaned_data["body"]
+                )
+                messages.success(request, _("The letter text has been saved."))
+            return None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return form
+
+
 @role(OPERATOR)
 def templates(request):
     village = request.user.region if request.user.region_id else None
+    refused = None
     if request.method == "POST" and village is not None:
-        form = TemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.save_template(
-                    request.user,
-                    village,
-                    form.cleaned_data["letter_type"],
-                    form.cleaned_data["body"],
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The letter text has been saved."))
-        return redirect("letters:templates")
-    forms = []
+        refused = _save_template(request, village)
+        if refused is None:
+            return redirect("letters:templates")
+        if refused.data.get("letter_type") not in LetterType.values:  # not from our page
+            messages.error(request, _("Unknown letter type."))
+            return redirect("letters:templates")
+    sections = []
     if village is not None:
         for value, label in LetterType.choices:
-            body = services.template_body(village, value)
-            forms.append((label, TemplateForm(initial={"letter_type": value, "body": body})))
-    return render(
-        request,
-        "letters/templates.html",
-        {"forms": forms, "village": village, "placeholders": ["{" + p + "}" for p in PLACEHOLDERS]},
-    )
+            own = services.own_template(village, value)
+            if refused is not None and refused.data.get("letter_type") == value:
+                form = refused
+            else:
+                form = TemplateForm(
+                    initial={"letter_type": value, "body": services.template_body(village, value)}
+                )
+            form.auto_id = f"id_{value}_%s"  # one page, six forms: ids must differ
+            sections.append({"type": value, "label": label, "form": form, "own": own})
+    context = {
+        "sections": sections,
+        "village": village,
+        "placeholders": ["{" + p + "}" for p in PLACEHOLDERS],
+    }
+    return render(request, "letters/templates.html", context, status=400 if refused else 200)
 
 
 @public

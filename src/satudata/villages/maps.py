@@ -7,6 +7,7 @@ SATUDATA_MAP_TILES names a tile URL template, tiles are drawn underneath in the 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 
@@ -27,10 +28,11 @@ COLOURS = {
     LayerKind.WORSHIP: "#7b3fa0",
     LayerKind.OTHER: "#2b7a78",
 }
+log = logging.getLogger(__name__)
 WIDTH = 1000.0
 TILE = 256  # Web Mercator pixels per tile; map.js inverts the projection with the same number
 # Bumped when the drawn markup changes, so cached SVG of an older shape is not served.
-SVG_FORMAT = 2
+SVG_FORMAT = 3
 
 
 def layers_in(code: str, kind: str | None = None):
@@ -68,10 +70,26 @@ def ring_path(ring, project) -> str:
     return head + "".join(f"L{x:.1f} {y:.1f}" for x, y in points[1:])
 
 
+class Undrawable(ValueError):
+    """A stored geometry the map cannot draw (a type or coordinates no check lets in today)."""
+
+
+def _finite(coords) -> None:
+    # Layers stored before coordinates were checked may hold NaN; "Lnan" would break the path.
+    stack = [coords]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif not math.isfinite(node):
+            raise Undrawable("non-finite coordinate")
+
+
 def _shape_svg(geometry: dict, kind: str, name: str, project) -> str:
     from django.utils.html import escape
 
     gtype, coords = geometry["type"], geometry["coordinates"]
+    _finite(coords)
     colour = COLOURS.get(kind, "#333")
     title = f"<title>{escape(name)}</title>" if name else ""
     if gtype in ("Point", "MultiPoint"):
@@ -85,6 +103,8 @@ def _shape_svg(geometry: dict, kind: str, name: str, project) -> str:
         lines = [coords] if gtype == "LineString" else coords
         d = "".join(ring_path(line, project) for line in lines)
         return f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="3">{title}</path>'
+    if gtype not in ("Polygon", "MultiPolygon"):
+        raise Undrawable(gtype)
     polys = [coords] if gtype == "Polygon" else coords
     d = "".join(ring_path(ring, project) + "Z" for poly in polys for ring in poly)
     opacity = "0.08" if kind == LayerKind.BOUNDARY else "0.35"
@@ -92,6 +112,35 @@ def _shape_svg(geometry: dict, kind: str, name: str, project) -> str:
         f'<path d="{d}" fill="{colour}" fill-opacity="{opacity}" fill-rule="evenodd" '
         f'stroke="{colour}" stroke-width="2">{title}</path>'
     )
+
+
+def _layer_svg(layer, project) -> list[str]:
+    """The layer's features as SVG; a feature the map cannot draw is skipped and logged, so
+    one bad stored layer never breaks a public page."""
+    try:
+        features = json.loads("[" + layer.features + "]")
+    except (ValueError, RecursionError):
+        log.warning(
+            "map layer %s of village %s: stored features are not JSON; not drawn",
+            layer.pk,
+            layer.village_id,
+        )
+        return []
+    out = []
+    for i, f in enumerate(features, start=1):
+        try:
+            props = f.get("properties") or {}
+            name = props.get("name", "") if isinstance(props, dict) else ""
+            out.append(_shape_svg(f["geometry"], layer.kind, str(name or ""), project))
+        except (Undrawable, TypeError, ValueError, KeyError, IndexError, AttributeError):
+            # Ids only: names and coordinates may be personal (a house, a person's land).
+            log.warning(
+                "map layer %s of village %s: feature %d cannot be drawn; skipped",
+                layer.pk,
+                layer.village_id,
+                i,
+            )
+    return out
 
 
 def _version(code: str) -> str:
@@ -129,6 +178,16 @@ def drawing_map(code: str) -> dict:
 
 def _draw(layers: list, frame: tuple[float, float, float, float] | None = None) -> dict:
     if frame is None:
+        # A layer with non-finite bounds (stored before coordinates were checked) would make
+        # the zoom NaN; leave it out of the frame.
+        layers = [
+            layer
+            for layer in layers
+            if all(
+                math.isfinite(v)
+                for v in (layer.min_lon, layer.min_lat, layer.max_lon, layer.max_lat)
+            )
+        ]
         if not layers:
             return {}
         frame = (
@@ -152,11 +211,7 @@ def _draw(layers: list, frame: tuple[float, float, float, float] | None = None) 
     tiles = _tiles(box, zoom)
     groups: dict[str, list[str]] = {}
     for layer in layers:
-        features = json.loads("[" + layer.features + "]")
-        groups.setdefault(layer.kind, []).extend(
-            _shape_svg(f["geometry"], layer.kind, f["properties"].get("name", ""), project)
-            for f in features
-        )
+        groups.setdefault(layer.kind, []).extend(_layer_svg(layer, project))
     order = [k for k in LayerKind.values if k in groups]
     body = "".join(f'<g class="k-{k}">{"".join(groups[k])}</g>' for k in order)
     # The projection is written on the element so map.js can turn a click back into

@@ -15,21 +15,51 @@ def population_for(code: str) -> dict:
     return population.from_registry(population_summary(code))
 
 
-def potentials_table(code: str) -> tuple[int | None, list]:
-    """The latest year with figures, and its figures summed per category, item and unit."""
-    entries = PotentialEntry.objects.filter(within("village_id", code))
-    year = entries.aggregate(y=Max("year"))["y"]
-    if year is None:
-        return None, []
-    totals: dict[tuple[str, str, str], float] = {}
-    for cat, item, unit, value in entries.filter(year=year).values_list(
-        "category", "item", "unit", "value"
+PERCENT_UNITS = {"%", "persen", "percent"}
+
+
+def potentials_table(code: str) -> tuple[str, list]:
+    """The region's potential: each village's own latest year, summed over villages.
+
+    Returns (years, rows): `years` as shown in the heading ("2026", or "2025–2026" when the
+    villages' latest years differ), each row (category label, item, value, unit, villages,
+    average). Taking each village's latest year means one village entering next year's
+    figures does not hide every other village's. Percentages are never added: a region's
+    row shows their average (`average` True), with how many villages it covers.
+    """
+    from satudata.villages.services import latest_potential_year, same_text
+
+    entries = PotentialEntry.objects.filter(
+        within("village_id", code), year__lte=latest_potential_year()
+    )
+    latest = dict(
+        entries.values("village_id").annotate(y=Max("year")).values_list("village_id", "y")
+    )
+    if not latest:
+        return "", []
+    totals: dict[tuple[str, str, str], list] = {}
+    for village, year, cat, item, unit, value in entries.values_list(
+        "village_id", "year", "category", "item", "unit", "value"
     ):
-        totals[(cat, item, unit)] = totals.get((cat, item, unit), 0) + value
+        if year != latest[village]:
+            continue
+        # "Sawah" and "sawah " are one item; the first spelling seen is shown.
+        key = (cat, same_text(item).casefold(), same_text(unit).casefold())
+        row = totals.setdefault(key, [same_text(item), same_text(unit), 0, 0])
+        row[2] += value
+        row[3] += 1
     labels = dict(PotentialCategory.choices)
     order = {c: i for i, c in enumerate(PotentialCategory.values)}
-    rows = sorted(totals.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
-    return year, [(labels[c], item, value, unit) for (c, item, unit), value in rows]
+    rows = []
+    for (cat, _item_key, key_unit), (item, unit, total, count) in sorted(
+        totals.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
+    ):
+        average = key_unit in PERCENT_UNITS and count > 1
+        value = total / count if key_unit in PERCENT_UNITS else total
+        rows.append((labels[cat], item, value, unit, count, average))
+    years = sorted(set(latest.values()))
+    shown = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return shown, rows
 
 
 def open_datasets(region, ancestors, limit: int = 10) -> list:

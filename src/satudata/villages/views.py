@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from satudata.accounts.scope import write_scope
+from satudata.accounts.scope import read_scope, write_scope
 from satudata.core.access import public, role, scoped
 from satudata.feedback.models import Feedback
 from satudata.regions import services as regions
@@ -109,13 +109,34 @@ def potential(request, code: str):
     )
 
 
+@scoped
+@require_POST
+def potential_delete(request, entry_id: int):
+    entry = get_object_or_404(PotentialEntry.objects.editable_by(request.user), pk=entry_id)
+    services.delete_potential(request.user, entry)
+    messages.success(
+        request,
+        _("The figure %(item)s %(year)d has been removed.")
+        % {"item": entry.item, "year": entry.year},
+    )
+    return redirect("villages:potential", code=entry.village_id)
+
+
 def _layers_page(request, village: Region, form=None, draw_form=None, status=200):
     items = MapLayer.objects.editable_by(request.user).filter(village=village).defer("features")
+    # Removed and replaced layers (a new boundary replaces the old), newest first, to restore.
+    removed = (
+        MapLayer.all_objects.editable_by(request.user)
+        .filter(village=village, deleted_at__isnull=False)
+        .defer("features")
+        .order_by("-deleted_at")[:20]
+    )
     context = {
         "village": village,
         "form": form or LayerForm(),
         "draw_form": draw_form or DrawForm(prefix="draw"),
         "layers": items,
+        "removed": removed,
         "map": maps.drawing_map(village.code),
     }
     return render(request, "villages/layers.html", context, status=status)
@@ -185,6 +206,23 @@ def layer_delete(request, layer_id: int):
     return redirect("villages:layers", code=layer.village_id)
 
 
+@scoped
+@require_POST
+def layer_restore(request, layer_id: int):
+    layer = get_object_or_404(
+        MapLayer.all_objects.editable_by(request.user).defer("features"), pk=layer_id
+    )
+    if layer.deleted_at is None:
+        # A second tap, or a stale page: the layer is already on the map.
+        messages.info(
+            request, _("The layer %(name)s is already on the map.") % {"name": layer.name}
+        )
+        return redirect("villages:layers", code=layer.village_id)
+    services.restore_layer(request.user, layer)
+    messages.success(request, _("The layer %(name)s has been restored.") % {"name": layer.name})
+    return redirect("villages:layers", code=layer.village_id)
+
+
 @role("district_viewer")
 def compare(request):
     """Villages of one district side by side, one potential year."""
@@ -199,6 +237,15 @@ def compare(request):
             district = None
     if district is not None and district.level != Region.Level.DISTRICT:
         district = None
+    if district is not None and not read_scope(request.user).allows(district.code):
+        # A district viewer asking for another district would otherwise see an empty table,
+        # as if its villages had no figures (the public API shows that they do).
+        return render(
+            request,
+            "villages/compare.html",
+            {"district": None, "not_yours": district, "code": code, "year": ""},
+            status=403,
+        )
     try:
         year = int(request.GET.get("year") or datetime.date.today().year)
     except ValueError:
@@ -209,13 +256,18 @@ def compare(request):
         entries = PotentialEntry.objects.visible_to(request.user).filter(
             within("village_id", district.code), year=year
         )
+        # "Sawah" and "sawah " are one row; the first spelling seen is shown.
         cells: dict[tuple, dict[str, str]] = {}
+        shown: dict[tuple, tuple[str, str]] = {}
         for e in entries:
-            cells.setdefault((e.category, e.item, e.unit), {})[e.village_id] = e.value
+            item, unit = services.same_text(e.item), services.same_text(e.unit)
+            key = (e.category, item.casefold(), unit.casefold())
+            shown.setdefault(key, (item, unit))
+            cells.setdefault(key, {})[e.village_id] = e.value
         labels = dict(PotentialCategory.choices)
         rows = [
-            (labels[cat], item, unit, [cells[(cat, item, unit)].get(v.code, "") for v in villages])
-            for (cat, item, unit) in sorted(cells)
+            (labels[key[0]], *shown[key], [cells[key].get(v.code, "") for v in villages])
+            for key in sorted(cells)
         ]
     return render(
         request,

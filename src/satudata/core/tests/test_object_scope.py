@@ -99,6 +99,9 @@ def _village_objects(operator, code: str, tmp_path, side: str, serial: int) -> d
         data=json.dumps(POINT).encode(),
     )
     letter = letters.issue(operator, nik=person.nik, letter_type="domicile")
+    entry = villages.save_potential(
+        operator, village, year=2025, category="agriculture", item="Sawah", value="5", unit="ha"
+    )
     message = feedback.submit(
         category="suggestion", text=f"Saran lingkup {side}", village=village, photo=_photo()
     )
@@ -111,6 +114,7 @@ def _village_objects(operator, code: str, tmp_path, side: str, serial: int) -> d
         "job_id": str(job.pk),
         "layer_id": str(layer.pk),
         "letter_id": str(letter.pk),
+        "entry_id": str(entry.pk),
         "feedback_id": str(message.pk),
         "token_id": str(_token.pk),
         "_version": person.version,

@@ -32,6 +32,7 @@ SAMPLE_ARGS = {
     "feedback_id": "1",
     "letter_id": "1",
     "layer_id": "1",
+    "entry_id": "1",
     "connector_id": "1",
     "pair_id": "1",
     "merge_id": "1",

@@ -58,11 +58,11 @@ def test_operator_issues_a_numbered_letter_filled_from_the_registry(clients, res
     response = issue(clients["operator_a"])
     year = datetime.date.today().year
     letter = Letter.objects.get()
-    assert letter.number == f"SKD/0001/2016/{year}"
-    assert f"SKD/0001/2016/{year}" in response.content.decode()
+    assert letter.number == f"SKD/0001/6201022016/{year}"
+    assert f"SKD/0001/6201022016/{year}" in response.content.decode()
     assert "Budi Santoso" in letter.body and NIK_A in letter.body and "Natai Raya" in letter.body
     issue(clients["operator_a"], letter_type="sktm")
-    assert Letter.objects.order_by("serial").last().number == f"SKTM/0002/2016/{year}"
+    assert Letter.objects.order_by("serial").last().number == f"SKTM/0002/6201022016/{year}"
     entry = AuditEntry.objects.get(model_label="letters.letter", object_pk=str(letter.pk))
     assert entry.actor_id == cast.operator_a.pk and entry.region_code == VILLAGE_A
 
@@ -134,12 +134,15 @@ def test_village_adjusts_its_template_with_placeholders(clients, residents):
     browser = clients["operator_a"]
     browser.post(
         "/letters/templates/",
-        {"letter_type": "domicile", "body": "Saudara {nama} tinggal di {desa}. {{7*7}} <b>x</b>"},
+        {
+            "letter_type": "domicile",
+            "body": "Saudara {nama} tinggal di {desa}. <b>x</b> {keperluan}",
+        },
     )
-    issue(browser)
+    # A purpose that looks like a placeholder or a template is printed as typed.
+    issue(browser, purpose="{nik} {{7*7}}")
     body = Letter.objects.get().body
-    assert body.startswith("Saudara Budi Santoso tinggal di Natai Raya.")
-    assert "49" not in body  # never executed as a template
+    assert body == "Saudara Budi Santoso tinggal di Natai Raya. <b>x</b> {nik} {{7*7}}"
     # Village B still uses the default wording.
     issue(clients["operator_b"], nik=NIK_B)
     assert "Yang bertanda tangan" in Letter.objects.get(village_id=VILLAGE_B).body

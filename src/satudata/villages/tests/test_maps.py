@@ -103,7 +103,10 @@ def test_a_50_mb_geojson_is_refused(clients):
     assert len(data) >= 50 * 1024 * 1024
     response = send(clients["operator_a"], "besar.geojson", data, kind="school")
     assert response.status_code == 400
-    assert "paling besar 20 MB yang diterima" in response.content.decode()
+    assert (
+        "Berkas lebih besar dari 20 MB; paling besar 20 MB yang diterima"
+        in response.content.decode()
+    )
     assert MapLayer.all_objects.count() == 0
 
 

@@ -73,8 +73,7 @@ def test_a_negative_or_missing_value_is_refused(clients):
         f"/villages/{VILLAGE_A}/potential/",
         {"year": 2026, "category": "agriculture", "item": "Sawah", "value": "-3", "unit": "ha"},
     )
-    assert "value" in response.content.decode()
-    assert "lebih besar dari atau sama dengan 0" in response.content.decode()
+    assert "Tulis nilai sebagai angka nol atau lebih" in response.content.decode()
     assert PotentialEntry.objects.count() == 0
 
 
