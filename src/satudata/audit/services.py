@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import uuid
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -114,15 +116,59 @@ def model_for_label(model_label: str) -> type[models.Model]:
         ) from exc
 
 
+@dataclass(frozen=True)
+class Note:
+    """What another app knows about a record's history (it was merged into another record),
+    shown on the record's history page with a link to where it is handled. `blocks_restore`:
+    only that app's own undo may bring the record back, since it also puts back what it moved."""
+
+    text: str
+    link_text: str = ""
+    url: str = ""
+    blocks_restore: bool = False
+
+
+@functools.cache
+def _note_sources() -> list:
+    # A model takes part by defining a classmethod `audit_notes(instance) -> list[Note]`, as
+    # records name their region with `audit_region_code`: the audit app need not know the
+    # apps built on it, nor they register anywhere.
+    return [model.audit_notes for model in apps.get_models() if hasattr(model, "audit_notes")]
+
+
+def notes(instance: models.Model) -> list[Note]:
+    return [note for source in _note_sources() for note in source(instance)]
+
+
+def find(model_label: str, object_pk: str) -> models.Model | None:
+    """A record, deleted or not, by type and id; None for an unknown type or id, or an id that
+    cannot be one (text for a number)."""
+    try:
+        model = model_for_label(model_label)
+        return model._base_manager.filter(pk=object_pk).first()
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+        return None
+
+
 @transaction.atomic
 def restore(actor, model_label: str, object_pk: str) -> models.Model:
     """Bring a soft-deleted record back, with its audit entry."""
     model = model_for_label(model_label)
     if not issubclass(model, SoftDeleteModel):
         raise ValidationError(_("Records of this type cannot be restored."))
-    instance = model.all_objects.select_for_update().get(pk=object_pk)
+    try:
+        instance = model.all_objects.select_for_update().get(pk=object_pk)
+    except (ValueError, TypeError) as exc:
+        # Text where the id is a number: the record is not found, as on the history page.
+        raise model.DoesNotExist(object_pk) from exc
     if instance.deleted_at is None:
         raise ValidationError(_("This record is not deleted."))
+    for note in notes(instance):
+        if note.blocks_restore:
+            raise ValidationError(
+                _("%(note)s Bring it back with “%(action)s” (%(url)s), not here.")
+                % {"note": note.text, "action": note.link_text, "url": note.url}
+            )
     before = snapshot(instance)
     instance.deleted_at = None
     # A record restored into a slot that a newer record took would break uniqueness.

@@ -43,37 +43,58 @@ def index(request):
     return render(request, "audit/index.html", context)
 
 
-@custodian
-def record_history(request, model_label: str, object_pk: str):
-    entries = services.history(model_label, object_pk)
+def _field_labels(model_label: str) -> dict[str, str]:
+    """Stored field names (family_id) as the record's form names them (keluarga)."""
     try:
         model = services.model_for_label(model_label)
-        current = model._base_manager.filter(pk=object_pk).first()
-    except (ObjectDoesNotExist, ValueError, ValidationError):
-        current = None
+    except ObjectDoesNotExist:
+        return {}
+    return {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+
+
+def _kind(model_label: str) -> str:
+    try:
+        return str(services.model_for_label(model_label)._meta.verbose_name)
+    except ObjectDoesNotExist:
+        return model_label
+
+
+@custodian
+def record_history(request, model_label: str, object_pk: str):
+    entries = list(services.history(model_label, object_pk))
+    current = services.find(model_label, object_pk)
+    labels = _field_labels(model_label)
+    notes = services.notes(current) if current is not None else []
+    # A record gone from its table is still named by its last history entry.
+    name = str(current) if current is not None else (entries[0].object_repr if entries else "")
     context = {
-        "entries": entries,
+        "entries": [
+            (e, [(labels.get(f, f), before, after) for f, before, after in e.changes()])
+            for e in entries
+        ],
         "model_label": model_label,
         "object_pk": object_pk,
+        "kind": _kind(model_label),
+        "name": name,
         "current": current,
+        "notes": notes,
         "is_deleted": getattr(current, "deleted_at", None) is not None,
+        "restore_blocked": any(note.blocks_restore for note in notes),
     }
     return render(request, "audit/record.html", context)
 
 
 @custodian
 def deleted(request):
-    """Deletions whose record is still deleted, newest first, each restorable."""
+    """Deletions whose record is still deleted, newest first: restorable, unless another app
+    must undo them (a record removed by a merge comes back through "Undo merge")."""
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.DELETE).select_related("actor")
     still_deleted = []
     for entry in entries[:500]:
-        try:
-            model = services.model_for_label(entry.model_label)
-        except ObjectDoesNotExist:
-            continue
-        record = model._base_manager.filter(pk=entry.object_pk).first()
+        record = services.find(entry.model_label, entry.object_pk)
         if record is not None and getattr(record, "deleted_at", None) is not None:
-            still_deleted.append(entry)
+            blocking = [n for n in services.notes(record) if n.blocks_restore]
+            still_deleted.append((entry, blocking[0] if blocking else None))
     return render(request, "audit/deleted.html", {"entries": still_deleted})
 
 

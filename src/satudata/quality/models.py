@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from satudata.audit.models import AliveManager, SoftDeleteModel
+from satudata.audit.services import Note
+
+# The linkage model's comparison names (linkage.FIELDS) as the custodian reads them.
+AGREEING_LABELS = {
+    "nik": _("NIK"),
+    "name": _("name"),
+    "birth_date": _("date of birth"),
+    "sex": _("sex"),
+    "mother": _("mother's name"),
+    "father": _("father's name"),
+    "birth_place": _("place of birth"),
+}
 
 
 class CandidatePair(models.Model):
@@ -50,6 +65,10 @@ class CandidatePair(models.Model):
     def __str__(self) -> str:
         return f"{self.resident_a_id} ~ {self.resident_b_id}"
 
+    @property
+    def agreeing_labels(self) -> list[str]:
+        return [str(AGREEING_LABELS.get(key, key)) for key in self.agreeing]
+
     def audit_region_code(self) -> str:
         return ""
 
@@ -60,7 +79,9 @@ class Merge(models.Model):
     pair = models.ForeignKey(CandidatePair, on_delete=models.PROTECT, related_name="merges")
     kept = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="+")
     removed = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="+")
-    # {"family": id-or-null, "kept_family": id-or-null, "moved": {"app.Model.field": [pks]}}
+    # {"kept": {"family_id": [before, after], ...}: the kept record's fields the merge set,
+    #  "links": {"app.model.field": [pks]}: rows that pointed at the removed record}.
+    # Merges made before "kept" was recorded hold {"kept_family": id-or-null, "links": ...}.
     moved = models.JSONField(default=dict)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -78,6 +99,48 @@ class Merge(models.Model):
 
     def audit_region_code(self) -> str:
         return self.kept.village_id
+
+    @classmethod
+    def audit_notes(cls, instance) -> list[Note]:
+        """A resident's merges, for its page in the change history. A record removed by a
+        merge that still stands comes back only through "Undo merge": restoring it alone would
+        leave both records alive and the merge impossible to undo."""
+        if instance._meta.label_lower != "registry.resident":
+            return []
+        merges = cls.objects.filter(models.Q(kept=instance.pk) | models.Q(removed=instance.pk))
+        notes = []
+        for m in merges.select_related("kept", "removed", "actor"):
+            values = {
+                "kept": m.kept.name,
+                "kept_pk": m.kept_id,
+                "removed": m.removed.name,
+                "removed_pk": m.removed_id,
+                "at": f"{timezone.localtime(m.at):%d-%m-%Y %H:%M}",
+                "actor": m.actor.get_username() if m.actor else "",
+            }
+            if m.removed_id == instance.pk:
+                text = gettext(
+                    "Removed by a merge into %(kept)s (#%(kept_pk)s) on %(at)s by %(actor)s."
+                )
+            else:
+                text = gettext(
+                    "%(removed)s (#%(removed_pk)s) was merged into this record on %(at)s by "
+                    "%(actor)s."
+                )
+            text %= values
+            if m.undone_at:
+                text += " " + gettext("The merge was undone on %(at)s.") % {
+                    "at": f"{timezone.localtime(m.undone_at):%d-%m-%Y %H:%M}"
+                }
+            notes.append(
+                Note(
+                    text=text,
+                    link_text=gettext("Undo merge") if not m.undone_at else gettext("Merges"),
+                    url=reverse("quality:merges"),
+                    blocks_restore=m.removed_id == instance.pk and m.undone_at is None,
+                )
+            )
+        return notes
 
 
 class BeneficiaryList(SoftDeleteModel):

@@ -81,9 +81,8 @@ def different(request, pair_id: int):
 
 @custodian
 def merges(request):
-    page = Paginator(Merge.objects.select_related("kept", "removed", "actor"), 25).get_page(
-        request.GET.get("page")
-    )
+    merges = Merge.objects.select_related("kept__village", "removed", "actor")
+    page = Paginator(merges, 25).get_page(request.GET.get("page"))
     return render(request, "quality/merges.html", {"page_obj": page})
 
 

@@ -21,8 +21,9 @@ NIK_B = "6201025705900091"
 @pytest.fixture
 def pair(cast):
     family = Family.objects.create(family_number="6201020101200001", village_id=VILLAGE_B)
-    a = person(NIK_A, "Nurul Hidayat", VILLAGE_A)
-    b = person(NIK_B, "Noerul Hidajat", VILLAGE_B, family=family)
+    # One village: records of two villages are not merged (test_merge_rules).
+    a = person(NIK_A, "Nurul Hidayat", VILLAGE_B)
+    b = person(NIK_B, "Noerul Hidajat", VILLAGE_B, family=family, relationship=1)
     LifeEvent.objects.create(resident=b, village_id=VILLAGE_B, kind="move_in", date="2024-01-02")
     return CandidatePair.objects.create(
         resident_a=a,
