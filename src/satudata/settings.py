@@ -21,6 +21,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or stored_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. for the
+# feedback form's per-address limit; empty: the connecting address is the sender's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Which regencies this deployment covers: configuration, not code.
 SATUDATA_REGENCIES = env_list("SATUDATA_REGENCIES", "61.12,62.01")

@@ -72,10 +72,18 @@ def track(request, code: str):
     "/feedback", response=list[FeedbackHandlerOut], auth=signed_in, summary="Messages routed to me"
 )
 def inbox(request, status: str = ""):
-    """The messages routed to the caller's village or agency (everything for the custodian)."""
+    """The messages routed to the caller's village or agency (everything for the custodian).
+
+    The contact is given to those who handle the message only, not to the district viewer."""
     items = Feedback.objects.visible_to(request.user).select_related("agency")
     if status:
         items = items.filter(status=status)
+    items = list(items[:500])
+    handled = set(
+        Feedback.objects.editable_by(request.user)
+        .filter(pk__in=[i.pk for i in items])
+        .values_list("pk", flat=True)
+    )
     return [
         {
             "id": i.pk,
@@ -86,8 +94,8 @@ def inbox(request, status: str = ""):
             "agency": i.agency.slug if i.agency_id else None,
             "created_at": i.created_at,
             "text": i.text,
-            "contact": i.contact,
+            "contact": i.contact if i.pk in handled else "",
             "is_hidden": i.is_hidden,
         }
-        for i in items[:500]
+        for i in items
     ]

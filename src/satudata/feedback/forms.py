@@ -40,7 +40,10 @@ class FeedbackForm(forms.Form):
         label=_("Contact (optional)"),
         max_length=150,
         required=False,
-        help_text=_("Phone or e-mail, only for the officer handling your message; never shown."),
+        help_text=_(
+            "Phone or e-mail, seen only by the officers handling your message and by the data "
+            "custodian (walidata); never shown publicly."
+        ),
     )
     photo = forms.FileField(label=_("Photo (optional)"), required=False)
     # A honeypot: hidden from people by CSS, filled in by bots.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.scope import RegionScopedQuerySet, read_scope, write_scope
@@ -133,3 +134,20 @@ class Reply(SoftDeleteModel):
 
     def audit_region_code(self) -> str:
         return self.feedback.village_id or ""
+
+
+class AddressAttempt(models.Model):
+    """One stored message or honeypot hit from an address, counted for the per-address limit.
+
+    Kept in the database so that every app process counts against the same limit. The address
+    is a keyed digest (never the address itself) and rows are deleted once the window ends.
+    """
+
+    address = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "created_at"], name="feedback_attempt_addr")]
+
+    def __str__(self) -> str:
+        return f"{self.address[:8]} {self.created_at:%Y-%m-%d %H:%M}"

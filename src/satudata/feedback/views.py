@@ -26,20 +26,17 @@ def _error_text(exc: ValidationError) -> str:
 def new(request):
     if request.method == "POST":
         form = FeedbackForm(request.POST, request.FILES)
+        address = services.client_address(request.META)
         if request.POST.get("website"):
-            # A bot filled the honeypot: refuse plainly, store nothing.
+            # A bot filled the honeypot: refuse plainly, store nothing, count the attempt.
+            services.count_refused(address)
             return render(
                 request,
                 "feedback/new.html",
                 {"form": form, "refused": _("Your message was not accepted.")},
                 status=400,
             )
-        try:
-            services.check_rate(request.META.get("REMOTE_ADDR", ""))
-        except services.RateLimited as exc:
-            return render(
-                request, "feedback/new.html", {"form": form, "refused": str(exc)}, status=429
-            )
+        # Only stored messages count toward the limit: a citizen may correct mistakes.
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -50,6 +47,11 @@ def new(request):
                     agency=data["agency"],
                     contact=data["contact"],
                     photo=data["photo"],
+                    address=address,
+                )
+            except services.RateLimited as exc:
+                return render(
+                    request, "feedback/new.html", {"form": form, "refused": str(exc)}, status=429
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -124,9 +126,9 @@ def _visible_or_404(request, feedback_id: int) -> Feedback:
     return get_object_or_404(Feedback.objects.visible_to(request.user), pk=feedback_id)
 
 
-@scoped
-def detail(request, feedback_id: int):
-    item = _visible_or_404(request, feedback_id)
+def _detail_page(request, item: Feedback, reply_form: ReplyForm | None = None, status=200):
+    # Handlers (the village's operator, the agency's producers, the custodian) see the
+    # contact; the district viewer reads the message without it.
     can_handle = Feedback.objects.editable_by(request.user).filter(pk=item.pk).exists()
     return render(
         request,
@@ -135,10 +137,17 @@ def detail(request, feedback_id: int):
             "item": item,
             "replies": item.replies.all(),
             "can_handle": can_handle,
-            "reply_form": ReplyForm(),
+            "can_reply": can_handle and item.status != Feedback.Status.CLOSED,
+            "reply_form": reply_form or ReplyForm(),
             "status_form": StatusForm(initial={"status": item.status}),
         },
+        status=status,
     )
+
+
+@scoped
+def detail(request, feedback_id: int):
+    return _detail_page(request, _visible_or_404(request, feedback_id))
 
 
 @scoped
@@ -163,8 +172,13 @@ def _act(request, feedback_id: int, action) -> Feedback:
 @scoped
 @require_POST
 def reply(request, feedback_id: int):
+    item = _visible_or_404(request, feedback_id)
+    services.require_handler(request.user, item)
     form = ReplyForm(request.POST)
-    text = form.data.get("text", "")
+    if not form.is_valid():
+        # Shown again with the text kept, so a too long reply can be shortened.
+        return _detail_page(request, item, reply_form=form, status=400)
+    text = form.cleaned_data["text"]
     _act(request, feedback_id, lambda item: services.reply(request.user, item, text))
     return redirect("feedback:detail", feedback_id=feedback_id)
 

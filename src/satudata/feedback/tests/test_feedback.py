@@ -1,10 +1,13 @@
 import io
+import struct
+import zlib
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -221,3 +224,150 @@ def test_the_inbox_is_paged_and_keeps_the_status_filter(clients):
         assert operator.get("/feedback/inbox/", {"page": odd}).status_code == 200
     # Another village's operator sees none of them, on any page.
     assert "pesan nomor" not in clients["operator_b"].get("/feedback/inbox/").content.decode()
+
+
+# The per-address limit (README "Suggestions and complaints", "Deployment").
+
+
+def test_the_limit_holds_across_app_processes(client):
+    # Each app process has its own in-process cache; emptying it between messages is what
+    # a second worker process sees. The count is in the database, shared by all of them.
+    for _i in range(services.RATE_LIMIT):
+        cache.clear()
+        assert send(client).status_code == 302
+    cache.clear()
+    assert send(client, text="Pesan keenam").status_code == 429
+    assert Feedback.objects.count() == services.RATE_LIMIT
+
+
+def test_forms_with_mistakes_do_not_count_but_honeypot_hits_do(client):
+    for _i in range(services.RATE_LIMIT + 2):
+        assert send(client, text="").status_code == 400
+    big = SimpleUploadedFile("foto.jpg", b"bukan gambar", content_type="image/jpeg")
+    assert send(client, photo=big).status_code == 400
+    # The citizen corrects the mistakes: every corrected message is accepted.
+    for _i in range(services.RATE_LIMIT):
+        assert send(client).status_code == 302
+    assert send(client).status_code == 429
+
+    bot = Client(REMOTE_ADDR="10.8.8.8")
+    for _i in range(services.RATE_LIMIT):
+        assert send(bot, website="http://spam.example").status_code == 400
+    assert send(bot).status_code == 429
+    assert Feedback.objects.count() == services.RATE_LIMIT
+
+
+def behind_proxy(forwarded_for: str, proxy: str = "10.0.0.2") -> Client:
+    return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_behind_a_trusted_proxy_each_citizen_has_their_own_limit():
+    for i in range(services.RATE_LIMIT + 3):
+        assert send(behind_proxy(f"203.0.113.{i}")).status_code == 302
+    # One citizen: its address is the right-most one the trusted proxies did not write; what
+    # it puts further left itself (a forged X-Forwarded-For) changes nothing.
+    for i in range(services.RATE_LIMIT):
+        assert send(behind_proxy(f"1.1.1.{i}, 198.51.100.7, 10.0.0.9")).status_code == 302
+    assert send(behind_proxy("9.9.9.9, 198.51.100.7")).status_code == 429
+    assert send(behind_proxy("198.51.100.7", proxy="10.0.0.77")).status_code == 429
+    # A client that connects directly is never believed.
+    direct = Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert services.client_address(direct.get("/").wsgi_request.META) == "192.0.2.50"
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(settings):
+    assert settings.TRUSTED_PROXIES == []
+    for i in range(services.RATE_LIMIT):
+        assert send(behind_proxy(f"203.0.113.{i}")).status_code == 302
+    assert send(behind_proxy("203.0.113.200")).status_code == 429
+
+
+# Photos that would take the server's memory (README: up to 40 MP).
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A valid PNG file of a few bytes that claims width × height pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+# 7000² is under Pillow's own limit, 10000² over its warning (made an error here, as with
+# `python -W error`), 20000² over its error.
+@pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("side", [7_000, 10_000, 20_000])
+def test_a_decompression_bomb_is_refused_before_decoding_and_the_text_is_kept(
+    client, monkeypatch, side
+):
+    from PIL import ImageFile
+
+    def no_decoding(self):
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    bomb = SimpleUploadedFile("bom.png", _png_header_only(side, side), content_type="image/png")
+    response = send(client, text="Jalan berlubang di depan sekolah.", photo=bomb)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Foto memiliki terlalu banyak piksel." in page
+    assert "Jalan berlubang di depan sekolah.</textarea>" in page
+    assert Feedback.objects.count() == 0
+
+
+# Replies.
+
+
+def test_a_reply_longer_than_4000_characters_is_refused_and_kept_in_the_form(clients):
+    item = make()
+    operator = clients["operator_a"]
+    response = operator.post(f"/feedback/{item.pk}/reply/", {"text": "x" * 4001})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "paling banyak 4000 karakter" in page and "x" * 4001 in page
+    item.refresh_from_db()
+    assert not item.replies.exists() and item.status == "received"
+    assert operator.post(f"/feedback/{item.pk}/reply/", {"text": "y" * 4000}).status_code == 302
+    assert item.replies.get().text == "y" * 4000
+    # The district viewer still cannot reply at all.
+    response = clients["district_viewer"].post(f"/feedback/{item.pk}/reply/", {"text": "z"})
+    assert response.status_code == 403
+
+
+def test_a_closed_message_takes_no_more_replies(clients):
+    item = make()
+    operator = clients["operator_a"]
+    operator.post(f"/feedback/{item.pk}/reply/", {"text": "Sudah diperbaiki."})
+    operator.post(f"/feedback/{item.pk}/status/", {"status": "closed"})
+    response = operator.post(f"/feedback/{item.pk}/reply/", {"text": "Tambahan."}, follow=True)
+    page = response.content.decode()
+    assert "Pesan ini sudah ditutup; tidak dapat dibalas lagi." in page
+    assert f'action="/feedback/{item.pk}/reply/"' not in page  # no reply form any more
+    assert [r.text for r in item.replies.all()] == ["Sudah diperbaiki."]
+    item.refresh_from_db()
+    assert item.status == "closed"
+
+
+# Who sees the contact.
+
+
+def test_the_contact_is_seen_by_handlers_and_the_custodian_not_the_district_viewer(clients):
+    item = make(contact="0812-7777-8888")
+    for who in ("operator_a", "custodian"):
+        assert "0812-7777-8888" in clients[who].get(f"/feedback/{item.pk}/").content.decode()
+        assert clients[who].get("/api/v1/feedback").json()[0]["contact"] == "0812-7777-8888"
+    viewer = clients["district_viewer"]
+    page = viewer.get(f"/feedback/{item.pk}/")
+    assert page.status_code == 200 and "0812-7777-8888" not in page.content.decode()
+    assert viewer.get("/api/v1/feedback").json()[0]["contact"] == ""
+    form = clients["anonymous"].get("/feedback/").content.decode()
+    assert "hanya dilihat petugas yang menangani pesan Anda dan walidata" in form
