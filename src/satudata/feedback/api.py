@@ -12,6 +12,7 @@ from satudata.api.auth import signed_in
 from satudata.core.access import public
 from satudata.feedback import services
 from satudata.feedback.models import Feedback
+from satudata.feedback.privacy import public_text
 
 router = Router(tags=["feedback"])
 
@@ -47,14 +48,18 @@ class FeedbackHandlerOut(Schema):
 
 
 def _public(item: Feedback) -> dict:
+    # Anyone holding the code (a shared screenshot, a forwarded link) sees this: masked as on
+    # the village page.
     return {
         "tracking_code": item.tracking_code,
         "category": item.category,
         "status": item.status,
         "concerns": item.target_label(),
         "created_at": item.created_at,
-        "text": "" if item.is_hidden else item.text,
-        "replies": list(item.replies.all()),
+        "text": "" if item.is_hidden else public_text(item.text),
+        "replies": [
+            {"text": public_text(r.text), "created_at": r.created_at} for r in item.replies.all()
+        ],
     }
 
 

@@ -371,3 +371,17 @@ def test_the_contact_is_seen_by_handlers_and_the_custodian_not_the_district_view
     assert viewer.get("/api/v1/feedback").json()[0]["contact"] == ""
     form = clients["anonymous"].get("/feedback/").content.decode()
     assert "hanya dilihat petugas yang menangani pesan Anda dan walidata" in form
+
+
+def test_the_tracking_page_and_api_mask_numbers_as_the_village_page_does(client):
+    response = client.post(
+        "/feedback/",
+        {"category": "complaint", "village": VILLAGE_A, "text": "NIK saya 6201025705900001 salah."},
+        follow=True,
+    )
+    code = Feedback.objects.get().tracking_code
+    page = client.get("/feedback/track/", {"code": code}).content.decode()
+    body = client.get(f"/api/v1/feedback/track/{code}").json()
+    for text in (page, body["text"]):
+        assert "6201025705900001" not in text and "[disembunyikan]" in text
+    assert response.status_code == 200
