@@ -11,7 +11,10 @@ def nav_items(user) -> list[tuple[str, str]]:
     if user is None or not user.is_authenticated:
         return items
     items.append((reverse("feedback:inbox"), _("Citizens' messages")))
-    if user.role == user.Role.VILLAGE_OPERATOR and user.region_id:
+    if user.region_id and user.role in (user.Role.VILLAGE_OPERATOR, user.Role.DISTRICT_VIEWER):
+        # The district viewer reads its villages' letters (read only).
+        items.append((reverse("letters:index"), _("Letters")))
+    elif user.is_custodian:
         items.append((reverse("letters:index"), _("Letters")))
     if user.is_custodian or user.role == user.Role.DISTRICT_VIEWER:
         items.append((reverse("villages:compare"), _("Compare villages")))

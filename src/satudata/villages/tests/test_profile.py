@@ -40,6 +40,8 @@ def test_public_village_page_shows_aggregates_with_small_cells_hidden(client):
     assert "Warga" not in page and "6201024101900" not in page and "1990" not in page
     # The note about small counts is text, escaped like any other, not a stray "<3" tag start.
     assert "ditampilkan sebagai &lt;3 untuk" in page and "sebagai <3" not in page
+    # A citizen finds the full statistics from the place's page.
+    assert f'href="/statistics/population/{VILLAGE_A}/"' in page
 
 
 def test_regency_page_lists_every_village_so_each_is_two_taps_from_home(client):
