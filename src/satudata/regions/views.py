@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from satudata.accounts.scope import write_scope
 from satudata.core.access import public, scoped
+from satudata.core.formerrors import labelled_errors
 from satudata.regions import services
 from satudata.regions.codes import BadRegionCode
 from satudata.regions.forms import LocalUnitForm
@@ -64,7 +65,9 @@ def unit_add(request, code: str):
     services.require_write(request.user, village.code)
     form = LocalUnitForm(request.POST, village=village)
     if not form.is_valid():
-        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(
+            request, _("Check the form: %(errors)s") % {"errors": " ".join(labelled_errors(form))}
+        )
         return redirect("regions:detail", code=village.code)
     try:
         unit = services.add_local_unit(

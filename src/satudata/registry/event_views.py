@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import write_scope
 from satudata.core.access import scoped
+from satudata.core.formerrors import labelled_errors
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import codes, services
 from satudata.registry.forms import (
@@ -27,7 +28,6 @@ from satudata.registry.forms import (
     MoveInForm,
     SplitForm,
     apply_errors,
-    labelled_errors,
 )
 from satudata.registry.models import Family, Resident
 from satudata.registry.views import village_for

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit.services import history
 from satudata.core.access import custodian, public, role, scoped
+from satudata.core.formerrors import labelled_errors
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import exporter, jobs, services
@@ -30,7 +31,6 @@ from satudata.registry.forms import (
     ImportForm,
     ResidentForm,
     apply_errors,
-    labelled_errors,
 )
 from satudata.registry.import_format import max_bytes
 from satudata.registry.models import Family, ImportJob, NikConflict, Resident

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.core.access import public, role, scoped
+from satudata.core.formerrors import labelled_errors
 from satudata.feedback.models import Feedback
 from satudata.regions import services as regions
 from satudata.regions.codes import BadRegionCode
@@ -101,7 +102,8 @@ def potential(request, code: str):
                 return redirect("villages:potential", code=village.code)
         else:
             messages.error(
-                request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()}
+                request,
+                _("Check the form: %(errors)s") % {"errors": " ".join(labelled_errors(form))},
             )
     entries = PotentialEntry.objects.editable_by(request.user).filter(village=village)
     return render(
@@ -173,7 +175,9 @@ def layers(request, code: str):
         else:
             return _saved(request, village, layer, repaired)
     else:
-        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(
+            request, _("Check the form: %(errors)s") % {"errors": " ".join(labelled_errors(form))}
+        )
     return _layers_page(request, village, form=form, status=400)
 
 
@@ -191,7 +195,9 @@ def draw(request, code: str):
         else:
             return _saved(request, village, layer, repaired)
     else:
-        messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(
+            request, _("Check the form: %(errors)s") % {"errors": " ".join(labelled_errors(form))}
+        )
     return _layers_page(request, village, draw_form=form, status=400)
 
 

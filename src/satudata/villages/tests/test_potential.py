@@ -131,3 +131,9 @@ def test_compare_merges_spellings_of_one_item(clients, cast):
         )
     page = clients["custodian"].get("/villages/compare/", {"district": DISTRICT, "year": 2026})
     assert page.content.decode().lower().count("<td>sawah</td>") == 1
+
+
+def test_form_errors_name_the_field_by_its_label_not_its_code(clients):
+    page = save(clients["operator_a"], year="abc").content.decode()
+    assert "* year" not in page and "Tahun: " in page
+    assert PotentialEntry.objects.count() == 0
