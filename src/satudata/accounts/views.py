@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,10 +14,23 @@ from satudata.accounts.scope import read_scope
 from satudata.core.access import login
 
 
+# Where each role starts its work after logging in (unless `next` says otherwise).
+START_PAGES = {
+    "village_operator": "registry:index",
+    "district_viewer": "registry:index",
+    "producer": "datasets:workspace",
+    "custodian": "quality:dashboard",
+}
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        start = START_PAGES.get(getattr(self.request.user, "role", ""))
+        return reverse(start) if start else super().get_default_redirect_url()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

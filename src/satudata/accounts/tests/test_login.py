@@ -23,6 +23,28 @@ def test_each_role_logs_in_and_sees_its_role_on_the_profile(cast, who):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "start"),
+    [
+        ("operator_a", "/registry/"),
+        ("district_viewer", "/registry/"),
+        ("producer_a", "/workspace/datasets/"),
+        ("custodian", "/quality/"),
+    ],
+)
+def test_each_role_lands_where_its_work_starts(cast, who, start):
+    client = Client()
+    assert login(client, cast.members()[who].username, PASSWORD)["Location"] == start
+    assert client.get(start).status_code == 200
+    # A page asked for before logging in still wins.
+    again = Client().post(
+        "/accounts/login/?next=/feedback/inbox/",
+        {"username": cast.members()[who].username, "password": PASSWORD},
+    )
+    assert again["Location"] == "/feedback/inbox/"
+
+
+@pytest.mark.django_db
 def test_wrong_password_and_unknown_user_get_the_same_answer(cast):
     known = login(Client(), cast.custodian.username, "salah-sandi").content.decode()
     unknown = login(Client(), "tidak.ada", "salah-sandi").content.decode()
