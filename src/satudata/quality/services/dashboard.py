@@ -71,9 +71,12 @@ def build(user, lists=None) -> Dashboard:
     d.conflicts = (
         NikConflict.objects.filter(resolved=False).filter(scope.q("village__code")).count()
     )
+    # A pair concerns this scope when either record is in it; a pair with a removed record
+    # is not pending work (the duplicates page leaves it out too).
     d.pending_pairs = (
         CandidatePair.objects.filter(status=CandidatePair.Status.PENDING)
-        .filter(resident_a__in=residents)
+        .filter(Q(resident_a__in=residents) | Q(resident_b__in=residents))
+        .filter(resident_a__deleted_at__isnull=True, resident_b__deleted_at__isnull=True)
         .count()
     )
     _rollout(d, scope)

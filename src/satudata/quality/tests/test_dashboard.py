@@ -100,3 +100,20 @@ def test_freshness_of_datasets_against_their_schedule(clients, cast, data):
     assert {f["dataset"].slug for f in d_a.freshness} == {"gizi", "kosong"}
     d_op, _ = figures(clients["operator_a"])
     assert d_op.freshness == []
+
+
+def test_pending_pairs_count_either_side_of_the_scope_and_skip_removed_records(clients, data):
+    from django.utils import timezone
+
+    from satudata.quality.models import CandidatePair
+    from satudata.registry.models import Resident
+
+    there = Resident.objects.get(name="Yuliana")
+    here = person("6201025705900005", "Siti Aminah Dua", VILLAGE_A)  # a later id: record B
+    pair = {"match_probability": 0.99, "match_weight": 9.0}
+    CandidatePair.objects.create(resident_a=there, resident_b=here, **pair)
+    assert figures(clients["operator_a"])[0].pending_pairs == 1  # village A holds record B
+    Resident.all_objects.filter(pk=there.pk).update(deleted_at=timezone.now())
+    assert figures(clients["operator_a"])[0].pending_pairs == 0
+    _d, body = figures(clients["operator_a"])
+    assert "semua status" in body or "hidup, meninggal" in body
