@@ -20,3 +20,6 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A 400 raised before any view (a body over the size limit) answers an API caller in JSON.
+handler400 = "satudata.core.views.bad_request"

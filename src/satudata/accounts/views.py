@@ -13,7 +13,6 @@ from satudata.accounts.forms import LoginForm, TokenForm
 from satudata.accounts.scope import read_scope
 from satudata.core.access import login
 
-
 # Where each role starts its work after logging in (unless `next` says otherwise).
 START_PAGES = {
     "village_operator": "registry:index",

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 
 from satudata.core.access import public
@@ -53,3 +55,18 @@ def set_language(request, code: str):
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
+
+
+def bad_request(request, exception=None):
+    """A 400 the request never reached a view with (a body over the size limit, a forged
+    header): programs calling the API get JSON in their language, people the static page."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1 << 20)
+        detail = _("The request body is larger than the limit of %(mb)s MB.") % {
+            "mb": f"{limit:g}"
+        }
+    else:
+        detail = _("The request cannot be processed.")
+    return JsonResponse({"detail": detail}, status=400)

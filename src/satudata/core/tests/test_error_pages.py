@@ -145,3 +145,18 @@ def test_a_form_without_its_csrf_token_gets_the_sites_page():
     page = response.content.decode()
     assert '<html lang="id">' in page and "Formulir tidak dapat dikirim" in page
     assert "CSRF verification failed" not in page
+
+
+@pytest.mark.django_db
+def test_an_api_body_over_the_size_limit_is_answered_in_json(settings, clients):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = clients["operator_a"]
+    client.raise_request_exception = False
+    body = '{"name": "' + "x" * 4096 + '"}'
+    response = client.post("/api/v1/residents", body, content_type="application/json")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert "lebih besar dari batas" in response.json()["detail"]
+    page = Client(raise_request_exception=False).post(
+        "/feedback/", {"text": "x" * 4096}, HTTP_ACCEPT_LANGUAGE="id"
+    )
+    assert page.status_code in (400, 403) and "text/html" in page["Content-Type"]
