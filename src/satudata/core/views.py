@@ -64,9 +64,7 @@ def bad_request(request, exception=None):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1 << 20)
-        detail = _("The request body is larger than the limit of %(mb)s MB.") % {
-            "mb": f"{limit:g}"
-        }
+        detail = _("The request body is larger than the limit of %(mb)s MB.") % {"mb": f"{limit:g}"}
     else:
         detail = _("The request cannot be processed.")
     return JsonResponse({"detail": detail}, status=400)
