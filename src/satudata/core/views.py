@@ -4,12 +4,15 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control
 
+from satudata import __version__
 from satudata.core.access import public
 
 
@@ -29,6 +32,25 @@ def manifest(request):
         "icons": [{"src": static("satudata/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
     return JsonResponse(data, content_type="application/manifest+json")
+
+
+@public
+@cache_control(no_cache=True)
+def service_worker(request):
+    """/sw.js, at the root so it may answer for every page of the site (its scope)."""
+    context = {
+        "version": __version__,
+        "offline_url": reverse("core:offline"),
+        "css_url": static("satudata/site.css"),
+        "icon_url": static("satudata/icon.svg"),
+    }
+    return render(request, "core/sw.js", context, content_type="text/javascript")
+
+
+@public
+def offline(request):
+    """What the service worker shows when a page cannot load: the phone is offline."""
+    return render(request, "core/offline.html")
 
 
 @public

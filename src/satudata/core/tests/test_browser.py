@@ -109,3 +109,16 @@ def test_the_developers_page_fits_the_phone(page, regions_loaded):
     page.goto(page.base_url + "/developers/")
     assert "ckanapi action datastore_search" in page.inner_text("pre")
     assert fits_the_phone(page)
+
+
+def test_offline_a_page_that_cannot_load_shows_the_portals_own_page(page, regions_loaded):
+    page.goto(page.base_url + "/")
+    # The service worker installs on the first visit; wait until it controls the page.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.goto(page.base_url + "/data/")
+    assert "Tidak ada sambungan" in page.inner_text("h1")
+    assert fits_the_phone(page)
+    page.context.set_offline(False)

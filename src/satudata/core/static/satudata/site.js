@@ -9,3 +9,8 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 })();
+
+// Offline, a page that cannot load shows the portal's own "no connection" page (sw.js).
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js"); });
+}
