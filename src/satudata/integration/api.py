@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
 from satudata.datasets.models import Dataset
-from satudata.integration import services
+from satudata.integration import addresses, services
 from satudata.integration.models import Connector, ConnectorRun
 
 router = Router(tags=["integration"])
@@ -74,9 +75,10 @@ def _connector_out(c: Connector) -> dict:
     return {
         **{
             k: getattr(c, k)
-            for k in "id name kind url format ckan_dataset ckan_resource mapping year "
+            for k in "id name kind format ckan_dataset ckan_resource mapping year "
             "interval_minutes enabled next_run_at".split()
         },
+        "url": c.shown_url,
         "agency": c.agency.slug,
         "dataset": c.dataset.slug,
     }
@@ -119,6 +121,9 @@ def list_connectors(request):
 def create_connector(request, payload: ConnectorIn):
     """A connector pulling a URL or another CKAN portal into one of the caller's datasets."""
     values = payload.dict()
+    problem = addresses.refusal_at_save(values["url"])
+    if problem:  # the same refusal as the form's; names are checked again at every pull
+        raise ValidationError({"url": problem})
     dataset = Dataset.objects.editable_by(request.user).filter(slug=values["dataset"]).first()
     if dataset is None:
         raise HttpError(400, _("You may only connect sources to your own agency's datasets."))

@@ -7,7 +7,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satudata.datasets.models import Dataset
+from satudata.integration import addresses, services
 from satudata.integration.models import Connector
+
+
+def _within_limits(field: str):
+    """A validator with the services' bounds and sentence (the API gets the same ones)."""
+
+    def validate(value):
+        problem = services.limit_problem(field, value)
+        if problem:
+            raise forms.ValidationError(problem)
+
+    return validate
 
 
 class ConnectorForm(forms.ModelForm):
@@ -44,11 +56,23 @@ class ConnectorForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dataset"].queryset = Dataset.objects.editable_by(user).order_by("title")
-        self.fields["timeout_seconds"].max_value = 600
+        for name, (low, high) in services.limits().items():
+            # Replace the generic "at most 32767" of the model field with our bounds.
+            self.fields[name].validators = [_within_limits(name)]
+            self.fields[name].widget.attrs.update(min=low, max=high)
         if self.instance.pk:
             self.fields["mapping_text"].initial = "\n".join(
                 f"{k} = {v}" for k, v in self.instance.mapping.items()
             )
+            # A password typed into the address before it was refused is never shown again.
+            self.initial["url"] = addresses.without_credentials(self.instance.url)
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        problem = addresses.refusal_at_save(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
     def clean_mapping_text(self) -> dict[str, str]:
         mapping = {}

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from satudata.audit.models import AliveManager, SoftDeleteModel
+from satudata.integration.addresses import without_credentials
 
 
 class ConnectorQuerySet(models.QuerySet):
@@ -95,6 +96,11 @@ class Connector(SoftDeleteModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_url(self) -> str:
+        """The address without a password saved before such addresses were refused."""
+        return without_credentials(self.url)
 
 
 class ConnectorRunQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.datasets import services as datasets
 from satudata.datasets.models import Dataset, Release
-from satudata.integration import ckan, queue
+from satudata.integration import ckan, conf, queue
 from satudata.integration.fetch import SourceProblem, download, sniff
 from satudata.integration.load import columns_changed, prepare
 from satudata.integration.models import Connector, ConnectorRun
@@ -39,6 +39,12 @@ MAX_ATTEMPTS = 5
 # A run still "running" after this long lost its worker (killed, machine restarted).
 STALE_AFTER = datetime.timedelta(hours=2)
 SHOWN_PROBLEMS = 20
+# Bounds of a connector's settings: a producer must not switch off the server's safety limits
+# (a 0 s time limit, a size limit that fills the disk, a pull on every worker pass).
+MAX_TIMEOUT_SECONDS = 600
+MIN_INTERVAL_MINUTES = 5
+MAX_INTERVAL_MINUTES = 366 * 24 * 60
+FIRST_YEAR = 1900
 
 
 def _check_dataset(actor, dataset: Dataset) -> None:
@@ -59,6 +65,42 @@ def _check_mapping(mapping, dataset: Dataset) -> None:
         )
 
 
+def limits() -> dict[str, tuple[int, int]]:
+    """Each bounded field's lowest and highest value, as of now (the year moves on)."""
+    return {
+        "timeout_seconds": (1, MAX_TIMEOUT_SECONDS),
+        "max_size_mb": (1, conf.max_size_mb()),
+        "interval_minutes": (MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES),
+        "year": (FIRST_YEAR, timezone.localdate().year + 1),
+    }
+
+
+def limit_problem(field: str, value) -> str | None:
+    """The sentence naming the field (Indonesian in the UI) when `value` is out of bounds."""
+    low, high = limits()[field]
+    if value is None or low <= value <= high:
+        return None
+    messages = {
+        "timeout_seconds": _("The time limit must be between %(low)d and %(high)d seconds."),
+        "max_size_mb": _("The size limit must be between %(low)d and %(high)d MB."),
+        "interval_minutes": _(
+            "The pull interval must be between %(low)d minutes and one year (%(high)d minutes)."
+        ),
+        "year": _("The release year must be between %(low)d and %(high)d."),
+    }
+    return messages[field] % {"low": low, "high": high}
+
+
+def _check_limits(values: dict) -> None:
+    problems = {
+        field: message
+        for field in limits()
+        if field in values and (message := limit_problem(field, values[field]))
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
 def _check_kind(values: dict) -> None:
     if values.get("kind") == Connector.Kind.CKAN and not values.get("ckan_dataset"):
         raise ValidationError({"ckan_dataset": _("Name the CKAN dataset to pull.")})
@@ -74,6 +116,7 @@ def create_connector(actor, **values) -> Connector:
         raise ValueError(f"unknown connector fields {unknown}")
     dataset = values["dataset"]
     _check_dataset(actor, dataset)
+    _check_limits(values)
     _check_kind(values)
     _check_mapping(values.get("mapping") or {}, dataset)
     connector = Connector(agency_id=dataset.agency_id, owner=actor, **values)
@@ -90,6 +133,7 @@ def update_connector(actor, connector: Connector, **changes) -> Connector:
         raise ValueError(f"unknown connector fields {unknown}")
     dataset = changes.get("dataset", connector.dataset)
     _check_dataset(actor, dataset)
+    _check_limits(changes)
     _check_kind({"kind": connector.kind, "ckan_dataset": connector.ckan_dataset, **changes})
     _check_mapping(changes.get("mapping", connector.mapping) or {}, dataset)
     source = ("url", "kind", "format", "ckan_dataset", "ckan_resource", "mapping", "dataset")
@@ -158,7 +202,8 @@ def enqueue_scheduled(now: datetime.datetime | None = None) -> int:
     reclaim_stale(now)
     queued = 0
     for connector in Connector.objects.filter(enabled=True, next_run_at__lte=now):
-        following = now + datetime.timedelta(minutes=max(1, connector.interval_minutes))
+        minutes = max(MIN_INTERVAL_MINUTES, connector.interval_minutes)  # saved before the bounds
+        following = now + datetime.timedelta(minutes=minutes)
         with transaction.atomic():
             # Only the worker that moves next_run_at forward queues the run.
             moved = Connector.objects.filter(
@@ -281,12 +326,19 @@ def _upload(run: ConnectorRun, path: Path, fmt: str, source_name: str) -> Releas
     return release
 
 
+def _bounded(connector: Connector) -> dict:
+    """The time and size limits of a pull, kept within bounds even for connectors saved
+    before the bounds were checked."""
+    timeout = min(max(connector.timeout_seconds, 1), MAX_TIMEOUT_SECONDS)
+    size_mb = min(max(connector.max_size_mb, 1), conf.max_size_mb())
+    return {"timeout": timeout, "max_bytes": size_mb << 20}
+
+
 def _pull_url(run: ConnectorRun) -> tuple[str, list[str]]:
     connector = run.connector
     got = download(
         connector.url,
-        timeout=connector.timeout_seconds,
-        max_bytes=connector.max_size_mb << 20,
+        **_bounded(connector),
         etag=connector.etag,
         last_modified=connector.last_modified,
     )
@@ -332,8 +384,7 @@ def _pull_ckan(run: ConnectorRun) -> tuple[str, list[str]]:
         connector.ckan_dataset,
         connector.ckan_resource,
         since=connector.source_modified,
-        timeout=connector.timeout_seconds,
-        max_bytes=connector.max_size_mb << 20,
+        **_bounded(connector),
     )
     if got.unchanged:
         with translation.override("id"):

@@ -38,8 +38,12 @@ class Source(http.server.ThreadingHTTPServer):
         self.hits: list[tuple[str, dict]] = []
 
     @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -106,6 +110,14 @@ def endless(handler):
             handler.wfile.write(line)
     except OSError:
         pass
+
+
+@pytest.fixture(autouse=True)
+def private_sources_allowed(settings):
+    """The local test sources are on 127.0.0.1, which production refuses (SSRF); the tests
+    of that refusal (test_addresses.py) switch this off again."""
+    settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES = True
+    settings.CONNECTOR_ALLOWED_HOSTS = []
 
 
 @pytest.fixture

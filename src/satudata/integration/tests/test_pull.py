@@ -90,7 +90,7 @@ def test_xlsx_and_json_sources_are_pulled(cast, dataset, source):
 
 def test_an_unchanged_source_answers_304_and_the_run_says_so(cast, dataset, source):
     source.serve("/k.csv", GOOD_CSV, headers={"ETag": '"v1"'})
-    connector = make_connector(cast, dataset, source.url("/k.csv"), interval_minutes=1)
+    connector = make_connector(cast, dataset, source.url("/k.csv"), interval_minutes=5)
     work()
     services.request_run(cast.producer_a, connector)
     work()
