@@ -7,6 +7,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from satudata.quality.services.verify import result_label
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,14 +19,25 @@ def safe(value) -> str:
 
 
 def _rows(beneficiaries):
-    yield [_("row"), "NIK", _("name"), _("program"), _("result"), _("detail"), _("also in")]
+    # The same columns as the report on screen (list.html) and the API's rows.
+    yield [
+        _("row"),
+        "NIK",
+        _("name"),
+        _("No. KK"),
+        _("program"),
+        _("result"),
+        _("detail"),
+        _("also in"),
+    ]
     for b in beneficiaries:
         yield [
             str(b.row),
             safe(b.nik),
             safe(b.name),
+            safe(b.family_number),
             safe(b.program),
-            b.get_result_display(),
+            result_label(b.result),
             safe(b.detail),
             safe(b.other_programs),
         ]

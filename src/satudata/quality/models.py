@@ -181,6 +181,7 @@ class Beneficiary(models.Model):
         MOVED = "moved", _("moved out of the regency")
         NAME_MISMATCH = "name_mismatch", _("name does not match the registry")
         DUPLICATE = "duplicate", _("listed twice in this list")
+        KK_MISMATCH = "kk_mismatch", _("KK number does not match the registry")
 
     beneficiary_list = models.ForeignKey(
         BeneficiaryList, on_delete=models.CASCADE, related_name="beneficiaries"

@@ -25,15 +25,32 @@ from satudata.core.sqlite import page_cache
 from satudata.quality.models import Beneficiary, BeneficiaryList
 from satudata.quality.names import normalise_column, similar
 from satudata.quality.services.aidlist import MAX_ROWS, ListError, read_list
-from satudata.registry.models import LifeEvent, Resident
+from satudata.registry.models import Family, LifeEvent, Resident
 from satudata.registry.validation import district_digits, nik_problem
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "ListError", "Report", "read_list", "upload", "verify"]
+__all__ = [
+    "KK_MISMATCH",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "ListError",
+    "Report",
+    "read_list",
+    "result_label",
+    "upload",
+    "verify",
+]
 
 NAME_THRESHOLD = 0.8
 CHUNK = 5000
 MAX_BYTES = 100 * 1024 * 1024
 RESULT = Beneficiary.Result
+# The KK number given in the list is not the family card registered for the NIK.
+KK_MISMATCH = RESULT.KK_MISMATCH.value
+RESULTS = list(RESULT.values)
+# A person's status and dates, the KK check and the other programs' lists are only for rows
+# whose NIK is registered and whose name matches the registry: an agency holding only a NIK
+# must not learn from the report whether the person died, moved or gets other aid.
+MATCHED = (RESULT.ELIGIBLE, RESULT.DEAD, RESULT.MOVED, KK_MISMATCH)
 # The report's columns, in the order of the insert.
 REPORT_COLUMNS = (
     "row nik name family_number program result detail other_programs resident_id".split()
@@ -46,6 +63,12 @@ class Report:
 
     table: pl.DataFrame
     summary: dict[str, int] = field(default_factory=dict)
+
+
+def _text(value: str) -> pl.Expr:
+    # A plain text literal: polars would make an Enum column of Django's choices (TextChoices
+    # are Python enums).
+    return pl.lit(str(value), dtype=pl.Utf8)
 
 
 def _valid_nik(nik: pl.Expr) -> pl.Expr:
@@ -75,18 +98,28 @@ def _niks_param(niks: list[str]) -> tuple[str, object]:
 
 
 def _registry(niks: list[str]) -> pl.DataFrame:
-    """(nik, resident_id, registered_name, status) of the living records holding these NIKs."""
-    table = connection.ops.quote_name(Resident._meta.db_table)
+    """(nik, resident_id, registered name, status, registered KK number) of the living records
+    holding these NIKs; the KK number is "" for a resident on no family card."""
+    quote = connection.ops.quote_name
+    table, families = quote(Resident._meta.db_table), quote(Family._meta.db_table)
     match, param = _niks_param(niks)
     sql = (
-        f"SELECT nik, id, name, status FROM {table} "  # noqa: S608 - our own table name
-        f"WHERE deleted_at IS NULL AND nik {match}"
+        f"SELECT r.nik, r.id, r.name, r.status, f.family_number FROM {table} r "  # noqa: S608 - our own table names
+        f"LEFT JOIN {families} f ON f.id = r.family_id AND f.deleted_at IS NULL "
+        f"WHERE r.deleted_at IS NULL AND r.nik {match}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [param])
         found = cursor.fetchall()
-    schema = {"nik": pl.Utf8, "resident_id": pl.Int64, "registered": pl.Utf8, "status": pl.Int64}
-    return pl.DataFrame(found, schema=schema, orient="row")
+    schema = {
+        "nik": pl.Utf8,
+        "resident_id": pl.Int64,
+        "registered": pl.Utf8,
+        "status": pl.Int64,
+        "registered_kk": pl.Utf8,
+    }
+    frame = pl.DataFrame(found, schema=schema, orient="row")
+    return frame.with_columns(pl.col("registered_kk").fill_null(""))
 
 
 def _other_programs(niks: list[str], exclude_list: int | None) -> dict[str, set[str]]:
@@ -120,30 +153,37 @@ def verify(rows: pl.DataFrame, program: str, exclude_list: int | None = None) ->
     dead = Resident.Status.DEAD
     moved = [Resident.Status.MOVED, Resident.Status.GONE]
     found = pl.col("first") & pl.col("resident_id").is_not_null()
-    to_compare = found & ~pl.col("status").is_in([dead, *moved])
-    # Names typed exactly as registered need nothing more; the others are normalised as a
-    # column, and only those still different go through the (slow) similarity measure.
+    # Every registered NIK's name is compared, whatever the person's status: the name decides
+    # before dead or moved does (see MATCHED). Names typed exactly as registered need nothing
+    # more; the others are normalised as a column, and only those still different go through
+    # the (slow) similarity measure.
     differ = (
-        frame.filter(to_compare & (pl.col("name") != pl.col("registered")))
+        frame.filter(found & (pl.col("name") != pl.col("registered")))
         .select("row", "name", "registered")
         .filter(normalise_column(pl.col("name")) != normalise_column(pl.col("registered")))
         .rows()
     )
     mismatch = [row for row, name, reg in differ if not similar(name, reg, NAME_THRESHOLD)]
+    # A KK number is checked only when the list gives one.
+    kk_differs = (pl.col("family_number") != "") & (
+        pl.col("family_number") != pl.col("registered_kk")
+    )
     frame = frame.with_columns(
         pl.when(~pl.col("valid"))
-        .then(pl.lit(RESULT.INVALID))
+        .then(_text(RESULT.INVALID))
         .when(~pl.col("first"))
-        .then(pl.lit(RESULT.DUPLICATE))
+        .then(_text(RESULT.DUPLICATE))
         .when(pl.col("resident_id").is_null())
-        .then(pl.lit(RESULT.NOT_FOUND))
-        .when(pl.col("status") == dead)
-        .then(pl.lit(RESULT.DEAD))
-        .when(pl.col("status").is_in(moved))
-        .then(pl.lit(RESULT.MOVED))
+        .then(_text(RESULT.NOT_FOUND))
         .when(pl.col("row").is_in(mismatch))
-        .then(pl.lit(RESULT.NAME_MISMATCH))
-        .otherwise(pl.lit(RESULT.ELIGIBLE))
+        .then(_text(RESULT.NAME_MISMATCH))
+        .when(pl.col("status") == dead)
+        .then(_text(RESULT.DEAD))
+        .when(pl.col("status").is_in(moved))
+        .then(_text(RESULT.MOVED))
+        .when(kk_differs)
+        .then(_text(KK_MISMATCH))
+        .otherwise(_text(RESULT.ELIGIBLE))
         .alias("result"),
         pl.when(found).then(pl.col("resident_id")).alias("resident_id"),
     )
@@ -152,7 +192,7 @@ def verify(rows: pl.DataFrame, program: str, exclude_list: int | None = None) ->
         _also_in(frame, _other_programs(lookup, exclude_list) if lookup else {}, program),
     )
     counts = dict(frame.group_by("result").len().rows())
-    summary = {k: counts.get(k, 0) for k in RESULT.values}
+    summary = {k: counts.get(k, 0) for k in RESULTS}
     summary["other_program"] = frame.filter(pl.col("other_programs") != "").height
     summary["total"] = frame.height
     return Report(frame.select(REPORT_COLUMNS), summary)
@@ -161,15 +201,17 @@ def verify(rows: pl.DataFrame, program: str, exclude_list: int | None = None) ->
 def _details(frame: pl.DataFrame) -> pl.Expr:
     """The detail column: the NIK rule's message, dates of death or moving out, fixed texts."""
     fixed = {
-        RESULT.DUPLICATE: _("The same NIK appears in an earlier row."),
-        RESULT.NOT_FOUND: _("No resident has this NIK."),
-        RESULT.NAME_MISMATCH: _("The name differs from the name registered under this NIK."),
+        str(RESULT.DUPLICATE): _("The same NIK appears in an earlier row."),
+        str(RESULT.NOT_FOUND): _("No resident has this NIK."),
+        str(RESULT.NAME_MISMATCH): _("The name differs from the name registered under this NIK."),
+        KK_MISMATCH: _("The KK number differs from the family card registered for this NIK."),
     }
     special: dict[int, str] = {}
     by_result = frame.select("row", "nik", "result", "resident_id")
-    for row, nik, _result, _pk in by_result.filter(pl.col("result") == RESULT.INVALID).rows():
+    invalid = by_result.filter(pl.col("result") == _text(RESULT.INVALID))
+    for row, nik, _result, _pk in invalid.rows():
         special[row] = f"NIK: {nik_problem(nik)}"
-    gone = by_result.filter(pl.col("result").is_in([RESULT.DEAD, RESULT.MOVED]))
+    gone = by_result.filter(pl.col("result").is_in([str(RESULT.DEAD), str(RESULT.MOVED)]))
     events = _last_events(gone["resident_id"].to_list())
     for row, _nik, result, pk in gone.rows():
         if result == RESULT.DEAD:
@@ -195,13 +237,14 @@ def _details(frame: pl.DataFrame) -> pl.Expr:
 
 
 def _also_in(frame: pl.DataFrame, others: dict[str, set[str]], program: str) -> pl.Series:
-    """The other programs' lists holding each row's NIK (not for invalid or repeated rows)."""
+    """The other programs' lists holding each row's NIK, only for rows whose NIK is registered
+    and whose name matches (MATCHED): a bare NIK must not reveal another agency's list."""
     values = [""] * frame.height
     if others:
         checked = frame.select("nik", "program", "result").rows()
         for i, (nik, own, result) in enumerate(checked):
             hit = others.get(nik)
-            if hit and result not in (RESULT.INVALID, RESULT.DUPLICATE):
+            if hit and result in MATCHED:
                 values[i] = ", ".join(sorted(p for p in hit if p != (own or program)))[:300]
     return pl.Series("other_programs", values, dtype=pl.Utf8)
 
@@ -218,6 +261,14 @@ def _last_events(pks: list[int]) -> dict[tuple[int, str], object]:
         ):
             dates[(pk, kind)] = date
     return dates
+
+
+_LABELS = dict(RESULT.choices)  # lazy texts: translated when shown
+
+
+def result_label(result: str) -> str:
+    """A result's words for the screen and the downloads."""
+    return str(_LABELS.get(result, result))
 
 
 def may_upload(user) -> bool:
