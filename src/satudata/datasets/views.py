@@ -63,7 +63,8 @@ def catalog(request):
     context = {
         "q": q,
         "found": found,
-        "facets": _facet_links(keep, found.facets),
+        "facets": (facets := _facet_links(keep, found.facets)),
+        "any_facet": any(facets.values()),
         "filtered": bool(fq),
         "page": page,
         "pages": pages,

@@ -44,6 +44,7 @@ def test_a_search_of_only_punctuation_finds_nothing(client, public_dataset):
     assert "Faskes" in client.get("/data/", {"q": "faskes ?"}).content.decode()
     page = client.get("/data/", {"q": "???"}).content.decode()
     assert "Faskes" not in page and "Tidak ada dataset yang cocok" in page
+    assert "<summary>Saring</summary>" not in page  # no empty filter box
 
 
 def test_dataset_page_shows_escaped_metadata_preview_and_chart(client, public_dataset):
