@@ -16,6 +16,19 @@ FIELDS = [
     {"name": "jumlah", "label": "Jumlah", "type": "integer", "required": True, "minimum": 0},
     {"name": "keterangan", "label": "Keterangan", "type": "string"},
 ]
+# The connector form as a producer fills it in (the dataset is added per test).
+CONNECTOR_FORM = {
+    "name": "SIMPUS",
+    "kind": "url",
+    "url": "http://127.0.0.1:9/k.csv",
+    "format": "csv",
+    "interval_minutes": 60,
+    "enabled": "on",
+    "timeout_seconds": 30,
+    "max_size_mb": 50,
+}
+
+
 GOOD_CSV = (
     "kode_wilayah,jumlah,keterangan\n"
     "62.01.02.2016,2,Natai Raya\n"

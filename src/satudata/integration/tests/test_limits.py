@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from satudata.integration.models import Connector
+from satudata.integration.tests.conftest import CONNECTOR_FORM as FORM
 from satudata.integration.tests.conftest import endless, make_connector
 
 NEXT_YEAR = timezone.localdate().year + 1
@@ -29,16 +30,6 @@ OUT_OF_BOUNDS = [
     ("year", NEXT_YEAR + 1, YEAR),
 ]
 LARGEST = {"timeout_seconds": 600, "max_size_mb": 200, "interval_minutes": 5, "year": NEXT_YEAR}
-FORM = {
-    "name": "SIMPUS",
-    "kind": "url",
-    "url": "http://127.0.0.1:9/k.csv",
-    "format": "csv",
-    "interval_minutes": 60,
-    "enabled": "on",
-    "timeout_seconds": 30,
-    "max_size_mb": 50,
-}
 
 
 def form_errors(response) -> dict[str, list[str]]:

@@ -7,19 +7,9 @@ import pytest
 from satudata.audit.models import AuditEntry
 from satudata.integration import services
 from satudata.integration.models import Connector, ConnectorRun
-from satudata.integration.tests.conftest import GOOD_CSV, make_connector
+from satudata.integration.tests.conftest import CONNECTOR_FORM, GOOD_CSV, make_connector
 
-FORM = {
-    "name": "SIMPUS",
-    "kind": "url",
-    "url": "http://127.0.0.1:9/k.csv",
-    "format": "csv",
-    "interval_minutes": 60,
-    "enabled": "on",
-    "timeout_seconds": 30,
-    "max_size_mb": 50,
-    "mapping_text": "kode_desa = kode_wilayah\nTotal = jumlah",
-}
+FORM = {**CONNECTOR_FORM, "mapping_text": "kode_desa = kode_wilayah\nTotal = jumlah"}
 
 
 @pytest.mark.parametrize(
