@@ -157,7 +157,10 @@ class FamilyDetail(FamilyOut):
 
     @staticmethod
     def resolve_members(obj) -> list:
-        return list(obj.members.order_by("relationship", "birth_date"))
+        # Only the card's own village's people: a record left on another village's card
+        # (a merge before merges were refused across villages) is not for this reader.
+        members = obj.members.filter(village_id=obj.village_id)
+        return list(members.order_by("relationship", "birth_date"))
 
 
 class FamilyListItem(FamilyOut):

@@ -257,7 +257,10 @@ def family(request, family_id: int):
     found = get_object_or_404(
         Family.objects.visible_to(request.user).select_related("unit"), pk=family_id
     )
-    members = found.members.order_by("relationship", "birth_date")
+    # The card's own village's people only (see FamilyOut.resolve_members).
+    members = found.members.filter(village_id=found.village_id).order_by(
+        "relationship", "birth_date"
+    )
     return render(
         request,
         "registry/family.html",

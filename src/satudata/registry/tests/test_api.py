@@ -213,6 +213,23 @@ def test_families_list_and_detail_are_scoped(clients, cast):
     assert clients["operator_b"].get("/api/v1/families").json()["count"] == 0
 
 
+def test_a_record_of_another_village_left_on_a_card_is_not_shown_with_it(clients, cast):
+    from satudata.regions.models import Region
+    from satudata.registry import services
+
+    family = services.register_family(
+        cast.operator_a, Region.objects.get(code=VILLAGE_A), "6201020101200098"
+    )
+    # What a cross-village merge did before merges were refused across villages.
+    stranger = services.register_resident(
+        cast.operator_b, Region.objects.get(code=VILLAGE_B), resident_data(village=VILLAGE_B)
+    )
+    Resident.objects.filter(pk=stranger.pk).update(family=family)
+    detail = clients["operator_a"].get(f"/api/v1/families/{family.pk}").json()
+    page = clients["operator_a"].get(f"/registry/families/{family.pk}/").content.decode()
+    assert detail["members"] == [] and stranger.nik not in page
+
+
 def test_family_birth_split_head_and_move_in_through_the_api(clients):
     client = clients["operator_a"]
     family = post(
