@@ -184,3 +184,37 @@ def test_a_kk_number_is_compared_only_when_given_and_only_for_a_matching_name(
         reverse("quality:list", args=[latest.pk]) + "?result=kk_mismatch"
     )
     assert re.findall(r"<tr><td>(\d+)</td>", filtered.content.decode()) == ["2"]
+
+
+def test_lists_verified_before_the_rule_forget_what_it_no_longer_allows(db):
+    import importlib
+
+    from django.apps import apps
+
+    from satudata.quality.models import Beneficiary, BeneficiaryList
+    from satudata.quality.tests.helpers import person
+
+    forget = importlib.import_module(
+        "satudata.quality.migrations.0004_forget_what_old_aid_lists_leaked"
+    ).forget
+    agus = person("6201021108640012", "Agus Goenawan", status=2)
+    old = BeneficiaryList.objects.create(program="PKH", rows=3, summary={"dead": 2})
+    rows = [
+        # An agency that sent only the NIK and any name learnt of the death and its date.
+        ("6201021108640012", "Siapa Saja", "dead", "Meninggal pada 05-03-2024.", "BPNT"),
+        ("6201021108640012", "Agus Gunawan", "dead", "Meninggal pada 05-03-2024.", "BPNT"),
+        ("6201020101900099", "Siapa", "not_found", "", "BPNT"),
+    ]
+    for row, (nik, name, result, detail, others) in enumerate(rows, start=2):
+        Beneficiary.objects.create(
+            beneficiary_list=old, row=row, nik=nik, name=name, result=result, detail=detail,
+            other_programs=others, resident=agus if result == "dead" else None,
+        )  # fmt: skip
+    forget(apps, None)
+    stored = {b.row: (b.result, b.detail, b.other_programs) for b in old.beneficiaries.all()}
+    assert stored[2][0] == "name_mismatch" and "05-03-2024" not in stored[2][1]
+    assert stored[2][2] == "" and stored[4] == ("not_found", "", "")
+    assert stored[3] == ("dead", "Meninggal pada 05-03-2024.", "BPNT")  # a matching name keeps it
+    old.refresh_from_db()
+    assert old.summary["name_mismatch"] == 1 and old.summary["dead"] == 1
+    assert old.summary["other_program"] == 1 and old.summary["total"] == 3
