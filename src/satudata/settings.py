@@ -119,6 +119,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With REDIS_URL, `satudata worker` also takes its jobs from Redis lists named with this prefix.
 SATUDATA_QUEUE_PREFIX = env_str("SATUDATA_QUEUE_PREFIX", "satudata")
+# Connectors pull public addresses only (integration/addresses.py): these name the internal
+# sources allowed anyway, or lift the rule for development and tests.
+CONNECTOR_ALLOW_PRIVATE_ADDRESSES = env_bool("CONNECTOR_ALLOW_PRIVATE_ADDRESSES", False)
+CONNECTOR_ALLOWED_HOSTS = env_list("CONNECTOR_ALLOWED_HOSTS")
+# The largest size limit a producer may give a connector (the server's disk space).
+CONNECTOR_MAX_SIZE_MB = env_int("CONNECTOR_MAX_SIZE_MB", 200)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

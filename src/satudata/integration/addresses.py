@@ -13,9 +13,8 @@ import ipaddress
 import socket
 import urllib.parse
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-
-from satudata.integration import conf
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Names that always mean this machine, whatever DNS says (RFC 6761).
@@ -96,10 +95,10 @@ def _entry(text: str) -> tuple[str, int | None]:
 def allowed_anyway(host: str, port: int | None) -> bool:
     """The administrator's exceptions: CONNECTOR_ALLOW_PRIVATE_ADDRESSES (everything, for
     development and tests) and CONNECTOR_ALLOWED_HOSTS (named internal sources)."""
-    if conf.allow_private_addresses():
+    if settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES:
         return True
     host = host.lower()
-    for allowed_host, allowed_port in map(_entry, conf.allowed_hosts()):
+    for allowed_host, allowed_port in map(_entry, settings.CONNECTOR_ALLOWED_HOSTS):
         if allowed_host == host and allowed_port in (None, port):
             return True
     return False

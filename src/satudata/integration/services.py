@@ -11,6 +11,7 @@ import datetime
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -20,7 +21,7 @@ from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.datasets import services as datasets
 from satudata.datasets.models import Dataset, Release
-from satudata.integration import ckan, conf, queue
+from satudata.integration import ckan, queue
 from satudata.integration.fetch import SourceProblem, download, sniff
 from satudata.integration.load import columns_changed, prepare
 from satudata.integration.models import Connector, ConnectorRun
@@ -69,7 +70,7 @@ def limits() -> dict[str, tuple[int, int]]:
     """Each bounded field's lowest and highest value, as of now (the year moves on)."""
     return {
         "timeout_seconds": (1, MAX_TIMEOUT_SECONDS),
-        "max_size_mb": (1, conf.max_size_mb()),
+        "max_size_mb": (1, settings.CONNECTOR_MAX_SIZE_MB),
         "interval_minutes": (MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES),
         "year": (FIRST_YEAR, timezone.localdate().year + 1),
     }
@@ -330,7 +331,7 @@ def _bounded(connector: Connector) -> dict:
     """The time and size limits of a pull, kept within bounds even for connectors saved
     before the bounds were checked."""
     timeout = min(max(connector.timeout_seconds, 1), MAX_TIMEOUT_SECONDS)
-    size_mb = min(max(connector.max_size_mb, 1), conf.max_size_mb())
+    size_mb = min(max(connector.max_size_mb, 1), settings.CONNECTOR_MAX_SIZE_MB)
     return {"timeout": timeout, "max_bytes": size_mb << 20}
 
 
