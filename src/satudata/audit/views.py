@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.audit import services
+from satudata.audit.display import shown, value_namers
 from satudata.audit.models import AuditEntry
 from satudata.core.access import custodian
 
@@ -45,11 +46,16 @@ def index(request):
 
 def _field_labels(model_label: str) -> dict[str, str]:
     """Stored field names (family_id) as the record's form names them (keluarga)."""
+    model = _model(model_label)
+    fields = model._meta.concrete_fields if model is not None else ()
+    return {f.attname: str(f.verbose_name) for f in fields}
+
+
+def _model(model_label: str):
     try:
-        model = services.model_for_label(model_label)
+        return services.model_for_label(model_label)
     except ObjectDoesNotExist:
-        return {}
-    return {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+        return None
 
 
 def _kind(model_label: str) -> str:
@@ -64,12 +70,19 @@ def record_history(request, model_label: str, object_pk: str):
     entries = list(services.history(model_label, object_pk))
     current = services.find(model_label, object_pk)
     labels = _field_labels(model_label)
+    namers = value_namers(_model(model_label))
     notes = services.notes(current) if current is not None else []
     # A record gone from its table is still named by its last history entry.
     name = str(current) if current is not None else (entries[0].object_repr if entries else "")
     context = {
         "entries": [
-            (e, [(labels.get(f, f), before, after) for f, before, after in e.changes()])
+            (
+                e,
+                [
+                    (labels.get(f, f), shown(namers, f, before), shown(namers, f, after))
+                    for f, before, after in e.changes()
+                ],
+            )
             for e in entries
         ],
         "model_label": model_label,

@@ -7,12 +7,13 @@ phone numbers, birth dates and e-mail addresses into the text itself ("hubungi B
 the message as sent.
 
 Masked: any run of six or more digits, even glued to letters ("NIK6201…") and grouped by
-spaces, dots, slashes, underscores, brackets or any kind of dash ("0812 – 3456 – 7890",
-"+62 (812) 3456-7890"); a day-month-year in figures ("26/7/73", "17-5-90", "26.07.1973")
-or in words, Indonesian or English ("26 Juli 1973", "12 Jan. 2010", "July 26, 1973"); e-mail
-addresses. Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a range
-of years ("2023/2024", "2020–2024"), a day and month without a year ("banjir 3 Januari") and
-an amount of money in rupiah ("Rp 1.500.000").
+spaces, dots, slashes, underscores, brackets, any kind of dash or a comma with a digit right
+after it ("0812 – 3456 – 7890", "+62 (812) 3456-7890", "0812,3456,7890"); a day-month-year in
+figures ("26/7/73", "17-5-90", "26.07.1973") or in words, Indonesian or English ("26 Juli
+1973", "12 Jan. 2010", "July 26, 1973", "26 bulan 7 tahun 1973"); e-mail addresses.
+Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
+years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
+Januari") and an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000").
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from django.utils.translation import gettext as _
 # ending a sentence takes a number starting the next one with it ("… 0001. 3 orang"): hiding
 # too much is better than showing part of a phone number written "0812 . 3456 . 7890".
 _DASHES = "\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
-_GAP = rf"(?:\s{{0,4}}[./_()\-{_DASHES}]{{1,2}}\s{{0,4}}|\s{{1,4}})"
+_GAP = rf"(?:\s{{0,4}}[./_()\-{_DASHES}]{{1,2}}\s{{0,4}}|\s{{0,4}},(?=\d)|\s{{1,4}})"
 _LONG_NUMBER = re.compile(rf"\+?\d(?:{_GAP}?\d){{5,}}")
 _YEAR_RANGE = re.compile(rf"(?:19|20)\d\d\s*[/\-{_DASHES}]\s*(?:19|20)\d\d")
 _RUPIAH_PREFIX = re.compile(r"(?:\bRp\.?|\bIDR)\s*$", re.IGNORECASE)
-_RUPIAH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_RUPIAH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])(?!\d)"
 _YEAR = r"'?(?:\d{4}|\d{2})(?!\d)"
@@ -54,6 +55,13 @@ _WORDS_DATE = re.compile(
     rf"|{_MONTH}{_WORD_SEP}{_DAY}{_ORDINAL}{_WORD_SEP}{_YEAR}",  # July 26, 1973
     re.IGNORECASE,
 )
+# A date spelled out the way forms read: "26 bulan 7 tahun 1973", "tanggal 26 bulan Juli
+# tahun 1973".
+_FORM_DATE = re.compile(
+    rf"(?<!\d){_DAY}\s{{1,4}}bulan\s{{1,4}}(?:(?:0?[1-9]|1[0-2])(?!\d)|{_MONTH})"
+    rf"\s{{1,4}}tahun\s{{1,4}}{_YEAR}",
+    re.IGNORECASE,
+)
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -72,6 +80,7 @@ def public_text(text: str) -> str:
     hidden = "[" + _("hidden") + "]"
     text = _EMAIL.sub(hidden, text or "")
     text = _WORDS_DATE.sub(hidden, text)
+    text = _FORM_DATE.sub(hidden, text)
     # Long numbers before short dates, so that no date is cut out of a NIK leaving its rest.
     text = _LONG_NUMBER.sub(lambda match: _mask_long_number(match, hidden), text)
     return _NUMERIC_DATE.sub(hidden, text)

@@ -205,6 +205,15 @@ class Resident(SoftDeleteModel):
     def label_relationship(self) -> str:
         return self.label("relationship")
 
+    @classmethod
+    def audit_value_label(cls, attname: str, value: object) -> str | None:
+        """A code of the civil registry's lists as the history page shows it ("2 – Kristen");
+        None for a field without such a list (sex has Django choices, named in the UI's
+        language)."""
+        if attname not in codes.CODE_LISTS or attname == "sex":
+            return None
+        return f"{value} – {codes.label(attname, value)}"
+
     def audit_region_code(self) -> str:
         return self.village_id
 

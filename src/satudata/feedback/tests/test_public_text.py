@@ -160,6 +160,10 @@ def test_ordinary_numbers_stay_beside_masked_ones(tokens, kept):
         "Anak Bapak lahir 12 Januari 2010",
         "26 Jul 1973",
         "July 26, 1973",
+        "HP 0812,3456,7890",
+        "hubungi 0812 ,3456,7890 ya",
+        "lahir 26 bulan 7 tahun 1973",
+        "tanggal 5 Bulan Juli Tahun 73",
     ],
 )
 def test_the_texts_from_the_test_report_are_masked(text):
@@ -167,7 +171,10 @@ def test_the_texts_from_the_test_report_are_masked(text):
 
 
 def test_a_year_a_day_and_month_and_short_numbers_stay():
-    text = "RT 003, 3 orang, sejak tahun 2024, banjir 3 Januari, Juli 2024, 2020–2024."
+    text = (
+        "RT 003, 3 orang, sejak tahun 2024, banjir 3 Januari, Juli 2024, 2020–2024, "
+        "bantuan 2021, 2022, 2023 sebesar Rp 1,500,000 dan 2,5 ton, bulan 7 tahun 2024."
+    )
     assert public_text(text) == text
 
 

@@ -1,0 +1,20 @@
+"""The custodian's history page names codes and links, not the bare numbers it stores."""
+
+import pytest
+
+from satudata.registry import services
+
+
+@pytest.mark.django_db
+def test_history_shows_code_labels_and_linked_records_by_name(clients, cast, household):
+    family, _head, wife, _daughter = household
+    services.update_resident(cast.operator_a, wife, {"religion": 2, "blood_type": 3})
+
+    page = clients["custodian"].get(f"/audit/record/registry.resident/{wife.pk}/").content.decode()
+
+    assert '<td class="diff-before">1 – Islam</td><td class="diff-after">2 – Kristen</td>' in page
+    assert '<td class="diff-after">3 – AB</td>' in page
+    assert f'<td class="diff-after">{family} (#{family.pk})</td>' in page
+    assert '<td class="diff-after">62.01.02.2016 Natai Raya</td>' in page
+    assert '<td class="diff-after">2 – perempuan</td>' in page
+    assert '<td class="diff-after">tidak</td>' in page  # a temporary NIK: no
