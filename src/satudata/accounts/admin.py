@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
@@ -6,6 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from satudata.accounts.models import Agency, ApiToken, User
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.regions.codes import BadRegionCode, normalize_code
+
+
+class RegionCodeField(forms.ModelChoiceField):
+    """The scope's region typed in any of Kemendagri's forms (6201022016 or 62.01.02.2016),
+    as everywhere else; the raw-id box would otherwise take only the dotted key."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                value = normalize_code(value)
+            except BadRegionCode as exc:
+                raise forms.ValidationError(str(exc), code="invalid_choice") from exc
+        return super().to_python(value)
 
 
 @admin.register(User)
@@ -21,6 +36,11 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ("role", "agency", "region")}),
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["form_class"] = RegionCodeField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Agency)
