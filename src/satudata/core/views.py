@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -82,11 +84,17 @@ def set_language(request, code: str):
 def bad_request(request, exception=None):
     """A 400 the request never reached a view with (a body over the size limit, a forged
     header): programs calling the API get JSON in their language, people the static page."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    megabytes = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1 << 20), 1)
+    limit = formats.localize(megabytes if megabytes % 1 else int(megabytes))  # 2,5 / 2.5
     if not request.path.startswith("/api/"):
-        return defaults.bad_request(request, exception)
-    if isinstance(exception, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1 << 20)
-        detail = _("The request body is larger than the limit of %(mb)s MB.") % {"mb": f"{limit:g}"}
+        if not too_big:
+            return defaults.bad_request(request, exception)
+        # A form with a very large text (a map pasted as GeoJSON): say what to do instead.
+        page = loader.get_template("400.html").render({"too_big_mb": limit})
+        return HttpResponseBadRequest(page)
+    if too_big:
+        detail = _("The request body is larger than the limit of %(mb)s MB.") % {"mb": limit}
     else:
         detail = _("The request cannot be processed.")
     return JsonResponse({"detail": detail}, status=400)

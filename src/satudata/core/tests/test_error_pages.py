@@ -160,3 +160,17 @@ def test_an_api_body_over_the_size_limit_is_answered_in_json(settings, clients):
         "/feedback/", {"text": "x" * 4096}, HTTP_ACCEPT_LANGUAGE="id"
     )
     assert page.status_code in (400, 403) and "text/html" in page["Content-Type"]
+
+
+@pytest.mark.django_db
+def test_a_form_over_the_size_limit_tells_the_person_to_send_a_file(settings, clients):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 5 << 19  # 2.5 MB, Django's default
+    client = clients["operator_a"]
+    client.raise_request_exception = False
+    pasted = '{"type": "Point", "coordinates": [' + "1" * (3 << 20) + ", 0]}"
+    response = client.post(
+        f"/villages/{VILLAGE_A}/layers/draw/", {"name": "Peta besar", "geojson": pasted}
+    )
+    assert response.status_code == 400 and "text/html" in response["Content-Type"]
+    page = response.content.decode()
+    assert "lebih besar dari batas 2,5 MB" in page and "sebagai berkas" in page
