@@ -31,7 +31,12 @@ def manifest(request):
         "background_color": "#fafcfb",
         "theme_color": "#0b5d3b",
         "lang": request.LANGUAGE_CODE,
-        "icons": [{"src": static("satudata/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        # PNGs for phones that install only from bitmaps (tools/make_icons.py draws them).
+        "icons": [
+            {"src": static("satudata/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("satudata/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("satudata/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
     }
     return JsonResponse(data, content_type="application/manifest+json")
 

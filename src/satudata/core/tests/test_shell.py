@@ -60,6 +60,27 @@ def test_manifest_makes_the_portal_installable(client):
 
 
 @pytest.mark.django_db
+def test_phones_get_bitmap_icons_of_the_sizes_declared(client):
+    import io
+    import re
+
+    from django.test import override_settings
+    from PIL import Image
+
+    manifest = json.loads(client.get("/manifest.webmanifest").content)
+    pngs = {i["sizes"]: i["src"] for i in manifest["icons"] if i["type"] == "image/png"}
+    assert set(pngs) == {"192x192", "512x512"}
+    home = client.get("/").content.decode()
+    pngs["180x180"] = re.search(r'<link rel="apple-touch-icon" href="([^"]+)"', home).group(1)
+    with override_settings(DEBUG=False):
+        for sizes, url in pngs.items():
+            response = client.get(url)
+            assert response.status_code == 200
+            image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+            assert image.format == "PNG" and "x".join(map(str, image.size)) == sizes
+
+
+@pytest.mark.django_db
 def test_static_files_are_served_by_the_app(client):
     from django.test import override_settings
 
