@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from satudata.accounts.scope import read_scope
 from satudata.quality.models import CandidatePair
 from satudata.regions.models import Region, RolloutPhase
-from satudata.registry.models import NikConflict, Resident
+from satudata.registry.models import Family, NikConflict, Resident
 from satudata.registry.validation import nik_problem
 
 REQUIRED_FILLED = ~Q(birth_place="") & ~Q(mother_name="") & ~Q(father_name="") & ~Q(name="")
@@ -25,6 +25,8 @@ class Dashboard:
     invalid_nik: int = 0
     conflicts: int = 0
     pending_pairs: int = 0
+    headless: list = field(default_factory=list)
+    headless_count: int = 0
     villages: list[dict] = field(default_factory=list)
     rollout: list[dict] = field(default_factory=list)
     rollout_target: int = 0
@@ -79,10 +81,31 @@ def build(user, lists=None) -> Dashboard:
         .filter(resident_a__deleted_at__isnull=True, resident_b__deleted_at__isnull=True)
         .count()
     )
+    _headless_families(d, user)
     _rollout(d, scope)
     d.lists = list(lists[:20]) if lists is not None else []
     d.freshness = freshness(user)
     return d
+
+
+# Living members, and living heads, of a family card.
+_LIVING = Q(members__status=Resident.Status.ALIVE, members__deleted_at__isnull=True)
+_LIVING_HEAD = _LIVING & Q(members__relationship=1)
+
+
+def _headless_families(d: Dashboard, user) -> None:
+    """Family cards with living members but no living head: left so by a death, move out or
+    move in of the head (the events allow it, as life does), to be settled with "change of
+    head" before the card is used for a letter or an aid list."""
+    families = (
+        Family.objects.visible_to(user)
+        .annotate(living=Count("members", filter=_LIVING))
+        .annotate(heads=Count("members", filter=_LIVING_HEAD))
+        .filter(living__gt=0, heads=0)
+        .order_by("village_id", "family_number")
+    )
+    d.headless_count = families.count()
+    d.headless = list(families.select_related("village")[:20]) if d.headless_count else []
 
 
 # How long after the end of a release's period the next one is due.

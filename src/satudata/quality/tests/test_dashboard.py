@@ -117,3 +117,27 @@ def test_pending_pairs_count_either_side_of_the_scope_and_skip_removed_records(c
     assert figures(clients["operator_a"])[0].pending_pairs == 0
     _d, body = figures(clients["operator_a"])
     assert "semua status" in body or "hidup, meninggal" in body
+
+
+def test_a_family_card_left_without_a_living_head_is_listed_for_its_village(clients, cast):
+    from satudata.registry import services
+    from satudata.registry.tests.helpers import kk_for, resident_data
+
+    village = Region.objects.get(code=VILLAGE_A)
+    card = services.register_family(cast.operator_a, village, kk_for(serial=21))
+    head = services.register_resident(
+        cast.operator_a, village, resident_data(name="Budi", sex=1), family=card
+    )
+    wife = services.register_resident(
+        cast.operator_a, village, resident_data(name="Siti", relationship=3), family=card
+    )
+    assert figures(clients["operator_a"])[0].headless_count == 0
+
+    services.record_death(cast.operator_a, head, datetime.date(2026, 1, 2))
+    d, body = figures(clients["operator_a"])
+    assert d.headless_count == 1 and card.family_number in body
+    assert reverse("registry:family", args=[card.pk]) in body
+    assert figures(clients["operator_b"])[0].headless_count == 0  # another village's card
+
+    services.change_head(cast.operator_a, card, wife)
+    assert figures(clients["operator_a"])[0].headless_count == 0
