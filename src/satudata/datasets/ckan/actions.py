@@ -12,9 +12,11 @@ import json
 import secrets
 from urllib.parse import urlencode
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,9 +24,15 @@ from satudata import __version__
 from satudata.accounts.models import Agency
 from satudata.core.access import public
 from satudata.datasets import search as catalog_search
+from satudata.datasets.ckan import fq as fq_syntax
 from satudata.datasets.ckan import sql as safe_sql
 from satudata.datasets.ckan import stored
-from satudata.datasets.ckan.dicts import organization_dict, resource_dict
+from satudata.datasets.ckan.dicts import (
+    group_dict,
+    license_dict,
+    organization_dict,
+    resource_dict,
+)
 from satudata.datasets.models import Dataset, Release, Tag
 from satudata.datasets.query import QueryError, readable_releases, search_release
 
@@ -133,6 +141,7 @@ def package_search(request, data):
     if isinstance(fq, list):
         fq = " ".join(str(f) for f in fq)
     try:
+        fq_syntax.check(str(fq or ""))
         found = catalog_search.search(
             request.user,
             q=str(data.get("q", "") or ""),
@@ -223,19 +232,7 @@ def group_list(request, data):
     """Topics; all_fields gives their dictionaries. sort is `title asc` (CKAN's default),
     `name` or `package_count`, asc or desc; groups keeps only the named ones."""
     counts = dict(Dataset.objects.public().values_list("topic").annotate(n=Count("pk")))
-    groups = [
-        {
-            "id": v,
-            "name": v,
-            "title": str(label),
-            "display_name": str(label),
-            "type": "group",
-            "is_organization": False,
-            "package_count": counts.get(v, 0),
-            "state": "active",
-        }
-        for v, label in Dataset.Topic.choices
-    ]
+    groups = [group_dict(v, label, counts.get(v, 0)) for v, label in Dataset.Topic.choices]
     wanted = data.get("groups")
     if wanted:
         names = set(_as_names(wanted))
@@ -246,6 +243,27 @@ def group_list(request, data):
     limit = _int(data, "limit", 1000, 0, 1000)
     groups = groups[offset : offset + limit]
     return groups if _bool(data, "all_fields", False) else [g["name"] for g in groups]
+
+
+def group_show(request, data):
+    """One topic group by id or name; include_datasets adds its datasets this caller may read
+    (at most 1,000, as organization_show)."""
+    ref = _required(data, "id")
+    labels = dict(Dataset.Topic.choices)
+    if ref not in labels:
+        raise NotFound(_("Not found: %(what)s") % {"what": _("group")})
+    datasets = catalog_search.catalog(request.user).filter(topic=ref)
+    result = group_dict(ref, labels[ref], datasets.count())
+    result.update(extras=[], groups=[], tags=[], users=[], num_followers=0)
+    if _bool(data, "include_datasets", False):
+        ids = list(datasets.order_by("slug").values_list("pk", flat=True)[:1000])
+        result["packages"] = _packages(request, ids)
+    return result
+
+
+def license_list(request, data):
+    """The licences a dataset may carry, as CKAN's licence register lists them."""
+    return [license_dict(v, label) for v, label in Dataset.License.choices]
 
 
 def _as_names(raw) -> list[str]:
@@ -386,6 +404,8 @@ ACTIONS = {
         organization_list,
         organization_show,
         group_list,
+        group_show,
+        license_list,
         tag_list,
         resource_show,
         datastore_search,
@@ -395,20 +415,32 @@ ACTIONS = {
 
 
 def _params(request) -> dict:
-    if request.method == "POST":
-        body = request.body
-        if request.content_type == "application/json" or body[:1] in (b"{", b"["):
-            try:
-                data = json.loads(body or b"{}")
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise ActionError(_("The request body is not valid JSON.")) from exc
-            if not isinstance(data, dict):
-                raise ActionError(_("The request body must be a JSON object."))
-            return data
-        source = request.POST
-    else:
-        source = request.GET
-    return {k: (v[0] if len(v) == 1 else v) for k, v in source.lists()}
+    try:
+        if request.method == "POST":
+            body = request.body
+            if request.content_type == "application/json" or body[:1] in (b"{", b"["):
+                return _json_params(body)
+            source = request.POST
+        else:
+            source = request.GET
+        return {k: (v[0] if len(v) == 1 else v) for k, v in source.lists()}
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError) as exc:
+        # Django's own refusals would otherwise be an HTML error page, not CKAN's envelope.
+        raise ActionError(_("The request is too large or cannot be read.")) from exc
+
+
+def _json_params(body: bytes) -> dict:
+    try:
+        data = json.loads(body or b"{}")
+    except RecursionError as exc:
+        # Nesting deeper than Python's stack: json.loads gives up with RecursionError.
+        raise ActionError(_("The request cannot be read: it is nested too deeply.")) from exc
+    except ValueError as exc:
+        # JSONDecodeError, UnicodeDecodeError, and integers of more than 4,300 digits.
+        raise ActionError(_("The request body is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise ActionError(_("The request body must be a JSON object."))
+    return data
 
 
 def _envelope(request, name: str, status: int, **body) -> HttpResponse:
@@ -439,19 +471,31 @@ def _envelope(request, name: str, status: int, **body) -> HttpResponse:
 @csrf_exempt  # read-only actions; clients send a key, not cookies
 @public
 def action(request, name: str):
-    if request.method not in ("GET", "POST"):
-        return _envelope(
+    # HEAD is a GET without the body (link checkers and harvesters probe URLs with it);
+    # the server leaves the body out.
+    if request.method not in ("GET", "HEAD", "POST"):
+        response = _envelope(
             request,
             name,
             405,
             success=False,
             error={"__type": "Bad request", "message": _("Use GET or POST.")},
         )
+        response["Allow"] = "GET, HEAD, POST"
+        return response
     handler = ACTIONS.get(name)
     try:
+        if getattr(request, "api_token_refused", False):
+            # ApiTokenMiddleware leaves a bad key on these paths to us, so that the answer
+            # is CKAN's envelope (ckanapi raises NotAuthorized), not API v1's 401.
+            raise NotAuthorized(_("The API token is not valid or has been revoked."))
         if handler is None:
             raise ActionError(_("Bad request - Action name not known: %(n)s") % {"n": name[:60]})
-        result = handler(request, _params(request))
+        try:
+            result = handler(request, _params(request))
+        except RecursionError as exc:
+            # A parameter nested just short of json's limit can still be too deep to handle.
+            raise ActionError(_("The request cannot be read: it is nested too deeply.")) from exc
     except ActionError as exc:
         error = {"__type": exc.kind, "message": exc.message or exc.kind}
         error.update(exc.errors)

@@ -65,6 +65,52 @@ def organization_dict(agency, package_count: int | None = None) -> dict:
     return data
 
 
+def group_dict(topic: str, label, package_count: int) -> dict:
+    """A topic as CKAN's group: the topics are the site's groups (package.groups)."""
+    return {
+        "id": topic,
+        "name": topic,
+        "title": str(label),
+        "display_name": str(label),
+        "description": "",
+        "type": "group",
+        "state": "active",
+        "is_organization": False,
+        "image_url": "",
+        "image_display_url": "",
+        "approval_status": "approved",
+        "package_count": package_count,
+    }
+
+
+# CKAN's licence register entries for the licences a dataset may have (license_list).
+LICENSE_URLS = {
+    "cc-by": "https://creativecommons.org/licenses/by/4.0/",
+    "cc-zero": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "odc-by": "https://opendatacommons.org/licenses/by/",
+}
+
+
+def license_dict(license_id: str, title) -> dict:
+    is_open = license_id in LICENSE_URLS
+    return {
+        "id": license_id,
+        "title": str(title),
+        "url": LICENSE_URLS.get(license_id, ""),
+        "status": "active",
+        "maintainer": "",
+        "family": "",
+        "is_generic": not is_open,
+        "od_conformance": "approved" if is_open else "not reviewed",
+        "osd_conformance": "not reviewed",
+        "is_okd_compliant": is_open,
+        "is_osi_compliant": False,
+        "domain_content": is_open,
+        "domain_data": is_open,
+        "domain_software": False,
+    }
+
+
 def resource_dict(request, release: Release, position: int = 0) -> dict:
     dataset = release.dataset
     url = _url(request, "datasets:download", dataset.slug, release.uuid, "csv")
