@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -46,10 +48,14 @@ class LocalUnitOut(Schema):
     name: str
 
 
+# A unit's id: 64-bit, so a larger number is refused by name before any query.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class LocalUnitIn(Schema):
     level: LocalUnit.Level
     name: str = Field(max_length=60)
-    parent: int | None = None
+    parent: Id | None = None
 
 
 def _code_or_400(raw: str) -> str:

@@ -101,6 +101,15 @@ def require_write(actor, village_code: str) -> None:
 def add_local_unit(actor, village: Region, level: str, name: str, parent_id: int | None = None):
     """Add a hamlet, RW or RT to a village the actor may edit."""
     require_write(actor, village.code)
+    if village.level != Region.Level.VILLAGE:
+        # Said here, in the API's words: the model's own check would answer with Django's
+        # "wilayah instance dengan code … bukan pilihan sah".
+        raise ValidationError(
+            {
+                "village": _("%(code)s is not a village; units can only be added to a village.")
+                % {"code": village.code}
+            }
+        )
     parent = None
     if parent_id:
         parent = LocalUnit.objects.filter(pk=parent_id, village=village).first()
@@ -112,11 +121,33 @@ def add_local_unit(actor, village: Region, level: str, name: str, parent_id: int
 
 @transaction.atomic
 def remove_local_unit(actor, unit: LocalUnit) -> LocalUnit:
-    """Soft-delete a unit; a unit that still holds units cannot go."""
+    """Soft-delete a unit; a unit that still holds units, families or living residents
+    cannot go (they would point at a unit nobody can see or choose any more)."""
     require_write(actor, unit.village_id)
     if unit.children.exists():
         raise ValidationError(_("Remove the units inside it first."))
+    families, residents = _placed_in(unit)
+    if families or residents:
+        raise ValidationError(
+            _(
+                "%(unit)s still holds %(families)d families and %(residents)d residents; "
+                "move them to another unit first (on the family's or the resident's page)."
+            )
+            % {"unit": unit.label(), "families": families, "residents": residents}
+        )
     return audit.soft_delete(actor, unit)
+
+
+def _placed_in(unit: LocalUnit) -> tuple[int, int]:
+    """The families (not deleted) and living residents placed directly in the unit. The
+    dead and the moved away keep the RT they had, as history, and do not hold it."""
+    families = unit.families.filter(deleted_at__isnull=True).count()
+    living = unit.residents.model.Status.ALIVE
+    # Through the village: the residents' (village, name) index, not a scan of the regency.
+    residents = unit.residents.filter(
+        village_id=unit.village_id, status=living, deleted_at__isnull=True
+    ).count()
+    return families, residents
 
 
 def local_unit_tree(village: Region) -> list[tuple[LocalUnit, list]]:

@@ -7,6 +7,7 @@ population statistics are public aggregates with small cells suppressed.
 from __future__ import annotations
 
 import datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from satudata.api.auth import signed_in
 from satudata.api.schemas import StrictIn
 from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
-from satudata.regions.models import LocalUnit, Region
+from satudata.regions.models import Region
 from satudata.registry import services
 from satudata.registry.models import Family, Resident
 from satudata.registry.statistics import population_summary
@@ -64,6 +65,21 @@ class ResidentPage(Schema):
 # Far past the largest regency (~5.5 million people), and inside every database's integers.
 MAX_OFFSET = 10_000_000
 
+# A record's id in a body. Ids are 64-bit (BigAutoField): a larger number is refused here,
+# naming the field, since SQLite cannot even take it as a query parameter (OverflowError).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class ConflictOut(Schema):
+    """409: the request clashes with what is stored; `type` tells a program which clash."""
+
+    detail: str
+    type: str = Field(
+        description="version_conflict: someone saved a newer version, re-read and retry; "
+        "nik_here / nik_elsewhere: the NIK is registered in this / another village."
+    )
+    version: int | None = Field(None, description="The stored version (version_conflict).")
+
 
 class ResidentFilter(Schema):
     q: str = Field("", description="Exact NIK or KK number (16 digits), or the start of a name.")
@@ -98,8 +114,8 @@ class ResidentIn(StrictIn):
     disability: int | None = None
     father_name: str = ""
     mother_name: str = ""
-    family: int | None = None
-    unit: int | None = None
+    family: Id | None = None
+    unit: Id | None = None
 
 
 class ResidentPatch(StrictIn):
@@ -119,7 +135,7 @@ class ResidentPatch(StrictIn):
     disability: int | None = None
     father_name: str | None = None
     mother_name: str | None = None
-    unit: int | None = Field(
+    unit: Id | None = Field(
         None, description="RT id of the village; a member of a card with an RT moves with it."
     )
 
@@ -130,12 +146,12 @@ class ResidentPatch(StrictIn):
 class FamilyPatch(StrictIn):
     """The family moves house inside the village: its living members' RT moves with it."""
 
-    unit: int | None = Field(None, description="RT id of the village; null: no RT.")
+    unit: Id | None = Field(None, description="RT id of the village; null: no RT.")
     address: str | None = None
 
 
 class EventIn(StrictIn):
-    kind: str = Field(
+    kind: Literal["death", "move_out", "correction"] = Field(
         description="death, move_out, or correction (a death, move out or disappearance "
         "recorded by mistake: living again; the note gives the reason)"
     )
@@ -211,6 +227,28 @@ def _errors(exc: Exception):
     return HttpError(400, validation_message(exc))
 
 
+def _listed_village(raw: str | None) -> str | None:
+    """The `village` filter of a list: a malformed code is a 400 and an unknown one a 404, as
+    for every code of the API (not an empty list that reads as "nobody lives there"). A
+    village outside the caller's scope is an empty list, as before: scope hides records,
+    not the region list, which is public."""
+    if not raw:
+        return None
+    try:
+        code = normalize_code(raw)
+    except BadRegionCode as exc:
+        raise HttpError(400, _("village: %(problem)s") % {"problem": exc}) from exc
+    if not Region.objects.filter(code=code, level=Region.Level.VILLAGE).exists():
+        raise HttpError(404, _("village: no village has the code %(code)s.") % {"code": code})
+    return code
+
+
+def _nik_conflict(exc: ValidationError) -> str | None:
+    """'nik_here' or 'nik_elsewhere' when a registration clashes with a stored NIK."""
+    codes = {e.code for e in getattr(exc, "error_dict", {}).get("nik", [])}
+    return next((c for c in ("nik_elsewhere", "nik_here") if c in codes), None)
+
+
 def _resident(request, resident_id: int) -> Resident:
     resident = Resident.objects.visible_to(request.user).filter(pk=resident_id).first()
     if resident is None:
@@ -221,7 +259,8 @@ def _resident(request, resident_id: int) -> Resident:
 @router.get("/residents", response=ResidentPage, auth=signed_in, summary="Search residents")
 def list_residents(request, filters: Query[ResidentFilter]):
     """Residents the account may see, by exact NIK/KK number or name prefix."""
-    found = services.search_residents(request.user, filters.q, filters.village)
+    village = _listed_village(filters.village)
+    found = services.search_residents(request.user, filters.q, village)
     window = list(found[filters.offset : filters.offset + filters.limit])
     if len(window) < filters.limit and (window or not filters.offset):
         # The last page: the matches are the ones before it and on it.
@@ -240,42 +279,56 @@ def get_resident(request, resident_id: int):
 
 
 @router.post(
-    "/residents", response={201: ResidentOut}, auth=signed_in, summary="Register a resident"
+    "/residents",
+    response={201: ResidentOut, 409: ConflictOut},
+    auth=signed_in,
+    summary="Register a resident",
 )
 def create_resident(request, payload: ResidentIn):
-    """Register a person in a village; a NIK held by another village is refused (409)."""
+    """Register a person in a village; a NIK already registered, in this village or another,
+    is refused (409, `type` nik_here or nik_elsewhere)."""
     try:
         village = Region.objects.get(code=normalize_code(payload.village), level=4)
     except (BadRegionCode, Region.DoesNotExist) as exc:
         raise HttpError(400, _("village: no village has this code.")) from exc
     data = payload.dict(exclude={"village", "family", "unit"})
-    family = Family.objects.filter(pk=payload.family).first() if payload.family else None
-    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
     try:
+        services.require_write(request.user, village.code)  # scope first, then the ids
+        # An unknown id is refused by name, not dropped (a person registered off the card).
+        family = _family(request, payload.family) if payload.family else None
+        unit = services.unit_of_village(village, payload.unit)
         resident = services.register_resident(request.user, village, data, family=family, unit=unit)
     except ValidationError as exc:
-        status = (
-            409
-            if getattr(exc, "error_dict", {}).get("nik")
-            and any(e.code == "nik_elsewhere" for e in exc.error_dict["nik"])
-            else 400
-        )
-        raise HttpError(status, validation_message(exc)) from exc
+        conflict = _nik_conflict(exc)
+        if conflict:
+            return 409, {"detail": validation_message(exc), "type": conflict}
+        raise HttpError(400, validation_message(exc)) from exc
     except PermissionDenied as exc:
         raise _errors(exc) from exc
     return 201, resident
 
 
 @router.patch(
-    "/residents/{resident_id}", response=ResidentOut, auth=signed_in, summary="Edit a resident"
+    "/residents/{resident_id}",
+    response={200: ResidentOut, 409: ConflictOut},
+    auth=signed_in,
+    summary="Edit a resident",
 )
 def patch_resident(request, resident_id: int, payload: ResidentPatch):
+    """A `version` older than the stored one is refused with 409 (`type` version_conflict and
+    the stored `version`): read the resident again and apply the change to what is there."""
     resident = _resident(request, resident_id)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     try:
         if "unit" in changes:
             changes["unit"] = services.unit_of_village(resident.village, changes["unit"])
         return services.update_resident(request.user, resident, changes, payload.version)
+    except services.VersionConflict as exc:
+        return 409, {
+            "detail": validation_message(exc),
+            "type": "version_conflict",
+            "version": exc.current_version,
+        }
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
 
@@ -295,10 +348,8 @@ def add_event(request, resident_id: int, payload: EventIn):
             services.record_move_out(
                 request.user, resident, payload.date, payload.place, payload.note
             )
-        elif payload.kind == "correction":
+        else:  # "correction"; the schema refuses any other kind, naming `kind`
             services.correct_to_alive(request.user, resident, payload.note, payload.date)
-        else:
-            raise HttpError(400, _("kind: use death, move_out or correction."))
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     resident.refresh_from_db()
@@ -307,9 +358,10 @@ def add_event(request, resident_id: int, payload: EventIn):
 
 @router.get("/families", response=FamilyPage, auth=signed_in, summary="List families")
 def list_families(request, filters: Query[FamilyFilter]):
+    village = _listed_village(filters.village)
     families = services.search_families(request.user, filters.q[:100])
-    if filters.village:
-        families = families.filter(village_id=filters.village)
+    if village:
+        families = families.filter(village_id=village)
     window = list(families[filters.offset : filters.offset + filters.limit])
     last_page = len(window) < filters.limit and (window or not filters.offset)
     # Past the end, the offset says nothing about the matches: count them.
@@ -344,7 +396,7 @@ def population(request, region: str):
 class FamilyIn(StrictIn):
     village: str
     family_number: str
-    unit: int | None = None
+    unit: Id | None = None
     address: str = ""
 
 
@@ -369,28 +421,28 @@ class MoveInIn(StrictIn):
         description="Code of the village that holds the NIK now (as on the moving letter); "
         "required to move a record from another village, as the form's confirmation is.",
     )
-    family: int | None = None
-    unit: int | None = None
+    family: Id | None = None
+    unit: Id | None = None
     date: datetime.date | None = None
     origin: str = ""
     person: ResidentIn | None = Field(None, description="Details, if the NIK is new here.")
 
 
 class SplitIn(StrictIn):
-    members: list[int]
-    new_head: int
+    members: list[Id] = Field(max_length=100, description="Ids of the members who move.")
+    new_head: Id
     family_number: str
     date: datetime.date | None = None
 
 
 class HeadIn(StrictIn):
-    new_head: int
+    new_head: Id
     old_head_relationship: int = Field(11, description="The old head's new relationship code.")
     date: datetime.date | None = None
 
 
 class JoinFamilyIn(StrictIn):
-    family: int = Field(description="The id of a family card of the resident's village.")
+    family: Id = Field(description="The id of a family card of the resident's village.")
     relationship: int = Field(description="Relationship code in the new family (1–11).")
     date: datetime.date | None = None
 
@@ -440,8 +492,9 @@ def _members(family: Family, ids: list[int]) -> list[Resident]:
 @router.post("/families", response={201: FamilyOut}, auth=signed_in, summary="Register a family")
 def create_family(request, payload: FamilyIn):
     village = _village(payload.village)
-    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
     try:
+        services.require_write(request.user, village.code)  # scope first, then the unit
+        unit = services.unit_of_village(village, payload.unit)
         family = services.register_family(
             request.user, village, payload.family_number, unit, payload.address
         )
@@ -489,9 +542,10 @@ def move_in(request, payload: MoveInIn):
     village = _village(payload.village)
     _confirm_origin(payload.nik, payload.from_village, village)
     family = _family(request, payload.family) if payload.family else None
-    unit = LocalUnit.objects.filter(pk=payload.unit).first() if payload.unit else None
     data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None
     try:
+        services.require_write(request.user, village.code)  # scope first, then the unit
+        unit = services.unit_of_village(village, payload.unit)
         resident = services.record_move_in(
             request.user,
             village,

@@ -102,7 +102,8 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
     if holder is None:
         return
     if holder.village_id == village.code:
-        raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+        message = named("nik", _("already registered in this village."))
+        raise ValidationError({"nik": ValidationError(message, code="nik_here")})
     conflict = NikConflict(
         nik=nik,
         village=village,
@@ -233,19 +234,30 @@ def _register(actor, village, values, family, unit, kind, date, note, other_plac
     return resident
 
 
+class VersionConflict(ValidationError):
+    """A save based on an older version than the stored one. A ValidationError, so the form
+    shows it as before; its own class, so the API can answer 409 with the current version
+    instead of 400 (a client retries a conflict, it does not fix its data)."""
+
+    def __init__(self, current: int, yours: int):
+        super().__init__(
+            _(
+                "Someone else changed this resident in the meantime (version %(theirs)d, "
+                "yours %(yours)d). Reload the page and apply your change again."
+            )
+            % {"theirs": current, "yours": yours},
+            code="version_conflict",
+        )
+        self.current_version = current
+
+
 @transaction.atomic
 def update_resident(actor, resident: Resident, changes: dict, version: int | None = None):
     """Change a resident's details; refused if someone saved a newer version meanwhile."""
     require_write(actor, resident.village_id)
     current = Resident.objects.select_for_update().get(pk=resident.pk)
     if version is not None and version != current.version:
-        raise ValidationError(
-            _(
-                "Someone else changed this resident in the meantime (version %(theirs)d, "
-                "yours %(yours)d). Reload the page and apply your change again."
-            )
-            % {"theirs": current.version, "yours": version}
-        )
+        raise VersionConflict(current.version, version)
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     if "unit" in changes:
         unit = _unit_in(current.village, changes["unit"])
