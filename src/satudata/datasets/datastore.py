@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import io
+import math
 
 import polars as pl
 from django.db import connection
@@ -197,6 +198,13 @@ def to_python(field_type: str, value):
         return bool(value)
     if field_type == "integer":
         return int(value)
+    if field_type == "number" and isinstance(value, float):
+        # Never NaN or Infinity (not JSON; uploads refuse them, older tables may hold them);
+        # a whole value as a whole number (2, not 2.0) while a float holds it exactly.
+        if not math.isfinite(value):
+            return None
+        if value.is_integer() and abs(value) <= 2**53:
+            return int(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from satudata.core.access import public
 from satudata.core.paging import page_number
@@ -17,6 +17,31 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 PAGE_SIZE = 100
 FORMATS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json")}
+# DCAT-AP wants IRIs from controlled vocabularies, not words: the EU's file types, languages
+# and data themes, IANA's media types, the licence's own document.
+EU = "http://publications.europa.eu/resource/authority/"
+INDONESIAN = URIRef(EU + "language/IND")
+DISTRIBUTIONS = (
+    ("csv", "text/csv", "CSV"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    ("json", "application/json", "JSON"),
+)
+LICENSES = {
+    "cc-by": "https://creativecommons.org/licenses/by/4.0/",
+    "cc-zero": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "odc-by": "https://opendatacommons.org/licenses/by/1-0/",
+}
+# Our topics in the EU data-theme vocabulary where the match is plain; "infrastructure"
+# (roads, buildings, water) has none, so it keeps only the portal's own concept.
+EU_THEMES = {
+    "health": "HEAL",
+    "education": "EDUC",
+    "social": "SOCI",
+    "economy": "ECON",
+    "environment": "ENVI",
+    "population": "SOCI",
+    "government": "GOVE",
+}
 
 
 def _graph() -> Graph:
@@ -27,6 +52,7 @@ def _graph() -> Graph:
         ("foaf", FOAF),
         ("hydra", HYDRA),
         ("vcard", VCARD),
+        ("skos", SKOS),
     ):
         graph.bind(prefix, ns)
     return graph
@@ -42,7 +68,16 @@ def add_dataset(graph: Graph, request, dataset: Dataset) -> URIRef:
     graph.add((node, DCAT.landingPage, node))
     graph.add((node, DCTERMS.issued, Literal(dataset.created_at, datatype=XSD.dateTime)))
     graph.add((node, DCTERMS.modified, Literal(dataset.modified_at, datatype=XSD.dateTime)))
-    graph.add((node, DCAT.theme, Literal(dataset.topic)))
+    graph.add((node, DCTERMS.language, INDONESIAN))
+    if dataset.topic in EU_THEMES:
+        graph.add((node, DCAT.theme, URIRef(EU + "data-theme/" + EU_THEMES[dataset.topic])))
+    topic = URIRef(
+        request.build_absolute_uri(reverse("datasets:catalog")) + f"?topic={dataset.topic}"
+    )
+    graph.add((node, DCAT.theme, topic))
+    graph.add((topic, RDF.type, SKOS.Concept))
+    graph.add((topic, SKOS.prefLabel, Literal(str(dataset.get_topic_display()))))
+    licence = _licence(graph, dataset)
     for tag in dataset.tags.all():
         graph.add((node, DCAT.keyword, Literal(tag.name)))
     publisher = URIRef(
@@ -57,10 +92,14 @@ def add_dataset(graph: Graph, request, dataset: Dataset) -> URIRef:
         graph.add((contact, RDF.type, VCARD.Organization))
         graph.add((contact, VCARD.fn, Literal(dataset.contact)))
     for region in dataset.regions.all():
-        graph.add((node, DCTERMS.spatial, Literal(region.code)))
+        place = URIRef(request.build_absolute_uri(reverse("regions:detail", args=[region.code])))
+        graph.add((node, DCTERMS.spatial, place))
+        graph.add((place, RDF.type, DCTERMS.Location))
+        graph.add((place, DCTERMS.identifier, Literal(region.code)))
+        graph.add((place, SKOS.prefLabel, Literal(region.name)))
     releases = dataset.releases.filter(status=Release.Status.PUBLISHED)
     for release in releases:
-        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+        for fmt, media, file_type in DISTRIBUTIONS:
             url = URIRef(
                 request.build_absolute_uri(
                     reverse("datasets:download", args=[dataset.slug, release.uuid, fmt])
@@ -72,10 +111,24 @@ def add_dataset(graph: Graph, request, dataset: Dataset) -> URIRef:
             graph.add((dist, DCTERMS.title, Literal(f"{release.period_label} v{release.version}")))
             graph.add((dist, DCAT.accessURL, url))
             graph.add((dist, DCAT.downloadURL, url))
-            graph.add((dist, DCTERMS.format, Literal(fmt.upper())))
-            graph.add((dist, DCAT.mediaType, Literal(media)))
-            graph.add((dist, DCTERMS.license, Literal(dataset.license)))
+            graph.add((dist, DCTERMS.format, URIRef(EU + "file-type/" + file_type)))
+            graph.add(
+                (
+                    dist,
+                    DCAT.mediaType,
+                    URIRef("https://www.iana.org/assignments/media-types/" + media),
+                )
+            )
+            graph.add((dist, DCTERMS.license, licence))
             graph.add((dist, DCTERMS.issued, Literal(release.created_at, datatype=XSD.dateTime)))
+    return node
+
+
+def _licence(graph: Graph, dataset: Dataset):
+    """The licence document's IRI when it has one; else a described licence document."""
+    node = URIRef(LICENSES[dataset.license]) if dataset.license in LICENSES else BNode()
+    graph.add((node, RDF.type, DCTERMS.LicenseDocument))
+    graph.add((node, RDFS.label, Literal(str(dataset.get_license_display()))))
     return node
 
 
@@ -98,6 +151,7 @@ def catalog_view(request, fmt: str):
     graph.add((catalog, DCTERMS.title, Literal("Satu Data")))
     graph.add((catalog, DCTERMS.description, Literal("Open data of the regency's agencies.")))
     graph.add((catalog, FOAF.homepage, URIRef(request.build_absolute_uri("/"))))
+    graph.add((catalog, DCTERMS.language, INDONESIAN))
     datasets = catalog_search.catalog(request.user).filter(access_level=Dataset.Access.OPEN)
     total = datasets.count()
     window = datasets.order_by("pk").select_related("agency").prefetch_related("tags", "regions")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import decimal
 import io
 import json
 
@@ -24,7 +26,16 @@ def safe_cell(value):
         return "'" + value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return plain_float(value)
     return value
+
+
+def plain_float(value: float) -> str:
+    """The shortest text that reads back as the same float, without an exponent (0.0000001,
+    not 1e-07), as people and spreadsheets write numbers."""
+    text = format(decimal.Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _rows(release: Release, fields):
@@ -71,11 +82,17 @@ def download(release: Release, fmt: str):
         book = Workbook(write_only=True)
         sheet = book.create_sheet("data")
         sheet.append(names)
+        dates = [f.type == "date" for f in fields]
         for row in _rows(release, fields):
             cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
+            for value, is_date in zip(row, dates, strict=True):
+                if is_date and value is not None:
+                    # A date cell (sorts and filters as a date), shown as written.
+                    cell = WriteOnlyCell(sheet, value=datetime.date.fromisoformat(value))
+                    cell.number_format = "yyyy-mm-dd"
+                else:
+                    cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str) and not is_date:
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                 cells.append(cell)
             sheet.append(cells)

@@ -8,8 +8,10 @@ Indonesian (the producers' language), whatever language the request used.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,13 +19,19 @@ import polars as pl
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from satudata.datasets import xlsx_read
 from satudata.datasets.models import Field
+from satudata.datasets.xlsx_read import FORMULA_MARK, column_letter
 
 MAX_PROBLEMS = 1000
 FORMATS = ("csv", "xlsx", "json")
 TYPED = "__typed_"  # prefix of the cast copies; field names start with a letter
 TRUE_WORDS = ["true", "1", "ya", "yes", "y", "benar"]
-FALSE_WORDS = ["false", "0", "tidak", "no", "t", "n", "salah"]
+# Not "t": PostgreSQL and many exports write t for true, so it would be read backwards.
+FALSE_WORDS = ["false", "0", "tidak", "no", "n", "salah"]
+BLANK = "__blank"  # the flag of a row with every cell empty
+# A quoted CSV cell; an escaped quote ("") inside one splits it in two, removed alike.
+QUOTED = re.compile(rb'"[^"]*"')
 
 
 class FileProblem(Exception):
@@ -108,15 +116,80 @@ def _record_end(buffer: bytes) -> int:
     return pos + 1
 
 
-def _parse_csv(header: bytes, body: bytes, separator: str) -> pl.DataFrame:
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " " + _("and") + " " + items[-1]
+
+
+def check_header(names: list, places: list[str] | None = None) -> None:
+    """Refuse a header with an unnamed column or a name given twice (ignoring case and the
+    spaces around it), naming the columns by letter (or `places`): two columns of one name
+    would otherwise be renamed or one would silently replace the other."""
+    places = places or [column_letter(i) for i in range(len(names))]
+    problems, seen = [], {}
+    for name, place in zip(names, places, strict=True):
+        key = "" if name is None else str(name).strip().lower()
+        if not key:
+            problems.append(_("Column %(place)s has no name.") % {"place": place})
+        else:
+            seen.setdefault(key, []).append(place)
+    for key, where in seen.items():
+        if len(where) > 1:
+            problems.append(
+                _("Column %(name)s appears more than once (columns %(places)s).")
+                % {"name": key, "places": _and(where)}
+            )
+    if problems:
+        raise FileProblem(" ".join(problems))
+
+
+def _ragged(found: int, expected: int, row: int) -> FileProblem:
+    return _problem(
+        _("Row %(row)d has %(found)d columns, the header has %(expected)d.")
+        % {"row": row, "found": found, "expected": expected}
+    )
+
+
+def _check_widths(body: bytes, separator: str, width: int, first_row: int) -> None:
+    """Refuse a record with fewer cells than the header, which polars pads with empty cells
+    (a longer one already failed in polars, see _parse_csv). Without its quoted cells a record
+    is a line; when the separators add up to the header's count on every line (the usual
+    case) no line is looked at one by one. Blank lines are the validator's ("Row N is
+    empty")."""
+    if b'"' in body:
+        body = QUOTED.sub(b"", body)
+    sep = separator.encode()
+    expected = width - 1
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if body.count(sep) == expected * lines:
+        return
+    for i, line in enumerate(body.split(b"\n")):
+        if line.count(sep) != expected and line.strip(b"\r"):
+            raise _ragged(line.count(sep) + 1, width, first_row + i)
+
+
+def _parse_csv(
+    header: bytes, body: bytes, separator: str, width: int = 0, first_row: int = 2
+) -> pl.DataFrame:
     try:
         return pl.read_csv(
             io.BytesIO(header + body), separator=separator, infer_schema=False, encoding="utf8"
         )
     except Exception as exc:  # polars raises several error types for malformed CSV
+        # Find the record polars stopped at (quoted cells: the csv module reads them as polars).
+        text = body.decode("utf-8", errors="replace")
+        for i, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=separator)):
+            if width and len(record) > width:
+                raise _ragged(len(record), width, first_row + i) from exc
         with translation.override("id"):
             message = _("The CSV file cannot be read: %(error)s") % {"error": exc}
         raise FileProblem(message) from exc
+
+
+def _separator(text: str) -> str:
+    """Comma, semicolon (Indonesian Excel) or tab, whichever the header holds most of."""
+    counts = {",": text.count(","), ";": text.count(";"), "\t": text.count("\t")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
 
 
 def _csv_frames(path: Path, block_bytes: int | None = None):
@@ -128,6 +201,8 @@ def _csv_frames(path: Path, block_bytes: int | None = None):
     carry = b""
     header = None
     separator = ","
+    width = 0
+    rows = 0
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(block_bytes)
@@ -149,38 +224,45 @@ def _csv_frames(path: Path, block_bytes: int | None = None):
                 text = header.decode("utf-8")
                 if not text.strip():
                     raise _problem(_("The file is empty."))
-                separator = ";" if text.count(";") > text.count(",") else ","
+                separator = _separator(text)
+                names = next(csv.reader([text.rstrip("\r\n")], delimiter=separator))
+                with translation.override("id"):
+                    check_header(names)
+                width = len(names)
                 if not header.endswith(b"\n"):
                     header += b"\n"
             if body.strip():
-                yield _parse_csv(header, body, separator)
+                with translation.override("id"):
+                    frame = _parse_csv(header, body, separator, width, rows + 2)
+                    _check_widths(body, separator, width, rows + 2)
+                rows += frame.height
+                yield frame
             if not chunk:
                 return
 
 
-def _cell_text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
+_cell_text = xlsx_read.cell_text
 
 
-def _read_xlsx(path: Path) -> pl.DataFrame:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
-    except Exception as exc:  # calamine raises its own errors for broken workbooks
-        raise FileProblem(_("The Excel file cannot be read; is it a real .xlsx workbook?")) from exc
-    if not rows:
-        raise FileProblem(_("The file is empty."))
-    header = [str(h).strip() for h in rows[0]]
-    columns = {name: [_cell_text(row[i]) for row in rows[1:]] for i, name in enumerate(header)}
-    return pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String))
+def _xlsx_frames(path: Path):
+    """The first sheet in frames of ROWS_PER_FRAME rows (see xlsx_read: the unpacked size and
+    the row count are checked first, formula cells without a stored value are marked)."""
+    with translation.override("id"):
+        try:
+            header, frames = xlsx_read.header_and_frames(path)
+        except xlsx_read.XlsxProblem as exc:
+            raise FileProblem(str(exc)) from exc
+        except Exception as exc:  # calamine raises its own errors for broken workbooks
+            raise FileProblem(
+                _("The Excel file cannot be read; is it a real .xlsx workbook?")
+            ) from exc
+        if header is None:
+            raise FileProblem(_("The file is empty."))
+        names = [_cell_text(h) for h in header]
+        check_header(names)
+        names = [n.strip() for n in names]
+    for frame in frames:
+        yield frame.rename(dict(zip(frame.columns, names, strict=True)))
 
 
 def _read_json(path: Path) -> pl.DataFrame:
@@ -198,6 +280,7 @@ def _read_json(path: Path) -> pl.DataFrame:
     if not data:
         raise FileProblem(_("The file is empty."))
     names = list(dict.fromkeys(k for record in data for k in record))
+    check_header(names, [repr(n) for n in names])
     columns = {n: [_cell_text(r.get(n)) for r in data] for n in names}
     return pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
 
@@ -211,9 +294,11 @@ def read_frames(path: Path, fmt: str):
         raise _problem(_("The file is empty."))
     if fmt == "csv":
         frames = _csv_frames(path)
+    elif fmt == "xlsx":
+        frames = _xlsx_frames(path)
     else:
         with translation.override("id"):
-            frames = iter([{"xlsx": _read_xlsx, "json": _read_json}[fmt](path)])
+            frames = iter([_read_json(path)])
     rows = 0
     for frame in frames:
         rows += frame.height
@@ -227,12 +312,26 @@ def read_file(path: Path, fmt: str) -> pl.DataFrame:
     return pl.concat(list(read_frames(path, fmt)), how="vertical")
 
 
+def _unsupported(spec: Field) -> bool:
+    """A pattern Python's re accepts but polars' (Rust) regex engine cannot run, such as a
+    lookahead or a backreference; schemas saved before such patterns were refused have them."""
+    if not spec.pattern or spec.type != Field.Type.STRING:
+        return False
+    try:
+        pl.Series(["x"], dtype=pl.String).str.contains(f"^(?:{spec.pattern})$")
+    except Exception:  # polars raises ComputeError (or others) for a regex it cannot compile
+        return True
+    return False
+
+
 def _typed(text: pl.Expr, spec: Field) -> pl.Expr:
     """The column cast to the field's type; values that do not fit become null."""
     if spec.type == Field.Type.INTEGER:
         return text.cast(pl.Int64, strict=False)
     if spec.type == Field.Type.NUMBER:
-        return text.cast(pl.Float64, strict=False)
+        # NaN and infinity (any case, also 1e400) are not numbers a table or JSON can hold.
+        number = text.cast(pl.Float64, strict=False)
+        return pl.when(number.is_finite()).then(number).otherwise(None)
     if spec.type == Field.Type.DATE:
         return text.str.to_date("%Y-%m-%d", strict=False)
     if spec.type == Field.Type.BOOLEAN:
@@ -295,6 +394,7 @@ class Validator:
         self.regions = (
             pl.Series(sorted(region_codes), dtype=pl.String) if region_codes is not None else None
         )
+        self.bad_patterns = {f.name: f.pattern for f in self.fields if _unsupported(f)}
 
     def check(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         """Check one frame; its typed rows while the whole file is still valid, else None."""
@@ -318,6 +418,18 @@ class Validator:
         schema lacks is reported and the rows are still checked, so the producer sees every
         problem of the file in one report, not one upload at a time."""
         outcome = self.outcome
+        for name, pattern in self.bad_patterns.items():
+            outcome.add(
+                1,
+                name,
+                pattern,
+                _(
+                    "Column %(name)s: the pattern %(pattern)s uses regular-expression features "
+                    "that are not supported (such as lookahead or backreferences); ask the "
+                    "data custodian to change the column's pattern."
+                )
+                % {"name": name, "pattern": pattern},
+            )
         known = {f.name for f in self.fields}
         extras = [c for c in frame.columns if c not in known]
         for extra in extras:
@@ -336,11 +448,34 @@ class Validator:
                 )
         return missing
 
-    def _checks(self) -> tuple[list[pl.Expr], list[tuple[Field, pl.Expr, str]]]:
+    def _checks(self, marked: bool) -> tuple[list[pl.Expr], list[tuple[Field, pl.Expr, str]]]:
+        """Cast columns and (field, flag, problem) checks. `marked`: the frame holds NUL
+        characters (an XLSX formula without a stored value, or a broken text); such a cell
+        gets its own message and no other check."""
         typed_columns = []
         checks: list[tuple[Field, pl.Expr, str]] = []
         for spec in self.fields:
             text = pl.col(spec.name)
+            marks_end = len(checks)
+            if marked:
+                checks.append(
+                    (
+                        spec,
+                        text == FORMULA_MARK,
+                        _(
+                            "the cell holds a formula without a stored value; open and save "
+                            "the file again in Excel or paste the cells as values"
+                        ),
+                    )
+                )
+                checks.append(
+                    (
+                        spec,
+                        text.str.contains("\x00", literal=True) & (text != FORMULA_MARK),
+                        _("holds a NUL character, which text cannot hold"),
+                    )
+                )
+            marks_end = len(checks)
             # Each column is cast once (see _check_rows); checks read the cast column.
             typed_columns.append(_typed(text, spec).alias(TYPED + spec.name))
             typed = pl.col(TYPED + spec.name)
@@ -365,7 +500,11 @@ class Validator:
                             _("is above the maximum %(v)s") % {"v": plain_number(spec.maximum)},
                         )
                     )
-            if spec.pattern and spec.type == Field.Type.STRING:
+            if (
+                spec.pattern
+                and spec.type == Field.Type.STRING
+                and spec.name not in self.bad_patterns
+            ):
                 matches = text.str.contains(f"^(?:{spec.pattern})$")
                 checks.append(
                     (spec, text.is_not_null() & ~matches, _("does not match the pattern"))
@@ -387,6 +526,11 @@ class Validator:
                         _("is not a known region code (e.g. 62.01.02.2016)"),
                     )
                 )
+            if marked:
+                # A NUL cell has its own message above, and no other.
+                clean = ~text.str.contains("\x00", literal=True).fill_null(False)
+                for i in range(marks_end, len(checks)):
+                    checks[i] = (checks[i][0], checks[i][1] & clean, checks[i][2])
         return typed_columns, checks
 
     def _check_rows(self, frame: pl.DataFrame, first_row: int) -> pl.DataFrame | None:
@@ -394,15 +538,43 @@ class Validator:
         missing = [f.name for f in self.fields if f.name not in frame.columns]
         if missing:
             frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(n) for n in missing])
+        # A row with every cell of the file empty (a blank line) is one problem, not one per
+        # required column; it is not checked further.
+        present = [c for c in frame.columns if c not in missing]
+        blank = pl.all_horizontal(
+            [pl.col(c).str.strip_chars().replace("", None).is_null() for c in present]
+        )
+        marked = bool(
+            frame.select(
+                pl.any_horizontal(
+                    [pl.col(c).str.contains("\x00", literal=True).any() for c in present]
+                )
+            ).item()
+        )
         # Trimmed text, empty cells as missing.
         frame = frame.select(
             [pl.col(f.name).str.strip_chars().replace("", None).alias(f.name) for f in self.fields]
+            + [blank.alias(BLANK)]
         )
-        typed_columns, checks = self._checks()
+        typed_columns, checks = self._checks(marked)
         frame = frame.with_columns(typed_columns)
+        blank_rows = frame.get_column(BLANK)
+        if blank_rows.any():
+            bad_rows = blank_rows.arg_true()
+            for index in bad_rows.head(MAX_PROBLEMS).to_list():
+                outcome.add(
+                    index + first_row,
+                    "",
+                    None,
+                    _("Row %(row)d is empty; delete it.") % {"row": index + first_row},
+                )
+            outcome.error_count += max(0, bad_rows.len() - MAX_PROBLEMS)
         if checks:
             flags = frame.select(
-                [expr.fill_null(False).alias(f"c{i}") for i, (_s, expr, _m) in enumerate(checks)]
+                [
+                    (expr.fill_null(False) & ~pl.col(BLANK)).alias(f"c{i}")
+                    for i, (_s, expr, _m) in enumerate(checks)
+                ]
             )
             counts = flags.sum().row(0)
             for i, (spec, _expr, message) in enumerate(checks):
@@ -411,15 +583,16 @@ class Validator:
                 bad_rows = flags.get_column(f"c{i}").arg_true().head(MAX_PROBLEMS).to_list()
                 values = frame.get_column(spec.name).gather(bad_rows).to_list()
                 for index, value in zip(bad_rows, values, strict=True):
+                    shown = "" if value is None or "\x00" in value else value
                     outcome.add(
                         index + first_row,
                         spec.name,
-                        value,
+                        shown,
                         _("Row %(row)d, %(field)s: %(value)s %(problem)s.")
                         % {
                             "row": index + first_row,
                             "field": spec.label or spec.name,
-                            "value": repr(value) if value is not None else "''",
+                            "value": repr(shown) if shown else "''",
                             "problem": message,
                         },
                     )
