@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,27 @@ class RegionCodeField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+# What the audit trail says of a password instead of its hash (User.audit_exclude).
+PASSWORD_SET = "set"  # noqa: S105 - a note in the history, not a password
+PASSWORD_CHANGED = "changed"  # noqa: S105
+PASSWORD_DISABLED = "disabled"  # noqa: S105
+
+
+def account_snapshot(user: User) -> dict:
+    """An account's fields (no password hash, no last login) with its groups and permissions:
+    the privileges an admin form changes besides role and scope."""
+    data = audit.snapshot(user)
+    if user.pk:
+        data["groups"] = sorted(user.groups.values_list("name", flat=True))
+        data["user_permissions"] = sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+    return data
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "role", "agency", "region", "is_active", "is_demo")
@@ -42,6 +64,65 @@ class UserAdmin(DjangoUserAdmin):
             kwargs["form_class"] = RegionCodeField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # Who may do what is decided here, so every change of an account is in the audit trail
+    # with its values (Django's admin log names the fields only). The admin runs each form's
+    # save_model and save_related in one transaction; the entry is written after the groups
+    # and permissions are saved, so it holds them too.
+    def save_model(self, request, obj, form, change):
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        obj._audit_before = account_snapshot(stored) if stored else None
+        obj._audit_password = stored.password if stored else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before = getattr(user, "_audit_before", None)
+        # As stored (times in UTC, as in `before`), not as the form gave them.
+        after = account_snapshot(User.objects.get(pk=user.pk))
+        if before is None:
+            if user.has_usable_password():
+                after["password"] = PASSWORD_SET
+            audit.record(request.user, AuditEntry.Action.CREATE, user, after=after)
+            return
+        if user.password != getattr(user, "_audit_password", None):
+            after["password"] = PASSWORD_CHANGED
+        if after != before:
+            audit.record(request.user, AuditEntry.Action.UPDATE, user, before=before, after=after)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting or resetting a password: recorded as such, never with the hash."""
+        with transaction.atomic():
+            stored = self.get_object(request, unquote(id))
+            response = super().user_change_password(request, id, form_url)
+            if stored is not None and request.method == "POST":
+                user = User.objects.get(pk=stored.pk)
+                if user.password != stored.password:
+                    before = account_snapshot(user)
+                    after = {
+                        **before,
+                        "password": PASSWORD_CHANGED
+                        if user.has_usable_password()
+                        else PASSWORD_DISABLED,
+                    }
+                    audit.record(
+                        request.user, AuditEntry.Action.UPDATE, user, before=before, after=after
+                    )
+        return response
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            before = account_snapshot(obj)
+            pk = obj.pk
+            super().delete_model(request, obj)
+            obj.pk = pk  # the entry names the record that was deleted
+            audit.record(request.user, AuditEntry.Action.DELETE, obj, before=before)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for user in queryset:
+                self.delete_model(request, user)
+
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
@@ -57,6 +138,20 @@ class AgencyAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             action = AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE
             audit.record(request.user, action, obj, before=before, after=audit.snapshot(obj))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            before = audit.snapshot(obj)
+            pk = obj.pk
+            super().delete_model(request, obj)
+            obj.pk = pk  # the entry names the record that was deleted
+            audit.record(request.user, AuditEntry.Action.DELETE, obj, before=before)
+
+    def delete_queryset(self, request, queryset):
+        # "Delete selected": one entry per agency, as deleting them one by one gives.
+        with transaction.atomic():
+            for agency in queryset:
+                self.delete_model(request, agency)
 
 
 @admin.register(ApiToken)

@@ -49,6 +49,11 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+def active_tokens(user: User):
+    """The account's tokens that still open the API."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
 @transaction.atomic
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens."""

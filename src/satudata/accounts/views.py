@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from satudata.accounts import services
@@ -38,6 +39,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         messages.success(self.request, _("Your password has been changed."))
+        # Tokens are not revoked with the password: an agency's integration would stop
+        # without warning. The owner is told, on the profile page that lists them.
+        active = services.active_tokens(self.request.user).count()
+        if active:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "Your %(count)d API token still works after a password change; revoke it "
+                    "below if someone else may know it.",
+                    "Your %(count)d API tokens still work after a password change; revoke "
+                    "below any that someone else may know.",
+                    active,
+                )
+                % {"count": active},
+            )
         return super().form_valid(form)
 
 

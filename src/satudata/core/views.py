@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
@@ -62,9 +63,16 @@ def offline(request):
 
 @public
 def healthz(request):
-    """Liveness for a load balancer: the app answers and the database takes a query."""
+    """Liveness for a load balancer: the app answers and the database takes a query.
+
+    A shared cache (Redis) that does not answer makes the portal slower, not unable to serve
+    (core/cachebackend.py): still 200, so the balancer keeps sending traffic, but "degraded"
+    for monitoring."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+    ping = getattr(cache, "ping", None)
+    if ping and ping() is not None:
+        return JsonResponse({"status": "degraded", "cache": "unreachable"})
     return JsonResponse({"status": "ok"})
 
 

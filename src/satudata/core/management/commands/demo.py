@@ -15,7 +15,7 @@ from satudata.core.commands import PlainRefusals
 from satudata.core.demo import passwords_file, seed_demo
 from satudata.core.deployment import data_folder_problem, database_problem
 from satudata.core.management.commands.serve import (
-    default_port,
+    chosen_port,
     default_workers,
     port_problem,
 )
@@ -30,7 +30,8 @@ class Command(PlainRefusals, BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000.")
+        # Text, checked by chosen_port: a bad value is one sentence, 0 is not "unset".
+        parser.add_argument("--port", default=None, help="Default: $PORT or 8000.")
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
 
@@ -38,7 +39,7 @@ class Command(PlainRefusals, BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING(message))
 
     def handle(self, *args, **options):
-        port = options["port"] or default_port()
+        port = chosen_port(options["port"])
         # A taken port is said before the setup, not after it.
         serving = None if options["no_serve"] else port_problem(options["host"], port)
         problems = [p for p in (serving, data_folder_problem(), database_problem()) if p]

@@ -15,9 +15,25 @@ from satudata.core.deployment import startup_problems
 
 def default_port() -> int:
     raw = os.environ.get("PORT", "8000")
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not _valid_port(raw):
         raise CommandError(
             _("PORT must be a number from 1 to 65535, not %(value)r.") % {"value": raw}
+        )
+    return int(raw)
+
+
+def _valid_port(raw: str) -> bool:
+    return raw.isdigit() and 0 < int(raw) < 65536
+
+
+def chosen_port(option: str | int | None) -> int:
+    """--port when given (0 is refused, not taken for "unset"), else $PORT or 8000."""
+    if option is None:
+        return default_port()
+    raw = str(option).strip()
+    if not _valid_port(raw):
+        raise CommandError(
+            _("--port must be a number from 1 to 65535, not %(value)r.") % {"value": option}
         )
     return int(raw)
 
@@ -77,12 +93,14 @@ class Command(PlainRefusals, BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=None, help="Default: $PORT or 8000.")
+        # Read as text and checked in handle(), so a bad value is one sentence, not argparse's
+        # usage text or a traceback from bind().
+        parser.add_argument("--port", default=None, help="Default: $PORT or 8000.")
         parser.add_argument("--workers", type=int, default=default_workers())
         parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
 
     def handle(self, *args, **options):
-        port = options["port"] or default_port()
+        port = chosen_port(options["port"])
         problem = port_problem(options["host"], port)
         if problem:
             raise CommandError(problem)
