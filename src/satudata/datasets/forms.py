@@ -129,13 +129,11 @@ class FieldForm(forms.ModelForm):
             for name in ("label", "type"):
                 if not data.get(name):
                     self.add_error(name, _("This field is required."))
-            low, high = data.get("minimum"), data.get("maximum")
-            if low is not None and high is not None and low > high:
-                self.add_error("maximum", _("The maximum is below the minimum."))
         return data
 
     def _post_clean(self):
-        # The model's clean() (name shape, code list, pattern) only for rows in use.
+        # The model's clean() (name shape, code list, minimum/maximum, pattern) only for rows
+        # in use; the API gets the same checks through the service.
         if self.cleaned_data.get("name"):
             super()._post_clean()
 
@@ -148,11 +146,15 @@ class FieldForm(forms.ModelForm):
 
 class BaseFieldFormSet(forms.BaseFormSet):
     def clean(self):
-        if any(form.errors for form in self.forms):
-            return
+        # Rows without a name are unused (the page offers empty ones to fill in); a duplicate
+        # is named even when another row has an error, so one save lists every mistake.
         seen = set()
         for form in self.forms:
-            name = form.cleaned_data.get("name")
+            name = (getattr(form, "cleaned_data", None) or {}).get("name") or form.data.get(
+                form.add_prefix("name"), ""
+            ).strip()
+            if not name:
+                continue
             if name in seen:
                 form.add_error("name", _("Column %(name)s twice.") % {"name": name})
             seen.add(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +17,9 @@ from satudata.audit.models import AliveManager, SoftDeleteModel
 # Field names become column names of the datastore tables; only this shape is accepted, and
 # names are still always quoted. Leading underscores are ours (`_id`).
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# Periods outside this range are typing mistakes (99999, 24); PostgreSQL's smallint would
+# also refuse years above 32767 with an error instead of a message.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class CodeList(models.Model):
@@ -160,7 +164,9 @@ class Dataset(SoftDeleteModel):
         _("status"), max_length=10, choices=Status.choices, default="draft", db_index=True
     )
     review_comment = models.TextField(_("custodian's comment"), blank=True)
-    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    # Set while the dataset is public (publish), cleared when the custodian unpublishes it:
+    # every public surface (portal, CKAN, DCAT, downloads, datastore) filters on it.
+    published_at = models.DateTimeField(_("published since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True, db_index=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -181,6 +187,10 @@ class Dataset(SoftDeleteModel):
     def clean(self) -> None:
         if self.temporal_start and self.temporal_end and self.temporal_start > self.temporal_end:
             raise ValidationError({"temporal_end": _("The last year is before the first year.")})
+        for name in ("temporal_start", "temporal_end"):
+            year = getattr(self, name)
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValidationError({name: year_message()})
 
     @property
     def is_public(self) -> bool:
@@ -209,6 +219,31 @@ class DatasetWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+def year_message() -> str:
+    return _("The year must be between %(first)d and %(last)d.") % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why a pattern cannot be used, or "". Uploads apply it with polars (Rust regex), which
+    has no look-around and no backreferences; Python's re would accept those and every upload
+    would then fail, so the pattern is tried the way validation runs it."""
+    try:
+        re.compile(pattern)
+    except re.error:
+        return _("The pattern is not valid.")
+    try:
+        pl.Series([""]).str.contains(f"^(?:{pattern})$")
+    except pl.exceptions.PolarsError:
+        return _(
+            "The pattern is not supported: look-around (?= ?! ?<= ?<!) and backreferences "
+            "(\\1) cannot be used."
+        )
+    return ""
 
 
 class Field(models.Model):
@@ -259,13 +294,17 @@ class Field(models.Model):
                     )
                 }
             )
+        errors = {}
         if self.type == self.Type.CODE and not self.code_list_id:
-            raise ValidationError({"code_list": _("A code-list field needs a code list.")})
+            errors["code_list"] = _("A code-list field needs a code list.")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            errors["maximum"] = _("The maximum is below the minimum.")
         if self.pattern:
-            try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise ValidationError({"pattern": _("The pattern is not valid.")}) from exc
+            problem = pattern_problem(self.pattern)
+            if problem:
+                errors["pattern"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def indexed(self) -> bool:
@@ -282,6 +321,10 @@ class Release(models.Model):
         INVALID = "invalid", _("invalid")
         VALID = "valid", _("valid")
         PUBLISHED = "published", _("published")
+        # A newer valid version of the same period was published; kept, never public.
+        SUPERSEDED = "superseded", _("superseded by a newer version")
+        # Taken down by the custodian (e.g. personal data found); never readable again.
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="releases")
@@ -303,6 +346,7 @@ class Release(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     report = models.JSONField(_("validation report"), default=dict)
     table_name = models.CharField(max_length=63, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,13 +16,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.datasets import datastore
 from satudata.datasets.ckan import stored
 from satudata.datasets.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     CodeList,
     CodeValue,
     Dataset,
@@ -30,6 +34,7 @@ from satudata.datasets.models import (
     Field,
     Release,
     Tag,
+    year_message,
 )
 from satudata.datasets.validation import FileProblem, Outcome, Validator, read_frames
 from satudata.regions.models import Region
@@ -103,6 +108,24 @@ def _set_tags_and_regions(dataset: Dataset, tags, regions) -> None:
         dataset.regions.set(found)
 
 
+def _column_errors(number: int, field: Field, exc: ValidationError) -> list[str]:
+    """A schema error as sentences naming the column, its position and the attribute, the
+    same wording as the form's ("Kolom 2 (nik), Pola (ekspresi reguler): …")."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    lines = []
+    for name, texts in errors.items():
+        try:
+            label = capfirst(Field._meta.get_field(name).verbose_name) if name else _("column")
+        except Exception:  # a non-field key such as __all__
+            label = _("column")
+        lines.extend(
+            _("Column %(n)d (%(column)s), %(field)s: %(error)s")
+            % {"n": number, "column": field.name or "?", "field": label, "error": text}
+            for text in texts
+        )
+    return lines
+
+
 def schema_locked(dataset: Dataset) -> bool:
     """True once a valid release exists: its table has the schema's columns."""
     return dataset.releases.exclude(status=Release.Status.INVALID).exists()
@@ -123,10 +146,13 @@ def _set_fields(actor, dataset: Dataset, fields: list[dict]) -> None:
             if code_list is None:
                 raise ValidationError({"code_list": _("Unknown code list.")})
         field = Field(dataset=dataset, position=position, code_list=code_list, **spec)
-        if field.name in seen:
-            raise ValidationError({"name": _("Column %(name)s twice.") % {"name": field.name}})
+        try:
+            if field.name in seen:
+                raise ValidationError({"name": _("Column %(name)s twice.") % {"name": field.name}})
+            field.full_clean(exclude=["dataset"])
+        except ValidationError as exc:
+            raise ValidationError(_column_errors(position + 1, field, exc)) from exc
         seen.add(field.name)
-        field.full_clean(exclude=["dataset"])
         field.save()
     audit.record(
         actor,
@@ -157,12 +183,50 @@ def create_dataset(actor, *, agency, fields=(), tags=(), regions=(), **meta) -> 
     return dataset
 
 
+# Stricter first: a producer may always close a dataset further, never open it up.
+ACCESS_ORDER = [Dataset.Access.OPEN, Dataset.Access.LIMITED, Dataset.Access.CLOSED]
+
+
+def _check_reviewed_metadata(actor, dataset: Dataset, meta: dict) -> None:
+    """Who may see the data and under which licence is what the custodian verified: once a
+    dataset is verified or public, only the custodian changes them (a producer may make the
+    access stricter at once, e.g. when personal data is found). Other metadata (title,
+    description…) stays the producer's to correct; every change is in the history."""
+    if actor.is_custodian:
+        return
+    reviewed = dataset.published_at is not None or dataset.status in (
+        Dataset.Status.VERIFIED,
+        Dataset.Status.PUBLISHED,
+    )
+    if not reviewed:
+        return
+    errors = {}
+    if "license" in meta and meta["license"] != dataset.license:
+        errors["license"] = _(
+            "The licence of a verified or published dataset is changed by the data custodian "
+            "(walidata) only."
+        )
+    new = meta.get("access_level", dataset.access_level)
+    if new != dataset.access_level and (
+        new not in ACCESS_ORDER
+        or ACCESS_ORDER.index(new) < ACCESS_ORDER.index(dataset.access_level)
+    ):
+        errors["access_level"] = _(
+            "Only the data custodian (walidata) may open up a verified or published dataset; "
+            "you may only make its access stricter."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def update_dataset(actor, dataset: Dataset, *, fields=None, tags=None, regions=None, **meta):
     _editable(actor, dataset)
     unknown = set(meta) - set(META_FIELDS)
     if unknown:
         raise ValueError(f"unknown metadata {unknown}")
+    dataset = Dataset.all_objects.select_for_update().get(pk=dataset.pk)
+    _check_reviewed_metadata(actor, dataset, meta)
     dataset = audit.update(actor, dataset, **meta)
     _set_tags_and_regions(dataset, tags, regions)
     if fields is not None:
@@ -297,6 +361,8 @@ def upload_release(
 ) -> Release:
     """Validate an uploaded file; a valid one becomes a new version with its own table."""
     _editable(actor, dataset)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError({"year": year_message()})
     fmt = fmt.lower().lstrip(".")
     release = Release(
         dataset=dataset,
@@ -312,9 +378,14 @@ def upload_release(
     release.full_clean(exclude=["dataset", "created_by", "status", "report", "table_name"])
     fields = _schema(dataset)
     with transaction.atomic():
+        # Only valid uploads use up a version number: an invalid one is shown with the
+        # number the next valid upload of the period will get.
+        Release.objects.select_for_update().filter(dataset=dataset).exists()
         latest = (
-            Release.objects.select_for_update()
-            .filter(dataset=dataset, year=year, period_type=period_type, period=period)
+            Release.objects.filter(
+                dataset=dataset, year=year, period_type=period_type, period=period
+            )
+            .exclude(status=Release.Status.INVALID)
             .aggregate(v=Max("version"))["v"]
         )
         release.version = (latest or 0) + 1
@@ -342,13 +413,42 @@ def upload_file_object(actor, dataset: Dataset, upload, **period) -> Release:
         )
 
 
-def _move(actor, dataset: Dataset, allowed_from, to: str, **extra) -> Dataset:
+S = Dataset.Status
+# Which step may follow which status; the workspace offers only these.
+STEPS = {
+    "submit": (S.DRAFT, S.RETURNED, S.PUBLISHED),
+    "verify": (S.SUBMITTED,),
+    "publish": (S.VERIFIED,),
+    # A published dataset is returned by unpublishing it (return_for_correction does so).
+    "return": (S.SUBMITTED, S.VERIFIED),
+}
+# Whole sentences, one per step, so each reads naturally in Indonesian.
+STEP_REFUSED = {
+    "submit": gettext_lazy(
+        "A dataset with status “%(status)s” cannot be submitted for verification."
+    ),
+    "verify": gettext_lazy("A dataset with status “%(status)s” cannot be verified."),
+    "publish": gettext_lazy("A dataset with status “%(status)s” cannot be published."),
+    "return": gettext_lazy("A dataset with status “%(status)s” cannot be returned for correction."),
+}
+
+
+def steps_for(actor, dataset: Dataset) -> list[str]:
+    """The workflow steps this account can take on the dataset in its current status."""
+    steps = []
+    if dataset.status in STEPS["submit"] and can_edit(actor, dataset):
+        steps.append("submit")
+    if getattr(actor, "is_custodian", False):
+        steps.extend(s for s in ("verify", "publish", "return") if dataset.status in STEPS[s])
+        if dataset.published_at is not None:
+            steps.append("unpublish")
+    return steps
+
+
+def _move(actor, dataset: Dataset, step: str, to: str, **extra) -> Dataset:
     dataset = Dataset.all_objects.select_for_update().get(pk=dataset.pk)
-    if dataset.status not in allowed_from:
-        raise ValidationError(
-            _("A dataset that is %(status)s cannot become %(to)s.")
-            % {"status": dataset.get_status_display(), "to": Dataset.Status(to).label}
-        )
+    if dataset.status not in STEPS[step]:
+        raise ValidationError(STEP_REFUSED[step] % {"status": dataset.get_status_display()})
     dataset = audit.update(actor, dataset, status=to, **extra)
     stored.refresh(dataset)  # the package shows the status and the modification time
     return dataset
@@ -360,37 +460,87 @@ def submit(actor, dataset: Dataset) -> Dataset:
     _editable(actor, dataset)
     if not dataset.releases.filter(status=Release.Status.VALID).exists():
         raise ValidationError(_("Upload a valid release before submitting."))
-    S = Dataset.Status
-    return _move(actor, dataset, (S.DRAFT, S.RETURNED, S.PUBLISHED), S.SUBMITTED)
+    return _move(actor, dataset, "submit", S.SUBMITTED)
 
 
 @transaction.atomic
 def return_for_correction(actor, dataset: Dataset, comment: str) -> Dataset:
+    """Send the dataset back to its producer with what must be corrected. A resubmitted
+    dataset's published releases stay public (they were verified; the return concerns the new
+    revision); returning a dataset whose status is published unpublishes it (see unpublish)."""
     _custodian_only(actor)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must be corrected.")})
-    S = Dataset.Status
-    return _move(
-        actor, dataset, (S.SUBMITTED, S.VERIFIED), S.RETURNED, review_comment=comment.strip()
+    current = Dataset.all_objects.get(pk=dataset.pk)
+    if current.status == S.PUBLISHED:
+        return unpublish(actor, current, comment)
+    return _move(actor, dataset, "return", S.RETURNED, review_comment=comment.strip())
+
+
+@transaction.atomic
+def unpublish(actor, dataset: Dataset, reason: str) -> Dataset:
+    """Take a public dataset down at once (portal, CKAN, DCAT, downloads, datastore): it goes
+    back to its producer as returned, with the reason as the custodian's comment. Its releases
+    are kept, unpublished; publishing again needs submit and verify."""
+    _custodian_only(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"comment": _("Give the reason for unpublishing.")})
+    dataset = Dataset.all_objects.select_for_update().get(pk=dataset.pk)
+    if dataset.published_at is None:
+        raise ValidationError(_("This dataset is not published."))
+    dataset = audit.update(
+        actor, dataset, status=S.RETURNED, published_at=None, review_comment=reason.strip()
     )
+    for release in dataset.releases.filter(status=Release.Status.PUBLISHED):
+        audit.update(actor, release, status=Release.Status.VALID)
+    stored.refresh(dataset)
+    return dataset
+
+
+@transaction.atomic
+def withdraw_release(actor, release: Release, reason: str) -> Release:
+    """Take one release down for good (wrong data, personal data found in it): no one reads
+    it any more, on any surface; the reason is shown to its producer. An older version of the
+    period is not brought back by itself: publish a corrected upload instead."""
+    _custodian_only(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for withdrawing the release.")})
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.status in (Release.Status.INVALID, Release.Status.WITHDRAWN):
+        raise ValidationError(_("Only a valid or published release can be withdrawn."))
+    release = audit.update(
+        actor, release, status=Release.Status.WITHDRAWN, withdrawn_reason=reason.strip()
+    )
+    stored.refresh(release.dataset)
+    return release
 
 
 @transaction.atomic
 def verify(actor, dataset: Dataset) -> Dataset:
     _custodian_only(actor)
-    return _move(actor, dataset, (Dataset.Status.SUBMITTED,), Dataset.Status.VERIFIED)
+    return _move(actor, dataset, "verify", S.VERIFIED)
 
 
 @transaction.atomic
 def publish(actor, dataset: Dataset) -> Dataset:
-    """Publish a verified dataset and its valid releases; open ones become public."""
+    """Publish a verified dataset: of each period the newest valid version becomes public and
+    older ones superseded (kept, not public). Open datasets become public."""
     _custodian_only(actor)
     extra = {"review_comment": ""}
     if dataset.published_at is None:
         extra["published_at"] = timezone.now()
-    dataset = _move(actor, dataset, (Dataset.Status.VERIFIED,), Dataset.Status.PUBLISHED, **extra)
-    for release in dataset.releases.filter(status=Release.Status.VALID):
-        audit.update(actor, release, status=Release.Status.PUBLISHED)
+    dataset = _move(actor, dataset, "publish", S.PUBLISHED, **extra)
+    live = (Release.Status.VALID, Release.Status.PUBLISHED)
+    newest = set()
+    releases = dataset.releases.filter(status__in=live).order_by(
+        "year", "period_type", "period", "-version"
+    )
+    for release in releases:
+        key = (release.year, release.period_type, release.period)
+        status = Release.Status.SUPERSEDED if key in newest else Release.Status.PUBLISHED
+        newest.add(key)
+        if release.status != status:
+            audit.update(actor, release, status=status)
     stored.refresh(dataset)  # its resources are the published releases
     return dataset
 

@@ -27,6 +27,11 @@ urlpatterns = [
         views.report,
         name="report",
     ),
+    path(
+        "workspace/datasets/<slug:slug>/releases/<uuid:resource_id>/withdraw/",
+        views.withdraw,
+        name="withdraw",
+    ),
     path("catalog.<str:fmt>", dcat.catalog_view, name="dcat_catalog"),
     path("api/3/action/<str:name>", action, name="ckan_action"),
     path("api/action/<str:name>", action, name="ckan_action_unversioned"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
-from satudata.core.access import public, role
+from satudata.core.access import custodian, public, role
 from satudata.core.paging import page_number
 from satudata.datasets import charts, exports, forms, regionmap, services
 from satudata.datasets import search as catalog_search
@@ -302,11 +302,13 @@ def edit(request, slug: str):
 def manage(request, slug: str):
     dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
     releases = dataset.releases.order_by("-created_at")
-    return render(
-        request,
-        "datasets/manage.html",
-        {"dataset": dataset, "releases": releases, "fields": dataset.fields.all()},
-    )
+    context = {
+        "dataset": dataset,
+        "releases": releases,
+        "fields": dataset.fields.all(),
+        "steps": services.steps_for(request.user, dataset),
+    }
+    return render(request, "datasets/manage.html", context)
 
 
 @role("producer")
@@ -343,7 +345,28 @@ def upload(request, slug: str):
 def report(request, slug: str, resource_id):
     dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
     release = get_object_or_404(dataset.releases, uuid=resource_id)
-    return render(request, "datasets/report.html", {"dataset": dataset, "release": release})
+    context = {
+        "dataset": dataset,
+        "release": release,
+        "can_withdraw": request.user.is_custodian
+        and release.status not in (Release.Status.INVALID, Release.Status.WITHDRAWN),
+    }
+    return render(request, "datasets/report.html", context)
+
+
+@custodian
+@require_POST
+def withdraw(request, slug: str, resource_id):
+    """The custodian takes one release down (wrong data, personal data found in it)."""
+    dataset = get_object_or_404(Dataset.objects.editable_by(request.user), slug=slug)
+    release = get_object_or_404(dataset.releases, uuid=resource_id)
+    try:
+        services.withdraw_release(request.user, release, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The release is withdrawn; no one can read it any more."))
+    return redirect("datasets:report", slug=dataset.slug, resource_id=release.uuid)
 
 
 WORKFLOW = {
@@ -353,6 +376,7 @@ WORKFLOW = {
     "return": lambda user, d, post: services.return_for_correction(
         user, d, post.get("comment", "")
     ),
+    "unpublish": lambda user, d, post: services.unpublish(user, d, post.get("comment", "")),
 }
 
 
