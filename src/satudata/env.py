@@ -76,6 +76,66 @@ def ensure_writable_dir(path: Path) -> Path:
     return path
 
 
+# Django's own deploy check calls a shorter key weak; so do we.
+MIN_SECRET_KEY_LENGTH = 50
+
+
+def secret_key(home: Path) -> str:
+    """SECRET_KEY (or the file SECRET_KEY_FILE names), else the key kept in the data folder.
+
+    A key file that is empty or short is refused, never replaced by a generated key: each app
+    server would then sign sessions and CSRF tokens with its own key."""
+    file_path = os.environ.get("SECRET_KEY_FILE")
+    if not file_path:
+        return env_str("SECRET_KEY") or stored_secret_key(home)
+    key = env_str("SECRET_KEY")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY_FILE {file_path} berisi {len(key)} karakter, padahal kunci rahasia "
+            f"harus minimal {MIN_SECRET_KEY_LENGTH} karakter acak (buat dengan: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return key
+
+
+# Everything in the data folder is personal data (NIKs, KK numbers, birth dates, password
+# hashes): only the account running Satu Data may read it.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Set `mode` on a file or folder of ours; one owned by another account is left alone."""
+    try:
+        if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError:
+        pass  # gone meanwhile, or not ours: nothing to tighten
+
+
+def tighten_data_folder(home: Path, database: str = "", shared: tuple[Path, ...] = ()) -> None:
+    """Make the data folder, its backups and the SQLite database private (0700 folders, 0600
+    files), including files made before Satu Data tightened them. A folder in `shared` (a
+    STATIC_ROOT inside the data folder, served by the reverse proxy) keeps the data folder
+    itself open to its other users; the files holding personal data are tightened anyway."""
+    if not home.is_dir():
+        return
+    if not any(home == s or home in s.parents for s in shared):
+        make_private(home, PRIVATE_DIR)
+    for folder in (home / "backups", home / "media"):
+        if folder.is_dir():
+            make_private(folder, PRIVATE_DIR)
+    backups = home / "backups"
+    if backups.is_dir():
+        for item in backups.iterdir():
+            make_private(item, PRIVATE_DIR if item.is_dir() else PRIVATE_FILE)
+    if database and database != ":memory:":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            candidate = Path(database + suffix)
+            if candidate.is_file():
+                make_private(candidate)
+
+
 def stored_secret_key(home: Path) -> str:
     """The secret key kept in the data folder, created on first use (never in the repo)."""
     key_file = home / "secret_key"

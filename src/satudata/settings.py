@@ -11,14 +11,14 @@ from satudata.env import (
     env_list,
     env_str,
     parse_database_url,
-    stored_secret_key,
+    secret_key,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_home()
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY") or stored_secret_key(DATA_DIR)
+SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. for the
@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # `*` on anonymous reads of open data (API, CKAN, DCAT); answers their preflights.
+    "satudata.core.cors.PublicCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satudata.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # JSON 404/405 under /api/v1/, HEAD as GET: before the cache, which then keeps the GET.
+    "satudata.api.http.ApiHttpMiddleware",
     "satudata.accounts.middleware.ApiTokenMiddleware",
     "satudata.core.cache.PublicCacheMiddleware",
     "satudata.core.middleware.SecurityHeadersMiddleware",
@@ -112,8 +116,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # A Redis outage is a cache miss, not a 500 (core/cachebackend.py).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "satudata.core.cachebackend.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -148,6 +156,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
+# Village office PCs are shared and operators see NIKs: a session ends after this many idle
+# minutes (each request moves the end on), not Django's two weeks.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 480)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# The browser forgets the session when it closes; the idle limit above still holds if not.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

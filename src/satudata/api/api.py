@@ -12,7 +12,14 @@ from ninja.parser import Parser
 
 from satudata import __version__
 from satudata.api.auth import signed_in
-from satudata.api.errors import UnreadableBody, parse_json, problems, validation_message
+from satudata.api.errors import (
+    UnreadableBody,
+    field_label,
+    parse_json,
+    problems,
+    validation_message,
+)
+from satudata.api.openapi import DESCRIPTION, document
 from satudata.core.access import public
 
 
@@ -41,11 +48,17 @@ class BodyParser(Parser):
         return data
 
 
-api_v1 = NinjaAPI(
+class SatuDataAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's document plus what all operations share (`api.openapi.document`): the
+        token's schemes, which operations need one, the refusals and their error shape."""
+        return document(super().get_openapi_schema(*args, **kwargs))
+
+
+api_v1 = SatuDataAPI(
     title="Satu Data API",
     version="1",
-    description="Regions, accounts and (in later releases) population and sectoral data. "
-    "Send `Authorization: Bearer <token>` with a token from your profile page.",
+    description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -82,9 +95,11 @@ def refused(request, exc: RefusedByRules):
 
 @api_v1.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api_v1.create_response(
+    response = api_v1.create_response(
         request, {"detail": _("Log in or send an API token.")}, status=401
     )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'  # what a 401 must name (RFC 9110)
+    return response
 
 
 @api_v1.exception_handler(ValidationError)
@@ -93,7 +108,7 @@ def invalid_input(request, exc: ValidationError):
     language ("sex: harus berupa bilangan bulat"); `type` is pydantic's code, for programs."""
     found = problems(exc.errors)
     message = _("The request is not valid: %(problems)s") % {
-        "problems": "; ".join(f"{p['field']}: {p['message']}" for p in found)
+        "problems": "; ".join(f"{field_label(p['field'])}: {p['message']}" for p in found)
     }
     return api_v1.create_response(request, {"detail": message, "errors": found}, status=400)
 

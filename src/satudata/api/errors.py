@@ -9,6 +9,7 @@ context, never from pydantic's English `msg`. The field is named as the client s
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -69,8 +70,8 @@ MESSAGES = {
     "model_type": OBJECT,
     "model_attributes_type": OBJECT,
     "dataclass_type": OBJECT,
-    "literal_error": gettext_lazy("is not one of the accepted values"),
-    "enum": gettext_lazy("is not one of the accepted values"),
+    "literal_error": gettext_lazy("is not one of the accepted values (%(expected)s)"),
+    "enum": gettext_lazy("is not one of the accepted values (%(expected)s)"),
     "extra_forbidden": gettext_lazy("is not a field of this request"),
     "json_invalid": gettext_lazy("is not valid JSON"),
     "json_type": gettext_lazy("is not valid JSON"),
@@ -89,7 +90,7 @@ MODEL_MESSAGES = {
     "blank": gettext_lazy("must not be empty"),
     "null": gettext_lazy("must not be empty"),
     "required": MESSAGES["missing"],
-    "invalid_choice": MESSAGES["enum"],
+    "invalid_choice": gettext_lazy("is not one of the accepted values"),
     "max_length": MESSAGES["string_too_long"],
 }
 
@@ -115,16 +116,38 @@ def validation_message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+# The names `errors[].field` gives what is not one field: fixed, for programs (the body as a
+# whole is "body" in every language); `detail`, for people, says them in their language.
+BODY = "body"
+REQUEST = "request"
+FIELD_LABELS = {BODY: gettext_lazy("request body"), REQUEST: gettext_lazy("request")}
+
+
 def field_name(loc) -> str:
     """('body', 'payload', 'members', 0, 'nik') → 'members.0.nik'; the body as a whole (its
-    one schema parameter) is named 'request body'."""
+    one schema parameter: missing, or not an object) is 'body'."""
     parts = list(loc or ())
     source = parts.pop(0) if parts and parts[0] in SOURCES else None
     if source == "body":
         if len(parts) <= 1:
-            return _("request body")
+            return BODY
         parts = parts[1:]  # the operation's parameter name (`payload`), not the client's
-    return ".".join(str(p) for p in parts) or _("request")
+    return ".".join(str(p) for p in parts) or REQUEST
+
+
+def field_label(field: str) -> str:
+    """A field as `detail` names it: the client's own names as they are, "isi permintaan"
+    for the body as a whole."""
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field
+
+
+def _accepted(expected: str) -> str:
+    """pydantic's "'health', 'education' or 'social'" (English "or") → "health, education,
+    social": the values as the client must send them, in no language."""
+    values = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", expected)
+    found = [single or double for single, double in values]
+    return ", ".join(found) if found else expected
 
 
 def problem_message(error: dict) -> str:
@@ -134,6 +157,8 @@ def problem_message(error: dict) -> str:
         return str(INVALID)
     # Only the limits (`ge`, `max_length`…) are ever put in a sentence, never `ctx["error"]`.
     context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    if "expected" in context:
+        context["expected"] = _accepted(context["expected"])
     try:
         return str(template) % context if "%(" in str(template) else str(template)
     except (KeyError, TypeError, ValueError):

@@ -4,6 +4,12 @@ Every write goes through an audited service, so the newest audit entry's id is a
 number of all data: a one-row index lookup that every worker process sees the same way.
 Responses are cached per (version, language, URL) and carry an ETag, so browsers and proxies
 revalidate cheaply (304) and the portal stays up under many visitors.
+
+Shared caches (a CDN, an office proxy) must keep anonymous and credentialed answers apart:
+with a key, `package_search` also lists limited datasets, and without one a harvester would
+get the anonymous copy. So answers vary on every credential (`Vary: Cookie, Authorization,
+X-CKAN-API-Key`), and API answers to a signed-in user or a token, which may hold personal
+data (`/api/v1/residents`), are `Cache-Control: private, no-store`: kept by no cache at all.
 """
 
 from __future__ import annotations
@@ -14,16 +20,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from satudata.audit.models import AuditEntry
 
 NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/audit/", "/static/", "/lang/", "/healthz")
 MAX_CACHED_BYTES = 2 * 1024 * 1024
+PRIVATE_PREFIXES = ("/api/",)
+CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-CKAN-API-Key")
 
 
 def data_version() -> int:
     return AuditEntry.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def _credentialed(request) -> bool:
+    if "HTTP_AUTHORIZATION" in request.META or "HTTP_X_CKAN_API_KEY" in request.META:
+        return True
+    return request.user.is_authenticated
 
 
 def _cacheable_request(request) -> bool:
@@ -31,9 +45,7 @@ def _cacheable_request(request) -> bool:
         return False
     if request.path.startswith(NOT_CACHED_PREFIXES):
         return False
-    if "HTTP_AUTHORIZATION" in request.META or "HTTP_X_CKAN_API_KEY" in request.META:
-        return False
-    return not request.user.is_authenticated
+    return not _credentialed(request)
 
 
 def _cacheable_response(response) -> bool:
@@ -50,6 +62,13 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._respond(request)
+        if request.path.startswith(PRIVATE_PREFIXES) and _credentialed(request):
+            patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, CREDENTIAL_HEADERS)
+        return response
+
+    def _respond(self, request):
         seconds = settings.SATUDATA_PUBLIC_CACHE_SECONDS
         if seconds <= 0 or not _cacheable_request(request):
             return self.get_response(request)
@@ -74,5 +93,6 @@ class PublicCacheMiddleware:
                 return response
             response["ETag"] = etag
             patch_cache_control(response, public=True, max_age=seconds)
+            patch_vary_headers(response, CREDENTIAL_HEADERS)
             cache.set(key, response, seconds * 10)
         return response

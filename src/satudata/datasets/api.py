@@ -9,17 +9,26 @@ from ninja.files import UploadedFile
 
 from satudata.accounts.models import Agency
 from satudata.api.auth import signed_in
-from satudata.api.schemas import StrictIn
+from satudata.api.schemas import StrictIn, one_of
 from satudata.datasets import services
-from satudata.datasets.models import Dataset
+from satudata.datasets.models import Dataset, Field, Release
 
 router = Router(tags=["datasets"])
+
+# The models' choices, as `enum`s in OpenAPI; a wrong value is refused naming the accepted ones.
+Topic = one_of(Dataset.Topic)
+Access = one_of(Dataset.Access)
+Frequency = one_of(Dataset.Frequency)
+License = one_of(Dataset.License)
+Status = one_of(Dataset.Status)
+FieldType = one_of(Field.Type)
+PeriodType = one_of(Release._meta.get_field("period_type").choices)
 
 
 class FieldIn(StrictIn):
     name: str
     label: str
-    type: str
+    type: FieldType
     unit: str = ""
     required: bool = False
     minimum: float | None = None
@@ -34,7 +43,7 @@ class DatasetIn(StrictIn):
     title: str
     description: str = ""
     agency: str
-    topic: str
+    topic: Topic
     tags: list[str] = []
     regions: list[str] = []
     concept: str = ""
@@ -42,11 +51,11 @@ class DatasetIn(StrictIn):
     classification: str = ""
     measure: str = ""
     unit: str = ""
-    frequency: str = "yearly"
+    frequency: Frequency = "yearly"
     temporal_start: int | None = None
     temporal_end: int | None = None
-    license: str = "cc-by"
-    access_level: str = "open"
+    license: License = "cc-by"
+    access_level: Access = "open"
     contact: str = ""
     release_schedule: str = ""
     fields: list[FieldIn] = []
@@ -55,9 +64,9 @@ class DatasetIn(StrictIn):
 class DatasetPatch(StrictIn):
     title: str | None = None
     description: str | None = None
-    topic: str | None = None
+    topic: Topic | None = None
     tags: list[str] | None = None
-    access_level: str | None = None
+    access_level: Access | None = None
     contact: str | None = None
     release_schedule: str | None = None
     fields: list[FieldIn] | None = None
@@ -68,8 +77,8 @@ class DatasetOut(Schema):
     slug: str
     title: str
     agency: str
-    status: str
-    access_level: str
+    status: Status
+    access_level: Access
     review_comment: str
 
 
@@ -159,7 +168,7 @@ def upload_release(
     slug: str,
     year: Form[int],
     file: File[UploadedFile],
-    period_type: Form[str] = "year",
+    period_type: Form[PeriodType] = "year",
     period: Form[int] = 0,
 ):
     """Validates the file; the report lists row, field, value and a message in Indonesian."""

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from satudata.api.auth import signed_in
+from satudata.api.schemas import one_of
 from satudata.datasets.models import Dataset
 from satudata.integration import addresses, services
 from satudata.integration.models import Connector, ConnectorRun
@@ -22,13 +23,19 @@ from satudata.integration.models import Connector, ConnectorRun
 router = Router(tags=["integration"])
 RUNS_SHOWN = 100
 
+# The models' choices, as `enum`s in OpenAPI; a wrong value is refused naming the accepted ones.
+Kind = one_of(Connector.Kind)
+Format = one_of(Connector.Format)
+RunStatus = one_of(ConnectorRun.Status)
+RunStatusFilter = one_of(["", *ConnectorRun.Status.values])
+
 
 class ConnectorIn(Schema):
     name: str
     dataset: str
-    kind: str = "url"
+    kind: Kind = "url"
     url: str
-    format: str = "csv"
+    format: Format = "csv"
     ckan_dataset: str = ""
     ckan_resource: str = ""
     mapping: dict[str, str] = {}
@@ -44,9 +51,9 @@ class ConnectorOut(Schema):
     name: str
     agency: str
     dataset: str
-    kind: str
+    kind: Kind
     url: str
-    format: str
+    format: Format
     ckan_dataset: str
     ckan_resource: str
     mapping: dict[str, str]
@@ -59,7 +66,7 @@ class ConnectorOut(Schema):
 class RunOut(Schema):
     id: int
     connector: int
-    status: str
+    status: RunStatus
     attempt: int
     due_at: datetime.datetime
     started_at: datetime.datetime | None
@@ -162,7 +169,7 @@ def connector_runs(request, connector_id: int):
 
 
 @router.get("/connector-runs", response=list[RunOut], auth=signed_in, summary="Recent runs")
-def recent_runs(request, status: str = ""):
+def recent_runs(request, status: RunStatusFilter = ""):
     """The latest runs of every connector the caller may see, optionally of one status."""
     runs = ConnectorRun.objects.visible_to(request.user).select_related("release")
     if status:

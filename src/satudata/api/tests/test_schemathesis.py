@@ -55,4 +55,7 @@ def test_no_operation_fails_with_a_server_error(case, custodian_token):
         response = case.call(headers=headers)
         case.validate_response(response, checks=[not_a_server_error], headers=headers)
         if secured and not headers:
+            if response.request.method == "OPTIONS":  # schemathesis probes methods too
+                assert response.status_code == 204 and not response.content
+                continue
             assert response.status_code in (400, 401, 404, 405), response.status_code

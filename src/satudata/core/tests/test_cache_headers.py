@@ -1,0 +1,60 @@
+"""What shared caches (a CDN, an office proxy) are told: a public copy varies on every
+credential, and API answers to a signed-in user or token are kept by no cache at all
+(QA api.md #10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from satudata.accounts.services import create_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    from django.core.cache import cache
+
+    settings.SATUDATA_PUBLIC_CACHE_SECONDS = 30
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def varies_on(response) -> set[str]:
+    return {name.strip().lower() for name in response["Vary"].split(",")}
+
+
+@pytest.mark.parametrize("path", ["/api/3/action/package_search?rows=0", "/api/v1/regions/6112"])
+def test_a_public_cached_answer_varies_on_every_credential(client, path):
+    first = client.get(path)
+    assert "public" in first["Cache-Control"]
+    assert {"cookie", "authorization", "x-ckan-api-key"} <= varies_on(first)
+    again = client.get(path)  # the copy from the server's cache says the same
+    assert {"cookie", "authorization", "x-ckan-api-key"} <= varies_on(again)
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    assert "authorization" in varies_on(not_modified)
+
+
+def test_personal_data_to_a_token_is_private_and_not_stored(client, cast):
+    _token, raw = create_token(cast.operator_a, "t")
+    response = client.get("/api/v1/residents", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= control
+    assert "public" not in control
+
+
+def test_a_keyed_harvester_gets_a_private_answer(client, cast):
+    _token, raw = create_token(cast.producer_a, "t")
+    response = client.get("/api/3/action/package_search?rows=0", HTTP_X_CKAN_API_KEY=raw)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "ETag" not in response
+
+
+def test_a_browser_session_on_the_api_is_private_too(clients):
+    response = clients["operator_a"].get("/api/v1/residents")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
