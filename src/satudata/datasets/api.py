@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -94,6 +96,10 @@ class ReleaseOut(Schema):
 
 class ReturnIn(StrictIn):
     comment: str
+
+
+class WithdrawIn(StrictIn):
+    reason: str
 
 
 def _out(dataset: Dataset) -> dict:
@@ -219,3 +225,32 @@ router.post("/datasets/{slug}/publish", response=DatasetOut, auth=signed_in, sum
 def return_dataset(request, slug: str, payload: ReturnIn):
     dataset = _editable(request, slug)
     return _out(services.return_for_correction(request.user, dataset, payload.comment))
+
+
+@router.post(
+    "/datasets/{slug}/unpublish",
+    response=DatasetOut,
+    auth=signed_in,
+    summary="Unpublish (custodian)",
+)
+def unpublish_dataset(request, slug: str, payload: ReturnIn):
+    """Take a published dataset down from every public surface at once; it goes back to its
+    producer with `comment` as the reason."""
+    dataset = _editable(request, slug)
+    return _out(services.unpublish(request.user, dataset, payload.comment))
+
+
+@router.post(
+    "/datasets/{slug}/releases/{release_id}/withdraw",
+    response=ReleaseOut,
+    auth=signed_in,
+    summary="Withdraw a release (custodian)",
+)
+def withdraw_release(request, slug: str, release_id: uuid.UUID, payload: WithdrawIn):
+    """Take one release down for good (e.g. personal data found in it); `reason` is shown
+    to its producer."""
+    dataset = _editable(request, slug)
+    release = dataset.releases.filter(uuid=release_id).first()
+    if release is None:
+        raise HttpError(404, _("This dataset has no such release."))
+    return _release_out(services.withdraw_release(request.user, release, payload.reason))

@@ -237,3 +237,37 @@ def test_a_refused_step_reads_naturally(clients, cast, dataset, tmp_path):
     manage = f"/workspace/datasets/{dataset.slug}/"
     response = clients["custodian"].post(manage + "workflow/", {"step": "verify"}, follow=True)
     assert "Dataset berstatus “terbit” tidak dapat diverifikasi." in text(response)
+
+
+def test_programs_unpublish_and_withdraw_through_the_api(clients, cast, dataset, tmp_path):
+    published(cast, dataset, tmp_path)
+    release = dataset.releases.get()
+    base = f"/api/v1/datasets/{dataset.slug}"
+    withdraw = f"{base}/releases/{release.uuid}/withdraw"
+    json = "application/json"
+    # Only the custodian; a reason is required; an unknown release is 404.
+    refused = clients["producer_a"].post(withdraw, {"reason": "x"}, content_type=json)
+    assert refused.status_code == 403
+    blank = clients["custodian"].post(withdraw, {"reason": " "}, content_type=json)
+    assert blank.status_code == 400 and "alasan" in blank.json()["detail"].lower()
+    unknown = clients["custodian"].post(
+        f"{base}/releases/00000000-0000-0000-0000-000000000000/withdraw",
+        {"reason": "x"},
+        content_type=json,
+    )
+    assert unknown.status_code == 404
+    assert clients["anonymous"].get(f"/data/{dataset.slug}/").status_code == 200
+
+    taken = clients["custodian"].post(withdraw, {"reason": "Memuat NIK"}, content_type=json)
+    assert taken.status_code == 200 and taken.json()["status"] == "withdrawn"
+    rid = release.uuid
+    resource = clients["anonymous"].get(f"/api/3/action/resource_show?id={rid}")
+    assert resource.status_code == 404
+
+    down = clients["custodian"].post(
+        f"{base}/unpublish", {"comment": "Ditinjau ulang"}, content_type=json
+    )
+    assert down.status_code == 200 and down.json()["status"] == "returned"
+    assert clients["anonymous"].get(f"/data/{dataset.slug}/").status_code == 404
+    again = clients["custodian"].post(f"{base}/unpublish", {"comment": "x"}, content_type=json)
+    assert again.status_code == 400  # no longer published
