@@ -1,17 +1,22 @@
-"""Consistent backups and safe restores of the whole database, while the portal keeps serving.
+"""Consistent backups and safe restores of the whole database and the uploaded files,
+while the portal keeps serving.
 
-SQLite: the online backup API copies a consistent snapshot page by page while other
-processes keep reading and writing. PostgreSQL: pg_dump (custom format) and pg_restore.
-A restore first backs up the current database, so a restore can never lose data for good.
+SQLite: the online backup API (core/backup_sqlite.py). PostgreSQL: pg_dump and pg_restore
+of one snapshot (core/backup_pg.py). The uploaded files go in a tar beside the database's
+file (core/backup_media.py); a `.json` manifest beside it lists rows per table and the tar.
+
+A restore first checks that the file is a Satu Data backup that this version can use (its
+`django_migrations` and our tables, no migration this version does not know), then, under
+one lock that keeps writers out, saves the current database as `pre-restore-…` and replaces
+it: a restore never loses an acknowledged write, and a refused file changes nothing.
+Everything a backup or restore writes is readable by this account only (personal data).
 """
 
 from __future__ import annotations
 
+import getpass
 import json
-import shutil
-import sqlite3
-import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -19,20 +24,29 @@ from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from satudata.core import backup_media, backup_pg, backup_sqlite
+from satudata.core.backup_common import BackupError, Schema, create_private
+from satudata.env import PRIVATE_DIR, make_private
 
-class BackupError(Exception):
-    """A backup or restore that could not be done; the message says why in one sentence."""
+__all__ = ["BackupError", "BackupResult", "backup", "restore"]
+
+# Tables every Satu Data database has had since its first migration.
+REQUIRED_TABLES = {"django_migrations", "accounts_user", "audit_auditentry"}
 
 
 @dataclass
 class BackupResult:
     path: Path
     tables: dict[str, int]
+    # After a restore: migrations of this version the restored database lacks.
+    pending: list[str] = field(default_factory=list)
+    media_restored: bool = False
 
 
 def backup_dir() -> Path:
     folder = Path(settings.DATA_DIR) / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    make_private(folder, PRIVATE_DIR)
     return folder
 
 
@@ -50,135 +64,122 @@ def default_backup_path(label: str = "satudata") -> Path:
     return backup_dir() / f"{label}-{stamp}{suffix}"
 
 
+def manifest_path(target: Path) -> Path:
+    return target.with_name(target.name + ".json")
+
+
 def table_counts(sqlite_path: Path | None = None) -> dict[str, int]:
     """Rows per table, of a SQLite file or of the live database."""
     if sqlite_path is not None:
-        with sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True) as db:
-            names = [
-                row[0]
-                for row in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-                )
-            ]
-            return {
-                name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]  # noqa: S608
-                for name in names
-            }
-    connection = connections["default"]
-    with connection.cursor() as cursor:
-        names = sorted(connection.introspection.table_names(cursor))
-        counts = {}
-        for name in names:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")  # noqa: S608
-            counts[name] = cursor.fetchone()[0]
-        return counts
+        return backup_sqlite.table_counts(sqlite_path)
+    if is_sqlite():
+        return backup_sqlite.table_counts(Path(_database()["NAME"]))
+    return backup_pg.table_counts()
 
 
-def _pg_env() -> dict[str, str]:
-    db = _database()
-    env = {
-        "PGDATABASE": db["NAME"],
-        "PGUSER": db.get("USER") or "",
-        "PGHOST": db.get("HOST") or "",
-        "PGPORT": str(db.get("PORT") or ""),
-    }
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    return {k: v for k, v in env.items() if v}
-
-
-def _run_pg_tool(args: list[str]) -> None:
-    tool = shutil.which(args[0])
-    if tool is None:
-        raise BackupError(
-            _("%(tool)s is not installed; install the PostgreSQL client tools.") % {"tool": args[0]}
-        )
-    import os
-
-    result = subprocess.run(  # noqa: S603 - fixed tool, arguments we build
-        [tool, *args[1:]], env={**os.environ, **_pg_env()}, capture_output=True, text=True
+def _write_manifest(target: Path, counts: dict[str, int], media: dict) -> None:
+    manifest = manifest_path(target)
+    create_private(manifest)
+    manifest.write_text(
+        json.dumps({"tables": counts, "media": media, "made": datetime.now().isoformat()}, indent=1)
     )
-    if result.returncode != 0:
-        first = (result.stderr.strip().splitlines() or ["?"])[0]
-        raise BackupError(_("%(tool)s failed: %(error)s") % {"tool": args[0], "error": first})
 
 
 def backup(target: Path | None = None) -> BackupResult:
-    """Write a consistent copy of the whole database to `target` (a new file)."""
+    """Write a consistent copy of the database to `target` (a new file), the media folder
+    beside it, and the manifest."""
     target = Path(target) if target else default_backup_path()
-    if target.exists():
-        raise BackupError(_("%(path)s already exists; choose a new file.") % {"path": target})
-    target.parent.mkdir(parents=True, exist_ok=True)
+    for path in (target, manifest_path(target), backup_media.archive_path(target)):
+        if path.exists():
+            raise BackupError(_("%(path)s already exists; choose a new file.") % {"path": path})
     if is_sqlite():
-        source = sqlite3.connect(_database()["NAME"], timeout=30)
-        try:
-            destination = sqlite3.connect(target)
-            try:
-                # pages=-1 copies everything in one step under one read snapshot, so writers
-                # in other processes never make the copy inconsistent.
-                source.backup(destination, pages=-1)
-                check = destination.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                destination.close()
-        finally:
-            source.close()
-        if check != "ok":
-            target.unlink(missing_ok=True)
-            raise BackupError(
-                _("The backup failed its integrity check: %(error)s") % {"error": check}
-            )
-        counts = table_counts(target)
+        counts = backup_sqlite.online_copy(_database()["NAME"], target)
     else:
-        _run_pg_tool(["pg_dump", "--format=custom", "--no-owner", f"--file={target}"])
-        counts = table_counts()
-    manifest = target.with_name(target.name + ".json")
-    manifest.write_text(
-        json.dumps({"tables": counts, "made": datetime.now().isoformat()}, indent=1)
-    )
+        counts = backup_pg.dump(target)
+    _write_manifest(target, counts, backup_media.archive(target))
     return BackupResult(path=target, tables=counts)
 
 
+def _code_migrations() -> set[tuple[str, str]]:
+    from django.db.migrations.loader import MigrationLoader
+
+    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
+def _refuse_unless_ours(source: Path, schema: Schema) -> None:
+    if not schema.tables >= REQUIRED_TABLES or not schema.migrations:
+        raise BackupError(
+            _("%(path)s is not a Satu Data backup (the portal's tables are missing).")
+            % {"path": source}
+        )
+    known = _code_migrations()
+    apps = {app for app, _name in known}
+    newer = sorted(f"{a}.{n}" for a, n in schema.migrations if a in apps and (a, n) not in known)
+    if newer:
+        raise BackupError(
+            _(
+                "%(path)s was made by a newer version of Satu Data (%(count)d migrations this "
+                "version does not have, e.g. %(example)s); upgrade Satu Data, then restore it."
+            )
+            % {"path": source, "count": len(newer), "example": newer[0]}
+        )
+
+
+def _restore_entry(source: Path) -> dict:
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = "?"
+    return {
+        "actor_label": f"{_('system')} ({account})"[:150],
+        "model_label": "core.backup",
+        "object_pk": source.name[:64],
+        "object_repr": _("Database restored from %(file)s") % {"file": source.name},
+        "after": {"file": str(source)},
+    }
+
+
+def _forget_cached_pages() -> None:
+    """Pages cached before the restore must not be served: the restore's audit entry gave
+    the data a version no page was cached under, in every process (core/cache.py). A local
+    cache is also emptied; Redis is not, as clear() empties its whole database (FLUSHDB),
+    which another deployment may share."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+
+
 def restore(source: Path) -> BackupResult:
-    """Replace the database's content with a backup; the current content is backed up first."""
+    """Replace the database's content (and the media folder) with a backup; the current
+    content is saved first. BackupError, with nothing changed, for a file that is not a
+    backup this version can restore."""
+    from satudata.core.deployment import pending_migrations
+
     source = Path(source)
     if not source.is_file():
         raise BackupError(_("No backup file at %(path)s.") % {"path": source})
     if is_sqlite():
-        try:
-            with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as probe:
-                check = probe.execute("PRAGMA integrity_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise BackupError(
-                _("%(path)s is not a Satu Data SQLite backup (%(error)s).")
-                % {"path": source, "error": exc}
-            ) from exc
-        if check != "ok":
-            raise BackupError(_("The backup file is damaged: %(error)s") % {"error": check})
-    safety = backup(default_backup_path("pre-restore"))
+        schema = backup_sqlite.schema_of_backup(source)
+    else:
+        schema = backup_pg.schema_of_backup(source)
+    _refuse_unless_ours(source, schema)
+    has_media = backup_media.check(source)
+    safety = default_backup_path("pre-restore")
     connections.close_all()
     if is_sqlite():
-        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        live = sqlite3.connect(_database()["NAME"], timeout=30)
-        try:
-            # The backup API writes the whole file under one write lock: readers in other
-            # processes see either the old or the new database, never a mix.
-            origin.backup(live, pages=-1)
-        finally:
-            origin.close()
-            live.close()
-        counts = table_counts(Path(_database()["NAME"]))
-    else:
-        _run_pg_tool(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                f"--dbname={_database()['NAME']}",
-                str(source),
-            ]
+        safety_counts = backup_sqlite.restore_locked(
+            _database()["NAME"], source, safety, lambda: _restore_entry(source)
         )
-        counts = table_counts()
-    return BackupResult(path=safety.path, tables=counts)
+    else:
+        safety_counts = backup_pg.restore_locked(source, safety, lambda: _restore_entry(source))
+    # The media folder as it was is kept with the safety copy before it is replaced.
+    _write_manifest(safety, safety_counts, backup_media.archive(safety))
+    if has_media:
+        backup_media.restore(source)
+    _forget_cached_pages()
+    connections.close_all()
+    return BackupResult(
+        path=safety, tables=table_counts(), pending=pending_migrations(), media_restored=has_media
+    )

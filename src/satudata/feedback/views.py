@@ -155,7 +155,13 @@ def photo(request, feedback_id: int):
     item = _visible_or_404(request, feedback_id)
     if not item.photo:
         raise Http404
-    return FileResponse(default_storage.open(item.photo, "rb"))
+    try:
+        handle = default_storage.open(item.photo, "rb")
+    except FileNotFoundError:
+        # The file went missing (a restore of an old backup without its media archive, a
+        # folder not copied to a new server): gone, not a server error.
+        raise Http404 from None
+    return FileResponse(handle)
 
 
 def _act(request, feedback_id: int, action) -> Feedback:

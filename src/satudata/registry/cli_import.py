@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from satudata.env import make_private
 from satudata.registry.models import ImportJob
 
 NAME = "residents"
@@ -113,6 +114,10 @@ def handle(options, stdout) -> None:
     stdout.write(summary(report, options["dry_run"]))
     for line in report.sample:
         stdout.write(line)
+    if report.error_path and Path(report.error_path).is_file():
+        # The error file quotes the refused values (NIKs): this account's only, also when
+        # it replaced an older file that was readable by others.
+        make_private(Path(report.error_path))
     if report.rejected:
         stdout.write(
             _("Errors (row, column, value, message): %(path)s") % {"path": report.error_path}

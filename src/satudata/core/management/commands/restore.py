@@ -34,3 +34,19 @@ class Command(PlainRefusals, BaseCommand):
             _("The database before this restore is kept in %(path)s.") % {"path": result.path}
         )
         self.stdout.write(self.style.SUCCESS(_("Restored %(file)s.") % {"file": options["file"]}))
+        if not result.media_restored:
+            self.stdout.write(
+                _("This backup holds no media files; the media folder was left as it was.")
+            )
+        if result.pending:
+            # Not run here: the restore brings back exactly the backup (compare its manifest);
+            # migrating is the next, separate step, whose own errors are then its own.
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "This backup is older than this version (%(count)d migrations "
+                        "pending); run satudata migrate before serving it."
+                    )
+                    % {"count": len(result.pending)}
+                )
+            )
