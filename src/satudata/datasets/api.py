@@ -241,16 +241,16 @@ def unpublish_dataset(request, slug: str, payload: ReturnIn):
 
 
 @router.post(
-    "/datasets/{slug}/releases/{release_id}/withdraw",
+    "/datasets/{slug}/releases/{resource_id}/withdraw",
     response=ReleaseOut,
     auth=signed_in,
     summary="Withdraw a release (custodian)",
 )
-def withdraw_release(request, slug: str, release_id: uuid.UUID, payload: WithdrawIn):
+def withdraw_release(request, slug: str, resource_id: uuid.UUID, payload: WithdrawIn):
     """Take one release down for good (e.g. personal data found in it); `reason` is shown
     to its producer."""
     dataset = _editable(request, slug)
-    release = dataset.releases.filter(uuid=release_id).first()
+    release = dataset.releases.filter(uuid=resource_id).first()
     if release is None:
         raise HttpError(404, _("This dataset has no such release."))
     return _release_out(services.withdraw_release(request.user, release, payload.reason))

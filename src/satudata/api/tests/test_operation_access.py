@@ -22,7 +22,7 @@ SAMPLE_PATH_ARGS = {
     "family_id": "1",
     "connector_id": "1",
     "list_id": "1",
-    "release_id": "00000000-0000-0000-0000-000000000000",
+    "resource_id": "00000000-0000-0000-0000-000000000000",
 }
 
 

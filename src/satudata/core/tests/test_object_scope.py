@@ -217,6 +217,8 @@ API_BODIES = {
     },
     "POST /api/v1/families/{family_id}/head": lambda p: {"new_head": int(p["resident_id"])},
     "POST /api/v1/datasets/{slug}/return": lambda p: {"comment": "Perbaiki kolom jumlah."},
+    "POST /api/v1/datasets/{slug}/unpublish": lambda p: {"comment": "Ditinjau ulang."},
+    "POST /api/v1/datasets/{slug}/releases/{resource_id}/withdraw": lambda p: {"reason": "NIK"},
 }
 MULTIPART_BODIES = {
     "POST /api/v1/datasets/{slug}/releases": lambda p: {
