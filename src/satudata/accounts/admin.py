@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, ApiToken, User
 from satudata.audit import services as audit
+from satudata.audit.admin import DeletesOneByOne
 from satudata.audit.models import AuditEntry
 from satudata.regions.codes import BadRegionCode, normalize_code
 
@@ -46,7 +47,7 @@ def account_snapshot(user: User) -> dict:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DeletesOneByOne, DjangoUserAdmin):
     list_display = ("username", "role", "agency", "region", "is_active", "is_demo")
     list_filter = ("role", "is_active", "is_demo", "agency")
     raw_id_fields = ("region",)
@@ -111,21 +112,11 @@ class UserAdmin(DjangoUserAdmin):
         return response
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            before = account_snapshot(obj)
-            pk = obj.pk
-            super().delete_model(request, obj)
-            obj.pk = pk  # the entry names the record that was deleted
-            audit.record(request.user, AuditEntry.Action.DELETE, obj, before=before)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for user in queryset:
-                self.delete_model(request, user)
+        audit.hard_delete(request.user, obj, before=account_snapshot(obj))
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(DeletesOneByOne, admin.ModelAdmin):
     list_display = ("name", "acronym", "slug", "is_active")
     search_fields = ("name", "acronym", "slug")
     prepopulated_fields = {"slug": ("acronym",)}
@@ -140,18 +131,7 @@ class AgencyAdmin(admin.ModelAdmin):
             audit.record(request.user, action, obj, before=before, after=audit.snapshot(obj))
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            before = audit.snapshot(obj)
-            pk = obj.pk
-            super().delete_model(request, obj)
-            obj.pk = pk  # the entry names the record that was deleted
-            audit.record(request.user, AuditEntry.Action.DELETE, obj, before=before)
-
-    def delete_queryset(self, request, queryset):
-        # "Delete selected": one entry per agency, as deleting them one by one gives.
-        with transaction.atomic():
-            for agency in queryset:
-                self.delete_model(request, agency)
+        audit.hard_delete(request.user, obj)
 
 
 @admin.register(ApiToken)

@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.db import transaction
 
 from satudata.audit.models import AuditEntry
+
+
+class DeletesOneByOne:
+    """An admin whose "delete selected" goes through its own delete_model, one record at a
+    time, so each deletion gets its audit entry as deleting them one by one does."""
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 @admin.register(AuditEntry)

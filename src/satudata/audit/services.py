@@ -107,6 +107,17 @@ def soft_delete(actor, instance: SoftDeleteModel) -> SoftDeleteModel:
     return instance
 
 
+@transaction.atomic
+def hard_delete(actor, instance: models.Model, before: dict[str, Any] | None = None) -> None:
+    """Delete a record kept only in the admin site (accounts, agencies, code lists), which has
+    no soft delete: its last values stay in the history. `before` overrides the snapshot."""
+    before = snapshot(instance) if before is None else before
+    pk = instance.pk
+    instance.delete()
+    instance.pk = pk  # the entry names the record that was deleted
+    record(actor, AuditEntry.Action.DELETE, instance, before=before)
+
+
 def model_for_label(model_label: str) -> type[models.Model]:
     try:
         return apps.get_model(model_label)

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from satudata.audit import services as audit
+from satudata.audit.admin import DeletesOneByOne
 from satudata.audit.models import AuditEntry
 from satudata.datasets.models import CodeList, CodeValue
 
@@ -17,13 +18,6 @@ def _saved(user, obj, before) -> None:
     audit.record(user, action, obj, before=before, after=audit.snapshot(obj))
 
 
-def _deleted(user, obj) -> None:
-    before, pk = audit.snapshot(obj), obj.pk
-    obj.delete()
-    obj.pk = pk  # the entry names the record that was deleted
-    audit.record(user, AuditEntry.Action.DELETE, obj, before=before)
-
-
 class CodeValueInline(admin.TabularInline):
     model = CodeValue
     extra = 5
@@ -31,7 +25,7 @@ class CodeValueInline(admin.TabularInline):
 
 
 @admin.register(CodeList)
-class CodeListAdmin(admin.ModelAdmin):
+class CodeListAdmin(DeletesOneByOne, admin.ModelAdmin):
     list_display = ("slug", "name")
     search_fields = ("slug", "name", "values__code", "values__label")
     prepopulated_fields = {"slug": ("name",)}
@@ -53,7 +47,7 @@ class CodeListAdmin(admin.ModelAdmin):
             }
             values = formset.save(commit=False)
             for value in formset.deleted_objects:
-                _deleted(request.user, value)
+                audit.hard_delete(request.user, value)
             for value in values:
                 before = befores.get(value.pk) if value.pk else None
                 value.save()
@@ -63,10 +57,5 @@ class CodeListAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         with transaction.atomic():
             for value in obj.values.all():
-                _deleted(request.user, value)
-            _deleted(request.user, obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for code_list in queryset:
-                self.delete_model(request, code_list)
+                audit.hard_delete(request.user, value)
+            audit.hard_delete(request.user, obj)
