@@ -23,12 +23,13 @@ import re
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from satudata.core.cache import CREDENTIAL_HEADERS
+
 PUBLIC_READS = re.compile(
     r"^/(api/v1(/|$)|api/3/action/|api/action/|catalog\.(ttl|jsonld)$|data/[^/]+/dcat\.)"
 )
 READ_METHODS = {"GET", "HEAD"}
 CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY")
-CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-CKAN-API-Key")
 # Besides the CORS-safelisted ones (Accept, Accept-Language…): revalidation by ETag.
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-None-Match"
 EXPOSED_HEADERS = "Content-Language, ETag"
