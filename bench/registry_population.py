@@ -204,6 +204,42 @@ def queries() -> None:
         latency_line(f"population pyramid of regency {REGENCY} (maintained cells)", samples)
         + " — goal <= 200 ms"
     )
+    publishing()
+
+
+def publishing() -> None:
+    """The public statistics of every region, protected across levels, rebuilt after writes
+    (at most once per refresh interval), against the one scan of residents it cannot avoid."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from satudata.registry import statistics
+
+    rebuilds, scans = [], []
+    for _ in range(3):
+        with timed() as t:
+            published = statistics.published(timezone.localdate())
+        rebuilds.append(t())
+        with timed() as t, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT village_id, COUNT(*) FROM registry_resident "
+                "WHERE deleted_at IS NULL AND status = 1 GROUP BY village_id"
+            )
+            cursor.fetchall()
+        scans.append(t())
+    rebuild, scan = sorted(rebuilds)[1], sorted(scans)[1]
+    hidden = sum(
+        1
+        for summary in published.values()
+        for name in ("sex", *statistics.DIMENSIONS)
+        for row in summary[name]
+        if isinstance(row["count"], str)
+    )
+    say(
+        f"publishing the statistics of all {len(published)} regions (snapshot rebuild): "
+        f"median {rebuild:.2f} s vs a raw GROUP BY village scan of the residents "
+        f"{scan:.2f} s ({rebuild / scan:.1f}x); {hidden} table cells hidden"
+    )
 
 
 def run(rows: int, csv_path: Path | None, database_url: str | None) -> None:

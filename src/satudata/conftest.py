@@ -11,6 +11,7 @@ from satudata.accounts.models import Agency, User
 from satudata.accounts.services import create_account
 from satudata.regions.loader import load_regions
 from satudata.regions.models import Region
+from satudata.registry import statistics
 
 # The seed plans' two regencies; tests load their provinces (not the whole country) for speed.
 TEST_PROVINCES = ["61", "62"]
@@ -19,6 +20,12 @@ VILLAGE_B = "62.01.02.2012"  # Runtu
 DISTRICT = "62.01.02"  # Arut Selatan
 OTHER_DISTRICT_VILLAGE = "61.12.01.2001"  # Sungai Raya, Kubu Raya
 PASSWORD = "uji-Sandi-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics():
+    """Each test's database rolls back under the process's statistics snapshot: drop it."""
+    statistics.forget()
 
 
 @pytest.fixture(scope="session")

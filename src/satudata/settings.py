@@ -34,6 +34,9 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 SATUDATA_PUBLIC_CACHE_SECONDS = env_int("SATUDATA_PUBLIC_CACHE_SECONDS", 30)
 # Days a web import's error file (it quotes refused values: NIKs, names) is kept.
 SATUDATA_IMPORT_ERROR_DAYS = env_int("SATUDATA_IMPORT_ERROR_DAYS", 30)
+# Public population statistics are rebuilt, for the whole region tree at once, at most this
+# often after registry writes (registry/statistics.py).
+SATUDATA_STATISTICS_REFRESH_SECONDS = env_int("SATUDATA_STATISTICS_REFRESH_SECONDS", 60)
 
 INSTALLED_APPS = [
     # Our apps come first so that our `check` command extends Django's.

@@ -12,3 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests create data without audited services too; the response cache has its own tests.
 SATUDATA_PUBLIC_CACHE_SECONDS = 0
+
+# Public statistics follow every registry write at once (the refresh interval has its own test).
+SATUDATA_STATISTICS_REFRESH_SECONDS = 0

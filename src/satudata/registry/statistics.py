@@ -1,97 +1,62 @@
-"""Population statistics of a region: aggregates only, with small cells suppressed.
+"""Population statistics of a region: aggregates only, with small cells hidden.
 
 Public surfaces (the chart page, /api/v1/statistics/population, village pages) show nothing
-else, so no one can be singled out: a count of 1 or 2 people is reported as "<3". Every table
-of a region sums to the same public total, so "<3" alone can be undone by subtraction (total
-145, published cells 143: the two "<3" cells are 1 each). Where that would work, the small
-cells and the smallest larger cells are all shown as "*" (hidden), so that nobody can tell
-which hidden cell is the small one; see `protect`. A region too small to protect publishes no
-breakdown at all.
+else, so no one can be singled out: a count of 1 or 2 people is reported as "<3", or as "*"
+(hidden, any number) together with other cells where "<3" alone could be worked out by
+subtraction, within a region or between a region and the regions in it. `registry.disclosure`
+decides which cells; see its docstring.
 
-Not covered: differencing across levels (a district's count minus its villages' published
-counts) and across time (a summary before and after one registration).
+Hiding across levels needs every region's counts at once, so the public summaries are
+published together as one snapshot of the whole tree (`published`), kept in each process's
+memory. A registry write makes the snapshot stale; the next public request rebuilds it, but
+not more often than every `SATUDATA_STATISTICS_REFRESH_SECONDS` (60), and within
+`MAX_AGE_SECONDS` even when another process made the write (its own cache cannot tell this
+one). Public aggregates may therefore lag a registration by a minute or so.
 
 The pyramid sums the maintained cells (`PopulationCell`: village, sex, birth year, by month);
-the other tables come from one scan of the region's residents. Summaries are cached for a
-few minutes: public aggregates may lag a registration by that much.
+the other tables come from one scan of the residents.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
+import time
+import uuid
+from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from satudata.registry import codes
+from satudata.registry.disclosure import (
+    HIDDEN,
+    PYRAMID,
+    SMALL,
+    SMALL_MARK,
+    RegionCounts,
+    protect,
+    protect_region,
+    protect_tree,
+    suppress,
+)
 
-SMALL = 3
-SMALL_MARK = "<3"
-HIDDEN = "*"  # hidden so that a small count cannot be worked out; may be any number
+__all__ = ["HIDDEN", "SMALL", "SMALL_MARK", "protect", "suppress", "population_summary"]
+
 AGE_GROUPS = [(lo, lo + 4) for lo in range(0, 75, 5)] + [(75, None)]
-CACHE_SECONDS = 300
+GROUP_LABELS = [f"{lo}–{hi}" if hi is not None else f"{lo}+" for lo, hi in AGE_GROUPS]
+MAX_AGE_SECONDS = 300
 GENERATION_KEY = "registry:population:generation"
+log = logging.getLogger("satudata.registry")
 DIMENSIONS = {
     "religion": "religion",
     "education": "education_kk",
     "occupation": "occupation",
     "marital_status": "marital_status",
 }
-
-
-def suppress(count: int) -> int | str:
-    """A count fit for publication on its own: 1 and 2 become "<3"."""
-    return SMALL_MARK if 0 < count < SMALL else count
-
-
-def protect(counts: list[int]) -> list[int | str] | None:
-    """The cells of a table whose sum is public, published so that no hidden cell is exact.
-
-    Whoever knows this rule and the sum learns only the sum of the hidden cells. None when no
-    choice of cells protects the table: every positive cell holds the same 1 or 2.
-    """
-    small = {n for n in counts if 0 < n < SMALL}
-    if len(small) != 1:
-        # No small cell, or 1s and 2s both: the sum of the "<3" cells fits every order of
-        # those 1s and 2s, so each of them may be either.
-        return [suppress(n) for n in counts]
-    # The small cells are all 1 or all 2, and their sum (the total minus the published
-    # cells) says which. Hide the smallest larger cells with them, all under one mark: any
-    # hidden cell may then hold any other hidden cell's number, which includes a number
-    # under 3 and one of 3 or more. A separate mark for the larger cells would not do: it
-    # tells that they are 3 or more and no bigger than the smallest published cell, bounds
-    # that pin the cells often (one "<3", one hidden, hidden sum 4: they are 1 and 3).
-    larger = [n for n in counts if n >= SMALL]
-    if not larger:
-        return None
-    # Every cell equal to the smallest: which of equal cells hides must not depend on order,
-    # or swapping two hidden numbers could change the output and so rule the swap out.
-    floor = min(larger)
-    return [HIDDEN if 0 < n <= floor else n for n in counts]
-
-
-def protect_pyramid(groups: list[dict], sex: dict) -> list[dict] | None:
-    """The pyramid's cells as published, given the sex table as published.
-
-    Each sex's column sums to that sex's cell of the sex table, so a column whose sum is
-    public is protected like a table. A column whose sum is hidden is hidden whole, zeros
-    too: its published cells, or just how many of them are not zero, would bound that sum.
-    Age groups are published nowhere else, so the rows need nothing of their own.
-    """
-    columns = {}
-    for key, code in (("male", 1), ("female", 2)):
-        raw = [group[key] for group in groups]
-        if isinstance(sex.get(code, 0), int):
-            columns[key] = protect(raw)
-            if columns[key] is None:
-                return None
-        else:
-            columns[key] = [HIDDEN] * len(raw)
-    return [
-        {"group": group["group"], "male": male, "female": female}
-        for group, male, female in zip(groups, columns["male"], columns["female"], strict=True)
-    ]
 
 
 def _where(region_code: str, cells: bool = False) -> tuple[str, list]:
@@ -103,129 +68,152 @@ def _where(region_code: str, cells: bool = False) -> tuple[str, list]:
     return base + "village_id > %s AND village_id < %s", [region_code + ".", region_code + "/"]
 
 
-def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
-    """Men and women per five-year age group (raw counts), from the maintained cells.
+def _age_counts(rows, today: datetime.date) -> dict[tuple, int]:
+    """(key, sex, age group index) -> people, from cell rows (key, sex, birth year, m1…m12).
 
     Ages are exact to the month: someone born in the current month counts as not yet having
     had this year's birthday, except a baby born this month, who is 0 (not -1, and never
-    dropped: each sex's column must add up to the published sex count, which `protect_pyramid`
-    relies on).
+    dropped: each sex's column must add up to the published sex count).
     """
+    counts: dict[tuple, int] = defaultdict(int)
+    last = len(AGE_GROUPS) - 1
+    for key, sex, year, *by_month in rows:
+        if sex not in (1, 2):
+            continue
+        passed = sum(int(n or 0) for n in by_month[: today.month - 1])
+        not_yet = sum(int(n or 0) for n in by_month[today.month - 1 :])
+        for age, n in ((today.year - year, passed), (today.year - year - 1, not_yet)):
+            if n:
+                counts[(key, sex, min(max(age, 0) // 5, last))] += n
+    return counts
+
+
+def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
+    """Men and women per five-year age group (raw counts), from the maintained cells."""
     today = today or timezone.localdate()
     where, params = _where(region_code, cells=True)
     months = ", ".join(f"SUM(m{m})" for m in range(1, 13))
     sql = (
-        f"SELECT sex, birth_year, {months} FROM registry_populationcell "  # noqa: S608
+        f"SELECT 0, sex, birth_year, {months} FROM registry_populationcell "  # noqa: S608
         f"WHERE {where} GROUP BY sex, birth_year"
     )
-    counts = {(sex, index): 0 for sex in (1, 2) for index in range(len(AGE_GROUPS))}
-    last = len(AGE_GROUPS) - 1
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for sex, year, *by_month in cursor.fetchall():
-            if sex not in (1, 2):
-                continue
-            passed = sum(int(n or 0) for n in by_month[: today.month - 1])
-            not_yet = sum(int(n or 0) for n in by_month[today.month - 1 :])
-            for age, n in ((today.year - year, passed), (today.year - year - 1, not_yet)):
-                if n:
-                    counts[(sex, min(max(age, 0) // 5, last))] += n
+        counts = _age_counts(cursor.fetchall(), today)
     return [
-        {
-            "group": f"{lo}–{hi}" if hi is not None else f"{lo}+",
-            "male": counts[(1, index)],
-            "female": counts[(2, index)],
-        }
-        for index, (lo, hi) in enumerate(AGE_GROUPS)
+        {"group": label, "male": counts[(0, 1, i)], "female": counts[(0, 2, i)]}
+        for i, label in enumerate(GROUP_LABELS)
     ]
 
 
-def _dimensions(region_code: str) -> dict[str, dict]:
-    """Counts by sex, religion, education, occupation and marital status, in one scan."""
-    where, params = _where(region_code)
+def _dimension_rows(where: str = "", params=()) -> list[tuple]:
+    """(village, sex, religion, education, occupation, marital status, count) of the living."""
     columns = ", ".join(DIMENSIONS.values())
     sql = (
-        f"SELECT sex, {columns}, COUNT(*) FROM registry_resident "  # noqa: S608
-        f"WHERE {where} GROUP BY sex, {columns}"
+        f"SELECT village_id, sex, {columns}, COUNT(*) FROM registry_resident "  # noqa: S608
+        f"WHERE deleted_at IS NULL AND status = 1 {where} GROUP BY village_id, sex, {columns}"
     )
-    totals: dict[str, dict] = {"sex": {}} | {name: {} for name in DIMENSIONS}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for sex, *values, n in cursor.fetchall():
-            totals["sex"][sex] = totals["sex"].get(sex, 0) + n
-            for name, value in zip(DIMENSIONS, values, strict=True):
-                totals[name][value] = totals[name].get(value, 0) + n
-    return totals
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
 
 
-def _rows(field: str, counts: dict) -> list[dict] | None:
-    """A table's rows as published, or None when it cannot be protected."""
+def _ancestors(code: str) -> list[str]:
+    """A village's district, regency and province codes ("62.01.02.2001" -> "62.01.02", …)."""
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+
+
+def raw_counts(today: datetime.date) -> tuple[dict[str, RegionCounts], dict[str, str]]:
+    """Every region with living residents, its raw counts (summed up the tree), and parents."""
+    villages: dict[str, RegionCounts] = {}
+
+    def village(code: str) -> RegionCounts:
+        if code not in villages:
+            villages[code] = RegionCounts(code, 0, defaultdict(lambda: defaultdict(int)))
+        return villages[code]
+
+    # Count per village first, then add each village's few hundred counts up the tree: the
+    # scan returns up to one row per resident, four levels would be four times the work.
+    for code, sex, *values, n in _dimension_rows():
+        counts = village(code)
+        counts.total += n
+        counts.tables["sex"][sex] += n
+        for name, value in zip(DIMENSIONS, values, strict=True):
+            counts.tables[name][value] += n
+    months = ", ".join(f"m{m}" for m in range(1, 13))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT village_id, sex, birth_year, {months} FROM registry_populationcell"  # noqa: S608
+        )
+        ages = _age_counts(cursor.fetchall(), today)
+    for (code, sex, group), n in ages.items():
+        if code in villages:  # cells of a village with no living resident are all 0
+            villages[code].tables["male" if sex == 1 else "female"][group] += n
+    regions = dict(villages)
+    parent_of: dict[str, str] = {}
+    for code, counts in villages.items():
+        chain = [code, *_ancestors(code)]
+        parent_of.update(zip(chain, chain[1:], strict=False))
+        for ancestor in chain[1:]:
+            if ancestor not in regions:
+                regions[ancestor] = RegionCounts(ancestor, 0, defaultdict(lambda: defaultdict(int)))
+            regions[ancestor].total += counts.total
+            for table, cells in counts.tables.items():
+                into = regions[ancestor].tables[table]
+                for category, n in cells.items():
+                    into[category] += n
+    return regions, parent_of
+
+
+def published(today: datetime.date) -> dict[str, dict]:
+    """The public summary of every region with residents, protected as one tree."""
+    regions, parent_of = raw_counts(today)
+    for counts in regions.values():
+        protect_region(counts)
+    protect_tree(regions, parent_of)
+    return {code: _render(counts) for code, counts in regions.items()}
+
+
+def publish(region_code: str, raw_pyramid: list[dict], dims: dict[str, dict]) -> dict:
+    """The public summary of one region on its own (no other region's counts to match)."""
+    tables = {"sex": dims["sex"], **{name: dims[name] for name in DIMENSIONS}}
+    for column in PYRAMID:
+        tables[column] = {i: group[column] for i, group in enumerate(raw_pyramid)}
+    counts = RegionCounts(region_code, sum(dims["sex"].values()), tables, len(raw_pyramid))
+    return _render(protect_region(counts), [group["group"] for group in raw_pyramid])
+
+
+def _render(counts: RegionCounts, labels: list[str] = GROUP_LABELS) -> dict:
+    """A region's summary as published: every hidden cell a mark, or none shown if withheld."""
+    if counts.withheld:
+        return _withheld(counts.code, labels)
+    return {
+        "region": counts.code,
+        "total": counts.total,
+        "age_groups": [
+            {"group": label, "male": counts.mark("male", i), "female": counts.mark("female", i)}
+            for i, label in enumerate(labels)
+        ],
+        "sex": _rows(counts, "sex", "sex"),
+        **{name: _rows(counts, name, field) for name, field in DIMENSIONS.items()},
+    }
+
+
+def _rows(counts: RegionCounts, table: str, field: str) -> list[dict]:
     listing = codes.CODE_LISTS[field]
-    ordered = sorted(counts.items(), key=lambda item: (item[0] is None, item[0] or 0))
-    shown = protect([n for _, n in ordered])
-    if shown is None:
-        return None
+    present = [code for code, n in counts.tables[table].items() if n]
     return [
         {
             "code": code,
             "label": listing.get(code, str(code)) if code is not None else "—",
-            "count": count,
+            "count": counts.mark(table, code),
         }
-        for (code, _), count in zip(ordered, shown, strict=True)
+        for code in sorted(present, key=lambda code: (code is None, code or 0))
     ]
 
 
-def population_summary(region_code: str, today: datetime.date | None = None) -> dict:
-    """Counts by sex, age group (pyramid), religion, education, occupation and marital status.
-
-    Every count from 1 to 2 is the string "<3" or "*", and so are larger counts where the
-    public total would give a small one away ("*": hidden, any number); safe to publish.
-    `region_code` is a dotted Kemendagri code of a village, district, regency or province.
-    """
-    generation = cache.get_or_set(GENERATION_KEY, 0)
-    key = f"registry:population:{generation}:{region_code}:{today or timezone.localdate()}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = _summary(region_code, today)
-        cache.set(key, summary, CACHE_SECONDS)
-    return summary
-
-
-def changed() -> None:
-    """Called by every registry write: cached summaries are not used again."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1)
-
-
-def _summary(region_code: str, today: datetime.date | None) -> dict:
-    return publish(region_code, pyramid(region_code, today), _dimensions(region_code))
-
-
-def publish(region_code: str, raw_pyramid: list[dict], dims: dict[str, dict]) -> dict:
-    """The public summary of a region's raw counts: every table protected, or none shown."""
-    total = sum(dims["sex"].values())
-    return _published(region_code, total, raw_pyramid, dims) or _withheld(region_code, raw_pyramid)
-
-
-def _published(region_code: str, total: int, raw_pyramid: list[dict], dims: dict) -> dict | None:
-    """The summary with every table protected, or None if the region is too small for that."""
-    if 0 < total < SMALL:
-        # With a total of 1 or 2, every cell is small and the tables tell each other's sums.
-        return None
-    tables = {"sex": _rows("sex", dims["sex"])}
-    for name, field in DIMENSIONS.items():
-        tables[name] = _rows(field, dims[name])
-    if None in tables.values():
-        return None
-    age_groups = protect_pyramid(raw_pyramid, {row["code"]: row["count"] for row in tables["sex"]})
-    if age_groups is None:
-        return None
-    return {"region": region_code, "total": total, "age_groups": age_groups, **tables}
-
-
-def _withheld(region_code: str, raw_pyramid: list[dict]) -> dict:
+def _withheld(region_code: str, labels: list[str]) -> dict:
     """A region with a table that cannot be protected shows only that it is hidden.
 
     The total is hidden too: published, it could pin the table that made the region fall
@@ -235,9 +223,97 @@ def _withheld(region_code: str, raw_pyramid: list[dict]) -> dict:
     return {
         "region": region_code,
         "total": HIDDEN,
-        "age_groups": [
-            {"group": group["group"], "male": HIDDEN, "female": HIDDEN} for group in raw_pyramid
-        ],
+        "age_groups": [{"group": g, "male": HIDDEN, "female": HIDDEN} for g in labels],
         "sex": [],
         **{name: [] for name in DIMENSIONS},
     }
+
+
+def _empty(region_code: str) -> dict:
+    groups = [{"group": label, "male": 0, "female": 0} for label in GROUP_LABELS]
+    return publish(region_code, groups, _no_dims())
+
+
+def _no_dims() -> dict[str, dict]:
+    return {"sex": {}} | {name: {} for name in DIMENSIONS}
+
+
+# --- The snapshot each process serves. ---
+
+_snapshot: dict = {}
+_building = threading.Lock()
+
+
+def population_summary(region_code: str, today: datetime.date | None = None) -> dict:
+    """Counts by sex, age group (pyramid), religion, education, occupation and marital status.
+
+    Every count from 1 to 2 is the string "<3" or "*", and so are larger counts where a
+    public total, or other regions' counts, would give a small one away ("*": hidden, any
+    number); safe to publish. `region_code` is a dotted Kemendagri code of a village,
+    district, regency or province. `today` (for tests) computes ages as of another day.
+    """
+    if today is not None and today != timezone.localdate():
+        summaries = published(today)
+    else:
+        summaries = _current()
+    return summaries.get(region_code) or _empty(region_code)
+
+
+def _current() -> dict[str, dict]:
+    today = timezone.localdate()
+    generation = cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex)
+    snapshot = _snapshot.get("now")
+    if snapshot and snapshot["date"] == today:
+        age = time.monotonic() - snapshot["built"]
+        fresh = snapshot["generation"] == generation and age < MAX_AGE_SECONDS
+        if fresh or age < refresh_seconds() or not _building.acquire(blocking=False):
+            # Fresh, or rebuilt a moment ago, or being rebuilt by another thread: the
+            # snapshot in hand is at most a refresh interval old.
+            return snapshot["summaries"]
+        if refresh_seconds() > 0:
+            # A rebuild reads every resident (seconds for a whole regency): no visitor waits
+            # for it while a snapshot a minute or so old can answer.
+            threading.Thread(target=_rebuild_apart, args=(today, generation), daemon=True).start()
+            return snapshot["summaries"]
+    else:
+        _building.acquire()
+    try:
+        return _rebuild(today, generation)
+    finally:
+        _building.release()
+
+
+def _rebuild(today: datetime.date, generation: str) -> dict[str, dict]:
+    summaries = published(today)
+    _snapshot["now"] = {
+        "date": today,
+        "generation": generation,
+        "built": time.monotonic(),
+        "summaries": summaries,
+    }
+    return summaries
+
+
+def _rebuild_apart(today: datetime.date, generation: str) -> None:
+    """A rebuild in its own thread, which holds `_building` and its own database connection."""
+    try:
+        _rebuild(today, generation)
+    except Exception:
+        log.exception("rebuilding the population statistics failed; the old ones stay")
+    finally:
+        connections.close_all()
+        _building.release()
+
+
+def refresh_seconds() -> float:
+    return float(getattr(settings, "SATUDATA_STATISTICS_REFRESH_SECONDS", 60))
+
+
+def changed() -> None:
+    """Called by every registry write: the snapshot is rebuilt by the next public request."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def forget() -> None:
+    """Drop this process's snapshot (tests, whose database rolls back under it)."""
+    _snapshot.clear()

@@ -1,0 +1,320 @@
+"""Which population counts may be published: small cells hidden, in each table and across levels.
+
+Pure functions over raw counts; `registry.statistics` reads the counts and renders summaries.
+
+Within a region (`protect`): every table sums to the region's public total, so a count hidden
+as "<3" alone could be undone by subtraction. Where that would work, the small cells and the
+smallest larger cells are all shown as "*", so that nobody can tell which hidden cell is the
+small one. A region too small for that is withheld: it publishes no breakdown and no total.
+
+Across levels (`protect_tree`): a district's count of a cell is the sum of its villages', so if
+only one village hides that cell, district minus the other villages gives it (the API QA of
+2026-11-23 recovered 10 hidden demo cells that way, and a phased rollout's single resident
+from regency minus the other district). Every parent with its children is a two-way table for
+each of the region tables: rows are the parent and its children, columns are the categories
+and the rows' sums (the total, or for a pyramid column the sex count). Each row and each
+column of such a table is one public equation, and the hidden cells are the unknowns. A
+hidden cell can be worked out exactly from these equations if and only if it is a bridge of
+the graph whose nodes are the rows and columns and whose edges are the hidden cells (a
+hidden cell on a cycle can be moved by +t, -t around it without changing any sum). So for
+every such table, parents first, more cells are hidden until no hidden cell is a bridge:
+preferably a child's smallest count that closes a cycle, a parent's cell or a whole child
+only when nothing else will. This is the standard cell-suppression audit of statistical
+offices (two-way tables with margins), done table by table down the tree.
+
+Not covered: bounds from the counts never being negative (a hidden cell in a cycle whose other
+hidden cells are 0 can move only one way), and differencing over time; see
+docs/decisions.md, "Public population statistics".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+SMALL = 3
+SMALL_MARK = "<3"
+HIDDEN = "*"  # hidden so that a small count cannot be worked out; may be any number
+AGE_GROUP_COUNT = 16
+DIMENSIONS = ("religion", "education", "occupation", "marital_status")
+PYRAMID = {"male": 1, "female": 2}  # pyramid column -> the sex code that is its sum
+TABLES = ("sex", *DIMENSIONS, *PYRAMID)
+MARGIN = ("sum",)  # the column of a two-way table that holds each row's sum
+
+
+def suppress(count: int) -> int | str:
+    """A count fit for publication on its own: 1 and 2 become "<3"."""
+    return SMALL_MARK if 0 < count < SMALL else count
+
+
+def protect(counts: list[int]) -> list[int | str] | None:
+    """The cells of a table whose sum is public, published so that no hidden cell is exact.
+
+    Whoever knows this rule and the sum learns only the sum of the hidden cells. None when no
+    choice of cells protects the table: every positive cell holds the same 1 or 2.
+    """
+    small = {n for n in counts if 0 < n < SMALL}
+    if len(small) != 1:
+        # No small cell, or 1s and 2s both: the sum of the "<3" cells fits every order of
+        # those 1s and 2s, so each of them may be either.
+        return [suppress(n) for n in counts]
+    # The small cells are all 1 or all 2, and their sum (the total minus the published
+    # cells) says which. Hide the smallest larger cells with them, all under one mark: any
+    # hidden cell may then hold any other hidden cell's number, which includes a number
+    # under 3 and one of 3 or more. A separate mark for the larger cells would not do: it
+    # tells that they are 3 or more and no bigger than the smallest published cell, bounds
+    # that pin the cells often (one "<3", one hidden, hidden sum 4: they are 1 and 3).
+    larger = [n for n in counts if n >= SMALL]
+    if not larger:
+        return None
+    # Every cell equal to the smallest: which of equal cells hides must not depend on order,
+    # or swapping two hidden numbers could change the output and so rule the swap out.
+    floor = min(larger)
+    return [HIDDEN if 0 < n <= floor else n for n in counts]
+
+
+@dataclass
+class RegionCounts:
+    """A region's raw counts and which of them are hidden.
+
+    `tables[name]` maps a category (a code, None for "not recorded", or an age group's index
+    for the pyramid columns "male" and "female") to its count; a missing category is 0.
+    """
+
+    code: str
+    total: int
+    tables: dict[str, dict]
+    age_groups: int = AGE_GROUP_COUNT
+    withheld: bool = False
+    marks: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
+
+    def value(self, table: str, category) -> int:
+        if category == MARGIN:
+            return self.tables["sex"].get(PYRAMID[table], 0) if table in PYRAMID else self.total
+        return self.tables[table].get(category, 0)
+
+    def margin_hidden(self, table: str) -> bool:
+        if self.withheld:
+            return True
+        return table in PYRAMID and PYRAMID[table] in self.marks["sex"]
+
+    def hidden(self, table: str, category) -> bool:
+        if category == MARGIN or self.margin_hidden(table):
+            # A pyramid column whose sum is hidden is hidden whole, zeros too: its published
+            # cells, or how many of them are not zero, would bound that sum.
+            return self.margin_hidden(table)
+        return category in self.marks[table]
+
+    def mark(self, table: str, category) -> int | str:
+        """The cell as published: its count, "<3" or "*"."""
+        if self.hidden(table, category):
+            return self.marks[table].get(category, HIDDEN)
+        return self.value(table, category)
+
+
+def protect_region(counts: RegionCounts) -> RegionCounts:
+    """Hide the small cells of one region and their complements (`protect`), or withhold it.
+
+    With a total of 1 or 2 every cell is small and the tables tell each other's sums.
+    """
+    if 0 < counts.total < SMALL:
+        counts.withheld = True
+        return counts
+    for table in ("sex", *DIMENSIONS, *PYRAMID):
+        if table in PYRAMID and counts.margin_hidden(table):
+            continue
+        categories = _categories(counts, table)
+        shown = protect([counts.value(table, c) for c in categories])
+        if shown is None:
+            counts.withheld = True
+            return counts
+        for category, cell in zip(categories, shown, strict=True):
+            if isinstance(cell, str):
+                counts.marks[table][category] = cell
+    return counts
+
+
+def _categories(counts: RegionCounts, table: str) -> list:
+    if table in PYRAMID:
+        return list(range(counts.age_groups))
+    return sorted(counts.tables[table], key=lambda code: (code is None, code or 0))
+
+
+def protect_tree(regions: dict[str, RegionCounts], parent_of: dict[str, str]) -> None:
+    """Hide more cells until none can be worked out from any parent with its children.
+
+    `regions` are already protected one by one (`protect_region`); `parent_of` links each
+    region code to its parent's. Parents are done from the top down, and again while a lower
+    table had to hide a parent's cell.
+    """
+    children: dict[str, list[str]] = defaultdict(list)
+    for code, parent in parent_of.items():
+        if code in regions and parent in regions and regions[code].total > 0:
+            children[parent].append(code)
+    parents = sorted(children, key=lambda code: (code.count("."), code))
+    changed = True
+    while changed:
+        changed = False
+        for parent in parents:
+            rows = [regions[parent]] + [regions[code] for code in sorted(children[parent])]
+            for table in TABLES:
+                while _cut_one_bridge(rows, table):
+                    changed = True
+
+
+def _cut_one_bridge(rows: list[RegionCounts], table: str) -> bool:
+    """Hide cells so that one bridge of this two-way table is on a cycle; False if none."""
+    parent = rows[0]
+    # Where the parent publishes 0, every child's count is 0 too (none is negative), hidden
+    # or not: such cells are known, and a table whose sum is a published 0 holds nothing.
+    if parent.value(table, MARGIN) == 0 and not parent.margin_hidden(table):
+        return False
+    categories = _categories(parent, table)
+    columns = [MARGIN] + [
+        c for c in categories if parent.value(table, c) > 0 or parent.hidden(table, c)
+    ]
+    edges = [
+        (("row", r), ("column", c))
+        for r, region in enumerate(rows)
+        for c in columns
+        if region.hidden(table, c)
+    ]
+    bridges = _bridges(edges)
+    if not bridges:
+        return False
+    side_a, side_b = _sides(edges, bridges[0])
+    choice = _cheapest_link(rows, table, columns, side_a, side_b)
+    if choice is None:
+        # Nothing closes a cycle: hide every row whole. A complete two-way table of hidden
+        # cells with at least two rows and two columns has no bridge.
+        if all(region.withheld for region in rows):
+            return False  # only when the table has no category left: all its cells are 0
+        for region in rows:
+            region.withheld = True
+    else:
+        for r, column in choice:
+            _hide(rows[r], table, column)
+    return True
+
+
+def _hide(region: RegionCounts, table: str, column) -> None:
+    if column != MARGIN:
+        region.marks[table][column] = HIDDEN
+    elif table in PYRAMID:
+        region.marks["sex"][PYRAMID[table]] = HIDDEN
+    else:
+        region.withheld = True  # its total: every table would give it back otherwise
+
+
+def _cost(rows: list[RegionCounts], table: str, r: int, column) -> float | None:
+    """What hiding one more cell loses; None when it is hidden already or a published 0."""
+    region = rows[r]
+    if region.hidden(table, column):
+        return None
+    count = region.value(table, column)
+    if count <= 0:
+        return None
+    if column == MARGIN:
+        # Hiding a total withholds the whole region; hiding a sex count, a pyramid column.
+        cost = 1_000 + 4 * region.total if table not in PYRAMID else 100 + 2 * count
+    else:
+        cost = count
+    if r == 0:
+        # The parent's cells were settled with its own parent: changing them means doing
+        # that table again, and the parent is the more used summary.
+        cost = 100_000 + 10 * cost
+    return cost
+
+
+def _cheapest_link(rows, table, columns, side_a, side_b) -> list[tuple[int, object]] | None:
+    """The cheapest one or two new hidden cells that join the two sides of a bridge."""
+
+    def side(node) -> int | None:
+        return 0 if node in side_a else 1 if node in side_b else None
+
+    def cheapest(cells) -> tuple[float, tuple[int, object]] | None:
+        costs = [(cost, cell) for cell in cells if (cost := _cost(rows, table, *cell)) is not None]
+        return min(costs, key=lambda item: (item[0], repr(item[1])), default=None)
+
+    row_sides = {r: side(("row", r)) for r in range(len(rows))}
+    column_sides = {c: side(("column", c)) for c in columns}
+    options: list[tuple[float, list]] = []
+    # One cell joining a row of one side to a column of the other.
+    one = cheapest(
+        (r, c)
+        for r, rs in row_sides.items()
+        for c, cs in column_sides.items()
+        if rs is not None and cs is not None and rs != cs
+    )
+    if one:
+        options.append((one[0], [one[1]]))
+    # Two cells: a row of neither side joined to a column of each, or a column to a row of each.
+    for r, rs in row_sides.items():
+        if rs is None:
+            ends = [cheapest((r, c) for c, cs in column_sides.items() if cs == s) for s in (0, 1)]
+            if None not in ends:
+                options.append((ends[0][0] + ends[1][0], [ends[0][1], ends[1][1]]))
+    for c, cs in column_sides.items():
+        if cs is None:
+            ends = [cheapest((r, c) for r, rs in row_sides.items() if rs == s) for s in (0, 1)]
+            if None not in ends:
+                options.append((ends[0][0] + ends[1][0], [ends[0][1], ends[1][1]]))
+    if not options:
+        return None
+    return min(options, key=lambda option: (option[0], repr(option[1])))[1]
+
+
+def _sides(edges: list[tuple], bridge: int) -> tuple[set, set]:
+    """The nodes on each side of a bridge: those still reachable from each of its ends."""
+    links = defaultdict(list)
+    for index, (a, b) in enumerate(edges):
+        if index != bridge:
+            links[a].append(b)
+            links[b].append(a)
+
+    def reach(start) -> set:
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in links[todo.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    a, b = edges[bridge]
+    return reach(a), reach(b)
+
+
+def _bridges(edges: list[tuple]) -> list[int]:
+    """Indexes of the edges on no cycle (Tarjan's low-link, without recursion)."""
+    links = defaultdict(list)
+    for index, (a, b) in enumerate(edges):
+        links[a].append((b, index))
+        links[b].append((a, index))
+    order: dict = {}
+    low: dict = {}
+    found = []
+    for root in links:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, -1, iter(links[root]))]
+        while stack:
+            node, via, pending = stack[-1]
+            for nxt, index in pending:
+                if index == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, index, iter(links[nxt])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    above = stack[-1][0]
+                    low[above] = min(low[above], low[node])
+                    if low[node] > order[above]:
+                        found.append(via)
+    return found
