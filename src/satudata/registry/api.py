@@ -227,6 +227,19 @@ def _errors(exc: Exception):
     return HttpError(400, validation_message(exc))
 
 
+def _refuse_unknown_parameters(request, filters: type[Schema]) -> None:
+    """A filter this list does not have is a 400, not ignored: `?nik=…` would otherwise
+    answer with the whole village, which reads as a match and hands out everyone's data."""
+    accepted = list(filters.model_fields)
+    unknown = sorted(set(request.GET) - set(accepted))
+    if unknown:
+        raise HttpError(
+            400,
+            _("Unknown query parameter: %(names)s. This list accepts: %(accepted)s.")
+            % {"names": ", ".join(unknown), "accepted": ", ".join(accepted)},
+        )
+
+
 def _listed_village(raw: str | None) -> str | None:
     """The `village` filter of a list: a malformed code is a 400 and an unknown one a 404, as
     for every code of the API (not an empty list that reads as "nobody lives there"). A
@@ -259,6 +272,7 @@ def _resident(request, resident_id: int) -> Resident:
 @router.get("/residents", response=ResidentPage, auth=signed_in, summary="Search residents")
 def list_residents(request, filters: Query[ResidentFilter]):
     """Residents the account may see, by exact NIK/KK number or name prefix."""
+    _refuse_unknown_parameters(request, ResidentFilter)
     village = _listed_village(filters.village)
     found = services.search_residents(request.user, filters.q, village)
     window = list(found[filters.offset : filters.offset + filters.limit])
@@ -358,6 +372,7 @@ def add_event(request, resident_id: int, payload: EventIn):
 
 @router.get("/families", response=FamilyPage, auth=signed_in, summary="List families")
 def list_families(request, filters: Query[FamilyFilter]):
+    _refuse_unknown_parameters(request, FamilyFilter)
     village = _listed_village(filters.village)
     families = services.search_families(request.user, filters.q[:100])
     if village:

@@ -109,6 +109,20 @@ def test_the_village_filter_answers_400_for_a_malformed_code_and_404_for_an_unkn
     assert outsider.status_code == 200 and outsider.json()["count"] == 0
 
 
+@pytest.mark.parametrize("url", ["/api/v1/residents", "/api/v1/families"])
+def test_an_unknown_filter_is_a_400_not_the_whole_village(clients, household, url):
+    family, head, wife, daughter = household
+    client = clients["operator_a"]
+    refused = client.get(url, {"nik": wife.nik, "limit": 5})
+    assert refused.status_code == 400
+    detail = refused.json()["detail"]
+    assert detail.startswith("Parameter tidak dikenal: nik.")
+    assert "q, village, limit, offset" in detail
+    assert wife.nik not in detail  # the value is not echoed back
+    found = client.get(url, {"q": wife.nik if url.endswith("residents") else family.family_number})
+    assert found.status_code == 200 and found.json()["count"] == 1
+
+
 def test_a_nik_already_in_this_village_is_a_409_like_another_villages(clients, household):
     family, head, wife, daughter = household
     before = registry_snapshot()
