@@ -14,6 +14,7 @@ The file's columns, the report and the error file are in `import_format`.
 from __future__ import annotations
 
 import datetime
+import getpass
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -737,8 +738,19 @@ class Importer(Placement):
                 "unchanged": self.report.unchanged,
                 "rejected": self.report.rejected,
                 "mode": self.mode,
+                **self._command_line_user(),
             },
         )
+
+    def _command_line_user(self) -> dict:
+        """Who ran a `satudata import` without --user: the operating system's account, so the
+        audit trail names a person, not just "system"."""
+        if getattr(self.actor, "is_authenticated", False):
+            return {}
+        try:
+            return {"os_user": getpass.getuser()}
+        except (KeyError, OSError):  # no login name and no password entry (some containers)
+            return {"os_user": "?"}
 
     def _new_job(self) -> ImportJob:
         return ImportJob.objects.create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 from pathlib import Path
 
@@ -69,6 +70,9 @@ def test_opensid_csv_builds_families_units_and_one_audit_entry(tmp_path):
     entries = AuditEntry.objects.filter(model_label="registry.importjob")
     assert entries.count() == 1
     assert entries.get().after["added"] == len(rows)
+    # Run without --user: the entry names who ran the command on the server.
+    assert entries.get().actor is None
+    assert entries.get().after["os_user"] == getpass.getuser()
 
 
 def test_reimporting_the_same_file_updates_and_never_duplicates(tmp_path):
