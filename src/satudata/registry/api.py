@@ -146,6 +146,7 @@ class ResidentPatch(StrictIn):
 class FamilyPatch(StrictIn):
     """The family moves house inside the village: its living members' RT moves with it."""
 
+    version: int = Field(description="The version you read; a newer one refuses the change.")
     unit: Id | None = Field(None, description="RT id of the village; null: no RT.")
     address: str | None = None
 
@@ -166,6 +167,7 @@ class FamilyOut(Schema):
     village: str = Field(alias="village_id")
     unit: int | None = Field(None, alias="unit_id")
     address: str
+    version: int
 
 
 class FamilyDetail(FamilyOut):
@@ -519,15 +521,25 @@ def create_family(request, payload: FamilyIn):
 
 
 @router.patch(
-    "/families/{family_id}", response=FamilyOut, auth=signed_in, summary="Move a family's RT"
+    "/families/{family_id}",
+    response={200: FamilyOut, 409: ConflictOut},
+    auth=signed_in,
+    summary="Move a family's RT",
 )
 def patch_family(request, family_id: int, payload: FamilyPatch):
+    """A `version` older than the stored one is refused with 409, as for residents."""
     family = _family(request, family_id)
     given = payload.dict(exclude_unset=True)
     try:
         unit = services.unit_of_village(family.village, given.get("unit", family.unit_id))
         address = given.get("address") if given.get("address") is not None else family.address
-        return services.move_family(request.user, family, unit, address)
+        return services.move_family(request.user, family, unit, address, payload.version)
+    except services.VersionConflict as exc:
+        return 409, {
+            "detail": validation_message(exc),
+            "type": "version_conflict",
+            "version": exc.current_version,
+        }
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
 

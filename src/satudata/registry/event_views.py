@@ -30,7 +30,7 @@ from satudata.registry.forms import (
     apply_errors,
 )
 from satudata.registry.models import Family, Resident
-from satudata.registry.views import village_for
+from satudata.registry.views import _int, village_for
 
 
 def _writable_village(request) -> Region:
@@ -106,11 +106,13 @@ def family_place(request, family_id: int):
     family = _writable_family(request, family_id)
     initial = {"unit": family.unit_id, "address": family.address}
     form = FamilyPlaceForm(request.POST or None, initial=initial, village=family.village)
+    # The version the user started from, kept after a refusal (as on the resident's form).
+    version = request.POST.get("version", "") if request.method == "POST" else family.version
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             unit = services.unit_of_village(family.village, data["unit"])
-            services.move_family(request.user, family, unit, data["address"])
+            services.move_family(request.user, family, unit, data["address"], _int(version))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -118,7 +120,7 @@ def family_place(request, family_id: int):
             return redirect("registry:family", family_id=family.pk)
     back = reverse("registry:family", args=[family.pk])
     title = _("Change the family's RT and address")
-    return _page(request, form, title, family.village, back, family=family)
+    return _page(request, form, title, family.village, back, family=family, version=version)
 
 
 @scoped

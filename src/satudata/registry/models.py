@@ -73,6 +73,10 @@ class Family(SoftDeleteModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Raised by every change of the card's own fields (RT, address), so an edit based on an
+    # older read is refused instead of overwriting someone else's. A database default too:
+    # the importer inserts cards with raw SQL that does not name this column.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

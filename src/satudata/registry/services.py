@@ -239,15 +239,18 @@ class VersionConflict(ValidationError):
     shows it as before; its own class, so the API can answer 409 with the current version
     instead of 400 (a client retries a conflict, it does not fix its data)."""
 
-    def __init__(self, current: int, yours: int):
-        super().__init__(
-            _(
+    def __init__(self, current: int, yours: int, family: bool = False):
+        if family:
+            text = _(
+                "Someone else changed this family card in the meantime (version %(theirs)d, "
+                "yours %(yours)d). Reload the page and apply your change again."
+            )
+        else:
+            text = _(
                 "Someone else changed this resident in the meantime (version %(theirs)d, "
                 "yours %(yours)d). Reload the page and apply your change again."
             )
-            % {"theirs": current, "yours": yours},
-            code="version_conflict",
-        )
+        super().__init__(text % {"theirs": current, "yours": yours}, code="version_conflict")
         self.current_version = current
 
 
@@ -303,19 +306,24 @@ def _refuse_member_rt(resident: Resident) -> None:
 
 
 @transaction.atomic
-def move_family(actor, family: Family, unit: LocalUnit | None, address: str) -> Family:
+def move_family(
+    actor, family: Family, unit: LocalUnit | None, address: str, version: int | None = None
+) -> Family:
     """The family moves house inside the village: the card's RT and address change, and its
-    living members' RT with it. Each change is in the history; nothing else is touched."""
+    living members' RT with it. Each change is in the history; nothing else is touched.
+    Refused if the card was changed since `version` was read."""
     require_write(actor, family.village_id)
     unit = _unit_in(family.village, unit)
     current = Family.objects.select_for_update().get(pk=family.pk)
+    if version is not None and version != current.version:
+        raise VersionConflict(current.version, version, family=True)
     address = address.strip()
     if len(address) > 200:
         raise ValidationError({"address": _("address: at most 200 characters.")})
     unit_id = unit.pk if unit else None
     if unit_id == current.unit_id and address == current.address:
         return current
-    audit.update(actor, current, unit=unit, address=address)
+    audit.update(actor, current, unit=unit, address=address, version=current.version + 1)
     living = Resident.objects.select_for_update().filter(
         family=current, status=Resident.Status.ALIVE
     )

@@ -196,6 +196,7 @@ PAGE_POSTS = {
 API_BODIES = {
     "POST /api/v1/regions/{code}/units": lambda p: {"level": "hamlet", "name": "Dusun Baru"},
     "PATCH /api/v1/residents/{resident_id}": lambda p: {"version": p["_version"], "name": "X Y"},
+    "PATCH /api/v1/families/{family_id}": lambda p: {"version": 1, "address": "Jl. X"},
     "POST /api/v1/residents/{resident_id}/events": lambda p: {
         "kind": "death",
         "date": "2025-01-02",

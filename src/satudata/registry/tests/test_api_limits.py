@@ -34,7 +34,7 @@ def _bodies(household) -> list[tuple[str, str, dict, str]]:
         ("post", "/api/v1/residents", person, "family"),
         ("post", "/api/v1/residents", person, "unit"),
         ("patch", f"/api/v1/residents/{wife.pk}", {"version": wife.version}, "unit"),
-        ("patch", f"/api/v1/families/{family.pk}", {}, "unit"),
+        ("patch", f"/api/v1/families/{family.pk}", {"version": family.version}, "unit"),
         ("post", "/api/v1/families", new_family, "unit"),
         ("post", f"/api/v1/families/{family.pk}/split", split, "new_head"),
         ("post", f"/api/v1/families/{family.pk}/head", {"new_head": wife.pk}, "new_head"),

@@ -116,10 +116,11 @@ def test_a_family_moves_rt_with_its_living_members(clients, cast, household, rts
     page = clients["operator_a"].get(f"/registry/families/{family.pk}/")
     assert f"/registry/families/{family.pk}/place/" in page.content.decode()
     url = f"/registry/families/{family.pk}/place/"
-    response = clients["operator_a"].post(url, {"unit": rts[0].pk, "address": "Jl. Parit 2"})
+    form = {"unit": rts[0].pk, "address": "Jl. Parit 2", "version": family.version}
+    response = clients["operator_a"].post(url, form)
     assert response.status_code == 302
     family.refresh_from_db()
-    assert (family.unit_id, family.address) == (rts[0].pk, "Jl. Parit 2")
+    assert (family.unit_id, family.address, family.version) == (rts[0].pk, "Jl. Parit 2", 2)
     units = dict(Resident.objects.filter(family=family).values_list("name", "unit_id"))
     assert units == {"Budi": rts[0].pk, "Rina": rts[0].pk, "Siti": None}  # the dead stay
     # A member's RT now follows the card: the edit page does not change it alone.
@@ -136,7 +137,9 @@ def test_a_family_moves_rt_with_its_living_members(clients, cast, household, rts
         {"version": head.version, "unit": rts[1].pk},
     )
     assert refused.status_code == 400 and "kartu keluarga" in refused.json()["detail"]
-    moved = patch(clients["operator_a"], f"/api/v1/families/{family.pk}", {"unit": rts[1].pk})
+    family.refresh_from_db()
+    body = {"unit": rts[1].pk, "version": family.version}
+    moved = patch(clients["operator_a"], f"/api/v1/families/{family.pk}", body)
     assert moved.status_code == 200 and moved.json()["address"] == "Jl. Parit 2"
     assert set(
         Resident.objects.filter(family=family, status=1).values_list("unit_id", flat=True)
@@ -150,8 +153,33 @@ def test_another_village_cannot_move_a_family(clients, household, rts):
     assert (
         clients["district_viewer"].get(f"/registry/families/{family.pk}/place/").status_code == 403
     )
-    refused = patch(clients["operator_b"], f"/api/v1/families/{family.pk}", {"unit": rts[0].pk})
+    body = {"unit": rts[0].pk, "version": family.version}
+    refused = patch(clients["operator_b"], f"/api/v1/families/{family.pk}", body)
     assert refused.status_code == 404
+    assert registry_snapshot() == before
+
+
+def test_a_family_edit_based_on_an_older_read_is_refused_not_overwritten(clients, household, rts):
+    family = household[0]
+    url = f"/api/v1/families/{family.pk}"
+    first = patch(clients["operator_a"], url, {"address": "Jl. Baru 1", "version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    before = registry_snapshot()
+    # A second client read version 1 too: its change would silently undo the first one.
+    stale = patch(clients["operator_a"], url, {"address": "Jl. Lama", "version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["type"] == "version_conflict" and stale.json()["version"] == 2
+    assert "kartu keluarga" in stale.json()["detail"]
+    missing = patch(clients["operator_a"], url, {"address": "Jl. Lama"})
+    assert missing.status_code in (400, 422) and "version" in missing.content.decode()
+    page = clients["operator_a"].post(
+        f"/registry/families/{family.pk}/place/",
+        {"unit": rts[0].pk, "address": "Jl. Lama", "version": 1},
+    )
+    assert page.status_code == 200 and "Muat ulang halaman" in page.content.decode()
+    assert 'name="version" value="1"' in page.content.decode()  # kept: a 2nd click fails too
+    family.refresh_from_db()
+    assert (family.address, family.version) == ("Jl. Baru 1", 2)
     assert registry_snapshot() == before
 
 
