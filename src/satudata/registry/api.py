@@ -205,7 +205,10 @@ class AgeRow(Schema):
 
 class PopulationOut(Schema):
     """Public aggregates: counts of 1 or 2 people are given as "<3"; "*" is a count hidden
-    so that a small one cannot be worked out from the total (see docs/decisions.md)."""
+    so that a small one cannot be worked out from the total or from other regions' counts
+    (a district minus its villages); a region whose total is "*" shows no breakdown. The
+    statistics of all regions are published together and may lag registry changes by about
+    a minute (see docs/decisions.md)."""
 
     region: str
     name: str
