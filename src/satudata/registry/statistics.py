@@ -275,12 +275,17 @@ def _current() -> dict[str, dict]:
             # for it while a snapshot a minute or so old can answer.
             threading.Thread(target=_rebuild_apart, args=(today, generation), daemon=True).start()
             return snapshot["summaries"]
-    else:
-        _building.acquire()
-    try:
+        try:
+            return _rebuild(today, generation)
+        finally:
+            _building.release()
+    with _building:
+        # No snapshot of today: build one, unless a request that held the lock before this
+        # one just did (a burst of first visitors after a start must not build it each).
+        snapshot = _snapshot.get("now")
+        if snapshot and snapshot["date"] == today:
+            return snapshot["summaries"]
         return _rebuild(today, generation)
-    finally:
-        _building.release()
 
 
 def _rebuild(today: datetime.date, generation: str) -> dict[str, dict]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import random
+import threading
+import time
 from collections import defaultdict
 
 import pytest
@@ -137,6 +139,26 @@ def test_the_snapshot_is_rebuilt_apart_at_most_once_per_refresh_interval(cast, c
         assert statistics._building.acquire(timeout=60)
         statistics._building.release()
         assert public(client, VILLAGE_A)["total"] == 6
+
+
+def test_a_burst_of_first_visitors_builds_the_snapshot_once(monkeypatch):
+    builds = []
+
+    def slow_build(today):
+        builds.append(today)
+        time.sleep(0.2)
+        return {"62": {"region": "62", "total": len(builds)}}
+
+    monkeypatch.setattr(statistics, "published", slow_build)
+    visitors = [
+        threading.Thread(target=statistics.population_summary, args=("62",)) for _ in range(6)
+    ]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join()
+    assert len(builds) == 1
+    assert statistics.population_summary("62")["total"] == 1
 
 
 # --- Random trees, straight through the pure functions. ---
