@@ -261,6 +261,15 @@ def _listed_village(raw: str | None) -> str | None:
     return code
 
 
+def _version_conflict(exc: services.VersionConflict) -> dict:
+    """The 409 body of an edit based on an older read: the client re-reads and retries."""
+    return {
+        "detail": validation_message(exc),
+        "type": "version_conflict",
+        "version": exc.current_version,
+    }
+
+
 def _nik_conflict(exc: ValidationError) -> str | None:
     """'nik_here' or 'nik_elsewhere' when a registration clashes with a stored NIK."""
     codes = {e.code for e in getattr(exc, "error_dict", {}).get("nik", [])}
@@ -343,11 +352,7 @@ def patch_resident(request, resident_id: int, payload: ResidentPatch):
             changes["unit"] = services.unit_of_village(resident.village, changes["unit"])
         return services.update_resident(request.user, resident, changes, payload.version)
     except services.VersionConflict as exc:
-        return 409, {
-            "detail": validation_message(exc),
-            "type": "version_conflict",
-            "version": exc.current_version,
-        }
+        return 409, _version_conflict(exc)
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
 
@@ -538,11 +543,7 @@ def patch_family(request, family_id: int, payload: FamilyPatch):
         address = given.get("address") if given.get("address") is not None else family.address
         return services.move_family(request.user, family, unit, address, payload.version)
     except services.VersionConflict as exc:
-        return 409, {
-            "detail": validation_message(exc),
-            "type": "version_conflict",
-            "version": exc.current_version,
-        }
+        return 409, _version_conflict(exc)
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
 

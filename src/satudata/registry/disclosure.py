@@ -88,6 +88,11 @@ class RegionCounts:
     withheld: bool = False
     marks: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
 
+    @classmethod
+    def empty(cls, code: str) -> RegionCounts:
+        """No one yet: counts are added in place (every table a dict of 0s)."""
+        return cls(code, 0, defaultdict(lambda: defaultdict(int)))
+
     def value(self, table: str, category) -> int:
         if category == MARGIN:
             return self.tables["sex"].get(PYRAMID[table], 0) if table in PYRAMID else self.total

@@ -30,7 +30,7 @@ from satudata.registry.forms import (
     apply_errors,
 )
 from satudata.registry.models import Family, Resident
-from satudata.registry.views import _int, village_for
+from satudata.registry.views import form_version, village_for
 
 
 def _writable_village(request) -> Region:
@@ -112,7 +112,7 @@ def family_place(request, family_id: int):
         data = form.cleaned_data
         try:
             unit = services.unit_of_village(family.village, data["unit"])
-            services.move_family(request.user, family, unit, data["address"], _int(version))
+            services.move_family(request.user, family, unit, data["address"], form_version(version))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

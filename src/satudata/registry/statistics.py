@@ -127,16 +127,12 @@ def _ancestors(code: str) -> list[str]:
 def raw_counts(today: datetime.date) -> tuple[dict[str, RegionCounts], dict[str, str]]:
     """Every region with living residents, its raw counts (summed up the tree), and parents."""
     villages: dict[str, RegionCounts] = {}
-
-    def village(code: str) -> RegionCounts:
-        if code not in villages:
-            villages[code] = RegionCounts(code, 0, defaultdict(lambda: defaultdict(int)))
-        return villages[code]
-
     # Count per village first, then add each village's few hundred counts up the tree: the
     # scan returns up to one row per resident, four levels would be four times the work.
     for code, sex, *values, n in _dimension_rows():
-        counts = village(code)
+        if code not in villages:
+            villages[code] = RegionCounts.empty(code)
+        counts = villages[code]
         counts.total += n
         counts.tables["sex"][sex] += n
         for name, value in zip(DIMENSIONS, values, strict=True):
@@ -157,7 +153,7 @@ def raw_counts(today: datetime.date) -> tuple[dict[str, RegionCounts], dict[str,
         parent_of.update(zip(chain, chain[1:], strict=False))
         for ancestor in chain[1:]:
             if ancestor not in regions:
-                regions[ancestor] = RegionCounts(ancestor, 0, defaultdict(lambda: defaultdict(int)))
+                regions[ancestor] = RegionCounts.empty(ancestor)
             regions[ancestor].total += counts.total
             for table, cells in counts.tables.items():
                 into = regions[ancestor].tables[table]

@@ -169,7 +169,7 @@ def resident_edit(request, resident_id: int):
         data = dict(form.cleaned_data)
         try:
             data["unit"] = services.unit_of_village(person.village, data["unit"])
-            services.update_resident(request.user, person, data, _int(version))
+            services.update_resident(request.user, person, data, form_version(version))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -182,8 +182,8 @@ def resident_edit(request, resident_id: int):
     )
 
 
-def _int(text) -> int:
-    """A number from a form field; 0 (never a stored version) when it is not one."""
+def form_version(text) -> int:
+    """The version a form started from; 0 (never a stored version) when it is not a number."""
     try:
         return int(text)
     except (TypeError, ValueError):

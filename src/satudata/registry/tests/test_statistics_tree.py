@@ -193,9 +193,7 @@ def random_tree(rng: random.Random) -> tuple[dict[str, RegionCounts], dict[str, 
     regions: dict[str, RegionCounts] = {}
     for village, residents in people.items():
         for code in [village, *statistics._ancestors(village)]:
-            counts = regions.setdefault(
-                code, RegionCounts(code, 0, defaultdict(lambda: defaultdict(int)))
-            )
+            counts = regions.setdefault(code, RegionCounts.empty(code))
             for person in residents:
                 counts.total += 1
                 for table in ("sex", "religion", "education", "occupation", "marital_status"):
