@@ -59,13 +59,12 @@ DIMENSIONS = {
 }
 
 
-def _where(region_code: str, cells: bool = False) -> tuple[str, list]:
-    """Living residents of the region: one village, or a code range for larger regions."""
-    base = "" if cells else "deleted_at IS NULL AND status = 1 AND "
+def _cells_of(region_code: str) -> tuple[str, list]:
+    """The region's pyramid cells: one village, or a code range for larger regions."""
     if region_code.count(".") >= 3:
-        return base + "village_id = %s", [region_code]
+        return "village_id = %s", [region_code]
     # '/' follows '.' in ASCII: the range holds exactly the codes under "region_code.".
-    return base + "village_id > %s AND village_id < %s", [region_code + ".", region_code + "/"]
+    return "village_id > %s AND village_id < %s", [region_code + ".", region_code + "/"]
 
 
 def _age_counts(rows, today: datetime.date) -> dict[tuple, int]:
@@ -91,7 +90,7 @@ def _age_counts(rows, today: datetime.date) -> dict[tuple, int]:
 def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
     """Men and women per five-year age group (raw counts), from the maintained cells."""
     today = today or timezone.localdate()
-    where, params = _where(region_code, cells=True)
+    where, params = _cells_of(region_code)
     months = ", ".join(f"SUM(m{m})" for m in range(1, 13))
     sql = (
         f"SELECT 0, sex, birth_year, {months} FROM registry_populationcell "  # noqa: S608
@@ -106,15 +105,15 @@ def pyramid(region_code: str, today: datetime.date | None = None) -> list[dict]:
     ]
 
 
-def _dimension_rows(where: str = "", params=()) -> list[tuple]:
+def _dimension_rows() -> list[tuple]:
     """(village, sex, religion, education, occupation, marital status, count) of the living."""
     columns = ", ".join(DIMENSIONS.values())
     sql = (
         f"SELECT village_id, sex, {columns}, COUNT(*) FROM registry_resident "  # noqa: S608
-        f"WHERE deleted_at IS NULL AND status = 1 {where} GROUP BY village_id, sex, {columns}"
+        f"WHERE deleted_at IS NULL AND status = 1 GROUP BY village_id, sex, {columns}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(sql)
         return cursor.fetchall()
 
 
