@@ -11,10 +11,10 @@ import json
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 
+from satudata.core.spreadsheet import text_cell
 from satudata.datasets.datastore import quote, to_python
 from satudata.datasets.models import Release
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 5000
 
 
@@ -22,8 +22,8 @@ def safe_cell(value):
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; a
     yes/no cell is written `true`/`false`, as in the JSON download and the datastore API
     (Python's `True` is neither)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return text_cell(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -7,15 +7,13 @@ import io
 
 from django.utils.translation import gettext as _
 
+from satudata.core.spreadsheet import text_cell
 from satudata.quality.services.verify import result_label
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe(value) -> str:
     """A cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return text_cell("" if value is None else str(value))
 
 
 def _rows(beneficiaries):

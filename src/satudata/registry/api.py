@@ -571,11 +571,12 @@ def add_birth(request, family_id: int, payload: BirthIn):
 )
 def move_in(request, payload: MoveInIn):
     village = _village(payload.village)
-    _confirm_origin(payload.nik, payload.from_village, village)
     family = _family(request, payload.family) if payload.family else None
     data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None
     try:
-        services.require_write(request.user, village.code)  # scope first, then the unit
+        # Scope first: whoever may not write here learns nothing of where a NIK is held.
+        services.require_write(request.user, village.code)
+        _confirm_origin(payload.nik, payload.from_village, village)
         unit = services.unit_of_village(village, payload.unit)
         resident = services.record_move_in(
             request.user,

@@ -167,10 +167,17 @@ def summary(report, dry_run: bool) -> str:
     if report.message and not report.rows:
         # Refused before a row was counted: "0 rows: 0 added, …" would only add noise.
         return _("Dry run: nothing was saved.") if dry_run else _("Nothing was saved.")
-    text = _(
-        "%(rows)d rows: %(added)d added, %(updated)d updated, %(unchanged)d unchanged, "
-        "%(rejected)d rejected."
-    ) % {
+    if dry_run or not report.committed:  # nothing was written: say what would have been
+        text = _(
+            "%(rows)d rows: %(added)d would be added, %(updated)d would be updated, "
+            "%(unchanged)d unchanged, %(rejected)d rejected."
+        )
+    else:
+        text = _(
+            "%(rows)d rows: %(added)d added, %(updated)d updated, %(unchanged)d unchanged, "
+            "%(rejected)d rejected."
+        )
+    text = text % {
         "rows": report.rows,
         "added": report.added,
         "updated": report.updated,

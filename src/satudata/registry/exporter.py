@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from satudata.accounts.scope import read_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.core.spreadsheet import text_cell
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import local_unit_tree
 from satudata.registry.import_format import OPENSID, OWN
@@ -180,12 +181,13 @@ def rows(residents, fmt: str = "opensid") -> Iterator[list]:
 
 
 def csv_chunks(lines: Iterable[list]) -> Iterator[str]:
-    """CSV text in pieces, for a streaming HTTP response; UTF-8 with BOM for Excel."""
+    """CSV text in pieces, for a streaming HTTP response; UTF-8 with BOM for Excel. Text that
+    a spreadsheet would run as a formula gets a leading apostrophe (`core.spreadsheet`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
     for index, line in enumerate(lines):
-        writer.writerow(line)
+        writer.writerow([text_cell(v) for v in line])
         if index % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -196,12 +198,23 @@ def csv_chunks(lines: Iterable[list]) -> Iterator[str]:
 def xlsx_bytes(lines: Iterable[list]) -> bytes:
     """An XLSX workbook of the rows (openpyxl write-only mode streams rows to a temp file)."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("penduduk")
+
+    def cell(value):
+        # NIK and KK numbers stay text: Excel would round 16-digit numbers. A text cell is
+        # never run as a formula, but openpyxl writes text starting with "=" as one unless
+        # told it is text (kept as it is, so the file imports again unchanged).
+        if isinstance(value, str) and value.startswith("="):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+        return value
+
     for line in lines:
-        # NIK and KK numbers stay text: Excel would round 16-digit numbers.
-        sheet.append([str(v) if isinstance(v, str) else v for v in line])
+        sheet.append([cell(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

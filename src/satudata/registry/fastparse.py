@@ -143,7 +143,7 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         & (nik.str.slice(12, 4) != "0000")
         & (nik.str.slice(6, 6) == expected)
     )
-    temporary = nik.str.contains(TEMPORARY_NIK)
+    temporary = nik.str.contains(TEMPORARY_NIK) & (nik.str.slice(12, 4) != "0000")
     ok = (
         pl.col("village").is_not_null()
         & s.is_in([1, 2])

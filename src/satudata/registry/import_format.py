@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from satudata.core.spreadsheet import text_cell
 from satudata.registry.validation import OPTIONAL_CODES
 
 # OpenSID's import columns -> our field names; our own format uses the field names directly.
@@ -93,7 +94,8 @@ class ErrorFile:
         last = len(self.order)
         self.pending.sort(key=lambda error: (error[0], self.order.get(error[1], last), error[1]))
         for row, column, value, message in self.pending:
-            self.writer.writerow([row, column, value, message])
+            # The value as the file held it, never run as a formula when opened.
+            self.writer.writerow([row, column, text_cell(value), message])
             if len(self.sample) < 20:
                 self.sample.append(
                     _("Row %(row)d, column %(column)s: %(message)s")

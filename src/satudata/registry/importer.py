@@ -7,7 +7,8 @@ looked up in one query each and joined in, units and new families are created (`
 and the residents are written from the frame on a second thread while the next chunk is
 parsed (`writer`: executemany on SQLite, COPY on PostgreSQL; updates through `sqlload`).
 All inside one transaction: in all-or-nothing mode (default) any rejected row rolls
-everything back; a dry run always rolls back. One audit entry per import, not per row.
+everything back; a dry run always rolls back. One audit entry per import, plus one per
+resident the file changes (its fields before and after), none per resident added.
 The file's columns, the report and the error file are in `import_format`.
 """
 
@@ -25,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
@@ -67,6 +69,7 @@ from satudata.registry.writer import IdBlock, Writer
 COMPARED = ("name", *VALUE_COLUMNS, "unit_id", "family_id")
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
+ALIVE, DEAD = 1, 2  # Resident.Status
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 INTS = {str(i): i for i in range(100)}
 DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")  # 7/5/1990, 07-05-1990
@@ -93,6 +96,8 @@ class Importer(Placement):
     ):
         self.path = Path(path)
         self.actor = actor
+        if village and "." not in village and len(village) == 10:  # 6201022016, as kode_desa
+            village = f"{village[:2]}.{village[2:4]}.{village[4:6]}.{village[6:]}"
         self.village = village
         self.mode = mode
         self.dry_run = dry_run
@@ -107,6 +112,7 @@ class Importer(Placement):
         )
         self.districts = district_digits()
         self.seen: set[str] = set()
+        self.heads: dict[str, int] = {}  # KK number -> the row of its living head in the file
         self.touched: set[str] = set()  # villages whose pyramid cells need a refresh
         # Pyramid counts of inserted rows (None once a row updated an existing resident).
         self.cell_counts: list[pl.DataFrame] | None = []
@@ -148,7 +154,14 @@ class Importer(Placement):
             source = open_source(self.path)
         except FileProblem as exc:
             return self._fatal(str(exc))
-        errors = ErrorFile(self.error_path)
+        try:
+            errors = ErrorFile(self.error_path)
+        except OSError as exc:
+            source.close()
+            return self._fatal(
+                _("The error file %(path)s cannot be written (%(error)s); choose another place.")
+                % {"path": self.error_path, "error": exc.strerror or exc}
+            )
         self.errors = errors
         try:
             # 160 MB page cache while importing: index inserts stop re-reading pages.
@@ -218,6 +231,8 @@ class Importer(Placement):
             source.close()
             errors.close()
             self.report.sample = errors.sample
+        if self.job is not None and not self.report.committed:
+            self._audit_attempt()
         return self.report
 
     def _set_indexes_aside(self) -> None:
@@ -303,7 +318,7 @@ class Importer(Placement):
                 else:
                     # Blank records (every field empty) are skipped, as below.
                     lines = pl.int_range(first, first + raw.height, eager=True)
-                    filled = pl.any_horizontal(pl.col(raw.columns) != "")
+                    filled = pl.any_horizontal(pl.col(raw.columns).str.contains(r"\S"))
                     kept = raw.with_columns(_line=lines).filter(filled)
                     if kept.height:
                         self._chunk((kept["_line"].to_list(), kept.drop("_line"), None))
@@ -338,8 +353,20 @@ class Importer(Placement):
                 data[name] = value.strip() if isinstance(value, str) else value
             for name in self.number_fields:
                 value = data[name]
-                if isinstance(value, int | float):  # spreadsheets turn digits into numbers
+                if isinstance(value, int | float) and name in ("nik", "family_number"):
+                    if value >= 1e14:  # a 16-digit number a spreadsheet may have rounded
+                        bad[name] = named(name, NUMBER_CELL_MESSAGE)
                     data[name] = str(int(value))
+                elif isinstance(value, int | float):  # spreadsheets turn digits into numbers
+                    data[name] = str(int(value))
+                elif not isinstance(value, str) and value is not None:
+                    # A date or a yes/no cell: "3/4" in an RT column becomes 3 April.
+                    bad[name] = named(
+                        name,
+                        _("“%(value)s” is a date or a yes/no cell; format the column as Text.")
+                        % {"value": value},
+                    )
+                    data[name] = ""
             for name in self.text_fields:
                 if not isinstance(data[name], str):
                     data[name] = str(data[name])
@@ -415,11 +442,22 @@ class Importer(Placement):
         data["village"] = village
         if not self._fast_valid(data) or bad:
             checked = check_resident({**data, "sex": data["sex"] if data["sex"] != -1 else 99})
+            if data["sex"] == -1:  # the message names what the file holds, not the stand-in
+                checked["sex"] = named(
+                    "sex",
+                    _("“%(value)s” is not a sex code (1 or L: male, 2 or P: female).")
+                    % {"value": sex},
+                )
             for name, message in checked.items():
-                bad.setdefault(name, message)
+                bad.setdefault(name, _scientific_hint(name, data.get(name), message))
             kk = kk_problem(data["family_number"])
             if kk:
-                bad["family_number"] = named("family_number", kk)
+                bad.setdefault(
+                    "family_number",
+                    _scientific_hint(
+                        "family_number", data["family_number"], named("family_number", kk)
+                    ),
+                )
         if not bad and data["nik"] in self.seen:
             bad["nik"] = named("nik", _("appears more than once in the file."))
         if bad:
@@ -458,8 +496,8 @@ class Importer(Placement):
         """Rows read by the csv module or openpyxl: blank ones skipped, short ones padded."""
         lines, rows = [], []
         for line, row in chunk:
-            if not any(row):
-                continue
+            if not any(v.strip() if isinstance(v, str) else v is not None for v in row):
+                continue  # blank, or only spaces
             if len(row) < width:
                 row = list(row) + [""] * (width - len(row))
             lines.append(line)
@@ -522,6 +560,7 @@ class Importer(Placement):
             updates.select(pl.col("held_id").alias("id"), *values, now.alias("updated_at")),
             bump="version",
         )
+        self._audit_updates(updates)
         # Written while the next chunk is parsed.
         constants = self.constants["registry_resident"]
         columns = ["nik", *values, pl.col("village").alias("village_id")]
@@ -537,6 +576,33 @@ class Importer(Placement):
             residents = [(table, inserts.select(columns), constants)]
         self.writer.submit([*self.pending, *residents])
         self.pending = []
+
+    def _audit_updates(self, updates: pl.DataFrame) -> None:
+        """Each resident the file changes gets its audit entry with the fields' values
+        before and after, as an edit on the form does: a re-import must not erase what the
+        record held. (A new resident is in the import's own entry.)"""
+        if updates.height == 0:
+            return
+        actor = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        label = actor.get_username() if actor else _("system")
+        columns = ["held_id", "village", *COMPARED, *(f"old_{c}" for c in COMPARED)]
+        entries = []
+        for row in updates.select(columns).iter_rows(named=True):
+            changed = [c for c in COMPARED if row[c] != row[f"old_{c}"]]
+            entries.append(
+                AuditEntry(
+                    actor=actor,
+                    actor_label=label,
+                    action=AuditEntry.Action.UPDATE,
+                    model_label="registry.resident",
+                    object_pk=str(row["held_id"]),
+                    object_repr=row["name"][:200],
+                    region_code=row["village"],
+                    before={c: _json_value(row[f"old_{c}"]) for c in changed},
+                    after={c: _json_value(row[c]) for c in changed},
+                )
+            )
+        AuditEntry.objects.bulk_create(entries, batch_size=2000)
 
     def _count_cells(self, inserts: pl.DataFrame, updates: pl.DataFrame) -> None:
         """Pyramid counts of the living residents inserted, while no row was an update."""
@@ -626,12 +692,42 @@ class Importer(Placement):
                 candidate & (village != village.filter(candidate).first().over("family_number"))
             ).alias("_two_villages")
         )
-        bad = pl.col("_conflict") | pl.col("_wrong_family") | pl.col("_two_villages")
+        # A death is undone only by a correction with its reason, on the resident's page.
+        revived = pl.col("old_status").eq(DEAD) & pl.col("status").ne(DEAD)
+        frame = frame.with_columns(
+            (~pl.col("_conflict") & revived.fill_null(False)).alias("_revived")
+        )
+        bad = (
+            pl.col("_conflict")
+            | pl.col("_wrong_family")
+            | pl.col("_two_villages")
+            | pl.col("_revived")
+        )
         rejected = frame.filter(bad)
         if rejected.height:
             self._reject_rows(rejected)
-        accepted = frame.filter(~bad)
+        accepted = self._one_head_each(frame.filter(~bad))
         return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
+
+    def _one_head_each(self, accepted: pl.DataFrame) -> pl.DataFrame:
+        """A family card has one living head: a second head row for the same KK number in
+        the file is refused, naming the row of the first (the form refuses it too)."""
+        head = (pl.col("relationship") == codes.HEAD) & (pl.col("status") == ALIVE)
+        heads = accepted.filter(head).select("_line", "family_number")
+        refused = []
+        for line, number in heads.iter_rows():
+            first = self.heads.setdefault(number, line)
+            if first != line:
+                refused.append(line)
+                column = "kk_level" if "nama" in self.positions_header else "relationship"
+                message = _("family card %(kk)s already has its head in row %(row)d.") % {
+                    "kk": number,
+                    "row": first,
+                }
+                self._reject(line, column, codes.HEAD, named("relationship", message))
+        if not refused:
+            return accepted
+        return accepted.filter(~pl.col("_line").is_in(refused))
 
     def _reject_rows(self, rejected: pl.DataFrame) -> None:
         """Messages for rows the database rules refuse (few), and the conflicts to log."""
@@ -652,6 +748,13 @@ class Importer(Placement):
                 ) % {"village": names.get(code, code), "code": code}
                 self._reject(line, "nik", row["nik"], named("nik", message))
                 conflicts.append((row["nik"], row["village"], row["held_village"]))
+            elif row["_revived"]:
+                column = "status_dasar" if kk_column == "no_kk" else "status"
+                message = _(
+                    "the registry records this person as dead; a death recorded by mistake "
+                    "is corrected on the resident's page, with its reason."
+                )
+                self._reject(line, column, row["status"], named("status", message))
             elif row["_wrong_family"]:
                 code = row["family_village"]
                 message = _("already registered in the village of %(village)s (%(code)s).") % {
@@ -742,6 +845,24 @@ class Importer(Placement):
             },
         )
 
+    def _audit_attempt(self) -> None:
+        """A web import that saved nothing (a dry run, or rows refused in all-or-nothing
+        mode) still read the registry: its report says which NIKs other villages hold. So
+        it is in the audit trail too, written after the rollback."""
+        audit.record(
+            self.actor,
+            AuditEntry.Action.CREATE,
+            self.job,
+            after={
+                "file": self.file_name,
+                "rows": self.report.rows,
+                "rejected": self.report.rejected,
+                "mode": self.mode,
+                "dry_run": self.dry_run,
+                "committed": False,
+            },
+        )
+
     def _command_line_user(self) -> dict:
         """Who ran a `satudata import` without --user: the operating system's account, so the
         audit trail names a person, not just "system"."""
@@ -778,6 +899,33 @@ class _RowsOf:
 
     def __getitem__(self, index: int) -> list:
         return list(self.raw.row(index))
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+NUMBER_CELL_MESSAGE = gettext_lazy(
+    "the cell is a number, and spreadsheets keep only 15 significant digits, so its last "
+    "digit may have changed: format the column as Text and type the numbers again."
+)
+# 6.20102E+15 or 6,20102E+15: what Excel shows, and saves in a CSV, for a 16-digit number.
+SCIENTIFIC = re.compile(r"[0-9][.,][0-9]+[eE]\+?[0-9]+")
+
+
+def _scientific_hint(name: str, value, message: str) -> str:
+    """A NIK or KK number a spreadsheet saved as 6.20102E+15 has lost its digits: say so,
+    instead of only that letters are not allowed."""
+    if name in ("nik", "family_number") and isinstance(value, str) and SCIENTIFIC.fullmatch(value):
+        return named(
+            name,
+            _(
+                "“%(value)s” is how a spreadsheet shows a long number; the digits are lost. "
+                "Format the column as Text in the spreadsheet and type the numbers again."
+            )
+            % {"value": value},
+        )
+    return message
 
 
 def _any_of(sql: str, keys: list[str]) -> tuple[str, list]:

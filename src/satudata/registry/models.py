@@ -77,8 +77,8 @@ class Family(SoftDeleteModel):
     # older read is refused instead of overwriting someone else's. A database default too:
     # the importer inserts cards with raw SQL that does not name this column.
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AliveManager.from_queryset(VillageScopedQuerySet)()
     all_objects = models.Manager.from_queryset(VillageScopedQuerySet)()
@@ -168,12 +168,12 @@ class Resident(SoftDeleteModel):
         related_name="members",
     )
     # Lower-cased name: prefix search is an index range (name_key >= 'sit' AND < 'siu').
-    name_key = models.CharField(max_length=100, editable=False, default="")
+    name_key = models.CharField(_("search key"), max_length=100, editable=False, default="")
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Bumped on every save; a save based on an older version is refused (no silent overwrite).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = AliveManager.from_queryset(ResidentQuerySet)()
     all_objects = models.Manager.from_queryset(ResidentQuerySet)()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,14 +59,30 @@ def _encoding(sample: bytes) -> str:
     return "utf-8"
 
 
+def _first_non_ascii(raw) -> bytes:
+    """Up to 64 KB from the first byte that is not ASCII (b"" if there is none). A file whose
+    start is plain ASCII is UTF-8 and Windows-1252 alike: its first accented letter, maybe
+    thousands of rows on, decides. A scan for it reads ~1 GB/s, against ~0.1 GB/s import."""
+    while chunk := raw.read(1 << 20):
+        if not chunk.isascii():
+            found = re.search(rb"[\x80-\xff]", chunk)
+            assert found is not None
+            return (chunk[found.start() :] + raw.read(65536))[:65536]
+    return b""
+
+
 class CsvSource(Source):
     def __init__(self, path: Path):
         self.size = path.stat().st_size
         self.path = path
         self.raw = path.open("rb")
         sample = self.raw.read(65536)
-        self.raw.seek(0)
         self.encoding = _encoding(sample)
+        if sample.isascii():
+            later = _first_non_ascii(self.raw)
+            if later:
+                self.encoding = _encoding(later)
+        self.raw.seek(0)
         self.text = io.TextIOWrapper(self.raw, encoding=self.encoding, newline="")
         first = sample.split(b"\n", 1)[0]
         delimiter = max((b",", b";", b"\t"), key=first.count).decode()

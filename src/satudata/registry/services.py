@@ -126,6 +126,24 @@ def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
     return unit
 
 
+def _member_unit(village: Region, family: Family | None, unit: LocalUnit | None):
+    """The RT of someone joining a family card: the card's, which lives at one address. An
+    RT given that differs from it is refused rather than silently replaced."""
+    if family is None or family.unit_id is None:
+        return _unit_in(village, unit)
+    if unit is not None and unit.pk != family.unit_id:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "RT: family card %(kk)s is in %(rt)s, and its members live in its RT; "
+                    "leave the RT empty or choose the family's."
+                )
+                % {"kk": family.family_number, "rt": family.unit}
+            }
+        )
+    return family.unit
+
+
 def unit_of_village(village: Region, unit_id: int | None) -> LocalUnit | None:
     """The village's hamlet, RW or RT with this id (None: no unit); another village's or an
     unknown id is refused, naming the field."""
@@ -217,7 +235,7 @@ def _register(actor, village, values, family, unit, kind, date, note, other_plac
     _refuse_second_head(family, values.get("relationship"))
     resident = Resident(
         village=village,
-        unit=_unit_in(village, unit or (family.unit if family else None)),
+        unit=_member_unit(village, family, unit),
         family=family,
         **values,
     )
@@ -274,6 +292,10 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     _check(merged)
     if values.get("relationship") == codes.HEAD and current.relationship != codes.HEAD:
         _refuse_second_head(current.family, codes.HEAD, current.pk)
+    if "relationship" in values:
+        _refuse_head_demotion(current, values["relationship"])
+    if values.get("birth_date") and values["birth_date"] != current.birth_date:
+        _refuse_birth_after_events(current, values["birth_date"])
     new_nik = merged["nik"] != current.nik  # (audit.update sets current's fields)
     if new_nik:
         _refuse_taken_nik(actor, current.village, merged["nik"])
@@ -287,6 +309,51 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
         raise
     cells.refresh([current.village_id])
     return updated
+
+
+def _refuse_head_demotion(resident: Resident, relationship) -> None:
+    """The living head of a card stays its head until a change of head names the next one;
+    an edit of the relationship alone would leave the card without a head."""
+    if (
+        resident.relationship == codes.HEAD
+        and relationship != codes.HEAD
+        and resident.family_id is not None
+        and resident.status == Resident.Status.ALIVE
+    ):
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: %(name)s heads family card %(kk)s; name the new "
+                    'head with "Change the head of family" on the family\'s page, which '
+                    "gives %(name)s another relationship."
+                )
+                % {"name": resident.name, "kk": resident.family.family_number}
+            }
+        )
+
+
+def _refuse_birth_after_events(resident: Resident, birth_date: datetime.date) -> None:
+    """A corrected birth date cannot come after something the person already did (a death,
+    a move, a change of family card)."""
+    earlier = (
+        resident.events.exclude(kind=LifeEvent.Kind.BIRTH)
+        .filter(date__lt=birth_date)
+        .order_by("date")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "birth_date": _(
+                    "date of birth: %(date)s is after the %(event)s recorded on %(when)s."
+                )
+                % {
+                    "date": birth_date.strftime("%d-%m-%Y"),
+                    "event": earlier.get_kind_display(),
+                    "when": earlier.date.strftime("%d-%m-%Y"),
+                }
+            }
+        )
 
 
 def _refuse_member_rt(resident: Resident) -> None:
@@ -407,6 +474,7 @@ def record_move_out(
 ) -> Resident:
     require_write(actor, resident.village_id)
     _require_alive(resident)
+    _refuse_head_leaving(resident.family, [resident])
     audit.update(actor, resident, status=Resident.Status.MOVED, version=resident.version + 1)
     _event(actor, resident, LifeEvent.Kind.MOVE_OUT, date, other_place=destination, note=note)
     return resident
@@ -473,6 +541,8 @@ def record_move_in(
         )
     if holder.village_id == village.code and holder.status == Resident.Status.ALIVE:
         raise ValidationError({"nik": named("nik", _("already registered in this village."))})
+    if holder.village_id != village.code:
+        _refuse_unreleased(actor, holder)
     if holder.status == Resident.Status.DEAD:
         # A death is final: moving the record would bring a dead person back to life.
         raise ValidationError(
@@ -489,6 +559,8 @@ def record_move_in(
     relationship = (data or {}).get("relationship") or holder.relationship
     if family is not None:
         _refuse_second_head(family, relationship, holder.pk)
+    if holder.status == Resident.Status.ALIVE:
+        _refuse_head_moving_away(holder)
     moved_out = holder.events.filter(kind=LifeEvent.Kind.MOVE_OUT).order_by("-date").first()
     if date is not None and moved_out is not None and date < moved_out.date:
         # The arrival cannot come before the departure the other village recorded.
@@ -504,19 +576,20 @@ def record_move_in(
         )
     old_village, old_family = holder.village_id, holder.family
     cells.refresh([old_village])
-    _event(
-        actor,
-        holder,
-        LifeEvent.Kind.MOVE_OUT,
-        date,
-        other_place=village.code,
-        family_before=old_family.family_number if old_family else "",
-    )
+    if holder.status != Resident.Status.MOVED:  # else the old village recorded the move out
+        _event(
+            actor,
+            holder,
+            LifeEvent.Kind.MOVE_OUT,
+            date,
+            other_place=village.name,
+            family_before=old_family.family_number if old_family else "",
+        )
     audit.update(
         actor,
         holder,
         village=village,
-        unit=_unit_in(village, unit or (family.unit if family else None)),
+        unit=_member_unit(village, family, unit),
         family=family,
         relationship=relationship,
         status=Resident.Status.ALIVE,
@@ -534,6 +607,59 @@ def record_move_in(
     return holder
 
 
+def _refuse_unreleased(actor, holder: Resident) -> None:
+    """A record moves to another village only once its own village has let it go: the move
+    out is recorded there (as the moving letter is issued there), unless the actor may change
+    both villages (the custodian). Until then the other village learns only where the NIK is
+    registered: not whether the person lives, died or went missing, nor their details."""
+    if holder.status == Resident.Status.MOVED or write_scope(actor).allows(holder.village_id):
+        return
+    raise ValidationError(
+        {
+            "nik": named(
+                "nik",
+                _(
+                    "registered in the village of %(village)s (%(code)s), which has not "
+                    "recorded this person's move out: ask that village's operator to record "
+                    "the move out first, then record the move in here."
+                )
+                % {"village": holder.village.name, "code": holder.village_id},
+            )
+        }
+    )
+
+
+def _refuse_head_moving_away(holder: Resident) -> None:
+    """A person moving in who still heads a card in their old village, with members who
+    stay there: that village names a new head first (only its operator may), or the card
+    would be left without one."""
+    family = holder.family
+    if holder.relationship != codes.HEAD or family is None:
+        return
+    if (
+        Resident.objects.filter(family=family, status=Resident.Status.ALIVE)
+        .exclude(pk=holder.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "nik": named(
+                    "nik",
+                    _(
+                        "%(name)s still heads family card %(kk)s in village %(village)s, "
+                        "whose other members stay there: that village's operator must first "
+                        "name a new head of that card."
+                    )
+                    % {
+                        "name": holder.name,
+                        "kk": family.family_number,
+                        "village": holder.village.name,
+                    },
+                )
+            }
+        )
+
+
 @transaction.atomic
 def change_head(
     actor,
@@ -546,6 +672,7 @@ def change_head(
     require_write(actor, family.village_id)
     if new_head.family_id != family.pk:
         raise ValidationError(_("The new head must be a member of this family."))
+    _require_alive(new_head)
     if old_head_relationship not in codes.RELATIONSHIP or old_head_relationship == codes.HEAD:
         raise ValidationError(_("Choose the old head's new relationship in the family."))
     if new_head.relationship == codes.HEAD:
@@ -576,6 +703,8 @@ def split_family(
         raise ValidationError(_("Choose members of this family to move to the new family."))
     if new_head not in members:
         raise ValidationError(_("The new head must be one of the members who move."))
+    for member in members:
+        _require_alive(member)
     _refuse_head_leaving(family, members)
     new_family = register_family(
         actor, family.village, new_family_number, family.unit, address or family.address

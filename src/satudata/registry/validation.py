@@ -121,6 +121,8 @@ def temporary_nik_problem(nik: str) -> str | None:
     """A temporary NIK is 16 digits starting with 0, which no district code does."""
     if not DIGITS16.fullmatch(nik or "") or not nik.startswith("0"):
         return _("a temporary NIK has 16 digits and starts with 0.")
+    if nik.endswith("0000"):  # as for a real NIK; 0000000000000000 is a placeholder
+        return _("the last 4 digits of a temporary NIK cannot be 0000.")
     return None
 
 

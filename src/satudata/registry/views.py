@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -119,7 +119,13 @@ def resident_new(request):
     return render(
         request,
         "registry/resident_form.html",
-        {"form": form, "village": village, "family": family, "move_in_url": move_in_url},
+        {
+            "form": form,
+            "errors": labelled_errors(form) if form.is_bound else [],
+            "village": village,
+            "family": family,
+            "move_in_url": move_in_url,
+        },
     )
 
 
@@ -144,7 +150,10 @@ def resident(request, resident_id: int):
             "person": person,
             "fields": fields,
             "events": person.events.all(),
-            "history": history("registry.resident", person.pk)[:50],
+            "history": [
+                (entry, changed_labels(entry))
+                for entry in history("registry.resident", person.pk)[:50]
+            ],
             "can_write": write_scope(request.user).allows(person.village_id),
             "event_form": EventForm(),
             "correction_form": CorrectionForm(),
@@ -178,8 +187,34 @@ def resident_edit(request, resident_id: int):
     return render(
         request,
         "registry/resident_form.html",
-        {"form": form, "village": person.village, "person": person, "version": version},
+        {
+            "form": form,
+            "errors": labelled_errors(form) if form.is_bound else [],
+            "village": person.village,
+            "person": person,
+            "version": version,
+        },
     )
+
+
+BOOKKEEPING = {"version", "updated_at", "created_at", "name_key"}
+
+
+def changed_labels(entry) -> str:
+    """The fields a change touched, by their labels ("pekerjaan, tempat lahir"), so the
+    village's own history says what changed; the values stay on the custodian's page."""
+    before, after = entry.before or {}, entry.after or {}
+    if entry.action != "update":
+        return ""
+    labels = []
+    for name, value in after.items():
+        if name in BOOKKEEPING or before.get(name) == value:
+            continue
+        try:
+            labels.append(str(Resident._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(name)
+    return ", ".join(labels)
 
 
 def form_version(text) -> int:

@@ -277,6 +277,14 @@ def test_family_birth_split_head_and_move_in_through_the_api(clients):
     # As on the form, taking a record from another village needs that village named.
     assert unconfirmed.status_code == 409 and "from_village" in unconfirmed.json()["detail"]
     assert Resident.objects.get(pk=head["id"]).village_id == VILLAGE_A
+    confirmed = {"village": VILLAGE_B, "nik": head["nik"], "from_village": VILLAGE_A}
+    early = post(clients["operator_b"], "/api/v1/move-ins", confirmed)
+    # Until village A records the move out, B learns where the NIK is and nothing more.
+    assert early.status_code == 400 and "belum mencatat kepindahan" in early.json()["detail"]
+    assert head["name"] not in early.json()["detail"]
+    assert Resident.objects.get(pk=head["id"]).village_id == VILLAGE_A
+    out = post(client, f"/api/v1/residents/{head['id']}/events", {"kind": "move_out"})
+    assert out.status_code == 201, out.content
     moved = post(
         clients["operator_b"],
         "/api/v1/move-ins",

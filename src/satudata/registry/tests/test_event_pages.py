@@ -162,6 +162,13 @@ def test_register_refusal_links_to_the_move_in_page_which_moves_the_record(
     unconfirmed = client.post("/registry/move-in/", move).content.decode()
     assert "terdaftar di desa Runtu (62.01.02.2012); centang kotak ini" in unconfirmed
     assert registry_snapshot() == before
+    # Runtu still counts Andi as living there: only Runtu can let the record go, and until
+    # it does, Natai Raya learns no more than where the NIK is registered.
+    early = client.post("/registry/move-in/", {**move, "confirm": "on"}).content.decode()
+    assert "belum mencatat kepindahan keluar orang ini" in early
+    assert "Andi" not in early.split("<main")[-1].split("<form")[0]
+    assert registry_snapshot() == before
+    services.record_move_out(cast.operator_b, newcomer, datetime.date(2026, 2, 1), "Natai Raya")
     response = client.post("/registry/move-in/", {**move, "confirm": "on"})
     assert response["Location"] == f"/registry/residents/{newcomer.pk}/"
     newcomer.refresh_from_db()
@@ -210,7 +217,9 @@ def test_move_in_with_bad_input_names_the_field_and_saves_nothing(clients, cast,
     dead = client.post(
         "/registry/move-in/", {"nik": gone.nik, "date": "2026-01-01", "confirm": "on"}
     )
-    assert "tercatat meninggal" in dead.content.decode()
+    # Another village's record: whether the person died is not this village's to learn.
+    dead_page = dead.content.decode()
+    assert "belum mencatat kepindahan keluar" in dead_page and "meninggal" not in dead_page
     here = client.post("/registry/move-in/", {"nik": household[1].nik, "date": "2026-01-01"})
     assert "NIK: sudah terdaftar di desa ini" in here.content.decode()
     future = client.post("/registry/move-in/", {"nik": household[1].nik, "date": "2099-01-01"})

@@ -18,3 +18,7 @@ def test_history_shows_code_labels_and_linked_records_by_name(clients, cast, hou
     assert '<td class="diff-after">62.01.02.2016 Natai Raya</td>' in page
     assert '<td class="diff-after">2 – perempuan</td>' in page
     assert '<td class="diff-after">tidak</td>' in page  # a temporary NIK: no
+    # Every stored field is named in Indonesian, the bookkeeping ones too.
+    for english in ("created at", "updated at", "name key", ">version<"):
+        assert english not in page
+    assert "kunci pencarian" in page and "versi" in page

@@ -207,7 +207,7 @@ def test_valid_only_mode_saves_the_good_rows(tmp_path):
 def test_dry_run_saves_nothing(tmp_path):
     rows = good_rows(6)
     out = run(write_csv(tmp_path / "w.csv", rows), "--dry-run")
-    assert f"{len(rows)} ditambah" in out and "Uji coba" in out
+    assert f"{len(rows)} akan ditambah" in out and "Uji coba" in out
     assert Resident.objects.count() == 0 and Family.objects.count() == 0
 
 
@@ -217,13 +217,13 @@ def test_a_dry_run_fails_as_the_real_import_would(tmp_path):
     rows[2][6] = "123"
     path = write_csv(tmp_path / "w.csv", rows)
     out = fails(path, "--dry-run")
-    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out
+    assert f"{len(rows) - 1} akan ditambah" in out and "1 ditolak" in out
     assert "Baris 4, kolom nik" in out
     refusal = "Uji coba: 1 baris akan ditolak, jadi impor ini tidak menyimpan apa pun (mode"
     assert refusal in out
     # valid-only would save the other rows: the dry run succeeds, and says what it found
     out = run(path, "--dry-run", "--mode", "valid-only")
-    assert f"{len(rows) - 1} ditambah" in out and "1 ditolak" in out and "Uji coba" in out
+    assert f"{len(rows) - 1} akan ditambah" in out and "1 ditolak" in out and "Uji coba" in out
     assert Resident.objects.count() == 0 and Family.objects.count() == 0
 
 

@@ -464,10 +464,12 @@ def test_a_re_import_stores_what_a_fresh_import_of_the_new_file_would(tmp_path):
 
 @pytest.mark.parametrize("mode", ["all-or-nothing", "valid-only"])
 def test_bad_text_late_in_a_file_names_its_row_and_saves_nothing(tmp_path, mode):
-    """The encoding is guessed from the first 64 KB; a byte that is not UTF-8 far below is
-    refused with the row it is on, after rows before it were parsed: nothing is saved."""
+    """The encoding is decided by the first accented letter (here a UTF-8 "é" in the first
+    64 KB); a byte that is not UTF-8 far below is refused with the row it is on, after rows
+    before it were parsed: nothing is saved."""
     rows = good_rows(700, seed=4)
     run(write_csv(tmp_path / "first.csv", rows[:10]))
+    rows[20][COL["nama"]] = "André"
     before = snapshot()
     buffer = io.StringIO()
     csv.writer(buffer).writerows([OPENSID_HEADER, *rows])

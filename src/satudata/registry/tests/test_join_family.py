@@ -213,6 +213,7 @@ def test_a_head_moving_in_from_another_village_joins_as_the_member_named(clients
         resident_data(name="Joko", sex=1, village=VILLAGE_B, birth_date=datetime.date(1998, 2, 3)),
         family=card_b,
     )
+    services.record_move_out(cast.operator_b, arriving, datetime.date(2026, 9, 30))
     form = {
         "village": family.village_id,
         "nik": arriving.nik,

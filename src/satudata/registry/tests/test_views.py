@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -408,6 +409,9 @@ def test_public_chart_page_has_no_personal_data(clients, person):
 
 def test_move_in_moves_the_one_record(cast, person):
     village_b = Region.objects.get(code=VILLAGE_B)
+    with pytest.raises(ValidationError, match="belum mencatat kepindahan keluar"):
+        services.record_move_in(cast.operator_b, village_b, person.nik)
+    services.record_move_out(cast.operator_a, person, None, "Runtu")
     moved = services.record_move_in(cast.operator_b, village_b, person.nik)
     assert moved.pk == person.pk and moved.village_id == VILLAGE_B
     assert Resident.objects.count() == 1
