@@ -328,6 +328,9 @@ def test_operator_changes_the_head_of_family(clients, household):
     assert wife.events.filter(kind=LifeEvent.Kind.HEAD_CHANGE).count() == 1
     updates = AuditEntry.objects.filter(model_label="registry.resident", action="update")
     assert {e.object_pk for e in updates} == {str(head.pk), str(wife.pk)}
+    # The event names the card, not a move onto it ("KK — → 6201…").
+    page = clients["operator_a"].get(f"/registry/residents/{wife.pk}/").content.decode()
+    assert f"ganti kepala keluarga · KK {family.family_number}<" in page
 
 
 def test_change_of_head_with_bad_input_saves_nothing(clients, cast, household):
