@@ -49,6 +49,7 @@ from satudata.registry.import_format import (
     max_bytes,
     row_value,
 )
+from satudata.registry.import_heads import keep_one_head
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.placement import Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
@@ -69,7 +70,7 @@ from satudata.registry.writer import IdBlock, Writer
 COMPARED = ("name", *VALUE_COLUMNS, "unit_id", "family_id")
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
-ALIVE, DEAD = 1, 2  # Resident.Status
+ALIVE = 1  # Resident.Status.ALIVE
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 INTS = {str(i): i for i in range(100)}
 DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")  # 7/5/1990, 07-05-1990
@@ -113,6 +114,7 @@ class Importer(Placement):
         self.districts = district_digits()
         self.seen: set[str] = set()
         self.heads: dict[str, int] = {}  # KK number -> the row of its living head in the file
+        self.demoted: set[str] = set()  # NIKs of stored heads the file makes members
         self.touched: set[str] = set()  # villages whose pyramid cells need a refresh
         # Pyramid counts of inserted rows (None once a row updated an existing resident).
         self.cell_counts: list[pl.DataFrame] | None = []
@@ -692,8 +694,9 @@ class Importer(Placement):
                 candidate & (village != village.filter(candidate).first().over("family_number"))
             ).alias("_two_villages")
         )
-        # A death is undone only by a correction with its reason, on the resident's page.
-        revived = pl.col("old_status").eq(DEAD) & pl.col("status").ne(DEAD)
+        # A person recorded as dead, moved out or missing is living here again only through
+        # a correction with its reason, on the resident's page (or a move in), not a file.
+        revived = pl.col("old_status").ne(ALIVE) & pl.col("status").ne(pl.col("old_status"))
         frame = frame.with_columns(
             (~pl.col("_conflict") & revived.fill_null(False)).alias("_revived")
         )
@@ -706,28 +709,8 @@ class Importer(Placement):
         rejected = frame.filter(bad)
         if rejected.height:
             self._reject_rows(rejected)
-        accepted = self._one_head_each(frame.filter(~bad))
+        accepted = keep_one_head(self, frame.filter(~bad))
         return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
-
-    def _one_head_each(self, accepted: pl.DataFrame) -> pl.DataFrame:
-        """A family card has one living head: a second head row for the same KK number in
-        the file is refused, naming the row of the first (the form refuses it too)."""
-        head = (pl.col("relationship") == codes.HEAD) & (pl.col("status") == ALIVE)
-        heads = accepted.filter(head).select("_line", "family_number")
-        refused = []
-        for line, number in heads.iter_rows():
-            first = self.heads.setdefault(number, line)
-            if first != line:
-                refused.append(line)
-                column = "kk_level" if "nama" in self.positions_header else "relationship"
-                message = _("family card %(kk)s already has its head in row %(row)d.") % {
-                    "kk": number,
-                    "row": first,
-                }
-                self._reject(line, column, codes.HEAD, named("relationship", message))
-        if not refused:
-            return accepted
-        return accepted.filter(~pl.col("_line").is_in(refused))
 
     def _reject_rows(self, rejected: pl.DataFrame) -> None:
         """Messages for rows the database rules refuse (few), and the conflicts to log."""
@@ -751,9 +734,9 @@ class Importer(Placement):
             elif row["_revived"]:
                 column = "status_dasar" if kk_column == "no_kk" else "status"
                 message = _(
-                    "the registry records this person as dead; a death recorded by mistake "
-                    "is corrected on the resident's page, with its reason."
-                )
+                    "the registry records this person as %(status)s; a status recorded by "
+                    "mistake is corrected on the resident's page, with its reason."
+                ) % {"status": codes.label("status", row["old_status"]).lower()}
                 self._reject(line, column, row["status"], named("status", message))
             elif row["_wrong_family"]:
                 code = row["family_village"]

@@ -476,7 +476,15 @@ def record_move_out(
     _require_alive(resident)
     _refuse_head_leaving(resident.family, [resident])
     audit.update(actor, resident, status=Resident.Status.MOVED, version=resident.version + 1)
-    _event(actor, resident, LifeEvent.Kind.MOVE_OUT, date, other_place=destination, note=note)
+    _event(
+        actor,
+        resident,
+        LifeEvent.Kind.MOVE_OUT,
+        date,
+        other_place=destination,
+        note=note,
+        family_before=resident.family.family_number if resident.family else "",
+    )
     return resident
 
 
@@ -744,7 +752,7 @@ def _refuse_head_leaving(family: Family | None, leaving: list[Resident]) -> None
             raise ValidationError(
                 _(
                     "%(name)s heads family card %(kk)s, whose other members stay: make one of "
-                    "them its head first."
+                    'them its head first ("Change the head of family" on the family\'s page).'
                 )
                 % {"name": person.name, "kk": family.family_number}
             )

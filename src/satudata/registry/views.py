@@ -69,6 +69,7 @@ def index(request):
             "query": query,
             "page_obj": page,
             "many_villages": _many_villages(request.user),
+            "own_village": write_scope(request.user).village,
             "can_write": bool(
                 write_scope(request.user).code or write_scope(request.user).everything
             ),

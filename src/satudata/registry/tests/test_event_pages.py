@@ -497,3 +497,13 @@ def test_the_family_pager_keeps_the_search(clients, cast, village_a):
     assert heads == [f"Budi {n:02d}" for n in range(50)]  # a name search is in name order
     second = clients["operator_a"].get("/registry/families/?q=budi&page=2").content.decode()
     assert re.findall(r'data-label="Kepala keluarga">(Budi \d+)<', second) == ["Budi 50"]
+
+
+def test_the_custodian_names_the_village_before_registering(clients):
+    page = clients["custodian"].get("/registry/").content.decode()
+    assert 'name="village" required' in page
+    for action in ("/registry/residents/new/", "/registry/families/new/", "/registry/move-in/"):
+        assert f'formaction="{action}"' in page
+        assert clients["custodian"].get(f"{action}?village={VILLAGE_A}").status_code == 200
+    own = clients["operator_a"].get("/registry/").content.decode()
+    assert 'href="/registry/residents/new/"' in own and 'name="village" required' not in own

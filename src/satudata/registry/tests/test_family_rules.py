@@ -66,7 +66,7 @@ def test_a_head_leaves_a_card_only_after_handing_it_over(clients, cast, househol
     family, head, wife, _daughter = household
     before = registry_snapshot()
     out = post(clients["operator_a"], f"/api/v1/residents/{head.pk}/events", {"kind": "move_out"})
-    assert out.status_code == 400 and "kepala keluarga" in out.json()["detail"]
+    assert out.status_code == 400 and '"Ganti kepala keluarga"' in out.json()["detail"]
     # Even the custodian, who may take a living record from its village, does not leave
     # the card without a head.
     taken = post(
@@ -79,6 +79,8 @@ def test_a_head_leaves_a_card_only_after_handing_it_over(clients, cast, househol
     services.change_head(cast.operator_a, family, wife, old_head_relationship=3)
     head.refresh_from_db()
     assert services.record_move_out(cast.operator_a, head, None).status == Resident.Status.MOVED
+    # The move out keeps the card the person left.
+    assert head.events.get(kind="move_out").family_before == family.family_number
 
 
 def test_a_birth_date_cannot_follow_what_the_person_did(clients, cast, household):

@@ -46,7 +46,7 @@ def test_a_file_does_not_bring_the_dead_back(tmp_path, cast):
     services.record_death(cast.operator_a, person, datetime.date(2026, 1, 2))
     before = everything()
     out = fails(write_csv(tmp_path / "b.csv", rows))  # the old file still says "alive"
-    assert "Baris 3, kolom status_dasar:" in out and "tercatat meninggal" in out
+    assert "Baris 3, kolom status_dasar:" in out and "tercatat mati" in out
     assert everything() == before
 
 
@@ -87,4 +87,64 @@ def test_a_second_head_for_one_card_is_refused_naming_the_first(tmp_path):
         f"Baris {other + 2}, kolom kk_level: hubungan dalam keluarga: kartu keluarga {kk} "
         f"sudah punya kepala keluarga di baris {first + 2}."
     ) in out
+    assert everything() == before
+
+
+@pytest.fixture
+def imported(tmp_path):
+    """A village imported from a file: its rows, and one card with a head and a member."""
+    rows = good_rows(12)
+    run(write_csv(tmp_path / "a.csv", rows))
+    kk = next(
+        r[COL["no_kk"]]
+        for r in rows
+        if sum(1 for o in rows if o[COL["no_kk"]] == r[COL["no_kk"]]) >= 2
+    )
+    card = [r for r in rows if r[COL["no_kk"]] == kk]
+    head = next(r for r in card if r[COL["kk_level"]] == "1")
+    member = next(r for r in card if r[COL["kk_level"]] != "1")
+    return rows, kk, head, member
+
+
+def with_level(row: list, level: str) -> list:
+    changed = list(row)
+    changed[COL["kk_level"]] = level
+    return changed
+
+
+def heads_of(kk: str) -> list[str]:
+    living = Resident.objects.filter(family__family_number=kk, relationship=1, status=1)
+    return sorted(living.values_list("nik", flat=True))
+
+
+def test_a_file_cannot_give_a_stored_card_a_second_head(tmp_path, imported):
+    _rows, kk, head, member = imported
+    promoted = with_level(member, "1")
+    before = everything()
+    out = fails(write_csv(tmp_path / "b.csv", [promoted]))
+    assert (
+        f"kartu keluarga {kk} sudah punya kepala keluarga di basis data, {head[COL['nama']]}" in out
+    )
+    assert everything() == before and heads_of(kk) == [head[COL["nik"]]]
+    # Both rows of a change of head in one file: accepted, one head after.
+    demoted = with_level(head, "9")
+    out = run(write_csv(tmp_path / "c.csv", [promoted, demoted]))
+    assert "2 diperbarui" in out and heads_of(kk) == [member[COL["nik"]]]
+
+
+def test_a_file_cannot_leave_a_stored_card_without_a_head(tmp_path, imported):
+    _rows, kk, head, _member = imported
+    before = everything()
+    out = fails(write_csv(tmp_path / "b.csv", [with_level(head, "9")]))
+    assert f"{head[COL['nama']]} adalah kepala keluarga kartu keluarga {kk} di basis data" in out
+    assert everything() == before and heads_of(kk) == [head[COL["nik"]]]
+
+
+def test_a_file_does_not_bring_back_who_moved_out(tmp_path, cast, imported):
+    rows, _kk, _head, member = imported
+    person = Resident.objects.get(nik=member[COL["nik"]])
+    services.record_move_out(cast.operator_a, person, datetime.date(2026, 1, 2))
+    before = everything()
+    out = fails(write_csv(tmp_path / "b.csv", rows))
+    assert "kolom status_dasar:" in out and "tercatat pindah" in out
     assert everything() == before
