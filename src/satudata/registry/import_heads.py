@@ -18,11 +18,12 @@ from satudata.registry.validation import named
 
 ALIVE, DEAD = 1, 2  # Resident.Status
 
+# From the cards named (the KK number's index), then their members (the family index).
 STORED_HEADS = (
-    "SELECT f.family_number, r.nik, r.name FROM registry_resident r "
-    "JOIN registry_family f ON f.id = r.family_id "
-    "WHERE r.deleted_at IS NULL AND r.status = 1 AND r.relationship = 1 "
-    "AND f.family_number IN (%s)"
+    "SELECT f.family_number, r.nik, r.name FROM registry_family f "
+    "JOIN registry_resident r ON r.family_id = f.id "
+    "AND r.deleted_at IS NULL AND r.status = 1 AND r.relationship = 1 "
+    "WHERE f.deleted_at IS NULL AND f.family_number IN (%s)"
 )
 
 
@@ -95,13 +96,19 @@ def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
 
 def _stored_heads(importer, rows: pl.DataFrame) -> dict[str, tuple[str, str]]:
     """KK number -> (NIK, name) of the living head the registry holds, for the cards of the
-    chunk's head rows that exist already (none in a fresh import: the tables were empty)."""
+    chunk's head rows that exist already and are not that card's head already (none in a
+    fresh import, whose tables were empty, and none in a re-import of an unchanged file)."""
     if importer.fresh:
         return {}
-    numbers = (
-        rows.filter(pl.col("_head") & pl.col("family_id").is_not_null())["family_number"]
-        .unique()
-        .to_list()
+    already = (
+        pl.col("held_id").is_not_null()
+        & (pl.col("old_relationship") == codes.HEAD)
+        & (pl.col("old_status") == ALIVE)
+        & pl.col("family_id").eq_missing(pl.col("old_family_id"))
     )
+    named = rows.filter(pl.col("_head") & pl.col("family_id").is_not_null() & ~already)
+    numbers = named["family_number"].unique().to_list()
+    if not numbers:
+        return {}
     found = importer._lookup(STORED_HEADS, numbers)
     return {number: (nik, name) for number, nik, name in found}
