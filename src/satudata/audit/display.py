@@ -7,10 +7,12 @@ when a page is drawn, so a renamed record or code list shows its current name.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.db import models
 from django.template.defaultfilters import yesno
+from django.utils import timezone
 
 
 def _choice_namer(field: models.Field) -> Callable[[object], str]:
@@ -46,9 +48,31 @@ def _yes_no(value: object) -> str:
     return yesno(value)  # Django's own "yes,no,maybe", translated in its catalog
 
 
+def _moment(value: object) -> str:
+    """A stored time ("2026-11-24T02:35:55.352830+00:00") as people read it, local."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%d-%m-%Y %H:%M:%S")
+
+
+def _day(value: object) -> str:
+    try:
+        return datetime.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+    except ValueError:
+        return str(value)
+
+
 def _default_namer(field: models.Field) -> Callable[[object], str] | None:
     if isinstance(field, models.BooleanField):
         return _yes_no
+    if isinstance(field, models.DateTimeField):  # before DateField, its parent
+        return _moment
+    if isinstance(field, models.DateField):
+        return _day
     if field.choices:
         return _choice_namer(field)
     if isinstance(field, models.ForeignKey):

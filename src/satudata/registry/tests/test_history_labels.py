@@ -1,5 +1,7 @@
 """The custodian's history page names codes and links, not the bare numbers it stores."""
 
+import re
+
 import pytest
 
 from satudata.registry import services
@@ -22,3 +24,5 @@ def test_history_shows_code_labels_and_linked_records_by_name(clients, cast, hou
     for english in ("created at", "updated at", "name key", ">version<"):
         assert english not in page
     assert "kunci pencarian" in page and "versi" in page
+    # Times and dates as people write them, not as stored (2026-11-24T02:35:55.35+00:00).
+    assert "+00:00" not in page and not re.search(r"\d{4}-\d{2}-\d{2}T", page)
