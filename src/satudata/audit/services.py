@@ -58,15 +58,41 @@ def record(
 ) -> AuditEntry:
     """Write one audit entry; call it inside the transaction that made the change.
     `region_code` overrides the record's own (a region, which has none, for an export)."""
+    entry = unsaved_entry(
+        actor,
+        action,
+        instance._meta.label_lower,
+        instance.pk,
+        str(instance),
+        _region_code(instance) if region_code is None else region_code,
+        before,
+        after,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def unsaved_entry(
+    actor,
+    action: str,
+    model_label: str,
+    object_pk,
+    object_repr: str,
+    region_code: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    """An audit entry not yet saved: `record` saves one, a bulk change (an import updating
+    thousands of residents) saves many in one `bulk_create`."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor_obj,
         actor_label=actor_obj.get_username() if actor_obj else _("system"),
         action=action,
-        model_label=instance._meta.label_lower,
-        object_pk=str(instance.pk),
-        object_repr=str(instance)[:200],
-        region_code=_region_code(instance) if region_code is None else region_code,
+        model_label=model_label,
+        object_pk=str(object_pk),
+        object_repr=object_repr[:200],
+        region_code=region_code,
         before=before,
         after=after,
     )

@@ -49,7 +49,7 @@ from satudata.registry.import_format import (
     max_bytes,
     row_value,
 )
-from satudata.registry.import_heads import keep_one_head
+from satudata.registry.import_heads import ALIVE, keep_one_head
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.placement import Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
@@ -70,7 +70,6 @@ from satudata.registry.writer import IdBlock, Writer
 COMPARED = ("name", *VALUE_COLUMNS, "unit_id", "family_id")
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
-ALIVE = 1  # Resident.Status.ALIVE
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 INTS = {str(i): i for i in range(100)}
 DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")  # 7/5/1990, 07-05-1990
@@ -585,21 +584,18 @@ class Importer(Placement):
         record held. (A new resident is in the import's own entry.)"""
         if updates.height == 0:
             return
-        actor = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        label = actor.get_username() if actor else _("system")
         columns = ["held_id", "village", *COMPARED, *(f"old_{c}" for c in COMPARED)]
         entries = []
         for row in updates.select(columns).iter_rows(named=True):
             changed = [c for c in COMPARED if row[c] != row[f"old_{c}"]]
             entries.append(
-                AuditEntry(
-                    actor=actor,
-                    actor_label=label,
-                    action=AuditEntry.Action.UPDATE,
-                    model_label="registry.resident",
-                    object_pk=str(row["held_id"]),
-                    object_repr=row["name"][:200],
-                    region_code=row["village"],
+                audit.unsaved_entry(
+                    self.actor,
+                    AuditEntry.Action.UPDATE,
+                    "registry.resident",
+                    row["held_id"],
+                    row["name"],
+                    row["village"],
                     before={c: _json_value(row[f"old_{c}"]) for c in changed},
                     after={c: _json_value(row[c]) for c in changed},
                 )

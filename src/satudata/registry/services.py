@@ -642,13 +642,7 @@ def _refuse_head_moving_away(holder: Resident) -> None:
     stay there: that village names a new head first (only its operator may), or the card
     would be left without one."""
     family = holder.family
-    if holder.relationship != codes.HEAD or family is None:
-        return
-    if (
-        Resident.objects.filter(family=family, status=Resident.Status.ALIVE)
-        .exclude(pk=holder.pk)
-        .exists()
-    ):
+    if holder.relationship == codes.HEAD and family is not None and _others_stay(family, [holder]):
         raise ValidationError(
             {
                 "nik": named(
@@ -744,11 +738,12 @@ def _refuse_head_leaving(family: Family | None, leaving: list[Resident]) -> None
     a card whose members stay needs a head, so the headship is handed over first."""
     if family is None:
         return
-    stay = Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exclude(
-        pk__in=[m.pk for m in leaving]
-    )
     for person in leaving:
-        if person.relationship == codes.HEAD and person.family_id == family.pk and stay.exists():
+        if (
+            person.relationship == codes.HEAD
+            and person.family_id == family.pk
+            and _others_stay(family, leaving)
+        ):
             raise ValidationError(
                 _(
                     "%(name)s heads family card %(kk)s, whose other members stay: make one of "
@@ -756,6 +751,12 @@ def _refuse_head_leaving(family: Family | None, leaving: list[Resident]) -> None
                 )
                 % {"name": person.name, "kk": family.family_number}
             )
+
+
+def _others_stay(family: Family, leaving: list[Resident]) -> bool:
+    """Whether the card keeps living members once these people leave it."""
+    stay = Resident.objects.filter(family=family, status=Resident.Status.ALIVE)
+    return stay.exclude(pk__in=[m.pk for m in leaving]).exists()
 
 
 @transaction.atomic

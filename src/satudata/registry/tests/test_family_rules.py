@@ -4,7 +4,6 @@ path a change takes (found by exploratory testing: each of these once went throu
 from __future__ import annotations
 
 import datetime
-import json
 
 import pytest
 
@@ -14,6 +13,7 @@ from satudata.regions.services import add_local_unit
 from satudata.registry import services
 from satudata.registry.models import Resident
 from satudata.registry.tests.helpers import kk_for, registry_snapshot, resident_data
+from satudata.registry.tests.test_api import post
 from satudata.registry.tests.test_edit_rules import edit_form, patch
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +23,6 @@ pytestmark = pytest.mark.django_db
 def rts(cast, village_a):
     rw = add_local_unit(cast.operator_a, village_a, "rw", "001")
     return [add_local_unit(cast.operator_a, village_a, "rt", n, rw.pk) for n in ("001", "002")]
-
-
-def post(client, url: str, body: dict):
-    return client.post(url, json.dumps(body), content_type="application/json")
 
 
 def test_a_head_cannot_stop_being_head_by_an_edit(clients, household):
