@@ -27,11 +27,22 @@ STORED_HEADS = (
 )
 
 
+def _was_head_here() -> pl.Expr:
+    """The row's stored record is the living head of the card the row puts it on."""
+    return (
+        pl.col("held_id").is_not_null()
+        & (pl.col("old_relationship") == codes.HEAD)
+        & (pl.col("old_status") == ALIVE)
+        # A card both before and after (null when either is missing: no card, no head).
+        & (pl.col("family_id") == pl.col("old_family_id")).fill_null(False)
+    )
+
+
 def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
     """The chunk's accepted rows without those that would give a card two living heads or
     none; each refused row gets its message in the error file."""
     head = (pl.col("relationship") == codes.HEAD) & (pl.col("status") == ALIVE)
-    rows = accepted.with_columns(head.alias("_head"))
+    rows = accepted.with_columns(head.alias("_head"), _was_head_here().alias("_was_head"))
     refused: list[int] = []
     column = "kk_level" if "nama" in importer.positions_header else "relationship"
 
@@ -42,14 +53,7 @@ def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
     # A stored living head whose row in the file is alive but no longer head, on the same
     # card (a death is not a demotion: the form records it too, and the card waits for a
     # change of head). Accepted when the file names the card's new head.
-    was_head = (pl.col("old_relationship") == codes.HEAD) & (pl.col("old_status") == ALIVE)
-    demoting = rows.filter(
-        pl.col("held_id").is_not_null()
-        & was_head
-        & ~pl.col("_head")
-        & (pl.col("status") != DEAD)
-        & (pl.col("family_id") == pl.col("old_family_id"))
-    )
+    demoting = rows.filter(pl.col("_was_head") & ~pl.col("_head") & (pl.col("status") != DEAD))
     named_heads = set(importer.heads) | set(rows.filter("_head")["family_number"].to_list())
     for line, nik, number, name in demoting.select(
         "_line", "nik", "family_number", "name"
@@ -100,13 +104,7 @@ def _stored_heads(importer, rows: pl.DataFrame) -> dict[str, tuple[str, str]]:
     fresh import, whose tables were empty, and none in a re-import of an unchanged file)."""
     if importer.fresh:
         return {}
-    already = (
-        pl.col("held_id").is_not_null()
-        & (pl.col("old_relationship") == codes.HEAD)
-        & (pl.col("old_status") == ALIVE)
-        & pl.col("family_id").eq_missing(pl.col("old_family_id"))
-    )
-    named = rows.filter(pl.col("_head") & pl.col("family_id").is_not_null() & ~already)
+    named = rows.filter(pl.col("_head") & pl.col("family_id").is_not_null() & ~pl.col("_was_head"))
     numbers = named["family_number"].unique().to_list()
     if not numbers:
         return {}
