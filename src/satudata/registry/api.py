@@ -19,7 +19,7 @@ from satudata.api.schemas import StrictIn
 from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
-from satudata.registry import services
+from satudata.registry import arrivals, services
 from satudata.registry.models import Family, Resident
 from satudata.registry.statistics import population_summary
 
@@ -158,6 +158,11 @@ class EventIn(StrictIn):
     )
     date: datetime.date | None = Field(None, description="When it happened; default today.")
     place: str = Field("", description="Destination of a move.")
+    to_village: str = Field(
+        "",
+        description="For a move to a village of this database: its code. Only that village "
+        "may then record the move in (it lists the person under GET /arrivals).",
+    )
     note: str = ""
 
 
@@ -370,7 +375,12 @@ def add_event(request, resident_id: int, payload: EventIn):
             services.record_death(request.user, resident, payload.date, payload.note)
         elif payload.kind == "move_out":
             services.record_move_out(
-                request.user, resident, payload.date, payload.place, payload.note
+                request.user,
+                resident,
+                payload.date,
+                payload.place,
+                payload.note,
+                to_village=payload.to_village,
             )
         else:  # "correction"; the schema refuses any other kind, naming `kind`
             services.correct_to_alive(request.user, resident, payload.note, payload.date)
@@ -591,6 +601,41 @@ def move_in(request, payload: MoveInIn):
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     return 201, resident
+
+
+class ArrivalOut(Schema):
+    """A person whose village of origin recorded a move out to this village: `nik` and
+    `from_village` are what POST /move-ins asks for."""
+
+    nik: str
+    name: str
+    sex: int
+    from_village: str
+    moved_out: datetime.date
+
+
+@router.get(
+    "/arrivals",
+    response=list[ArrivalOut],
+    auth=signed_in,
+    summary="People moving to a village, waiting for its move in",
+)
+def list_arrivals(request, village: str):
+    destination = _village(village)
+    try:
+        services.require_write(request.user, destination.code)
+    except PermissionDenied as exc:
+        raise _errors(exc) from exc
+    return [
+        {
+            "nik": e.resident.nik,
+            "name": e.resident.name,
+            "sex": e.resident.sex,
+            "from_village": e.village_id,
+            "moved_out": e.date,
+        }
+        for e in arrivals.expected_arrivals(destination.code)[:500]
+    ]
 
 
 @router.post(

@@ -17,7 +17,7 @@ from satudata.accounts.scope import write_scope
 from satudata.core.access import scoped
 from satudata.core.formerrors import labelled_errors
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import codes, services
+from satudata.registry import arrivals, codes, services
 from satudata.registry.forms import (
     AddMemberForm,
     BirthForm,
@@ -141,10 +141,20 @@ def family_birth(request, family_id: int):
     return _page(request, form, _("Record a birth"), family.village, back, family=family)
 
 
+def _arrival(village: Region, event_id: str):
+    """A move out to this village that waits for its move in, or None."""
+    if not event_id.isdigit():
+        return None
+    return arrivals.expected_arrivals(village.code).filter(pk=int(event_id)).first()
+
+
 @scoped
 def move_in(request):
     village = _writable_village(request)
     initial = {"nik": request.GET.get("nik", "")[:16], "family_number": request.GET.get("kk", "")}
+    arrival = _arrival(village, request.GET.get("arrival", ""))
+    if arrival is not None:  # from the list of arrivals: nothing to type, nothing to mistype
+        initial |= {"nik": arrival.resident.nik, "origin": arrival.village.name, "confirm": True}
     form = MoveInForm(request.POST or None, initial=initial, village=village)
     if request.method == "POST" and form.is_valid():
         details = dict(form.cleaned_data)

@@ -110,6 +110,15 @@ class EventForm(forms.Form):
     )
     date = _event_date()
     place = forms.CharField(label=_("moved to"), max_length=100, required=False)
+    to_village = forms.CharField(
+        label=_("destination village code"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "For a move to a village of this regency, e.g. 6112012001: only that village can "
+            "then take the record in, and it sees the person in its list of arrivals."
+        ),
+    )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
     # The confirmation lives in the form, not only in a script's dialog: without script (or
     # with a stray tap on a phone) a death must not be recorded in one tap.

@@ -253,6 +253,16 @@ class LifeEvent(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     # Where the person went or came from (a village code or free text), for moves.
     other_place = models.CharField(_("from/to"), max_length=100, blank=True)
+    # For a move out to another village of this database: only that village may take the
+    # record in, and it finds the person waiting in its list of arrivals.
+    to_village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("destination village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     family_before = models.CharField(max_length=16, blank=True)
     family_after = models.CharField(max_length=16, blank=True)
     actor = models.ForeignKey(

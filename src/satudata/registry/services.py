@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit import services as audit
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import cells, codes, statistics
+from satudata.registry import arrivals, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import check_resident, kk_problem, named
 
@@ -470,10 +470,18 @@ def record_death(actor, resident: Resident, date: datetime.date, note: str = "")
 
 @transaction.atomic
 def record_move_out(
-    actor, resident: Resident, date: datetime.date, destination: str = "", note: str = ""
+    actor,
+    resident: Resident,
+    date: datetime.date,
+    destination: str = "",
+    note: str = "",
+    to_village: str = "",
 ) -> Resident:
+    """A resident leaves; `to_village` (a code) names the destination when it is a village of
+    this database, which alone may then take the record in (`arrivals`)."""
     require_write(actor, resident.village_id)
     _require_alive(resident)
+    goes_to = arrivals.destination_village(to_village, resident.village_id)
     _refuse_head_leaving(resident.family, [resident])
     audit.update(actor, resident, status=Resident.Status.MOVED, version=resident.version + 1)
     _event(
@@ -481,7 +489,8 @@ def record_move_out(
         resident,
         LifeEvent.Kind.MOVE_OUT,
         date,
-        other_place=destination,
+        other_place=destination or (goes_to.name if goes_to else ""),
+        to_village=goes_to,
         note=note,
         family_before=resident.family.family_number if resident.family else "",
     )
@@ -551,6 +560,7 @@ def record_move_in(
         raise ValidationError({"nik": named("nik", _("already registered in this village."))})
     if holder.village_id != village.code:
         _refuse_unreleased(actor, holder)
+        arrivals.refuse_other_destination(actor, holder, village)
     if holder.status == Resident.Status.DEAD:
         # A death is final: moving the record would bring a dead person back to life.
         raise ValidationError(
@@ -569,7 +579,7 @@ def record_move_in(
         _refuse_second_head(family, relationship, holder.pk)
     if holder.status == Resident.Status.ALIVE:
         _refuse_head_moving_away(holder)
-    moved_out = holder.events.filter(kind=LifeEvent.Kind.MOVE_OUT).order_by("-date").first()
+    moved_out = arrivals.last_move_out(holder)
     if date is not None and moved_out is not None and date < moved_out.date:
         # The arrival cannot come before the departure the other village recorded.
         raise ValidationError(

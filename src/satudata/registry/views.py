@@ -23,7 +23,7 @@ from satudata.core.access import custodian, public, role, scoped
 from satudata.core.formerrors import labelled_errors
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import exporter, jobs, services
+from satudata.registry import arrivals, exporter, jobs, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
     CorrectionForm,
@@ -70,11 +70,19 @@ def index(request):
             "page_obj": page,
             "many_villages": _many_villages(request.user),
             "own_village": write_scope(request.user).village,
+            "arrivals": _arrivals(write_scope(request.user).village),
             "can_write": bool(
                 write_scope(request.user).code or write_scope(request.user).everything
             ),
         },
     )
+
+
+def _arrivals(village_code: str | None) -> list:
+    """People another village moved out to this one, for its operator to take in."""
+    if not village_code:
+        return []
+    return list(arrivals.expected_arrivals(village_code)[:100])
 
 
 def _move_in_offer(village: Region, nik: str, family: Family | None, exc: ValidationError) -> str:
@@ -240,7 +248,12 @@ def resident_event(request, resident_id: int):
             services.record_death(request.user, person, data["date"], data["note"])
         else:
             services.record_move_out(
-                request.user, person, data["date"], data["place"], data["note"]
+                request.user,
+                person,
+                data["date"],
+                data["place"],
+                data["note"],
+                to_village=data["to_village"],
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

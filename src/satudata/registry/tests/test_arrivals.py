@@ -1,0 +1,160 @@
+"""A move out may name its destination village: only that village then takes the record in,
+finding the person in its list of arrivals (no NIK to type from the moving letter)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from satudata.accounts.models import User
+from satudata.conftest import OTHER_DISTRICT_VILLAGE, VILLAGE_A, VILLAGE_B, client_for, make_user
+from satudata.regions.models import Region
+from satudata.registry.models import Resident
+from satudata.registry.tests.helpers import registry_snapshot
+from satudata.registry.tests.test_api import post
+
+pytestmark = pytest.mark.django_db
+
+MOVED = datetime.date(2026, 3, 4)
+
+
+def move_out(client, person: Resident, to_village: str = "", **extra):
+    """The resident page's form, as the operator sends it."""
+    form = {"kind": "move_out", "date": MOVED.isoformat(), "to_village": to_village}
+    return client.post(
+        f"/registry/residents/{person.pk}/event/", form | {"confirm": "on"} | extra, follow=True
+    )
+
+
+@pytest.fixture
+def daughter_moved_to_b(clients, household):
+    """Rina, of village A, moves out to village B (typed without dots, as on the letter)."""
+    daughter = household[3]
+    page = move_out(clients["operator_a"], daughter, VILLAGE_B.replace(".", ""))
+    assert "Peristiwa telah dicatat" in page.content.decode()
+    return daughter
+
+
+def test_the_destination_sees_the_arrival_and_takes_the_record_in(clients, daughter_moved_to_b):
+    daughter = daughter_moved_to_b
+    event = daughter.events.get(kind="move_out")
+    assert event.to_village_id == VILLAGE_B and event.other_place == "Runtu"
+    index = clients["operator_b"].get("/registry/").content.decode()
+    assert "Akan pindah ke desa ini" in index and "Rina" in index
+    assert f"/registry/move-in/?arrival={event.pk}" in index
+    # The list is the destination's alone.
+    assert "Akan pindah ke desa ini" not in clients["operator_a"].get("/registry/").content.decode()
+    # From the list, the form comes filled in: NIK, origin and the confirmation.
+    form = clients["operator_b"].get(f"/registry/move-in/?arrival={event.pk}").content.decode()
+    assert f'value="{daughter.nik}"' in form and 'value="Natai Raya"' in form
+    done = clients["operator_b"].post(
+        "/registry/move-in/",
+        {
+            "village": VILLAGE_B,
+            "nik": daughter.nik,
+            "confirm": "on",
+            "origin": "Natai Raya",
+            "date": "2026-03-10",
+            "citizenship": 1,
+        },
+        follow=True,
+    )
+    assert "Kedatangan Rina telah dicatat" in done.content.decode()
+    daughter.refresh_from_db()
+    assert (daughter.village_id, daughter.status) == (VILLAGE_B, Resident.Status.ALIVE)
+    # Taken in: a resident of B now, no longer waiting.
+    assert "Akan pindah ke desa ini" not in clients["operator_b"].get("/registry/").content.decode()
+
+
+def test_another_village_cannot_take_a_record_released_to_one(clients, daughter_moved_to_b):
+    village_c = Region.objects.get(code=OTHER_DISTRICT_VILLAGE)
+    operator_c = make_user("operator.c", User.Role.VILLAGE_OPERATOR, region=village_c)
+    before = registry_snapshot()
+    answer = post(
+        client_for(operator_c),
+        "/api/v1/move-ins",
+        {"village": village_c.code, "nik": daughter_moved_to_b.nik, "from_village": VILLAGE_A},
+    )
+    assert answer.status_code == 400
+    assert "hanya desa itu yang dapat mencatat pindah datang" in answer.json()["detail"]
+    assert "Runtu" in answer.json()["detail"]
+    # Nor does the arrival show there, nor through the API.
+    event = daughter_moved_to_b.events.get(kind="move_out")
+    page = client_for(operator_c).get(f"/registry/move-in/?arrival={event.pk}")
+    assert page.status_code == 200
+    assert daughter_moved_to_b.nik not in page.content.decode()
+    listed = client_for(operator_c).get(f"/api/v1/arrivals?village={village_c.code}")
+    assert listed.status_code == 200 and listed.json() == []
+    assert registry_snapshot() == before
+
+
+def test_the_custodian_may_take_it_anywhere(clients, daughter_moved_to_b):
+    taken = post(
+        clients["custodian"],
+        "/api/v1/move-ins",
+        {
+            "village": OTHER_DISTRICT_VILLAGE,
+            "nik": daughter_moved_to_b.nik,
+            "from_village": VILLAGE_A,
+        },
+    )
+    assert taken.status_code == 201 and taken.json()["village"] == OTHER_DISTRICT_VILLAGE
+
+
+def test_the_api_names_a_destination_and_lists_arrivals(clients, household):
+    _family, _head, _wife, daughter = household
+    out = post(
+        clients["operator_a"],
+        f"/api/v1/residents/{daughter.pk}/events",
+        {"kind": "move_out", "to_village": VILLAGE_B, "date": "2026-03-04"},
+    )
+    assert out.status_code == 201
+    listed = clients["operator_b"].get(f"/api/v1/arrivals?village={VILLAGE_B}")
+    assert listed.json() == [
+        {
+            "nik": daughter.nik,
+            "name": "Rina",
+            "sex": 2,
+            "from_village": VILLAGE_A,
+            "moved_out": "2026-03-04",
+        }
+    ]
+    # Only an account that may write the destination sees who is coming.
+    assert clients["operator_a"].get(f"/api/v1/arrivals?village={VILLAGE_B}").status_code == 403
+    assert clients["anonymous"].get(f"/api/v1/arrivals?village={VILLAGE_B}").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("99.99.99.9999", "bukan kode desa"),
+        ("62.01.02", "bukan kode desa"),  # a district, not a village
+        ("desa sebelah", "bukan kode desa"),
+        (VILLAGE_A, "sudah tinggal di desa ini"),
+    ],
+)
+def test_a_wrong_destination_is_named_and_nothing_is_stored(clients, household, code, message):
+    daughter = household[3]
+    before = registry_snapshot()
+    page = move_out(clients["operator_a"], daughter, code).content.decode()
+    assert "Desa tujuan" in page and message in page
+    api = post(
+        clients["operator_a"],
+        f"/api/v1/residents/{daughter.pk}/events",
+        {"kind": "move_out", "to_village": code},
+    )
+    assert api.status_code == 400 and message in api.json()["detail"]
+    assert registry_snapshot() == before
+
+
+def test_a_move_out_without_destination_stays_open_to_any_village(clients, household):
+    daughter = household[3]
+    move_out(clients["operator_a"], daughter, "", place="Pontianak")
+    assert daughter.events.get(kind="move_out").other_place == "Pontianak"
+    taken = post(
+        clients["operator_b"],
+        "/api/v1/move-ins",
+        {"village": VILLAGE_B, "nik": daughter.nik, "from_village": VILLAGE_A},
+    )
+    assert taken.status_code == 201
