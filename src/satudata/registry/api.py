@@ -19,7 +19,7 @@ from satudata.api.schemas import StrictIn
 from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
-from satudata.registry import arrivals, services
+from satudata.registry import arrivals, births, services
 from satudata.registry.models import Family, Resident
 from satudata.registry.statistics import population_summary
 
@@ -446,6 +446,12 @@ class BirthIn(StrictIn):
     relationship: int | None = Field(None, description="In the family; default 4 (child).")
     father_name: str = ""
     mother_name: str = ""
+    mother: Id | None = Field(
+        None,
+        description="The mother's resident id, a woman of this family card: her record gives "
+        "mother_name (and, for the head's wife, father_name unless given) and is checked "
+        "(alive at the birth, old enough).",
+    )
 
 
 class MoveInIn(StrictIn):
@@ -567,7 +573,9 @@ def patch_family(request, family_id: int, payload: FamilyPatch):
 def add_birth(request, family_id: int, payload: BirthIn):
     family = _family(request, family_id)
     try:
-        baby = services.record_birth(request.user, family, payload.dict())
+        data = payload.dict()
+        mother = births.mother_on_card(family, data.pop("mother"))
+        baby = services.record_birth(request.user, family, data, mother=mother)
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     return 201, baby

@@ -17,7 +17,7 @@ from satudata.accounts.scope import write_scope
 from satudata.core.access import scoped
 from satudata.core.formerrors import labelled_errors
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import arrivals, codes, services
+from satudata.registry import arrivals, births, codes, services
 from satudata.registry.forms import (
     AddMemberForm,
     BirthForm,
@@ -126,10 +126,14 @@ def family_place(request, family_id: int):
 @scoped
 def family_birth(request, family_id: int):
     family = _writable_family(request, family_id)
-    form = BirthForm(request.POST or None, village=family.village)
+    mothers = births.mother_choices(family)
+    form = BirthForm(request.POST or None, village=family.village, mothers=mothers)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        picked = data.pop("mother")
+        mother = next((m for m in mothers if m.pk == picked), None)
         try:
-            baby = services.record_birth(request.user, family, dict(form.cleaned_data))
+            baby = services.record_birth(request.user, family, data, mother=mother)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

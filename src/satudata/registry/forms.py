@@ -183,10 +183,21 @@ class BirthForm(ResidentForm):
         "mother_name",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, mothers=(), **kwargs):
         super().__init__(*args, **kwargs)
         _only(self, self.KEEP)
         self.fields["relationship"].initial = 4
+        # The mother picked from the card: her record gives (and checks) the parents' names.
+        self.fields["mother"] = forms.TypedChoiceField(
+            label=_("mother on this family card"),
+            choices=[("", _("— not on this card: type her name below —"))]
+            + [(m.pk, m.name) for m in mothers],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )
+        self.order_fields(self.KEEP[:-2] + ("mother", "father_name", "mother_name"))
+        self.fields["mother_name"].help_text = _("Only when the mother is not on this card.")
         self.fields["nik"].help_text = _(
             "If the baby has no NIK yet, leave it empty and tick “temporary NIK”: one is "
             "given (0, the village code and a serial number)."

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit import services as audit
 from satudata.regions.models import LocalUnit, Region
-from satudata.registry import arrivals, cells, codes, statistics
+from satudata.registry import arrivals, births, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import check_resident, kk_problem, named
 
@@ -433,14 +433,27 @@ def _refuse_taken_kk(family_number: str) -> None:
         )
 
 
-def record_birth(actor, family: Family, data: dict, date: datetime.date | None = None):
-    """A baby born into a family: registered with a birth event, as a child by default."""
+def record_birth(
+    actor,
+    family: Family,
+    data: dict,
+    date: datetime.date | None = None,
+    mother: Resident | None = None,
+):
+    """A baby born into a family: registered with a birth event, as a child by default.
+    `mother`, a woman of the card, gives the parents' names from the records (`births`)."""
     # A field left empty ("—") keeps the default: a child, not married.
     data = {"relationship": 4, "marital_status": 1} | {
         k: v
         for k, v in data.items()
         if v is not None or k not in ("relationship", "marital_status")
     }
+    if mother is not None and isinstance(data.get("birth_date"), datetime.date):
+        require_write(actor, family.village_id)
+        parents = births.parents_from_record(family, mother, data["birth_date"])
+        if data.get("father_name"):  # what the operator typed wins over the guess
+            parents.pop("father_name", None)
+        data |= parents
     return register_resident(
         actor,
         family.village,
