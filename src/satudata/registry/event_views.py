@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import write_scope
+from satudata.core import once
 from satudata.core.access import scoped
 from satudata.core.formerrors import labelled_errors
+from satudata.core.models import SentForm
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import arrivals, births, codes, services
 from satudata.registry.forms import (
@@ -72,6 +74,7 @@ def _page(request, form, title: str, village: Region, back: str, **extra):
             "title": title,
             "village": village,
             "back": back,
+            "once": once.token_of(request),
             **extra,
         },
     )
@@ -82,6 +85,9 @@ def family_new(request):
     village = _writable_village(request)
     form = FamilyForm(request.POST or None, village=village)
     if request.method == "POST" and form.is_valid():
+        sent = once.claim(request)
+        if isinstance(sent, SentForm):  # a double tap, or Back and Save again
+            return once.repeat(request, sent)
         data = form.cleaned_data
         try:
             family = services.register_family(
@@ -92,10 +98,11 @@ def family_new(request):
                 data["address"].strip(),
             )
         except ValidationError as exc:
+            sent.release()
             apply_errors(form, exc)
         else:
             messages.success(request, _("%(family)s has been registered.") % {"family": family})
-            return redirect("registry:family", family_id=family.pk)
+            return sent.finish(redirect("registry:family", family_id=family.pk))
     return _page(request, form, _("Register a family"), village, reverse("registry:families"))
 
 
@@ -129,18 +136,22 @@ def family_birth(request, family_id: int):
     mothers = births.mother_choices(family)
     form = BirthForm(request.POST or None, village=family.village, mothers=mothers)
     if request.method == "POST" and form.is_valid():
+        sent = once.claim(request)
+        if isinstance(sent, SentForm):  # a double tap, or Back and Save again
+            return once.repeat(request, sent)
         data = dict(form.cleaned_data)
         picked = data.pop("mother")
         mother = next((m for m in mothers if m.pk == picked), None)
         try:
             baby = services.record_birth(request.user, family, data, mother=mother)
         except ValidationError as exc:
+            sent.release()
             apply_errors(form, exc)
         else:
             messages.success(
                 request, _("The birth of %(name)s has been recorded.") % {"name": baby.name}
             )
-            return redirect("registry:resident", resident_id=baby.pk)
+            return sent.finish(redirect("registry:resident", resident_id=baby.pk))
     back = reverse("registry:family", args=[family.pk])
     return _page(request, form, _("Record a birth"), family.village, back, family=family)
 
@@ -183,6 +194,8 @@ def move_in(request):
                 )
                 % {"nik": nik, "village": holder.village.name, "code": holder.village_id},
             )
+        elif isinstance(sent := once.claim(request), SentForm):
+            return once.repeat(request, sent)  # a double tap, or Back and Save again
         else:
             try:
                 # The details are used only when the NIK is new to the whole database.
@@ -197,10 +210,11 @@ def move_in(request):
                     origin=origin.strip(),
                 )
             except ValidationError as exc:
+                sent.release()
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s has moved in.") % {"name": resident.name})
-                return redirect("registry:resident", resident_id=resident.pk)
+                return sent.finish(redirect("registry:resident", resident_id=resident.pk))
     return _page(request, form, _("Record a move in"), village, reverse("registry:index"))
 
 
@@ -241,13 +255,19 @@ def family_head(request, family_id: int):
     family = _writable_family(request, family_id)
     # The head in office is not a choice: making them head again would change nothing.
     members = [m for m in _living_members(family) if m.relationship != codes.HEAD]
-    form = HeadForm(request.POST or None, members=members)
+    head = services.living_head(family)
+    form = HeadForm(request.POST or None, members=members, initial={"head_was": head and head.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         head = next(m for m in members if m.pk == data["new_head"])
         try:
             services.change_head(
-                request.user, family, head, data["date"], data["old_head_relationship"]
+                request.user,
+                family,
+                head,
+                data["date"],
+                data["old_head_relationship"],
+                head_was=data["head_was"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -282,6 +282,9 @@ class HeadForm(forms.Form):
         initial=11,
     )
     date = _event_date()
+    # The head the page showed: a change from a stale page is refused, not applied to
+    # whoever heads the card by then.
+    head_was = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

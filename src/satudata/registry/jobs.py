@@ -23,6 +23,7 @@ import csv
 import datetime
 import json
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -31,13 +32,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satudata.registry.models import ImportJob
 
 UPLOAD_DIR = "imports"
 ERRORS_SHOWN = 20  # on the job's page; the error file holds them all
+LANGUAGE_VARIABLE = "SATUDATA_JOB_LANGUAGE"  # the uploader's language, for the subprocess
 HEARTBEAT_SECONDS = 10
 ABANDONED_AFTER = 120  # seconds without a heartbeat: the job's process is gone
 log = logging.getLogger("satudata.registry")
@@ -93,7 +95,11 @@ def start(job: ImportJob) -> None:
                 [sys.executable, "-m", "satudata", "import", "residents", "--job", str(job.pk)],
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                # The report speaks the uploader's language, not the server's default.
+                env=os.environ | {LANGUAGE_VARIABLE: language},
             )
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
 
     transaction.on_commit(launch)
 
@@ -160,11 +166,17 @@ def fail_if_abandoned(job: ImportJob) -> ImportJob:
 
 
 def run_job(job_id: int) -> ImportJob:
-    from satudata.registry.importer import run_import
-
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
     if job.state != ImportJob.State.QUEUED:
         return job
+    language = os.environ.get(LANGUAGE_VARIABLE) or translation.get_language()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
+    from satudata.registry.importer import run_import
+
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
     forget_old_error_files()

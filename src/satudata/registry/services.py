@@ -155,7 +155,7 @@ def unit_of_village(village: Region, unit_id: int | None) -> LocalUnit | None:
     return unit
 
 
-def _living_head(family: Family | None, exclude_pk=None) -> Resident | None:
+def living_head(family: Family | None, exclude_pk=None) -> Resident | None:
     if family is None:
         return None
     heads = Resident.objects.filter(
@@ -166,7 +166,7 @@ def _living_head(family: Family | None, exclude_pk=None) -> Resident | None:
 
 def _refuse_second_head(family: Family | None, relationship, resident_pk=None) -> None:
     """A family card has one living head: a second comes only through a change of head."""
-    head = _living_head(family, resident_pk) if relationship == codes.HEAD else None
+    head = living_head(family, resident_pk) if relationship == codes.HEAD else None
     if head is not None:
         raise ValidationError(
             {
@@ -464,7 +464,16 @@ def record_birth(
     )
 
 
+def _fresh(resident: Resident) -> Resident:
+    """Read the row again, locked until the transaction ends: the page the change came from
+    may be stale (a second tap of the same form, another operator), and the checks that
+    follow must judge the stored record, not the one the page loaded."""
+    resident.refresh_from_db(from_queryset=Resident.all_objects.select_for_update())
+    return resident
+
+
 def _require_alive(resident: Resident) -> None:
+    _fresh(resident)
     if resident.status != Resident.Status.ALIVE:
         raise ValidationError(
             _("%(name)s is not a living resident of this village (status: %(status)s).")
@@ -519,7 +528,7 @@ def correct_to_alive(
     history, followed by this correction and its reason (an operator's misclick must be
     repairable, and the repair visible)."""
     require_write(actor, resident.village_id)
-    if resident.status == Resident.Status.ALIVE:
+    if _fresh(resident).status == Resident.Status.ALIVE:
         raise ValidationError(
             _("%(name)s is already a living resident; there is nothing to correct.")
             % {"name": resident.name}
@@ -527,7 +536,7 @@ def correct_to_alive(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"note": _("reason: say why the recorded status was wrong.")})
-    if resident.relationship == codes.HEAD and _living_head(resident.family, resident.pk):
+    if resident.relationship == codes.HEAD and living_head(resident.family, resident.pk):
         # The card named a new head meanwhile; two living heads would follow.
         raise ValidationError(
             _(
@@ -692,9 +701,22 @@ def change_head(
     new_head: Resident,
     date: datetime.date | None = None,
     old_head_relationship: int = 11,
+    head_was: int | None = None,
 ) -> Family:
-    """Make another member the head of family; the old head gets another relationship."""
+    """Make another member the head of family; the old head gets another relationship.
+    `head_was`, the head the form showed, refuses a change decided on a stale page: the old
+    head's new relationship was chosen for that person, not for whoever heads the card now."""
     require_write(actor, family.village_id)
+    Family.objects.select_for_update().filter(pk=family.pk).first()  # one change at a time
+    current = living_head(family)
+    if head_was is not None and (current.pk if current else None) != head_was:
+        raise ValidationError(
+            _(
+                "The head of this family changed while the form was open (now: %(name)s). "
+                "Open the form again."
+            )
+            % {"name": current.name if current else "—"}
+        )
     if new_head.family_id != family.pk:
         raise ValidationError(_("The new head must be a member of this family."))
     _require_alive(new_head)

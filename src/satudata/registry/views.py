@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit.services import history
+from satudata.core import once
 from satudata.core.access import custodian, public, role, scoped
 from satudata.core.formerrors import labelled_errors
+from satudata.core.models import SentForm
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import arrivals, exporter, jobs, services
@@ -113,6 +115,9 @@ def resident_new(request):
     form = ResidentForm(request.POST or None, village=village)
     move_in_url = ""
     if request.method == "POST" and form.is_valid():
+        sent = once.claim(request)
+        if isinstance(sent, SentForm):  # a double tap, or Back and Save again
+            return once.repeat(request, sent)
         data = dict(form.cleaned_data)
         unit = LocalUnit.objects.filter(pk=data.pop("unit"), village=village).first()
         try:
@@ -120,11 +125,12 @@ def resident_new(request):
                 request.user, village, data, family=family, unit=unit
             )
         except ValidationError as exc:
+            sent.release()
             apply_errors(form, exc)
             move_in_url = _move_in_offer(village, data["nik"], family, exc)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": resident.name})
-            return redirect("registry:resident", resident_id=resident.pk)
+            return sent.finish(redirect("registry:resident", resident_id=resident.pk))
     return render(
         request,
         "registry/resident_form.html",
@@ -134,6 +140,7 @@ def resident_new(request):
             "village": village,
             "family": family,
             "move_in_url": move_in_url,
+            "once": once.token_of(request),
         },
     )
 

@@ -243,7 +243,7 @@ def test_a_split_may_not_take_the_head_away_from_members_who_stay(clients, house
 def test_the_head_in_office_is_not_offered_as_the_new_head(clients, cast, household):
     family, head, wife, daughter = household
     page = clients["operator_a"].get(f"/registry/families/{family.pk}/head/").content.decode()
-    assert f'value="{wife.pk}"' in page and f'value="{head.pk}"' not in page
+    assert f'<option value="{wife.pk}"' in page and f'<option value="{head.pk}"' not in page
     before = registry_snapshot()
     with pytest.raises(services.ValidationError):
         services.change_head(cast.operator_a, family, head)
