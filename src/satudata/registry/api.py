@@ -358,7 +358,12 @@ def patch_resident(request, resident_id: int, payload: ResidentPatch):
         return services.update_resident(request.user, resident, changes, payload.version)
     except services.VersionConflict as exc:
         return 409, _version_conflict(exc)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
+        conflict = _nik_conflict(exc)  # the same answer as registering that NIK
+        if conflict:
+            return 409, {"detail": validation_message(exc), "type": conflict}
+        raise _errors(exc) from exc
+    except PermissionDenied as exc:
         raise _errors(exc) from exc
 
 
@@ -418,10 +423,15 @@ def get_family(request, family_id: int):
 @public
 def population(request, region: str):
     """Counts by sex, age group, religion, education, occupation and marital status."""
+    if not region.strip():
+        raise HttpError(
+            400,
+            _("region: give a region code, e.g. 61.12 (a regency) or 61.12.01.2001 (a village)."),
+        )
     try:
         code = normalize_code(region)
     except BadRegionCode as exc:
-        raise HttpError(400, str(exc)) from exc
+        raise HttpError(400, _("region: %(problem)s") % {"problem": exc}) from exc
     found = Region.objects.filter(code=code).first()
     if found is None:
         raise HttpError(404, _("No region has the code %(code)s.") % {"code": code})
