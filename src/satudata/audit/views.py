@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satudata.audit import services
@@ -44,11 +45,23 @@ def index(request):
     return render(request, "audit/index.html", context)
 
 
+# Keys of entries that describe an action rather than a record's fields (an export, an
+# import job): named like fields, so the history reads in the user's language.
+DETAIL_LABELS = {
+    "area": gettext_lazy("area"),
+    "file": gettext_lazy("file"),
+    "format": gettext_lazy("format"),
+    "residents": gettext_lazy("residents"),
+}
+
+
 def _field_labels(model_label: str) -> dict[str, str]:
     """Stored field names (family_id) as the record's form names them (keluarga)."""
     model = _model(model_label)
     fields = model._meta.concrete_fields if model is not None else ()
-    return {f.attname: str(f.verbose_name) for f in fields}
+    return {k: str(v) for k, v in DETAIL_LABELS.items()} | {
+        f.attname: str(f.verbose_name) for f in fields
+    }
 
 
 def _model(model_label: str):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from satudata.conftest import VILLAGE_A
 from satudata.registry import services
 
 
@@ -26,3 +27,12 @@ def test_history_shows_code_labels_and_linked_records_by_name(clients, cast, hou
     assert "kunci pencarian" in page and "versi" in page
     # Times and dates as people write them, not as stored (2026-11-24T02:35:55.35+00:00).
     assert "+00:00" not in page and not re.search(r"\d{4}-\d{2}-\d{2}T", page)
+
+
+def test_an_exports_history_entry_reads_in_indonesian(clients, household):
+    download = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}")
+    b"".join(download.streaming_content)
+    page = clients["custodian"].get(f"/audit/record/regions.region/{VILLAGE_A}/").content.decode()
+    assert "penduduk" in page and "berkas" in page
+    for english in (">area<", ">file<", ">residents<"):
+        assert english not in page
