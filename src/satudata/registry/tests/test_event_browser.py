@@ -170,3 +170,16 @@ def test_a_death_is_recorded_only_after_the_operator_confirms_it(page, regions_l
     page.wait_for_selector("text=kembali tercatat sebagai penduduk hidup")
     person.refresh_from_db()
     assert person.status == Resident.Status.ALIVE and "Ani" in asked[0]
+
+
+def test_the_custodians_registry_page_fits_a_phone(page, regions_loaded):  # noqa: F811
+    from satudata.accounts.models import User
+    from satudata.accounts.services import create_account
+    from satudata.core.tests.test_browser import PASSWORD
+
+    create_account(None, username="walidata.hp", password=PASSWORD, role=User.Role.CUSTODIAN)
+    log_in(page, "walidata.hp")
+    page.goto(f"{page.base_url}/registry/")
+    # The village code and the three buttons that use it wrap instead of widening the page.
+    assert page.is_visible("#village-code")
+    assert fits_the_phone(page)
