@@ -92,7 +92,9 @@ def test_an_edit_to_a_nik_taken_meanwhile_is_refused_naming_the_village(
         json.dumps({"version": 1, "nik": created.json()["nik"]}),
         content_type="application/json",
     )
-    assert edited.status_code == 400, edited.content
+    # The same answer as registering that NIK: 409, type nik_elsewhere, naming the village.
+    assert edited.status_code == 409, edited.content
+    assert edited.json()["type"] == "nik_elsewhere"
     assert "Natai Raya" in edited.json()["detail"]
     assert Resident.objects.get(pk=own["id"]).nik == own["nik"]
 
