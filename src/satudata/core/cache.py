@@ -10,11 +10,17 @@ with a key, `package_search` also lists limited datasets, and without one a harv
 get the anonymous copy. So answers vary on every credential (`Vary: Cookie, Authorization,
 X-CKAN-API-Key`), and API answers to a signed-in user or a token, which may hold personal
 data (`/api/v1/residents`), are `Cache-Control: private, no-store`: kept by no cache at all.
+
+An answer built from figures older than the data version (the population statistics serve
+their previous snapshot while a new one is built) calls `not_current()`: it is sent with
+`Cache-Control: no-cache` and no ETag, and never stored under that version. Stored, it would
+be served as current beside fresher answers, and their difference could single out a person.
 """
 
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +34,17 @@ NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/audit/", "/static/", "/lang/",
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 PRIVATE_PREFIXES = ("/api/",)
 CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-CKAN-API-Key")
+
+# The request being answered, as a mutable mark (seen even where a view runs in a copied
+# context); set by code that answers from figures older than the data version.
+_answer: ContextVar[dict | None] = ContextVar("satudata_public_answer", default=None)
+
+
+def not_current() -> None:
+    """The answer being built shows figures older than the data: it must not be cached."""
+    answer = _answer.get()
+    if answer is not None:
+        answer["stale"] = True
 
 
 def data_version() -> int:
@@ -83,7 +100,17 @@ class PublicCacheMiddleware:
         key = f"public-page:{digest}"
         response = cache.get(key)
         if response is None:
-            response = self.get_response(request)
+            answer = {"stale": False}
+            marker = _answer.set(answer)
+            try:
+                response = self.get_response(request)
+            finally:
+                _answer.reset(marker)
+            if answer["stale"]:
+                # Figures older than `data_version()`: not stored under it, and not to be
+                # reused by a browser or proxy either; the next request may have fresh ones.
+                patch_cache_control(response, no_cache=True)
+                return response
             if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
                 # The page holds this visitor's CSRF token (a form, e.g. /feedback/): a
                 # stored copy would hand it to the next visitor, whose POST then fails.

@@ -11,7 +11,9 @@ published together as one snapshot of the whole tree (`published`), kept in each
 memory. A registry write makes the snapshot stale; the next public request rebuilds it, but
 not more often than every `SATUDATA_STATISTICS_REFRESH_SECONDS` (60), and within
 `MAX_AGE_SECONDS` even when another process made the write (its own cache cannot tell this
-one). Public aggregates may therefore lag a registration by a minute or so.
+one). Public aggregates may therefore lag a registration by a minute or so; an answer from a
+snapshot older than the data is marked (`core.cache.not_current`) so that the public page
+cache never keeps it as current.
 
 The pyramid sums the maintained cells (`PopulationCell`: village, sex, birth year, by month);
 the other tables come from one scan of the residents.
@@ -28,9 +30,10 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from satudata.core import cache as public_cache
 from satudata.registry import codes
 from satudata.registry.disclosure import (
     HIDDEN,
@@ -261,15 +264,17 @@ def _current() -> dict[str, dict]:
     if snapshot and snapshot["date"] == today:
         age = time.monotonic() - snapshot["built"]
         fresh = snapshot["generation"] == generation and age < MAX_AGE_SECONDS
-        if fresh or age < refresh_seconds() or not _building.acquire(blocking=False):
-            # Fresh, or rebuilt a moment ago, or being rebuilt by another thread: the
-            # snapshot in hand is at most a refresh interval old.
+        if fresh:
             return snapshot["summaries"]
+        if age < refresh_seconds() or not _building.acquire(blocking=False):
+            # Rebuilt a moment ago, or being rebuilt by another thread: the snapshot in hand
+            # is at most a refresh interval old, but older than the data.
+            return _stale(snapshot)
         if refresh_seconds() > 0:
             # A rebuild reads every resident (seconds for a whole regency): no visitor waits
             # for it while a snapshot a minute or so old can answer.
             threading.Thread(target=_rebuild_apart, args=(today, generation), daemon=True).start()
-            return snapshot["summaries"]
+            return _stale(snapshot)
         try:
             return _rebuild(today, generation)
         finally:
@@ -279,8 +284,21 @@ def _current() -> dict[str, dict]:
         # one just did (a burst of first visitors after a start must not build it each).
         snapshot = _snapshot.get("now")
         if snapshot and snapshot["date"] == today:
+            if snapshot["generation"] != generation:
+                return _stale(snapshot)
             return snapshot["summaries"]
         return _rebuild(today, generation)
+
+
+def _stale(snapshot: dict) -> dict[str, dict]:
+    """The snapshot in hand, older than the data: the answer built from it is not cached.
+
+    The public page cache keys answers by the data version; stored under the new version, an
+    old snapshot's region would be served beside a fresh snapshot's regions for minutes, and
+    the difference of the two would single out whoever was registered in between.
+    """
+    public_cache.not_current()
+    return snapshot["summaries"]
 
 
 def _rebuild(today: datetime.date, generation: str) -> dict[str, dict]:
@@ -310,8 +328,13 @@ def refresh_seconds() -> float:
 
 
 def changed() -> None:
-    """Called by every registry write: the snapshot is rebuilt by the next public request."""
+    """Called by every registry write: the snapshot is rebuilt by the next public request.
+
+    The token changes again when the write commits: a snapshot rebuilt meanwhile read the
+    data without the write, and must not pass for current once the write is visible.
+    """
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
 
 
 def forget() -> None:

@@ -17,8 +17,14 @@ def _bar(count, largest: int) -> int:
 
 def from_registry(summary: dict) -> dict:
     """The registry's `population_summary` in the shape the profile page shows."""
+    total = summary.get("total", 0)
+    # A withheld region (its total a mark) publishes no breakdown at all: a sex it does not
+    # list is hidden like the total, not absent. Shown as 0 it would read "nobody", and
+    # could give away the very count the mark protects.
+    withheld = isinstance(total, str)
     by_sex = {row["code"]: row["count"] for row in summary.get("sex", [])}
-    male, female = by_sex.get(1, 0), by_sex.get(2, 0)
+    absent = total if withheld else 0
+    male, female = by_sex.get(1, absent), by_sex.get(2, absent)
     both = male + female if isinstance(male, int) and isinstance(female, int) else 0
     education = summary.get("education", [])
     largest = max((r["count"] for r in education if isinstance(r["count"], int)), default=1) or 1
@@ -27,7 +33,8 @@ def from_registry(summary: dict) -> dict:
         (n for g in ages for n in (g["male"], g["female"]) if isinstance(n, int)), default=1
     )
     return {
-        "total": summary.get("total", 0),
+        "total": total,
+        "withheld": withheld,
         "male": male,
         "female": female,
         "male_pct": round(100 * male / both) if both and male >= SMALL and female >= SMALL else 0,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.quality.models import CandidatePair, Merge
-from satudata.registry import codes
+from satudata.registry import cells, codes, statistics
 from satudata.registry.models import Resident
 
 # Our own bookkeeping points at both records on purpose and is never moved.
@@ -147,6 +147,13 @@ def _set_field(actor, resident: Resident, values: dict) -> None:
     audit.record(actor, AuditEntry.Action.UPDATE, resident, before, audit.snapshot(resident))
 
 
+def _counts_changed(*residents: Resident) -> None:
+    """A record removed or brought back changes its village's counts: the pyramid's cells are
+    recomputed in this transaction and the public statistics rebuilt, as for a life event."""
+    statistics.changed()
+    cells.refresh([r.village_id for r in residents])
+
+
 @transaction.atomic
 def merge(actor, pair: CandidatePair, keep: str) -> Merge:
     """Keep one record of the pair; the other is soft-deleted and what pointed to it moves."""
@@ -178,6 +185,7 @@ def merge(actor, pair: CandidatePair, keep: str) -> Merge:
         _set_field(actor, kept, {name: after for name, (_before, after) in changed.items()})
     audit.soft_delete(actor, removed)
     _refuse_headless_family(removed, had_head)
+    _counts_changed(kept, removed)
     record = Merge.objects.create(
         pair=pair,
         kept=kept,
@@ -278,6 +286,7 @@ def undo(actor, merge_record: Merge) -> Merge:
     # A record brought back from the change history before that was refused is alive already.
     if removed.deleted_at is not None:
         audit.restore(actor, "registry.resident", str(record.removed_id))
+    _counts_changed(kept, removed)
     pair = record.pair
     audit.update(actor, pair, status=CandidatePair.Status.PENDING, decided_by=None, decided_at=None)
     return record
