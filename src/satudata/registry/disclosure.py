@@ -157,6 +157,18 @@ def protect_tree(regions: dict[str, RegionCounts], parent_of: dict[str, str]) ->
         if code in regions and parent in regions and regions[code].total > 0:
             children[parent].append(code)
     parents = sorted(children, key=lambda code: (code.count("."), code))
+    for _ in range(BOUND_ROUNDS):
+        _cut_bridges(regions, parents, children)
+        if not _cut_pins(regions, children):
+            return
+    # Still pinned after so many rounds (not seen on any data tried): withhold each region
+    # with a pinned count, then close the bridges that opens.
+    for name in _pinned(regions, children)[0]:
+        regions[name[0]].withheld = True
+    _cut_bridges(regions, parents, children)
+
+
+def _cut_bridges(regions, parents, children) -> None:
     changed = True
     while changed:
         changed = False
@@ -165,6 +177,168 @@ def protect_tree(regions: dict[str, RegionCounts], parent_of: dict[str, str]) ->
             for table in TABLES:
                 while _cut_one_bridge(rows, table):
                     changed = True
+
+
+# --- Bounds: a "<3" is 1 or 2, a listed category at least 1, no count below 0. ---
+
+BOUND_ROUNDS = 30
+INF = float("inf")
+
+
+def _key(code: str, table: str, column) -> tuple:
+    """One name per public number: a table's margin is the total, a pyramid's the sex count."""
+    if column == MARGIN:
+        return (code, "sex", PYRAMID[table]) if table in PYRAMID else (code, "total")
+    return (code, table, column)
+
+
+def _equations(regions: dict[str, RegionCounts], children: dict[str, list[str]]):
+    """Every public equation over the hidden positive counts, and their bounds as published.
+
+    Each equation is ([(name, ±1)], r, [its published positive cells]): the hidden cells'
+    signed sum is r. Hidden cells whose count is 0 are taken as known 0 (a reader may not
+    know it: this only errs on the safe side), so every unknown is a positive count.
+    """
+    low: dict[tuple, float] = {}
+    high: dict[tuple, float] = {}
+    equations: list[tuple[list, int]] = []
+
+    def term(region: RegionCounts, table: str, column) -> tuple[tuple | None, int]:
+        value = region.value(table, column)
+        if value <= 0 or not region.hidden(table, column):
+            return None, value
+        name = _key(region.code, table, column)
+        if name not in low:
+            if region.withheld:
+                low[name], high[name] = (1 if name[1] == "total" else 0), INF
+            elif region.mark(table, column) == SMALL_MARK:
+                low[name], high[name] = 1, SMALL - 1
+            else:
+                low[name], high[name] = (0 if region.margin_hidden(table) else 1), INF
+        return name, value
+
+    def add(cells: list[tuple[RegionCounts, str, object, int]]) -> None:
+        unknown, rest, shown = [], 0, []
+        for region, table, column, sign in cells:
+            name, value = term(region, table, column)
+            if name is None:
+                rest -= sign * value
+                if value > 0:
+                    shown.append((region.code, table, column))
+            else:
+                unknown.append((name, sign))
+        if unknown:
+            equations.append((unknown, rest, shown))
+
+    for region in regions.values():
+        if region.total <= 0:
+            continue
+        for table in TABLES:
+            cells = [(region, table, c, 1) for c in _categories(region, table)]
+            add([*cells, (region, table, MARGIN, -1)])
+    for parent, kids in children.items():
+        rows = [regions[code] for code in kids]
+        for table in TABLES:
+            for column in [MARGIN, *_categories(regions[parent], table)]:
+                cells = [(regions[parent], table, column, 1)]
+                add(cells + [(row, table, column, -1) for row in rows])
+    return equations, low, high
+
+
+def _tighten(equations: list, low: dict, high: dict, limit: int = 200_000) -> None:
+    """Interval propagation to a fixpoint (or `limit` steps), in place.
+
+    In sum(sign * x) = r, each x lies in r - (the others' range), signed. Linear per equation:
+    the others' range is the whole range minus the cell's own, with infinities counted apart.
+    """
+    of: dict[tuple, list[int]] = defaultdict(list)
+    for index, (terms, *_) in enumerate(equations):
+        for name, _ in terms:
+            of[name].append(index)
+    queue = list(range(len(equations)))
+    waiting = set(queue)
+    steps = 0
+    while queue and steps < limit:
+        steps += 1
+        index = queue.pop()
+        waiting.discard(index)
+        terms, rest, _ = equations[index]
+        for name, new_low, new_high in _implied(terms, rest, low, high):
+            if new_low > low[name] or new_high < high[name]:
+                low[name] = max(low[name], new_low)
+                high[name] = min(high[name], new_high)
+                for other in of[name]:
+                    if other not in waiting:
+                        waiting.add(other)
+                        queue.append(other)
+
+
+def _implied(terms: list, rest: int, low: dict, high: dict):
+    """(name, lowest, highest) that the equation allows each of its unknowns, given the others.
+
+    Linear in the terms: the others' range is the whole range minus the term's own, with
+    infinities counted apart.
+    """
+    spans = [(low[n], high[n]) if s > 0 else (-high[n], -low[n]) for n, s in terms]
+    bottom = sum(a for a, _ in spans if a != -INF)
+    bottoms_open = sum(1 for a, _ in spans if a == -INF)
+    top = sum(b for _, b in spans if b != INF)
+    tops_open = sum(1 for _, b in spans if b == INF)
+    for (name, sign), (a, b) in zip(terms, spans, strict=True):
+        others_low = -INF if bottoms_open - (a == -INF) else bottom - (a if a != -INF else 0)
+        others_high = INF if tops_open - (b == INF) else top - (b if b != INF else 0)
+        if sign > 0:
+            yield name, rest - others_high, rest - others_low
+        else:
+            yield name, others_low - rest, others_high - rest
+
+
+def _pinned(regions, children):
+    """The hidden counts that sums and bounds pin to one number; equations and bounds used."""
+    equations, low, high = _equations(regions, children)
+    start = (dict(low), dict(high))
+    _tighten(equations, low, high)
+    pinned = [name for name in low if low[name] == high[name]]
+    return pinned, equations, start, (low, high)
+
+
+def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) -> bool:
+    """Hide one more cell of an equation that pins each pinned count; False if none is."""
+    pinned, equations, (low0, high0), (low, high) = _pinned(regions, children)
+    if not pinned:
+        return False
+    of: dict[tuple, list[int]] = defaultdict(list)
+    for index, (terms, *_) in enumerate(equations):
+        for name, _ in terms:
+            of[name].append(index)
+    chosen: set[tuple] = set()
+    for name in sorted(pinned):
+        value = low[name]
+        # The equations that pin it: those that bound it on a side its own bounds leave open
+        # ("<3" pinned to 2 needs an equation saying "at least 2").
+        pinning = [
+            index
+            for index in of[name]
+            for term, new_low, new_high in _implied(*equations[index][:2], low, high)
+            if term == name
+            and ((new_low >= value > low0[name]) or (new_high <= value < high0[name]))
+        ]
+        best = None
+        for indexes in (pinning, of[name]):  # any equation of it when those show nothing
+            for index in indexes:
+                for cell in equations[index][2]:
+                    cost = _cost_of(regions[cell[0]], *cell[1:])
+                    if best is None or (cost, repr(cell)) < best[:2]:
+                        best = (cost, repr(cell), cell)
+            if best is not None:
+                break
+        if best is None:
+            regions[name[0]].withheld = True  # nothing published left around it
+        else:
+            chosen.add(best[2])
+    for code, table, column in chosen:
+        _hide(regions[code], table, column)
+    return True
 
 
 def _cut_one_bridge(rows: list[RegionCounts], table: str) -> bool:
@@ -323,3 +497,16 @@ def _bridges(edges: list[tuple]) -> list[int]:
                     if low[node] > order[above]:
                         found.append(via)
     return found
+
+
+def _cost_of(region: RegionCounts, table: str, column) -> float:
+    """What hiding one more published cell loses: a small count of a village first."""
+    count = region.value(table, column)
+    if column == MARGIN:
+        cost = 1_000 + 4 * region.total if table not in PYRAMID else 100 + 2 * count
+    elif table == "sex":
+        cost = 100 + 2 * count  # hides that sex's whole pyramid column with it
+    else:
+        cost = count
+    # A higher region's cells are the more used summaries, and were settled with its parent.
+    return cost + 100_000 * (3 - min(region.code.count("."), 3))

@@ -110,3 +110,131 @@ def _fixed(rows: list[dict[int, int]]) -> list[int]:
                 pivots[other] = {k: v for k, v in reduced.items() if v}
         pivots[pivot] = row
     return [pivot for pivot, row in pivots.items() if len(row) == 1]
+
+
+# --- Bounds: what the marks say about a hidden count, not only the sums. ---
+
+INF = float("inf")
+
+
+def _bounds(summaries: dict[str, dict], categories: dict[str, list]) -> dict[tuple, tuple]:
+    """(region, *key) -> (lowest, highest) that a reader can tell of each hidden count.
+
+    "<3" is 1 or 2. A category is listed only when someone is in it, so a listed "*" is at
+    least 1; so is a "*" age group of a shown sex count (only positive counts are hidden), and
+    the hidden total of a withheld region (a region is published only with residents). The
+    cells of a withheld region and of a pyramid column whose sex count is hidden may be 0.
+    """
+    bounds: dict[tuple, tuple] = {}
+    for code, summary in summaries.items():
+        withheld = summary["total"] == "*"
+        if withheld:
+            bounds[(code, "total")] = (1, INF)
+        for table in TABLES:
+            listed = {row["code"]: row["count"] for row in summary[table]}
+            for category in categories[table]:
+                mark = listed.get(category)
+                if withheld:
+                    bounds[(code, table, category)] = (0, INF)
+                elif isinstance(mark, str):
+                    bounds[(code, table, category)] = (1, 2) if mark == "<3" else (1, INF)
+        sex = {row["code"]: row["count"] for row in summary["sex"]}
+        for column, code_of_sex in SEX_OF_COLUMN.items():
+            open_column = withheld or not isinstance(sex.get(code_of_sex, 0), int)
+            for index, group in enumerate(summary["age_groups"]):
+                mark = group[column]
+                if mark == "<3":
+                    bounds[(code, column, index)] = (1, 2)
+                elif isinstance(mark, str):
+                    bounds[(code, column, index)] = (0 if open_column else 1, INF)
+    return bounds
+
+
+def bounded_hidden_cells(summaries: dict[str, dict], parent_of: dict[str, str]) -> list[tuple]:
+    """Every hidden (region, table, category, value) that sums and bounds pin to one count > 0.
+
+    The same public equations as `exact_hidden_cells`, with the bounds of `_bounds`, tightened
+    to a fixpoint: in an equation whose published part leaves r for its hidden cells, each
+    hidden cell lies in [r - (the others' highest), r - (the others' lowest)]. A hidden count
+    pinned to 0 (a withheld village's empty age group whose district shows 0) is not listed:
+    a published 0 above it says so anyway. Interval propagation is weaker than an integer
+    programme over all equations at once; see docs/decisions.md.
+    """
+    if not summaries:
+        return []
+    categories = _categories(summaries)
+    cells = {code: _cells(summary, categories) for code, summary in summaries.items()}
+    bounds = _bounds(summaries, categories)
+    equations: list[tuple[list[tuple[tuple, int]], int]] = []
+
+    def add(terms: list[tuple[str, tuple, int]]) -> None:
+        unknown, rest = [], 0
+        for code, key, coefficient in terms:
+            value = cells[code][key]
+            if value is None:
+                unknown.append(((code, *key), coefficient))
+            else:
+                rest -= coefficient * value
+        if unknown:
+            equations.append((unknown, rest))
+
+    for code in cells:
+        for table in TABLES:
+            add([(code, (table, c), 1) for c in categories[table]] + [(code, ("total",), -1)])
+        for column, sex in SEX_OF_COLUMN.items():
+            terms = [(code, (column, c), 1) for c in categories[column]]
+            add([*terms, (code, ("sex", sex), -1)])
+    children: dict[str, list[str]] = {}
+    for code, parent in parent_of.items():
+        if code in cells and parent in cells:
+            children.setdefault(parent, []).append(code)
+    for parent, kids in children.items():
+        for key in cells[parent]:
+            add([(parent, key, 1)] + [(kid, key, -1) for kid in kids])
+    low = {name: bounds[name][0] for name in bounds}
+    high = {name: bounds[name][1] for name in bounds}
+    tighten(equations, low, high)
+    return sorted(
+        ((*name, low[name]) for name in bounds if low[name] == high[name] and low[name] > 0),
+        key=repr,
+    )
+
+
+def tighten(equations: list, low: dict, high: dict, limit: int = 1_000_000) -> None:
+    """Narrow [low, high] of every unknown with equations sum(coefficient * x) = r, in place."""
+    of = {}
+    for index, (terms, _) in enumerate(equations):
+        for name, _ in terms:
+            of.setdefault(name, []).append(index)
+    queue = list(range(len(equations)))
+    waiting = set(queue)
+    steps = 0
+    while queue and steps < limit:
+        steps += 1
+        index = queue.pop()
+        waiting.discard(index)
+        terms, rest = equations[index]
+        # The lowest and highest the sum of coefficient * x can be.
+        ranges = [(low[n], high[n]) if c > 0 else (-high[n], -low[n]) for n, c in terms]
+        for position, (name, coefficient) in enumerate(terms):
+            others_low = sum(r[0] for i, r in enumerate(ranges) if i != position)
+            others_high = sum(r[1] for i, r in enumerate(ranges) if i != position)
+            if coefficient > 0:
+                new_low, new_high = rest - others_high, rest - others_low
+            else:
+                new_low, new_high = others_low - rest, others_high - rest
+            changed = False
+            if new_low > low[name]:
+                low[name], changed = new_low, True
+            if new_high < high[name]:
+                high[name], changed = new_high, True
+            if low[name] > high[name]:
+                raise AssertionError(f"no count fits {name}: the audit's equations are wrong")
+            if changed:
+                ranges[position] = (
+                    (low[name], high[name]) if coefficient > 0 else (-high[name], -low[name])
+                )
+                for other in of[name]:
+                    if other not in waiting:
+                        waiting.add(other)
+                        queue.append(other)
