@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import time
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from satudata.core.models import SentForm
 
 FIELD = "once"
 KEPT = datetime.timedelta(days=2)  # long enough for a page left open over a night
+WAIT_SECONDS = 10  # for the first send of a double tap to finish, before "being saved"
 
 
 def new_token() -> str:
@@ -63,11 +65,18 @@ def claim(request) -> Claim | SentForm:
     if not _well_formed(token):
         return Claim(None)
     SentForm.objects.filter(sent_at__lt=timezone.now() - KEPT).delete()
-    try:
-        with transaction.atomic():
-            return Claim(SentForm.objects.create(token=token))
-    except IntegrityError:
-        return SentForm.objects.filter(token=token).first() or SentForm(token=token)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            with transaction.atomic():
+                return Claim(SentForm.objects.create(token=token))
+        except IntegrityError:
+            first = SentForm.objects.filter(token=token).first()
+        # A double tap: the first send may still be at work. Wait for its outcome, so this
+        # send answers as it does: its result, or (refused, claim released) the same checks.
+        if first is not None and (first.result_url or time.monotonic() > deadline):
+            return first
+        time.sleep(0.1)
 
 
 def repeat(request, sent: SentForm):

@@ -100,7 +100,7 @@ def _clause(name: str, value: str) -> Q:
     if name == "res_format":
         return Q(pk__in=_published_release_ids(source_format=value.lower()))
     if name == "year":
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise SearchQueryError(_("A year is a number."))
         return Q(pk__in=_published_release_ids(year=int(value)))
     if name == "region":

@@ -230,7 +230,7 @@ def _download(url, timeout, max_bytes, etag, last_modified, accept) -> Download:
 
 def _receive(response: http.client.HTTPResponse, timeout: float, max_bytes: int) -> Download:
     length = response.getheader("Content-Length")
-    if length and length.isdigit() and int(length) > max_bytes:
+    if length and length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise too_big(max_bytes)
     handle = tempfile.NamedTemporaryFile(prefix="satudata-pull-", delete=False)  # noqa: SIM115
     path = Path(handle.name)

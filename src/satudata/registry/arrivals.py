@@ -9,6 +9,7 @@ destinations existed) stays open to any village, as before.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -28,15 +29,19 @@ def destination_village(code: str, origin_code: str) -> Region | None:
     try:
         village = Region.objects.get(code=normalize_code(code), level=Region.Level.VILLAGE)
     except (BadRegionCode, Region.DoesNotExist):
+        village = None
+    # A village outside the regencies this database serves has no operator here to take
+    # the record in: the record would be locked to it.
+    if village is None or village.code[:5] not in settings.SATUDATA_REGENCIES:
         raise ValidationError(
             {
                 "to_village": _(
-                    "destination village: %(code)s is not the code of a village in the "
-                    "region table; leave it empty for a move out of the regency."
+                    "destination village: %(code)s is not the code of a village of this "
+                    "regency; leave it empty for a move out of the regency."
                 )
                 % {"code": code[:20]}
             }
-        ) from None
+        )
     if village.code == origin_code:
         raise ValidationError(
             {"to_village": _("destination village: the person already lives in this village.")}
@@ -48,13 +53,15 @@ def _last_move_out():
     """The id of each resident's latest move out (a record may move more than once)."""
     return Subquery(
         LifeEvent.objects.filter(resident=OuterRef("resident"), kind=LifeEvent.Kind.MOVE_OUT)
-        .order_by("-date", "-id")
+        .order_by("-id")
         .values("id")[:1]
     )
 
 
 def last_move_out(resident: Resident) -> LifeEvent | None:
-    return resident.events.filter(kind=LifeEvent.Kind.MOVE_OUT).order_by("-date", "-id").first()
+    """The move out recorded last, whatever its date: after a correction, the move out
+    recorded again (dated by the letter, perhaps earlier) is the one that counts."""
+    return resident.events.filter(kind=LifeEvent.Kind.MOVE_OUT).order_by("-id").first()
 
 
 def expected_arrivals(village_code: str):

@@ -13,15 +13,20 @@ from satudata.registry import codes
 from satudata.registry.models import Family, LifeEvent, Resident
 
 FEMALE = 2
-WIFE = 3
+WIFE, CHILD, CHILD_IN_LAW, GRANDCHILD = 3, 4, 5, 6  # relationship codes
 # Younger than this at a birth is a wrong pick or a wrong date, not a mother.
 YOUNGEST_MOTHER_YEARS = 10
 
 
 def mother_choices(family: Family) -> list[Resident]:
-    """The women of the card who may be picked as the mother (alive, oldest first)."""
+    """The women of the card who may be picked as the mother (alive, old enough to have a
+    child today, oldest first)."""
+    today = datetime.date.today()
+    born_by = today.replace(year=today.year - YOUNGEST_MOTHER_YEARS, day=min(today.day, 28))
     return list(
-        family.members.filter(sex=FEMALE, status=Resident.Status.ALIVE).order_by("birth_date", "id")
+        family.members.filter(
+            sex=FEMALE, status=Resident.Status.ALIVE, birth_date__lte=born_by
+        ).order_by("birth_date", "id")
     )
 
 
@@ -65,18 +70,46 @@ def parents_from_record(family: Family, mother: Resident, baby_birth: datetime.d
         )
     names = {"mother_name": mother.name}
     head = family.members.filter(relationship=codes.HEAD, status=Resident.Status.ALIVE).first()
-    if mother.relationship == WIFE and head is not None and head.sex != FEMALE:
-        names["father_name"] = head.name  # the wife's husband heads the card
+    # The wife's husband heads the card, unless the headship changed hands: a son who took
+    # over from his late father may still list his mother as "Istri".
+    husband = mother.relationship == WIFE and head is not None and head.sex != FEMALE
+    if husband and not family_had_head_change(family):
+        names["father_name"] = head.name
     return names
 
 
-def _alive_on(mother: Resident, day: datetime.date) -> bool:
-    """A mother who died (or left) on or after the birth, as in a death in childbirth."""
-    ended = (
-        mother.events.filter(
-            kind__in=[LifeEvent.Kind.DEATH, LifeEvent.Kind.MOVE_OUT],
+def family_had_head_change(family: Family) -> bool:
+    return LifeEvent.objects.filter(
+        kind=LifeEvent.Kind.HEAD_CHANGE, family_after=family.family_number
+    ).exists()
+
+
+def baby_relationship(mother: Resident | None, relationship: int | None) -> int | None:
+    """The baby's relationship to the head: a child of the head or his wife is "Anak"; a
+    child of the head's child or child-in-law is "Cucu". A 4 ("Anak") chosen for the
+    latter is refused (the form offers 4 by default)."""
+    grandchild = mother is not None and mother.relationship in (CHILD, CHILD_IN_LAW)
+    if relationship is None:
+        return GRANDCHILD if grandchild else CHILD
+    if grandchild and relationship == CHILD:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: the mother, %(name)s, is the head's child or "
+                    "child-in-law, so her baby is the head's grandchild: choose 6 – Cucu."
+                )
+                % {"name": mother.name}
+            }
         )
-        .order_by("-date", "-id")
+    return relationship
+
+
+def _alive_on(mother: Resident, day: datetime.date) -> bool:
+    """A mother who died (or left) on or after the birth, as in a death in childbirth. The
+    event recorded last ended her record: an earlier one may have been corrected."""
+    ended = (
+        mother.events.filter(kind__in=[LifeEvent.Kind.DEATH, LifeEvent.Kind.MOVE_OUT])
+        .order_by("-id")
         .first()
     )
     return ended is not None and ended.date >= day

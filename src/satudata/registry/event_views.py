@@ -158,7 +158,7 @@ def family_birth(request, family_id: int):
 
 def _arrival(village: Region, event_id: str):
     """A move out to this village that waits for its move in, or None."""
-    if not event_id.isdigit():
+    if not (event_id.isascii() and event_id.isdigit()):
         return None
     return arrivals.expected_arrivals(village.code).filter(pk=int(event_id)).first()
 
@@ -255,8 +255,7 @@ def family_head(request, family_id: int):
     family = _writable_family(request, family_id)
     # The head in office is not a choice: making them head again would change nothing.
     members = [m for m in _living_members(family) if m.relationship != codes.HEAD]
-    head = services.living_head(family)
-    form = HeadForm(request.POST or None, members=members, initial={"head_was": head and head.pk})
+    form = HeadForm(request.POST or None, members=members, head=services.living_head(family))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         head = next(m for m in members if m.pk == data["new_head"])

@@ -195,6 +195,7 @@ class BirthForm(ResidentForm):
             coerce=int,
             empty_value=None,
             required=False,
+            error_messages={"invalid_choice": STALE_CHOICE},
         )
         self.order_fields(self.KEEP[:-2] + ("mother", "father_name", "mother_name"))
         self.fields["mother_name"].help_text = _("Only when the mother is not on this card.")
@@ -243,6 +244,14 @@ class MoveInForm(ResidentForm):
         )
 
 
+# A choice the page offered that is no longer possible (the card changed meanwhile).
+STALE_CHOICE = _(
+    "this person can no longer be chosen: the family card changed since this page was "
+    "opened. Open the form again."
+)
+STALE_FORM = _("This form is out of date or incomplete. Open the form again.")
+
+
 def _member_choices(members) -> list[tuple[int, str]]:
     return [(m.pk, f"{m.name} ({m.label_relationship or '—'})") for m in members]
 
@@ -274,7 +283,11 @@ class SplitForm(forms.Form):
 
 
 class HeadForm(forms.Form):
-    new_head = forms.TypedChoiceField(label=_("new head of family"), coerce=int)
+    new_head = forms.TypedChoiceField(
+        label=_("new head of family"),
+        coerce=int,
+        error_messages={"invalid_choice": STALE_CHOICE},
+    )
     old_head_relationship = forms.TypedChoiceField(
         label=_("the old head's relationship from now on"),
         coerce=int,
@@ -284,11 +297,18 @@ class HeadForm(forms.Form):
     date = _event_date()
     # The head the page showed: a change from a stale page is refused, not applied to
     # whoever heads the card by then.
-    head_was = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    head_was = forms.IntegerField(
+        label=_("head of family when the form was opened"),
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": STALE_FORM, "required": STALE_FORM},
+    )
 
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, members=(), head=None, **kwargs):
+        super().__init__(*args, initial={"head_was": head and head.pk}, **kwargs)
         self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
+        # A card with a head: the form must say which head it was opened under.
+        self.fields["head_was"].required = head is not None
 
 
 class _PlaceOnCardForm(forms.Form):

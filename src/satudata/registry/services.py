@@ -442,11 +442,8 @@ def record_birth(
 ):
     """A baby born into a family: registered with a birth event, as a child by default.
     `mother`, a woman of the card, gives the parents' names from the records (`births`)."""
-    # A field left empty ("—") keeps the default: a child, not married.
-    data = {"relationship": 4, "marital_status": 1} | {
-        k: v
-        for k, v in data.items()
-        if v is not None or k not in ("relationship", "marital_status")
+    data = {"marital_status": 1} | {
+        k: v for k, v in data.items() if v is not None or k != "marital_status"
     }
     if mother is not None and isinstance(data.get("birth_date"), datetime.date):
         require_write(actor, family.village_id)
@@ -454,6 +451,9 @@ def record_birth(
         if data.get("father_name"):  # what the operator typed wins over the guess
             parents.pop("father_name", None)
         data |= parents
+    # A field left empty ("—") keeps the default: a child (of the head, or a grandchild
+    # when the mother is the head's child), not married.
+    data["relationship"] = births.baby_relationship(mother, data.get("relationship"))
     return register_resident(
         actor,
         family.village,

@@ -109,7 +109,7 @@ def resident_new(request):
     family_id = request.GET.get("family") or request.POST.get("family") or ""
     family = None
     if family_id:
-        if not family_id.isdigit():
+        if not (family_id.isascii() and family_id.isdigit()):
             raise Http404
         family = get_object_or_404(Family.objects.filter(village=village), pk=family_id)
     form = ResidentForm(request.POST or None, village=village)
@@ -165,7 +165,7 @@ def resident(request, resident_id: int):
         {
             "person": person,
             "fields": fields,
-            "events": person.events.all(),
+            "events": person.events.select_related("to_village"),
             "history": [
                 (entry, changed_labels(entry))
                 for entry in history("registry.resident", person.pk)[:50]

@@ -66,6 +66,9 @@ def test_bad_fq_and_sort_are_search_query_errors(client):
     assert body["error"]["__type"] == "Search Query Error"
     body = call(client, "package_search", 400, sort="password asc")
     assert body["error"]["__type"] == "Search Query Error"
+    # A digit that is not 0–9 ("²" passes str.isdigit) is a query error, not a server error.
+    body = call(client, "package_search", 400, fq="year:²")
+    assert body["error"]["__type"] == "Search Query Error"
 
 
 def test_package_show_and_limited_and_draft_datasets(

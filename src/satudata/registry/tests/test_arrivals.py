@@ -158,3 +158,46 @@ def test_a_move_out_without_destination_stays_open_to_any_village(clients, house
         {"village": VILLAGE_B, "nik": daughter.nik, "from_village": VILLAGE_A},
     )
     assert taken.status_code == 201
+
+
+def test_after_a_correction_the_move_out_recorded_last_counts_whatever_its_date(clients, household):
+    daughter = household[3]
+    client = clients["operator_a"]
+    events = f"/api/v1/residents/{daughter.pk}/events"
+    post(client, events, {"kind": "move_out", "to_village": VILLAGE_B, "date": "2026-03-20"})
+    post(client, events, {"kind": "correction", "note": "salah desa tujuan"})
+    village_c = OTHER_DISTRICT_VILLAGE
+    again = post(
+        client, events, {"kind": "move_out", "to_village": village_c, "date": "2026-03-10"}
+    )
+    assert again.status_code == 201
+    # The old destination no longer waits for her, nor may take her in.
+    assert clients["operator_b"].get(f"/api/v1/arrivals?village={VILLAGE_B}").json() == []
+    refused = post(
+        clients["operator_b"],
+        "/api/v1/move-ins",
+        {"village": VILLAGE_B, "nik": daughter.nik, "from_village": VILLAGE_A},
+    )
+    assert refused.status_code == 400 and "Sungai Raya" in refused.json()["detail"]
+    # The origin sees where it released the record.
+    page = client.get(f"/registry/residents/{daughter.pk}/").content.decode()
+    assert f"desa tujuan: Sungai Raya ({village_c})" in page
+
+
+def test_a_destination_outside_the_regencies_served_is_refused(clients, household):
+    outside = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="61.01.").first()
+    answer = post(
+        clients["operator_a"],
+        f"/api/v1/residents/{household[3].pk}/events",
+        {"kind": "move_out", "to_village": outside.code},
+    )
+    assert (
+        answer.status_code == 400 and "bukan kode desa di kabupaten ini" in answer.json()["detail"]
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["/registry/move-in/?arrival=%C2%B2", "/registry/residents/new/?family=%C2%B2"]
+)
+def test_digits_other_than_0_to_9_in_an_id_are_not_a_server_error(clients, url):
+    assert clients["operator_a"].get(url).status_code in (200, 404)

@@ -89,3 +89,51 @@ def test_a_mother_who_died_before_the_birth_is_refused_but_not_in_childbirth(
     assert registry_snapshot() == before
     same_day = post(clients["operator_a"], url, birth_form(mother=wife.pk))
     assert same_day.status_code == 201 and same_day.json()["mother_name"] == "Siti"
+
+
+def test_a_baby_of_the_heads_daughter_is_a_grandchild(clients, cast, household, village_a):
+    family, _head, _wife, daughter = household
+    url = f"/api/v1/families/{family.pk}/births"
+    body = birth_form(mother=daughter.pk, birth_date=datetime.date(2026, 1, 5))
+    del body["relationship"]
+    assert post(clients["operator_a"], url, body).json()["relationship"] == 6
+    # The form's default "4 – Anak" is refused for her baby, naming the field.
+    page = clients["operator_a"].post(
+        f"/registry/families/{family.pk}/birth/",
+        birth_form(mother=daughter.pk, name="Bayi Kedua", nik=""),
+    )
+    assert "pilih 6 – Cucu" in page.content.decode()
+
+
+def test_no_father_is_guessed_once_the_headship_changed_hands(clients, cast, household):
+    family, head, wife, _daughter = household
+    services.record_death(cast.operator_a, head, datetime.date(2025, 12, 1))
+    son = services.register_resident(
+        cast.operator_a,
+        head.village,
+        resident_data(name="Rahmat", sex=1, relationship=4, birth_date=datetime.date(2000, 1, 2)),
+        family=family,
+    )
+    services.change_head(cast.operator_a, family, son)
+    answer = post(
+        clients["operator_a"],
+        f"/api/v1/families/{family.pk}/births",
+        birth_form(mother=wife.pk, father_name="", mother_name=""),
+    )
+    assert answer.status_code == 201
+    assert (answer.json()["mother_name"], answer.json()["father_name"]) == ("Siti", "")
+
+
+def test_a_stale_pick_is_named_and_girls_are_not_offered_as_mothers(clients, cast, household):
+    family, _head, wife, _daughter = household
+    services.register_resident(
+        cast.operator_a,
+        family.village,
+        resident_data(name="Wahyuni", relationship=4, birth_date=datetime.date(2023, 4, 5)),
+        family=family,
+    )
+    url = f"/registry/families/{family.pk}/birth/"
+    assert ">Wahyuni</option>" not in clients["operator_a"].get(url).content.decode()
+    services.record_death(cast.operator_a, wife, datetime.date(2025, 12, 1))
+    page = clients["operator_a"].post(url, birth_form(mother=wife.pk)).content.decode()
+    assert "tidak dapat dipilih lagi: kartu keluarga berubah" in page

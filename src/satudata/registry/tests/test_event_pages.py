@@ -319,7 +319,13 @@ def test_operator_changes_the_head_of_family(clients, household):
     family, head, wife, daughter = household
     response = clients["operator_a"].post(
         f"/registry/families/{family.pk}/head/",
-        {"new_head": wife.pk, "old_head_relationship": 2, "date": "2026-04-01"},
+        # head_was: the head the page was opened under, as the page sends it
+        {
+            "new_head": wife.pk,
+            "old_head_relationship": 2,
+            "date": "2026-04-01",
+            "head_was": head.pk,
+        },
     )
     assert response["Location"] == f"/registry/families/{family.pk}/"
     head.refresh_from_db()

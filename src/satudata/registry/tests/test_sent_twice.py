@@ -133,3 +133,14 @@ def test_a_web_import_reports_in_the_uploaders_language(
         jobs.run_job(ImportJob.objects.get().pk)
     page = english.get(f"/registry/import/{ImportJob.objects.get().pk}/").content.decode()
     assert "must have 16 digits" in page and "harus 16 digit" not in page
+
+
+def test_a_change_of_head_without_the_head_it_was_opened_under_is_refused(clients, household):
+    family, _head, wife, _daughter = household
+    url = f"/registry/families/{family.pk}/head/"
+    before = registry_snapshot()
+    form = {"new_head": wife.pk, "old_head_relationship": 2, "date": "2026-02-01"}
+    for head_was in ("", "abc"):
+        page = clients["operator_a"].post(url, form | {"head_was": head_was}).content.decode()
+        assert "Formulir ini sudah usang atau tidak lengkap" in page
+    assert registry_snapshot() == before
