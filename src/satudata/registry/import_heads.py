@@ -71,9 +71,17 @@ def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
             )
 
     stored = _stored_heads(importer, rows)
-    for line, nik, number in (
-        rows.filter("_head").select("_line", "nik", "family_number").iter_rows()
+    heads = rows.filter("_head").select("_line", "nik", "family_number")
+    numbers = heads["family_number"].to_list()
+    if (
+        not stored
+        and len(set(numbers)) == len(numbers)
+        and importer.heads.keys().isdisjoint(numbers)
     ):
+        # The usual chunk: each card's first head, none stored: nothing to refuse.
+        importer.heads.update(zip(numbers, heads["_line"].to_list(), strict=True))
+        return accepted.filter(~pl.col("_line").is_in(refused)) if refused else accepted
+    for line, nik, number in heads.iter_rows():
         first = importer.heads.setdefault(number, line)
         holder = stored.get(number)
         if first != line:
