@@ -54,11 +54,11 @@ def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
     # card (a death is not a demotion: the form records it too, and the card waits for a
     # change of head). Accepted when the file names the card's new head.
     demoting = rows.filter(pl.col("_was_head") & ~pl.col("_head") & (pl.col("status") != DEAD))
-    named_heads = set(importer.heads) | set(rows.filter("_head")["family_number"].to_list())
+    in_chunk = set(rows.filter("_head")["family_number"].to_list()) if demoting.height else ()
     for line, nik, number, name in demoting.select(
         "_line", "nik", "family_number", "name"
     ).iter_rows():
-        if number in named_heads:
+        if number in importer.heads or number in in_chunk:
             importer.demoted.add(nik)
         else:
             refuse(
