@@ -489,6 +489,12 @@ class SplitIn(StrictIn):
 class HeadIn(StrictIn):
     new_head: Id
     old_head_relationship: int = Field(11, description="The old head's new relationship code.")
+    others: dict[int, int] = Field(
+        default_factory=dict,
+        description="Other living members' new relationship codes to the new head, by "
+        'resident id (e.g. {"17": 7}: the new head\'s mother becomes Orang Tua); members '
+        "not named keep theirs.",
+    )
     date: datetime.date | None = None
 
 
@@ -690,7 +696,12 @@ def change_head(request, family_id: int, payload: HeadIn):
         raise HttpError(400, _("The new head must be a member of this family."))
     try:
         services.change_head(
-            request.user, family, head, payload.date, payload.old_head_relationship
+            request.user,
+            family,
+            head,
+            payload.date,
+            payload.old_head_relationship,
+            others=payload.others,
         )
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc

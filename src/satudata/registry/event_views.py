@@ -267,6 +267,7 @@ def family_head(request, family_id: int):
                 data["date"],
                 data["old_head_relationship"],
                 head_was=data["head_was"],
+                others=form.others(),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -309,6 +309,29 @@ class HeadForm(forms.Form):
         self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
         # A card with a head: the form must say which head it was opened under.
         self.fields["head_was"].required = head is not None
+        # Each other member's relationship to the new head; empty keeps the current one.
+        relationships = [(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD]
+        for member in members:
+            self.fields[f"rel_{member.pk}"] = forms.TypedChoiceField(
+                label=_("%(name)s: relationship to the new head") % {"name": member.name},
+                coerce=int,
+                empty_value=None,
+                required=False,
+                choices=[
+                    ("", _("keep: %(current)s") % {"current": member.label_relationship or "—"}),
+                    *relationships,
+                ],
+                help_text=_("Not used for the person chosen as the new head."),
+            )
+
+    def others(self) -> dict[int, int]:
+        """The relationships the operator changed, by member id (the new head's left out)."""
+        chosen = self.cleaned_data["new_head"]
+        return {
+            int(name[4:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("rel_") and value is not None and int(name[4:]) != chosen
+        }
 
 
 class _PlaceOnCardForm(forms.Form):

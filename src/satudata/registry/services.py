@@ -702,10 +702,14 @@ def change_head(
     date: datetime.date | None = None,
     old_head_relationship: int = 11,
     head_was: int | None = None,
+    others: dict[int, int] | None = None,
 ) -> Family:
     """Make another member the head of family; the old head gets another relationship.
     `head_was`, the head the form showed, refuses a change decided on a stale page: the old
-    head's new relationship was chosen for that person, not for whoever heads the card now."""
+    head's new relationship was chosen for that person, not for whoever heads the card now.
+    `others` (member id -> relationship) gives the other members' relationships to the new
+    head (a son who takes over: his mother becomes "Orang Tua"); members not named keep
+    theirs."""
     require_write(actor, family.village_id)
     Family.objects.select_for_update().filter(pk=family.pk).first()  # one change at a time
     current = living_head(family)
@@ -726,12 +730,39 @@ def change_head(
         raise ValidationError(
             _("%(name)s is already the head of this family.") % {"name": new_head.name}
         )
+    relationships = _others_relationships(family, new_head, current, others or {})
     for old in family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk):
         audit.update(actor, old, relationship=old_head_relationship, version=old.version + 1)
         _event(actor, old, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
     audit.update(actor, new_head, relationship=codes.HEAD, version=new_head.version + 1)
     _event(actor, new_head, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
+    for member, relationship in relationships:
+        audit.update(actor, member, relationship=relationship, version=member.version + 1)
     return family
+
+
+def _others_relationships(family, new_head, old_head, others: dict[int, int]) -> list:
+    """(member, new relationship) for the other living members whose relationship changes
+    with the head; a ValidationError naming the member for an id or code that cannot be."""
+    skip = {new_head.pk, old_head.pk if old_head else None}
+    members = {
+        m.pk: m for m in family.members.filter(status=Resident.Status.ALIVE).exclude(pk__in=skip)
+    }
+    changes = []
+    for pk, relationship in others.items():
+        member = members.get(pk)
+        if member is None:
+            raise ValidationError(
+                _("%(id)s is not another living member of this family card.") % {"id": pk}
+            )
+        if relationship not in codes.RELATIONSHIP or relationship == codes.HEAD:
+            raise ValidationError(
+                _("relationship of %(name)s: choose one from the list, other than the head.")
+                % {"name": member.name}
+            )
+        if relationship != member.relationship:
+            changes.append((member, relationship))
+    return changes
 
 
 @transaction.atomic

@@ -127,3 +127,46 @@ def test_another_village_learns_only_where_a_nik_is_held(clients, cast, househol
     producer = post(clients["producer_a"], "/api/v1/move-ins", body)
     assert producer.status_code == 403
     assert Region.objects.get(code=VILLAGE_B).name not in producer.content.decode()
+
+
+def test_a_change_of_head_gives_the_other_members_their_new_relationships(clients, cast, household):
+    family, head, wife, daughter = household
+    services.record_death(cast.operator_a, head, datetime.date(2025, 12, 1))
+    url = f"/registry/families/{family.pk}/head/"
+    page = clients["operator_a"].get(url).content.decode()
+    assert "Siti: hubungan dengan kepala keluarga baru" in page and "tetap: Istri" in page
+    response = clients["operator_a"].post(
+        url,
+        {
+            "new_head": daughter.pk,
+            "old_head_relationship": 2,
+            "date": "2026-01-05",
+            f"rel_{wife.pk}": 7,  # the daughter heads the card: her mother is "Orang Tua"
+            f"rel_{daughter.pk}": 9,  # the new head's own line is not used
+        },
+    )
+    assert response.status_code == 302
+    wife.refresh_from_db()
+    daughter.refresh_from_db()
+    assert (wife.relationship, daughter.relationship) == (7, 1)
+    history = clients["operator_a"].get(f"/registry/residents/{wife.pk}/").content.decode()
+    assert "hubungan dalam keluarga" in history
+
+
+def test_the_apis_other_relationships_are_checked_by_name(clients, cast, household):
+    family, head, wife, daughter = household
+    url = f"/api/v1/families/{family.pk}/head"
+    before = registry_snapshot()
+    second_head = post(
+        clients["operator_a"], url, {"new_head": wife.pk, "others": {daughter.pk: 1}}
+    )
+    assert second_head.status_code == 400 and "Hubungan Rina" in second_head.json()["detail"]
+    stranger = post(clients["operator_a"], url, {"new_head": wife.pk, "others": {999999: 7}})
+    assert stranger.status_code == 400 and "999999 bukan anggota lain" in stranger.json()["detail"]
+    assert registry_snapshot() == before
+    done = post(
+        clients["operator_a"],
+        url,
+        {"new_head": wife.pk, "old_head_relationship": 2, "others": {daughter.pk: 4}},
+    )
+    assert done.status_code == 200
