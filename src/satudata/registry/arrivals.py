@@ -74,7 +74,7 @@ def expected_arrivals(village_code: str):
             resident__status=Resident.Status.MOVED,
         )
         .filter(id=_last_move_out())
-        .select_related("resident", "village")
+        .select_related("resident", "village", "to_village")
         .order_by("date", "id")
     )
 

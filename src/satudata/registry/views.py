@@ -72,12 +72,25 @@ def index(request):
             "page_obj": page,
             "many_villages": _many_villages(request.user),
             "own_village": write_scope(request.user).village,
-            "arrivals": _arrivals(write_scope(request.user).village),
+            "arrivals": _arrivals(_arrivals_village(request)),
             "can_write": bool(
                 write_scope(request.user).code or write_scope(request.user).everything
             ),
         },
     )
+
+
+def _arrivals_village(request) -> str | None:
+    """The operator's own village; for an account writing many (the custodian), the one it
+    names with ?arrivals=1&village=CODE (the village-code form's "arrivals" button)."""
+    scope = write_scope(request.user)
+    if scope.village or "arrivals" not in request.GET:
+        return scope.village
+    try:
+        code = normalize_code(request.GET.get("village", ""))
+    except BadRegionCode:
+        return None
+    return code if scope.allows(code) else None
 
 
 def _arrivals(village_code: str | None) -> list:

@@ -201,3 +201,15 @@ def test_a_destination_outside_the_regencies_served_is_refused(clients, househol
 )
 def test_digits_other_than_0_to_9_in_an_id_are_not_a_server_error(clients, url):
     assert clients["operator_a"].get(url).status_code in (200, 404)
+
+
+def test_the_custodian_lists_a_villages_arrivals(clients, daughter_moved_to_b):
+    page = clients["custodian"].get(f"/registry/?arrivals=1&village={VILLAGE_B.replace('.', '')}")
+    text = page.content.decode()
+    assert f"Akan pindah ke desa ini: Runtu ({VILLAGE_B})" in text and "Rina" in text
+    # Without the button, or for a code that is no village, no list.
+    assert "<h2>Akan pindah" not in clients["custodian"].get("/registry/").content.decode()
+    assert (
+        "<h2>Akan pindah"
+        not in clients["custodian"].get("/registry/?arrivals=1&village=xyz").content.decode()
+    )
