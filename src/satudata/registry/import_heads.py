@@ -3,9 +3,9 @@ heads the registry already holds (the forms refuse the same: a second head, or a
 stops being one while nobody takes over).
 
 Rows are checked a chunk at a time. A head change in the file (the new head, and the old head
-with another relationship) is accepted when both rows are in the same chunk or the old head
-comes first; an export lists a card's members together, so only a card cut by a chunk's edge
-(20,000 rows) could be refused needlessly, and the message says how to import it.
+with another relationship) is accepted when both rows are in the same chunk; an export lists a
+card's members together, so only a card whose rows a chunk's edge (about 20,000 rows) cuts
+apart is refused needlessly, in either order, and the message says how to import it.
 """
 
 from __future__ import annotations

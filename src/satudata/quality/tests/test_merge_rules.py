@@ -152,6 +152,7 @@ def test_undo_is_refused_when_the_kept_record_moved_card_after_the_merge(clients
     new_card = Family.objects.create(family_number="6201020101200003", village_id=VILLAGE_B)
     # The new head of the old card first, so that Nurul may leave it (the operator's path).
     head_form = {"new_head": card["child"].pk, "old_head_relationship": CHILD, "date": TODAY}
+    head_form["head_was"] = twin.pk  # the head the page was opened under (the kept record)
     response = clients["operator_b"].post(
         reverse("registry:head", args=[card["family"].pk]), head_form
     )
