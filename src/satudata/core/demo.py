@@ -42,8 +42,9 @@ FIRST_PHASE_VILLAGES = [
     "62.01.02.2010",  # Rangda
     "62.01.02.1007",  # Kelurahan Raja
 ]
-# Two villages of Kubu Raya, so the second seed regency has people too.
-OTHER_DEMO_VILLAGES = ["61.12.01.2001", "61.12.01.2002"]
+# Four villages of Kubu Raya, so the second seed regency has people too (with two, the small
+# cells of one could be worked out from the district, and its figures were withheld).
+OTHER_DEMO_VILLAGES = ["61.12.01.2001", "61.12.01.2002", "61.12.01.2003", "61.12.01.2004"]
 RESIDENTS_PER_VILLAGE = 120
 
 DEMO_ACCOUNTS = [
