@@ -10,11 +10,10 @@ import random
 
 import pytest
 
-from satudata.core import demo
 from satudata.registry import disclosure, statistics
 from satudata.registry.disclosure import RegionCounts, protect_region, protect_tree
 from satudata.registry.tests.cell_audit import bounded_hidden_cells, exact_hidden_cells
-from satudata.registry.tests.test_statistics_tree import public, random_tree, tree_of
+from satudata.registry.tests.test_statistics_tree import random_tree, tree_of
 
 
 def protected(regions: dict[str, RegionCounts], parent_of: dict[str, str]) -> dict[str, dict]:
@@ -24,16 +23,7 @@ def protected(regions: dict[str, RegionCounts], parent_of: dict[str, str]) -> di
     return {code: statistics._render(counts) for code, counts in regions.items()}
 
 
-@pytest.mark.django_db
-def test_no_hidden_cell_of_the_demo_regions_is_pinned_by_bounds(client):
-    villages = demo.FIRST_PHASE_VILLAGES + demo.OTHER_DEMO_VILLAGES
-    assert demo.seed_residents(villages, demo.RESIDENTS_PER_VILLAGE) > 0
-    statistics.changed()
-    parent_of = tree_of(villages)
-    codes = set(parent_of) | set(parent_of.values())
-    summaries = {code: public(client, code) for code in sorted(codes)}
-    assert bounded_hidden_cells(summaries, parent_of) == []
-    assert exact_hidden_cells(summaries, parent_of) == []
+# The demo regions are checked against both attackers in test_statistics_tree.
 
 
 def regions_of(people: dict[str, list[dict]]) -> tuple[dict[str, RegionCounts], dict[str, str]]:
