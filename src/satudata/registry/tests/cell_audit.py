@@ -46,6 +46,25 @@ def _cells(summary: dict, categories: dict[str, list]) -> dict:
     return cells
 
 
+def _equations(cells: dict, categories: dict, parent_of: dict[str, str]):
+    """Every public equation, as terms (region, key, coefficient) summing to 0: each table
+    and pyramid column sums to its margin, and a parent's cell is its children's sum."""
+    for code in cells:
+        for table in TABLES:
+            terms = [(code, (table, c), 1) for c in categories[table]]
+            yield [*terms, (code, ("total",), -1)]
+        for column, sex in SEX_OF_COLUMN.items():
+            terms = [(code, (column, c), 1) for c in categories[column]]
+            yield [*terms, (code, ("sex", sex), -1)]
+    children: dict[str, list[str]] = {}
+    for code, parent in parent_of.items():
+        if code in cells and parent in cells:
+            children.setdefault(parent, []).append(code)
+    for parent, kids in children.items():
+        for key in cells[parent]:
+            yield [(parent, key, 1)] + [(kid, key, -1) for kid in kids]
+
+
 def exact_hidden_cells(summaries: dict[str, dict], parent_of: dict[str, str]) -> list[tuple]:
     """Every hidden (region, table, category) that the equations fix exactly."""
     if not summaries:
@@ -57,23 +76,8 @@ def exact_hidden_cells(summaries: dict[str, dict], parent_of: dict[str, str]) ->
         for key, value in region.items():
             if value is None:
                 unknowns[(code, *key)] = len(unknowns)
-    equations: list[list[tuple[str, tuple, int]]] = []
-    for code in cells:
-        for table in TABLES:
-            terms = [(code, (table, c), 1) for c in categories[table]]
-            equations.append([*terms, (code, ("total",), -1)])
-        for column, sex in SEX_OF_COLUMN.items():
-            terms = [(code, (column, c), 1) for c in categories[column]]
-            equations.append([*terms, (code, ("sex", sex), -1)])
-    children: dict[str, list[str]] = {}
-    for code, parent in parent_of.items():
-        if code in cells and parent in cells:
-            children.setdefault(parent, []).append(code)
-    for parent, kids in children.items():
-        for key in cells[parent]:
-            equations.append([(parent, key, 1)] + [(kid, key, -1) for kid in kids])
     rows = []
-    for equation in equations:
+    for equation in _equations(cells, categories, parent_of):
         row: dict[int, int] = {}
         for code, key, coefficient in equation:
             if cells[code][key] is None:
@@ -178,19 +182,8 @@ def bounded_hidden_cells(summaries: dict[str, dict], parent_of: dict[str, str]) 
         if unknown:
             equations.append((unknown, rest))
 
-    for code in cells:
-        for table in TABLES:
-            add([(code, (table, c), 1) for c in categories[table]] + [(code, ("total",), -1)])
-        for column, sex in SEX_OF_COLUMN.items():
-            terms = [(code, (column, c), 1) for c in categories[column]]
-            add([*terms, (code, ("sex", sex), -1)])
-    children: dict[str, list[str]] = {}
-    for code, parent in parent_of.items():
-        if code in cells and parent in cells:
-            children.setdefault(parent, []).append(code)
-    for parent, kids in children.items():
-        for key in cells[parent]:
-            add([(parent, key, 1)] + [(kid, key, -1) for kid in kids])
+    for terms in _equations(cells, categories, parent_of):
+        add(terms)
     low = {name: bounds[name][0] for name in bounds}
     high = {name: bounds[name][1] for name in bounds}
     tighten(equations, low, high)

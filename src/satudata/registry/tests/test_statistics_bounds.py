@@ -13,7 +13,7 @@ import pytest
 from satudata.registry import disclosure, statistics
 from satudata.registry.disclosure import RegionCounts, protect_region, protect_tree
 from satudata.registry.tests.cell_audit import bounded_hidden_cells, exact_hidden_cells
-from satudata.registry.tests.test_statistics_tree import random_tree, tree_of
+from satudata.registry.tests.test_statistics_tree import counts_of, random_tree, tree_of
 
 
 def protected(regions: dict[str, RegionCounts], parent_of: dict[str, str]) -> dict[str, dict]:
@@ -27,18 +27,8 @@ def protected(regions: dict[str, RegionCounts], parent_of: dict[str, str]) -> di
 
 
 def regions_of(people: dict[str, list[dict]]) -> tuple[dict[str, RegionCounts], dict[str, str]]:
-    """Raw counts of villages and every region above them; a person is a dict of codes."""
-    regions: dict[str, RegionCounts] = {}
-    for village, residents in people.items():
-        for code in [village, *statistics._ancestors(village)]:
-            counts = regions.setdefault(code, RegionCounts.empty(code))
-            for person in residents:
-                counts.total += 1
-                for table in ("sex", "religion", "education", "occupation", "marital_status"):
-                    counts.tables[table][person.get(table, 1)] += 1
-                column = "male" if person["sex"] == 1 else "female"
-                counts.tables[column][person["age"]] += 1
-    return regions, tree_of(list(people))
+    """Raw counts of the people's villages and every region above them, and the tree."""
+    return counts_of(people), tree_of(list(people))
 
 
 def men(age_group: int, n: int) -> list[dict]:

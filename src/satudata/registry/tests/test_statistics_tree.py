@@ -192,6 +192,12 @@ def random_tree(rng: random.Random) -> tuple[dict[str, RegionCounts], dict[str, 
                 {name: rng.choice(values) for name, values in CODES.items()}
                 | {"marital_status": 1, "age": rng.choice([0, 0, 3, 15])}
             )
+    return counts_of(people), parent_of
+
+
+def counts_of(people: dict[str, list[dict]]) -> dict[str, RegionCounts]:
+    """Raw counts of villages and every region above them; a person is a dict of codes
+    (sex and age group; a table left out counts as code 1)."""
     regions: dict[str, RegionCounts] = {}
     for village, residents in people.items():
         for code in [village, *statistics._ancestors(village)]:
@@ -199,10 +205,10 @@ def random_tree(rng: random.Random) -> tuple[dict[str, RegionCounts], dict[str, 
             for person in residents:
                 counts.total += 1
                 for table in ("sex", "religion", "education", "occupation", "marital_status"):
-                    counts.tables[table][person[table]] += 1
+                    counts.tables[table][person.get(table, 1)] += 1
                 column = "male" if person["sex"] == 1 else "female"
                 counts.tables[column][person["age"]] += 1
-    return regions, parent_of
+    return regions
 
 
 @pytest.mark.parametrize("seed", range(60))
