@@ -213,3 +213,16 @@ def test_the_custodian_lists_a_villages_arrivals(clients, daughter_moved_to_b):
         "<h2>Akan pindah"
         not in clients["custodian"].get("/registry/?arrivals=1&village=xyz").content.decode()
     )
+
+
+def test_an_operator_cannot_list_another_villages_arrivals(clients, daughter_moved_to_b):
+    """The village parameter is the custodian's: an operator of A asking for B's list gets
+    A's own page, without B's list of arrivals (Rina, on her way to B, stays listed as A's
+    resident who moved out)."""
+    for code in (VILLAGE_B, VILLAGE_B.replace(".", "")):
+        page = clients["operator_a"].get(f"/registry/?arrivals=1&village={code}")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "<h2>Akan pindah ke desa ini" not in text
+        event = daughter_moved_to_b.events.get(kind="move_out")
+        assert f"/registry/move-in/?arrival={event.pk}" not in text
