@@ -429,3 +429,18 @@ class PopulationCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.sex} {self.birth_year}"
+
+
+class StatisticsVersion(models.Model):
+    """One row counting committed registry writes, which every process reads.
+
+    A process learns of its own writes from its cache, but without Redis each process has a
+    cache of its own: a web worker would not see an import committed by `satudata worker`,
+    and would serve (and cache as current) its old statistics snapshot. This counter, bumped
+    after each write commits, tells it (`statistics._current`).
+    """
+
+    writes = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.writes)

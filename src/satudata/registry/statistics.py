@@ -8,12 +8,13 @@ decides which cells; see its docstring.
 
 Hiding across levels needs every region's counts at once, so the public summaries are
 published together as one snapshot of the whole tree (`published`), kept in each process's
-memory. A registry write makes the snapshot stale; the next public request rebuilds it, but
-not more often than every `SATUDATA_STATISTICS_REFRESH_SECONDS` (60), and within
-`MAX_AGE_SECONDS` even when another process made the write (its own cache cannot tell this
-one). Public aggregates may therefore lag a registration by a minute or so; an answer from a
-snapshot older than the data is marked (`core.cache.not_current`) so that the public page
-cache never keeps it as current.
+memory. A registry write makes the snapshot stale, in this process through the cache and in
+every process through a counter of committed writes in the database (`StatisticsVersion`:
+without Redis, each process's cache is its own); the next public request rebuilds it, but
+not more often than every `SATUDATA_STATISTICS_REFRESH_SECONDS` (60). Public aggregates may
+therefore lag a registration by a minute or so; an answer from a snapshot older than the
+data is marked (`core.cache.not_current`) so that the public page cache never keeps it as
+current.
 
 The pyramid sums the maintained cells (`PopulationCell`: village, sex, birth year, by month);
 the other tables come from one scan of the residents.
@@ -30,7 +31,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from satudata.core import cache as public_cache
@@ -46,6 +48,7 @@ from satudata.registry.disclosure import (
     protect_tree,
     suppress,
 )
+from satudata.registry.models import StatisticsVersion
 
 __all__ = ["HIDDEN", "SMALL", "SMALL_MARK", "protect", "suppress", "population_summary"]
 
@@ -259,7 +262,7 @@ def population_summary(region_code: str, today: datetime.date | None = None) -> 
 
 def _current() -> dict[str, dict]:
     today = timezone.localdate()
-    generation = cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex)
+    generation = f"{cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex)}:{_writes()}"
     snapshot = _snapshot.get("now")
     if snapshot and snapshot["date"] == today:
         age = time.monotonic() - snapshot["built"]
@@ -331,10 +334,29 @@ def changed() -> None:
     """Called by every registry write: the snapshot is rebuilt by the next public request.
 
     The token changes again when the write commits: a snapshot rebuilt meanwhile read the
-    data without the write, and must not pass for current once the write is visible.
+    data without the write, and must not pass for current once the write is visible. Other
+    processes (without a shared cache) learn of it from the committed-writes counter, which
+    is bumped only after the commit: bumped inside the write's transaction, the row's lock
+    would make every other village's write wait for a long import.
     """
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    transaction.on_commit(_committed)
+
+
+def _committed() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        if not StatisticsVersion.objects.filter(pk=1).update(writes=F("writes") + 1):
+            StatisticsVersion.objects.get_or_create(pk=1, defaults={"writes": 1})
+    except DatabaseError:
+        # The write is committed; other processes then see it within MAX_AGE_SECONDS.
+        log.warning("could not count a registry write for the statistics of other processes")
+
+
+def _writes() -> int:
+    """Registry writes committed so far, by any process."""
+    row = StatisticsVersion.objects.filter(pk=1).values_list("writes", flat=True).first()
+    return row or 0
 
 
 def forget() -> None:

@@ -90,3 +90,23 @@ def test_a_snapshot_rebuilt_before_the_write_commits_is_not_current_after_it(cas
         for callback in callbacks:
             callback()  # the write commits
     assert cache.get(statistics.GENERATION_KEY) != built
+
+
+@pytest.mark.django_db
+def test_a_write_committed_by_another_process_is_seen_without_a_shared_cache(
+    client, cast, django_capture_on_commit_callbacks
+):
+    """Without Redis each process has its own cache: a web worker did not learn of an import
+    committed by `satudata worker`, and served its old snapshot, cached as current, for up to
+    5 minutes. The write here is made as another process makes it: committed, and this
+    process's cache token left as it was."""
+    for i in range(5):
+        register(cast, VILLAGE_A, 30 + i, 1)
+    assert total(client, REGENCY)[1] == 5
+    token = cache.get(statistics.GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(cast, VILLAGE_A, 40, 2)
+    cache.set(statistics.GENERATION_KEY, token, None)  # this process's cache never saw it
+    fresh, figure = total(client, REGENCY)
+    assert figure == 6
+    assert total(client, PROVINCE)[1] == 6
