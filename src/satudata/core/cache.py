@@ -8,8 +8,9 @@ revalidate cheaply (304) and the portal stays up under many visitors.
 Shared caches (a CDN, an office proxy) must keep anonymous and credentialed answers apart:
 with a key, `package_search` also lists limited datasets, and without one a harvester would
 get the anonymous copy. So answers vary on every credential (`Vary: Cookie, Authorization,
-X-CKAN-API-Key`), and API answers to a signed-in user or a token, which may hold personal
-data (`/api/v1/residents`), are `Cache-Control: private, no-store`: kept by no cache at all.
+X-CKAN-API-Key`), and every answer to a signed-in user or a token, which may hold personal
+data (`/api/v1/residents`, a resident's page, an export), is `Cache-Control: private,
+no-store`: kept by no cache at all.
 
 An answer built from figures older than the data version (the population statistics serve
 their previous snapshot while a new one is built) calls `not_current()`: it is sent with
@@ -32,7 +33,6 @@ from satudata.audit.models import AuditEntry
 
 NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/audit/", "/static/", "/lang/", "/healthz")
 MAX_CACHED_BYTES = 2 * 1024 * 1024
-PRIVATE_PREFIXES = ("/api/",)
 CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-CKAN-API-Key")
 
 # The request being answered, as a mutable mark (seen even where a view runs in a copied
@@ -80,7 +80,10 @@ class PublicCacheMiddleware:
 
     def __call__(self, request):
         response = self._respond(request)
-        if request.path.startswith(PRIVATE_PREFIXES) and _credentialed(request):
+        if _credentialed(request) and not request.path.startswith("/static/"):
+            # A signed-in page or file (a resident's page, an export, a letter) may hold
+            # personal data: no shared cache keeps it, nor the browser of a village office's
+            # shared PC after the operator logs out.
             patch_cache_control(response, private=True, no_store=True)
         patch_vary_headers(response, CREDENTIAL_HEADERS)
         return response

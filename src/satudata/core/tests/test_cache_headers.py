@@ -58,3 +58,15 @@ def test_a_browser_session_on_the_api_is_private_too(clients):
     response = clients["operator_a"].get("/api/v1/residents")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/registry/", "/registry/export/?village=62.01.02.2016"])
+def test_signed_in_pages_and_files_are_kept_by_no_cache(clients, path):
+    """A shared village PC's browser, or an office proxy, must not keep a page of residents
+    or an export after the operator logs out."""
+    response = clients["operator_a"].get(path)
+    assert response.status_code == 200
+    control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= control
+    # The same public page to an anonymous visitor stays cacheable.
+    assert "no-store" not in clients["anonymous"].get("/").get("Cache-Control", "")

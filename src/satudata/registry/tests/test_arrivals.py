@@ -207,6 +207,13 @@ def test_the_custodian_lists_a_villages_arrivals(clients, daughter_moved_to_b):
     page = clients["custodian"].get(f"/registry/?arrivals=1&village={VILLAGE_B.replace('.', '')}")
     text = page.content.decode()
     assert f"Akan pindah ke desa ini: Runtu ({VILLAGE_B})" in text and "Rina" in text
+    # Its link opens the filled move-in form of that village (the custodian writes many).
+    event = daughter_moved_to_b.events.get(kind="move_out")
+    link = f"/registry/move-in/?arrival={event.pk}&amp;village={VILLAGE_B}"
+    assert link in text
+    form = clients["custodian"].get(link.replace("&amp;", "&"))
+    assert form.status_code == 200
+    assert f'value="{daughter_moved_to_b.nik}"' in form.content.decode()
     # Without the button, or for a code that is no village, no list.
     assert "<h2>Akan pindah" not in clients["custodian"].get("/registry/").content.decode()
     assert (
