@@ -70,6 +70,7 @@ MIDDLEWARE = [
     # `*` on anonymous reads of open data (API, CKAN, DCAT); answers their preflights.
     "satudata.core.cors.PublicCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "satudata.accounts.middleware.IdleSessionMiddleware",
     "satudata.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,7 +164,8 @@ SESSION_COOKIE_HTTPONLY = True
 # minutes (each request moves the end on), not Django's two weeks.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 480)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request (a write each; see accounts.middleware.IdleSessionMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 # The browser forgets the session when it closes; the idle limit above still holds if not.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"

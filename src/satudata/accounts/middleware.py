@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -41,4 +43,30 @@ class ApiTokenMiddleware:
             {"detail": _("The API token is not valid or has been revoked.")}, status=401
         )
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+
+
+class IdleSessionMiddleware:
+    """Moves a signed-in session's end on as it is used (SESSION_IDLE_MINUTES after the last
+    request), saving it at most once every TOUCH_SECONDS rather than on every request.
+
+    A save is a database write. On SQLite a long import holds the only write lock for its
+    whole transaction, and Django's SESSION_SAVE_EVERY_REQUEST made every signed-in page,
+    the import's own progress page included, wait 30 s for it and then fail with 400.
+    """
+
+    TOUCH_SECONDS = 60
+    KEY = "_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or session.is_empty():
+            return response  # no session to keep alive (anonymous, or just logged out)
+        now = int(time.time())
+        if now - int(session.get(self.KEY, 0)) >= self.TOUCH_SECONDS:
+            session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
         return response

@@ -6,14 +6,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from satudata.accounts import services
+from satudata.accounts.middleware import IdleSessionMiddleware
 from satudata.conftest import PASSWORD
 
 NEW_PASSWORD = "Sandi-baru-yang-panjang-2026"
@@ -24,6 +29,13 @@ def logged_in(user) -> tuple[Client, Session]:
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
     return client, Session.objects.get(session_key=client.cookies["sessionid"].value)
+
+
+def last_saved(session: Session, seconds_ago: int) -> None:
+    """The session as saved that long ago (the middleware keeps the time in the session)."""
+    data = Session.objects.get(pk=session.pk).get_decoded()
+    data[IdleSessionMiddleware.KEY] = int(time.time()) - seconds_ago
+    Session.objects.filter(pk=session.pk).update(session_data=SessionStore().encode(data))
 
 
 def idle_until(session: Session, when) -> None:
@@ -39,9 +51,23 @@ def test_a_session_lasts_eight_idle_hours_and_each_request_moves_the_end(cast):
     assert client.cookies["sessionid"]["max-age"] == ""
     # Seven hours 59 minutes idle: still in, and the limit starts again from this request.
     idle_until(session, now + timedelta(minutes=1))
+    last_saved(session, seconds_ago=IdleSessionMiddleware.TOUCH_SECONDS)
     assert client.get("/accounts/profile/").status_code == 200
     session.refresh_from_db()
     assert session.expire_date > now + timedelta(hours=7, minutes=59)
+
+
+@pytest.mark.django_db
+def test_a_session_is_saved_at_most_once_a_minute(cast):
+    """Each save is a write; on SQLite a long import holds the only write lock, and pages
+    that wrote the session on every request waited for it, then failed with 400."""
+    client, session = logged_in(cast.operator_a)
+    assert client.get("/accounts/profile/").status_code == 200  # the first request saves
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/profile/").status_code == 200
+        assert client.get("/registry/").status_code == 200
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"]]
+    assert writes and all(sql.lstrip().upper().startswith("SELECT") for sql in writes)
 
 
 @pytest.mark.django_db
