@@ -18,7 +18,7 @@ from __future__ import annotations
 import polars as pl
 
 from satudata.registry import codes
-from satudata.registry.validation import OPTIONAL_CODES
+from satudata.registry.validation import OPTIONAL_CODES, PLACE_LIMITS, TEXT_LIMITS
 
 DIGITS16 = r"^[0-9]{16}$"
 # A temporary NIK (validation.temporary_nik_problem): 16 digits starting with 0, which no
@@ -151,7 +151,7 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         & (b.dt.year() >= 1)
         & (b <= importer.today)
         & (name.str.len_chars() >= 1)
-        & (name.str.len_chars() <= 100)
+        & _within_limits()
         & (temporary | real_nik)
         & kk.str.contains(DIGITS16)
         & kk.str.slice(0, 6).is_in(districts)
@@ -163,6 +163,18 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         .filter(ok.fill_null(False))
         .select(pl.col("_i").cast(pl.Int64), *(pl.col(c) for c in SCHEMA if c != "_line"))
     )
+
+
+def _within_limits() -> pl.Expr:
+    """Texts within their columns' widths, RW and RT of 1–3 digits (or blank), an RT only
+    with its RW: `validation.TEXT_LIMITS` and `place_problems` (other rows go the slow way)."""
+    ok = pl.lit(True)
+    for field, limit in {**TEXT_LIMITS, **PLACE_LIMITS}.items():
+        ok = ok & (pl.col(field).str.len_chars() <= limit)
+    rw, rt = pl.col("rw"), pl.col("rt")
+    for unit in (rw, rt):
+        ok = ok & ((unit == "") | unit.str.contains(SMALL_NUMBER))
+    return ok & ((rt == "") | (rw != ""))
 
 
 def frame_of(dicts: list[dict]) -> pl.DataFrame:

@@ -55,11 +55,13 @@ from satudata.registry.placement import Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
 from satudata.registry.validation import (
     EXCEL_EPOCH,
+    TEXT_LIMITS,
     check_resident,
     district_digits,
     kk_problem,
     named,
     parse_date,
+    place_problems,
     temporary_nik_problem,
 )
 from satudata.registry.writer import IdBlock, Writer
@@ -446,6 +448,7 @@ class Importer(Placement):
                 _("you may not change the residents of village %(code)s.") % {"code": village},
             )
         data["village"] = village
+        bad.update(place_problems(data))
         if not self._fast_valid(data) or bad:
             checked = check_resident({**data, "sex": data["sex"] if data["sex"] != -1 else 99})
             if data["sex"] == -1:  # the message names what the file holds, not the stand-in
@@ -481,7 +484,9 @@ class Importer(Placement):
     def _fast_valid(self, d: dict) -> bool:
         """The rules of check_resident and kk_problem, cheaply; False means check properly."""
         nik, kk, birth, sex = d["nik"], d["family_number"], d["birth_date"], d["sex"]
-        if birth is None or sex not in (1, 2) or not d["name"] or len(d["name"]) > 100:
+        if birth is None or sex not in (1, 2) or not d["name"]:
+            return False
+        if any(len(d.get(field) or "") > limit for field, limit in TEXT_LIMITS.items()):
             return False
         if len(nik) != 16 or not nik.isdigit() or nik[:6] not in self.districts:
             return False

@@ -182,9 +182,9 @@ def _unit_path(key: tuple[str, str, str, str]) -> list[tuple[str, str]]:
         if not name:
             continue
         if level in ("rw", "rt"):
-            if not name.isdigit() or len(name) > 3:
-                continue
-            name = name.zfill(3)
+            if not (name.isascii() and name.isdigit() and int(name) <= 999):
+                continue  # refused by the row's checks (validation.place_problems)
+            name = str(int(name)).zfill(3)  # "1", "01" and "0001" are all RT 001
         if level == "rt" and (not path or path[-1][0] != "rw"):
             break
         path.append((level, name))

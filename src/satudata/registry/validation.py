@@ -40,7 +40,39 @@ def field_labels() -> dict[str, str]:
         "father_name": _("father's name"),
         "mother_name": _("mother's name"),
         "village": _("village"),
+        "address": _("address"),
+        "hamlet": _("hamlet"),
+        "rw": _("RW"),
+        "rt": _("RT"),
     }
+
+
+# The widths of the registry's columns (models), so that an over-long value is the row's
+# error: PostgreSQL refused it with a database error ending the whole import, and SQLite
+# stored it past the width.
+TEXT_LIMITS = {"name": 100, "birth_place": 100, "father_name": 100, "mother_name": 100}
+PLACE_LIMITS = {"address": 200, "hamlet": 60}
+
+
+def too_long(limit: int) -> str:
+    return _("must be at most %(limit)d characters.") % {"limit": limit}
+
+
+def place_problems(data: dict) -> dict[str, str]:
+    """Field -> message for an import row's family address, hamlet, RW and RT: too long, an
+    RW/RT that is no number from 0 to 999, or an RT without its RW (each was dropped
+    silently, leaving the resident outside any RT)."""
+    errors: dict[str, str] = {}
+    for field, limit in PLACE_LIMITS.items():
+        if len(data.get(field) or "") > limit:
+            errors[field] = too_long(limit)
+    for field in ("rw", "rt"):
+        value = data.get(field) or ""
+        if value and not (value.isascii() and value.isdigit() and int(value) <= 999):
+            errors[field] = _("“%(value)s” is not a number from 0 to 999.") % {"value": value}
+    if data.get("rt") and not data.get("rw") and "rt" not in errors:
+        errors["rt"] = _("an RT needs its RW; fill in the rw column.")
+    return {field: named(field, message) for field, message in errors.items()}
 
 
 def named(field: str, message: str) -> str:
@@ -208,8 +240,9 @@ def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, 
     name = (data.get("name") or "").strip()
     if not name:
         errors["name"] = _("must not be empty.")
-    elif len(name) > 100:
-        errors["name"] = _("must be at most 100 characters.")
+    for field, limit in TEXT_LIMITS.items():
+        if len((data.get(field) or "").strip()) > limit:
+            errors[field] = too_long(limit)
     for field in REQUIRED_CODES:
         problem = code_problem(field, data.get(field), required=True)
         if problem:

@@ -40,7 +40,7 @@ def variants() -> list[list[str]]:
     men[5][COL["kode_desa"]] = VILLAGE_A.replace(".", "")
     women[4][COL["pekerjaan_id"]] = "+5"  # int() reads it; the fast check leaves it to _parse
     women[5][COL["rt"]] = "7"
-    women[6][COL["rw"]] = "x"
+    women[6][COL["rw"]] = "0002"  # RW 002: the fast check leaves 4 digits to _parse
     return rows
 
 

@@ -1,0 +1,69 @@
+"""QA: over-long texts and bad RW/RT numbers in an import file.
+
+On PostgreSQL a 3,000-character place of birth ended the whole import with a database error
+(no row, no column named); SQLite stored it past the column's width. An RT of "abc", or an
+RT without its RW, was dropped silently and the resident left outside any RT.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from satudata.conftest import VILLAGE_A
+from satudata.regions.models import LocalUnit
+from satudata.registry.models import Family, Resident
+from satudata.registry.tests.test_import import fails, good_rows, run, write_csv
+from satudata.registry.tests.test_import_fixes import COL, everything, slow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("tempatlahir", "x" * 3000, "tempat lahir: paling banyak 100 karakter."),
+        ("nama_ayah", "x" * 101, "nama ayah: paling banyak 100 karakter."),
+        ("nama_ibu", "x" * 101, "nama ibu: paling banyak 100 karakter."),
+        ("nama", "x" * 101, "nama: paling banyak 100 karakter."),
+        ("dusun", "x" * 61, "dusun: paling banyak 60 karakter."),
+        ("alamat", "x" * 201, "alamat: paling banyak 200 karakter."),
+        ("rt", "abc", "RT: “abc” bukan angka 0 sampai 999."),
+        ("rt", "3/4", "RT: “3/4” bukan angka 0 sampai 999."),
+        ("rw", "1000", "RW: “1000” bukan angka 0 sampai 999."),
+    ],
+)
+def test_a_bad_place_or_long_text_is_the_rows_error_and_nothing_is_stored(
+    tmp_path, monkeypatch, vectorised, column, value, message
+):
+    if not vectorised:
+        slow(monkeypatch)
+    rows = good_rows(8)
+    rows[5][COL[column]] = value
+    before = everything()
+    out = fails(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    assert f"Baris 7, kolom {column}: {message}" in out
+    assert everything() == before
+
+
+def test_an_rt_without_its_rw_is_refused(tmp_path):
+    rows = good_rows(8)
+    rows[2][COL["rw"]] = ""
+    out = fails(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    assert "Baris 4, kolom rt: RT: RT harus berada di bawah RW; isi kolom rw." in out
+    assert Resident.objects.count() == 0
+
+
+def test_padded_numbers_name_the_same_rt(tmp_path):
+    """ "1", "01" and "0001" are all RT 001 (four digits were dropped before)."""
+    rows = good_rows(12)
+    rows = [row for row in rows if row[COL["no_kk"]] == rows[0][COL["no_kk"]]][:3]
+    assert len(rows) == 3
+    for row, (rw, rt) in zip(rows, [("1", "0001"), ("001", "01"), ("0001", "1")], strict=True):
+        row[COL["rw"]], row[COL["rt"]] = rw, rt
+    run(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    units = {r.unit_id for r in Resident.objects.all()}
+    assert len(units) == 1
+    rt = LocalUnit.objects.get(pk=units.pop())
+    assert (rt.level, rt.name, rt.parent.name) == ("rt", "001", "001")
+    assert Family.objects.count() == 1
