@@ -19,3 +19,11 @@ def text_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_START) and value != "-":
         return "'" + value
     return value
+
+
+def read_text_cell(value: str) -> str:
+    """What `text_cell` wrote, read back: the apostrophe it put before a formula's first
+    character is removed, so an exported file re-imports unchanged."""
+    if value.startswith("'") and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value

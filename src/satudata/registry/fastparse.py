@@ -166,11 +166,14 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
 
 
 def _within_limits() -> pl.Expr:
-    """Texts within their columns' widths, RW and RT of 1–3 digits (or blank), an RT only
-    with its RW: `validation.TEXT_LIMITS` and `place_problems` (other rows go the slow way)."""
+    """Texts within their columns' widths and not quoted, RW and RT of 1–3 digits (or
+    blank), an RT only with its RW: `validation.TEXT_LIMITS` and `place_problems`, and
+    `spreadsheet.read_text_cell` (other rows go the slow way)."""
     ok = pl.lit(True)
     for field, limit in {**TEXT_LIMITS, **PLACE_LIMITS}.items():
         ok = ok & (pl.col(field).str.len_chars() <= limit)
+        # An exported formula-like text ("'=…"): _parse removes the export's apostrophe.
+        ok = ok & ~pl.col(field).str.starts_with("'")
     rw, rt = pl.col("rw"), pl.col("rt")
     for unit in (rw, rt):
         ok = ok & ((unit == "") | unit.str.contains(SMALL_NUMBER))

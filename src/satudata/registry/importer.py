@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.core.spreadsheet import read_text_cell
 from satudata.core.sqlite import page_cache
 from satudata.regions.models import Region
 from satudata.registry import bulkindex, cells, codes, sqlload, statistics
@@ -381,6 +382,8 @@ class Importer(Placement):
         else:
             for name, index in p.items():
                 data[name] = row[index].strip()
+        for name in self.text_fields:
+            data[name] = read_text_cell(data[name])
         nik = data["nik"]
         data["nik_is_temporary"] = (
             isinstance(nik, str) and nik.startswith("0") and temporary_nik_problem(nik) is None

@@ -55,6 +55,15 @@ def _encoding(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still UTF-8.
         if exc.start < len(sample) - 4:
+            if not sample[: exc.start].isascii():
+                # Accents in UTF-8 first, then a byte UTF-8 does not allow: rows pasted
+                # from two sources. Read as Windows-1252, the UTF-8 names were garbled.
+                raise FileProblem(
+                    _(
+                        "The file mixes two encodings (UTF-8 and Windows-1252): some names "
+                        "would be garbled. Open it in Excel and save it as CSV UTF-8."
+                    )
+                ) from exc
             return "cp1252"
     return "utf-8"
 
@@ -240,15 +249,27 @@ def _longest_field(frame: pl.DataFrame) -> int:
 class XlsxSource(Source):
     def __init__(self, path: Path):
         import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
 
         self.size = path.stat().st_size
+        # Opened by us: openpyxl checks a path's extension, and an XLSX saved as "warga.csv"
+        # (known by its content) ended in a traceback.
+        self.handle = path.open("rb")
         try:
-            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            sheet = self.book.worksheets[0]
+            self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
+            sheet, first = _resident_sheet(self.book)
             self.total_rows = sheet.max_row or 0
             self.iter = sheet.iter_rows(values_only=True)
-            first = next(self.iter, None)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            next(self.iter, None)  # the header, already read
+        except (
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            ValueError,
+            EOFError,
+            InvalidFileException,
+        ) as exc:
+            self.handle.close()
             raise FileProblem(
                 _("The XLSX file is damaged or incomplete (%(error)s). Save it again in Excel.")
                 % {"error": type(exc).__name__}
@@ -273,6 +294,22 @@ class XlsxSource(Source):
 
     def close(self) -> None:
         self.book.close()
+        self.handle.close()
+
+
+def _resident_sheet(book) -> tuple:
+    """The first sheet whose first row has a NIK column (a workbook may open on a sheet of
+    notes), else the first sheet; with its first row."""
+    found = None
+    for sheet in book.worksheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), None) or ()
+        if found is None:
+            found = (sheet, first)
+        if "nik" in {str(value or "").strip().lower() for value in first}:
+            return sheet, first
+    if found is None:
+        raise ValueError("no sheet")
+    return found
 
 
 def open_source(path: Path) -> Source:

@@ -67,3 +67,25 @@ def test_padded_numbers_name_the_same_rt(tmp_path):
     rt = LocalUnit.objects.get(pk=units.pop())
     assert (rt.level, rt.name, rt.parent.name) == ("rt", "001", "001")
     assert Family.objects.count() == 1
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_an_exported_formula_like_name_re_imports_unchanged(
+    tmp_path, clients, monkeypatch, vectorised
+):
+    """The CSV export puts an apostrophe before a text starting with = + - @ (so that a
+    spreadsheet never runs it); importing that file stored the apostrophe as part of the name."""
+    if not vectorised:
+        slow(monkeypatch)
+    rows = good_rows(6)
+    rows[1][COL["nama"]] = "@SUM(1+1)"
+    rows[2][COL["tempatlahir"]] = "-Pangkalan Bun"
+    run(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    export = clients["operator_a"].get(f"/registry/export/?village={VILLAGE_A}")
+    exported = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "'@SUM(1+1)" in exported  # quoted for spreadsheets
+    (tmp_path / "export.csv").write_text(exported, encoding="utf-8")
+    out = run(tmp_path / "export.csv", "--village", VILLAGE_A)
+    assert "0 diperbarui" in out
+    assert Resident.objects.get(nik=rows[1][COL["nik"]]).name == "@SUM(1+1)"
+    assert Resident.objects.get(nik=rows[2][COL["nik"]]).birth_place == "-Pangkalan Bun"

@@ -158,3 +158,37 @@ def test_exports_never_carry_a_formula_and_import_again_unchanged(tmp_path, clie
     path = tmp_path / "ekspor.xlsx"
     path.write_bytes(data)
     assert "0 ditambah, 0 diperbarui, 4 tidak berubah" in run(path)
+
+
+def test_an_xlsx_saved_under_a_csv_name_is_read_by_its_content(tmp_path):
+    rows = good_rows(4)
+    run(write_xlsx(tmp_path / "warga.csv", rows))
+    assert Resident.objects.count() == len(rows)
+
+
+def test_the_sheet_with_the_nik_column_is_read_when_notes_come_first(tmp_path):
+    rows = good_rows(4)
+    book = openpyxl.Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Isi lembar Penduduk; kode agama 1-7"])
+    residents = book.create_sheet("Penduduk")
+    residents.append(OPENSID_HEADER)
+    for row in rows:
+        residents.append(row)
+    book.save(tmp_path / "warga.xlsx")
+    run(tmp_path / "warga.xlsx")
+    assert Resident.objects.count() == len(rows)
+
+
+def test_a_csv_mixing_utf8_and_windows_1252_is_refused_not_garbled(tmp_path):
+    rows = good_rows(4)
+    rows[0][COL["nama"]] = "José"
+    rows[1][COL["nama"]] = "Müller"
+    path = write_csv(tmp_path / "campur.csv", rows[:1])
+    cp1252 = io.StringIO()
+    csv.writer(cp1252).writerows(rows[1:])
+    path.write_bytes(path.read_bytes() + cp1252.getvalue().encode("cp1252"))
+    before = everything()
+    out = fails(path)
+    assert "mencampur dua pengodean" in out
+    assert everything() == before
