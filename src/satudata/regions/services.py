@@ -22,6 +22,11 @@ def get_region(raw_code: str) -> Region:
     return Region.objects.get(code=normalize_code(raw_code))
 
 
+def served(code: str) -> bool:
+    """Whether a region code lies in the regencies this deployment covers (or is one)."""
+    return code[:5] in settings.SATUDATA_REGENCIES
+
+
 def deployment_regencies() -> QuerySet[Region]:
     """The regencies this deployment covers (SATUDATA_REGENCIES)."""
     return Region.objects.filter(code__in=settings.SATUDATA_REGENCIES, level=Region.Level.REGENCY)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from satudata.regions.services import served
 from satudata.registry import codes
 from satudata.registry.validation import OPTIONAL_CODES, PLACE_LIMITS, TEXT_LIMITS
 
@@ -196,7 +197,7 @@ def _village(importer, raw: str) -> str | None:
         village = f"{village[:2]}.{village[2:4]}.{village[4:6]}.{village[6:]}"
     if importer.village and village != importer.village:
         return None
-    if village not in importer.villages:
+    if village not in importer.villages or not served(village):
         return None
     if importer.scope is not None and not importer.scope.allows(village):
         return None

@@ -34,6 +34,7 @@ from satudata.audit.models import AuditEntry
 from satudata.core.spreadsheet import read_text_cell
 from satudata.core.sqlite import page_cache
 from satudata.regions.models import Region
+from satudata.regions.services import served
 from satudata.registry import bulkindex, cells, codes, sqlload, statistics
 from satudata.registry.bulkindex import DeferredIndexes
 from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key, raw_frame
@@ -61,6 +62,7 @@ from satudata.registry.validation import (
     district_digits,
     kk_problem,
     named,
+    outside_message,
     parse_date,
     place_problems,
     temporary_nik_problem,
@@ -445,6 +447,8 @@ class Importer(Placement):
             bad["village"] = named(
                 "village", _("no village has the code %(code)s.") % {"code": village}
             )
+        elif not served(village):
+            bad["village"] = outside_message(village)
         elif self.scope is not None and not self.scope.allows(village):
             bad["village"] = named(
                 "village",

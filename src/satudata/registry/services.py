@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit import services as audit
 from satudata.regions.models import LocalUnit, Region
+from satudata.regions.services import served
 from satudata.registry import arrivals, births, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
-from satudata.registry.validation import check_resident, kk_problem, named
+from satudata.registry.validation import check_resident, kk_problem, named, outside_message
 
 EDITABLE = (
     "nik",
@@ -45,7 +46,11 @@ EDITABLE = (
 
 
 def require_write(actor, village_code: str) -> None:
-    """PermissionDenied unless the actor may change this village's residents."""
+    """PermissionDenied unless the actor may change this village's residents; a village
+    outside the regencies this database serves is refused for everyone (the custodian's
+    scope is everything), as no operator here could ever take its records over."""
+    if not served(village_code):
+        raise ValidationError({"village": outside_message(village_code)})
     if not write_scope(actor).allows(village_code):
         raise PermissionDenied(_("You may not change the residents of this village."))
 

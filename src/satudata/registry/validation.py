@@ -10,6 +10,7 @@ import datetime
 import functools
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from satudata.registry import codes
@@ -56,6 +57,14 @@ PLACE_LIMITS = {"address": 200, "hamlet": 60}
 
 def too_long(limit: int) -> str:
     return _("must be at most %(limit)d characters.") % {"limit": limit}
+
+
+def outside_message(code: str) -> str:
+    return named(
+        "village",
+        _("%(code)s is not a village of the regencies this database serves (%(served)s).")
+        % {"code": code, "served": ", ".join(settings.SATUDATA_REGENCIES)},
+    )
 
 
 def place_problems(data: dict) -> dict[str, str]:

@@ -25,6 +25,7 @@ from satudata.core.formerrors import labelled_errors
 from satudata.core.models import SentForm
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
+from satudata.regions.services import served
 from satudata.registry import arrivals, exporter, jobs, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
@@ -45,12 +46,16 @@ CONFLICT_SOURCES = {"form": gettext_lazy("form or API"), "import": gettext_lazy(
 
 
 def village_for(request, code: str | None) -> Region:
-    """The village named by `code`, or the account's own; 404 if there is none."""
+    """The village named by `code`, or the account's own; 404 if there is none, or if it
+    lies outside the regencies this database serves (its registry is kept elsewhere)."""
     code = code or request.user.region_id or ""
     try:
-        return Region.objects.get(code=normalize_code(code), level=Region.Level.VILLAGE)
+        village = Region.objects.get(code=normalize_code(code), level=Region.Level.VILLAGE)
     except (BadRegionCode, Region.DoesNotExist) as exc:
         raise Http404(_("No village has this code.")) from exc
+    if not served(village.code):
+        raise Http404(_("This village lies outside the regencies this database serves."))
+    return village
 
 
 def _many_villages(user) -> bool:
