@@ -301,14 +301,12 @@ class HeadForm(forms.Form):
         label=_("head of family when the form was opened"),
         widget=forms.HiddenInput,
         required=False,
-        error_messages={"invalid": STALE_FORM, "required": STALE_FORM},
     )
 
     def __init__(self, *args, members=(), head=None, **kwargs):
-        super().__init__(*args, initial={"head_was": head and head.pk}, **kwargs)
+        # 0: the card had no living head (the head had died) when the form was opened.
+        super().__init__(*args, initial={"head_was": head.pk if head else 0}, **kwargs)
         self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
-        # A card with a head: the form must say which head it was opened under.
-        self.fields["head_was"].required = head is not None
         # Each other member's relationship to the new head; empty keeps the current one.
         relationships = [(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD]
         for member in members:
@@ -323,6 +321,15 @@ class HeadForm(forms.Form):
                 ],
                 help_text=_("Not used for the person chosen as the new head."),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A form without it (or with a forged value) is refused with one plain sentence, not
+        # as an error of a field the page does not show.
+        if self.errors.pop("head_was", None) or cleaned.get("head_was") is None:
+            cleaned.pop("head_was", None)
+            raise forms.ValidationError(STALE_FORM)
+        return cleaned
 
     def others(self) -> dict[int, int]:
         """The relationships the operator changed, by member id (the new head's left out)."""

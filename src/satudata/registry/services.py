@@ -604,6 +604,8 @@ def record_move_in(
     relationship = (data or {}).get("relationship") or holder.relationship
     if family is not None:
         _refuse_second_head(family, relationship, holder.pk)
+    else:
+        relationship = None  # no card, no relationship in one (a card is chosen later)
     if holder.status == Resident.Status.ALIVE:
         _refuse_head_moving_away(holder)
     moved_out = arrivals.last_move_out(holder)
@@ -710,15 +712,16 @@ def change_head(
     others: dict[int, int] | None = None,
 ) -> Family:
     """Make another member the head of family; the old head gets another relationship.
-    `head_was`, the head the form showed, refuses a change decided on a stale page: the old
-    head's new relationship was chosen for that person, not for whoever heads the card now.
+    `head_was`, the head the form showed (0: none living), refuses a change decided on a
+    stale page: the old head's new relationship was chosen for that person, not for whoever
+    heads the card now.
     `others` (member id -> relationship) gives the other members' relationships to the new
     head (a son who takes over: his mother becomes "Orang Tua"); members not named keep
     theirs."""
     require_write(actor, family.village_id)
     Family.objects.select_for_update().filter(pk=family.pk).first()  # one change at a time
     current = living_head(family)
-    if head_was is not None and (current.pk if current else None) != head_was:
+    if head_was is not None and (current.pk if current else 0) != head_was:
         raise ValidationError(
             _(
                 "The head of this family changed while the form was open (now: %(name)s). "

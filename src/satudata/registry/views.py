@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -170,13 +170,21 @@ def _visible_resident(request, resident_id: int) -> Resident:
     )
 
 
+CODED = (*REQUIRED_CODES, *OPTIONAL_CODES)
+
+
+def _coded(person: Resident, field: str) -> str:
+    """A code's label: in the page's language for sex and basic status (Django choices,
+    as the lists show them), else the civil registry's own label."""
+    if person._meta.get_field(field).choices:
+        return capfirst(getattr(person, f"get_{field}_display")())
+    return person.label(field)
+
+
 @scoped
 def resident(request, resident_id: int):
     person = _visible_resident(request, resident_id)
-    fields = [
-        (person._meta.get_field(f).verbose_name, person.label(f))
-        for f in (*REQUIRED_CODES, *OPTIONAL_CODES)
-    ]
+    fields = [(person._meta.get_field(f).verbose_name, _coded(person, f)) for f in CODED]
     return render(
         request,
         "registry/resident.html",

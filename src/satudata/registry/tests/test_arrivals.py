@@ -233,3 +233,23 @@ def test_an_operator_cannot_list_another_villages_arrivals(clients, daughter_mov
         assert "<h2>Akan pindah ke desa ini" not in text
         event = daughter_moved_to_b.events.get(kind="move_out")
         assert f"/registry/move-in/?arrival={event.pk}" not in text
+
+
+def test_taken_in_without_a_card_the_record_keeps_no_relationship(clients, daughter_moved_to_b):
+    """Rina was "Anak" on her card in A; taken into B without a KK number she is on no card,
+    so "Anak" of nobody would go out in B's exports (kk_level 4 beside an empty no_kk)."""
+    done = clients["operator_b"].post(
+        "/registry/move-in/",
+        {
+            "village": VILLAGE_B,
+            "nik": daughter_moved_to_b.nik,
+            "confirm": "on",
+            "origin": "Natai Raya",
+            "date": "2026-03-10",
+            "citizenship": 1,
+        },
+        follow=True,
+    )
+    assert "Kedatangan Rina telah dicatat" in done.content.decode()
+    daughter_moved_to_b.refresh_from_db()
+    assert daughter_moved_to_b.family is None and daughter_moved_to_b.relationship is None

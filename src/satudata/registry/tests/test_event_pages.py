@@ -386,7 +386,10 @@ def test_resident_page_records_a_move_out_and_shows_the_history(clients, househo
     daughter.refresh_from_db()
     assert daughter.status == Resident.Status.MOVED
     page = client.get(f"/registry/residents/{daughter.pk}/").content.decode()
-    assert "02-05-2026 — pindah keluar (Pontianak)" in page
+    # The record stays on its card until another village takes it in: the event names the
+    # card it left from, not a move off it ("KK … → —").
+    number = daughter.family.family_number
+    assert f"02-05-2026 — pindah keluar (Pontianak) · KK {number}</li>" in page
     refused = client.post(
         f"/registry/residents/{household[2].pk}/event/",
         {"confirm": "on", "kind": "death", "date": ""},

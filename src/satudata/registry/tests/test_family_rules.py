@@ -141,6 +141,7 @@ def test_a_change_of_head_gives_the_other_members_their_new_relationships(client
             "new_head": daughter.pk,
             "old_head_relationship": 2,
             "date": "2026-01-05",
+            "head_was": 0,  # the page's: no living head when it was opened
             f"rel_{wife.pk}": 7,  # the daughter heads the card: her mother is "Orang Tua"
             f"rel_{daughter.pk}": 9,  # the new head's own line is not used
         },

@@ -36,3 +36,19 @@ def test_an_exports_history_entry_reads_in_indonesian(clients, household):
     assert "penduduk" in page and "berkas" in page
     for english in (">area<", ">file<", ">residents<"):
         assert english not in page
+
+
+@pytest.mark.django_db
+def test_a_residents_page_shows_sex_and_status_in_the_pages_language(clients, household):
+    """The lists said "Alive" in English while the resident's page said "Hidup"."""
+    from django.conf import settings
+
+    head = household[1]
+    client = clients["operator_a"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/registry/residents/{head.pk}/").content.decode()
+    assert re.search(r"<th>Basic status</th><td>Alive</td>", page)
+    assert re.search(r"<th>Sex</th><td>Male</td>", page)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    page = client.get(f"/registry/residents/{head.pk}/").content.decode()
+    assert re.search(r"<th>Status dasar</th><td>Hidup</td>", page)

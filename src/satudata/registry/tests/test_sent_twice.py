@@ -143,4 +143,25 @@ def test_a_change_of_head_without_the_head_it_was_opened_under_is_refused(client
     for head_was in ("", "abc"):
         page = clients["operator_a"].post(url, form | {"head_was": head_was}).content.decode()
         assert "Formulir ini sudah usang atau tidak lengkap" in page
+        assert "tersembunyi" not in page  # one plain sentence, no "(Hidden field head_was)"
+    assert registry_snapshot() == before
+
+
+def test_two_tabs_opened_after_the_heads_death_refuse_the_second_change(clients, household):
+    """Both tabs opened with no living head; the first made the wife head, the second then
+    said "form out of date" twice, once naming the hidden field head_was."""
+    family, head, wife, daughter = household
+    client = clients["operator_a"]
+    client.post(
+        f"/registry/residents/{head.pk}/event/",
+        {"confirm": "on", "kind": "death", "date": "2026-01-05"},
+    )
+    url = f"/registry/families/{family.pk}/head/"
+    assert 'name="head_was" value="0"' in client.get(url).content.decode()
+    tab = {"old_head_relationship": 2, "date": "2026-02-01", "head_was": 0}
+    assert client.post(url, tab | {"new_head": wife.pk}).status_code == 302
+    before = registry_snapshot()
+    stale = client.post(url, tab | {"new_head": daughter.pk}).content.decode()
+    assert stale.count("Kepala keluarga ini berubah saat formulir terbuka (sekarang: Siti)") == 1
+    assert "usang" not in stale and "tersembunyi" not in stale
     assert registry_snapshot() == before
