@@ -1,14 +1,17 @@
 """Failed logins in the server log, so a security officer can see an attack as it happens.
 
-One line per failure: the username as typed (shortened, quoted so it cannot forge a log
-line), the client's address and whether the username is now locked out; never the password.
+One line per failure: the username as typed when it is an account's (shortened, quoted so it
+cannot forge a log line; else a fingerprint of it), the client's address and whether the
+username is now locked out; never the password.
 Django sends `user_login_failed` for every login form, the admin site's included."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
@@ -28,10 +31,21 @@ def _address(request) -> str:
     return client_address(request.META) or "-"
 
 
+def _shown(typed: str) -> str:
+    """The username as typed when an account has it; else only a short fingerprint. A
+    mistyped username is often a person's name or NIK (typed into the wrong box), which
+    must not reach a log line; the fingerprint still shows one string tried many times."""
+    typed = typed.strip()
+    if get_user_model().objects.filter(username__iexact=typed).exists():
+        return typed[:USERNAME_SHOWN]
+    digest = hashlib.sha256(typed.encode()).hexdigest()[:8]
+    return f"(no such account, fingerprint {digest})"
+
+
 @receiver(user_login_failed, dispatch_uid="satudata-login-failed-log")
 def log_failed_login(sender, credentials, request=None, **kwargs) -> None:
     typed = str(credentials.get("username") or "")
-    shown = typed.strip()[:USERNAME_SHOWN]
+    shown = _shown(typed)
     address = _address(request)
     if getattr(request, "login_locked", False):
         log.warning("Login refused, username locked out: %r from %s", shown, address)
