@@ -63,6 +63,7 @@ class Report:
     added: int = 0
     updated: int = 0
     unchanged: int = 0  # already stored with the same values: left as they were
+    families_updated: int = 0  # stored cards given another RT or address by the file
     rejected: int = 0
     committed: bool = False
     message: str = ""

@@ -123,6 +123,7 @@ class Importer(Placement):
         # Pyramid counts of inserted rows (None once a row updated an existing resident).
         self.cell_counts: list[pl.DataFrame] | None = []
         self.families: dict[str, tuple[int, str]] = {}  # KK -> (id, village)
+        self.family_places: dict[str, tuple] = {}  # stored KK -> (unit id, address)
         self.units: dict[tuple, int | None] = {}
         self.unit_ids: dict[tuple, int] = {}
         self.units_loaded: set[str] = set()
@@ -195,6 +196,11 @@ class Importer(Placement):
                     self.writer.abandon()  # the batch in flight ends before the rollback
                     raise
                 self.writer.wait()
+                if self.report.families_updated:
+                    self.report.warnings.append(
+                        _("Family cards whose RT or address the file changes: %(n)d.")
+                        % {"n": self.report.families_updated}
+                    )
                 if self.own_ids:
                     self.family_ids.close()
                     self.unit_id_block.close()
@@ -550,6 +556,7 @@ class Importer(Placement):
         self.touched.update(held)
         accepted = self._with_units(accepted)
         accepted = self._with_families(accepted, writing)
+        self._update_family_places(accepted, writing)
         inserts = accepted.filter(pl.col("held_id").is_null())
         updates = accepted.filter(pl.col("held_id").is_not_null())
         same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"old_{c}")) for c in COMPARED)

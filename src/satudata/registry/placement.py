@@ -15,8 +15,10 @@ from __future__ import annotations
 import polars as pl
 from django.db import connection
 
+from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit
-from satudata.registry import sqlload
+from satudata.registry import codes, sqlload
 
 
 class Placement:
@@ -79,12 +81,64 @@ class Placement:
             return
         wanted = [n for n in numbers if n not in self.families]
         rows = self._lookup(
-            "SELECT family_number, id, village_id FROM registry_family "
+            "SELECT family_number, id, village_id, unit_id, address FROM registry_family "
             "WHERE deleted_at IS NULL AND family_number IN (%s)",
             wanted,
         )
-        for number, pk, village in rows:
+        for number, pk, village, unit, address in rows:
             self.families[number] = (pk, village)
+            self.family_places[number] = (unit, address)
+
+    def _update_family_places(self, frame: pl.DataFrame, writing: bool) -> None:
+        """Stored cards take the RT and address the file gives them (from the head's row,
+        else the card's first): a re-import moved the members to the new RT and left the
+        card at the old one. A blank RT or address in the file leaves the stored one."""
+        stored = frame.filter(pl.col("family_number").is_in(list(self.family_places)))
+        if stored.height == 0:
+            return
+        places = (
+            stored.sort(pl.col("relationship").ne(codes.HEAD).fill_null(True), "_line")
+            .unique("family_number", keep="first")
+            .select("family_number", "family_id", "village", "unit_id", "address")
+        )
+        changed = []
+        for number, pk, village, unit, address in places.iter_rows():
+            old_unit, old_address = self.family_places[number]
+            new = (unit if unit is not None else old_unit, address or old_address)
+            if new != (old_unit, old_address):
+                changed.append((number, pk, village, (old_unit, old_address), new))
+                self.family_places[number] = new
+        self.report.families_updated += len(changed)
+        if not changed or not writing:
+            return
+        sqlload.update_by_id(
+            "registry_family",
+            pl.DataFrame(
+                [(pk, *new, self.now) for _n, pk, _v, _old, new in changed],
+                schema={
+                    "id": pl.Int64,
+                    "unit_id": pl.Int64,
+                    "address": pl.Utf8,
+                    "updated_at": pl.Utf8,
+                },
+                orient="row",
+            ),
+            bump="version",
+        )
+        fields = ("unit_id", "address")  # as a resident's entries name them
+        AuditEntry.objects.bulk_create(
+            audit.unsaved_entry(
+                self.actor,
+                AuditEntry.Action.UPDATE,
+                "registry.family",
+                pk,
+                number,
+                village,
+                before={f: o for f, o, n in zip(fields, old, new, strict=True) if o != n},
+                after={f: n for f, o, n in zip(fields, old, new, strict=True) if o != n},
+            )
+            for number, pk, village, old, new in changed
+        )
 
     def _ensure_units(self, keys: list[tuple]) -> None:
         """Units of a chunk's (village, hamlet, rw, rt) keys: missing ones created level by

@@ -89,3 +89,36 @@ def test_an_exported_formula_like_name_re_imports_unchanged(
     assert "0 diperbarui" in out
     assert Resident.objects.get(nik=rows[1][COL["nik"]]).name == "@SUM(1+1)"
     assert Resident.objects.get(nik=rows[2][COL["nik"]]).birth_place == "-Pangkalan Bun"
+
+
+def test_a_re_import_moves_the_card_with_its_members(tmp_path, clients):
+    """The members went to the new RT and the card kept the old one and its old address,
+    and a second import of the same file then called everything unchanged."""
+    rows = good_rows(12)
+    number = rows[0][COL["no_kk"]]
+    run(write_csv(tmp_path / "first.csv", rows), "--village", VILLAGE_A)
+    family = Family.objects.get(family_number=number)
+    for row in rows:
+        if row[COL["no_kk"]] == number:
+            row[COL["alamat"]], row[COL["rt"]] = "Jl. Baru No. 1", "009"
+    out = run(write_csv(tmp_path / "edited.csv", rows), "--village", VILLAGE_A)
+    assert "Kartu keluarga yang RT atau alamatnya diubah oleh berkas: 1." in out
+    family.refresh_from_db()
+    members = {r.unit_id for r in Resident.objects.filter(family=family)}
+    assert family.address == "Jl. Baru No. 1" and members == {family.unit_id}
+    assert family.unit.name == "009" and family.version == 2
+    history = clients["custodian"].get(f"/audit/record/registry.family/{family.pk}/")
+    assert "Jl. Baru No. 1" in history.content.decode()
+    again = run(write_csv(tmp_path / "edited.csv", rows), "--village", VILLAGE_A)
+    assert "Kartu keluarga" not in again and "0 diperbarui" in again
+
+
+def test_a_blank_address_in_the_file_keeps_the_stored_one(tmp_path):
+    rows = good_rows(6)
+    run(write_csv(tmp_path / "first.csv", rows), "--village", VILLAGE_A)
+    stored = dict(Family.objects.values_list("family_number", "address"))
+    for row in rows:
+        row[COL["alamat"]] = ""
+    out = run(write_csv(tmp_path / "blank.csv", rows), "--village", VILLAGE_A)
+    assert "Kartu keluarga" not in out
+    assert dict(Family.objects.values_list("family_number", "address")) == stored
