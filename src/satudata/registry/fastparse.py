@@ -19,7 +19,12 @@ import polars as pl
 
 from satudata.regions.services import served
 from satudata.registry import codes
-from satudata.registry.validation import OPTIONAL_CODES, PLACE_LIMITS, TEXT_LIMITS
+from satudata.registry.validation import (
+    OPTIONAL_CODES,
+    PLACE_LIMITS,
+    TEXT_LIMITS,
+    earliest_birth,
+)
 
 DIGITS16 = r"^[0-9]{16}$"
 # A temporary NIK (validation.temporary_nik_problem): 16 digits starting with 0, which no
@@ -149,7 +154,7 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         pl.col("village").is_not_null()
         & s.is_in([1, 2])
         & b.is_not_null()
-        & (b.dt.year() >= 1)
+        & (b >= earliest_birth(importer.today))
         & (b <= importer.today)
         & (name.str.len_chars() >= 1)
         & _within_limits()

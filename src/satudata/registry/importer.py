@@ -60,6 +60,7 @@ from satudata.registry.validation import (
     TEXT_LIMITS,
     check_resident,
     district_digits,
+    earliest_birth,
     kk_problem,
     named,
     outside_message,
@@ -129,6 +130,7 @@ class Importer(Placement):
         self.units_loaded: set[str] = set()
         self.dates: dict[str, datetime.date | None] = {}
         self.today = datetime.date.today()
+        self.earliest = earliest_birth(self.today)
         # Text both databases read as the timestamp (it goes into COPY's CSV on PostgreSQL).
         self.fresh = False
         self.own_ids = False  # fresh, and new families and units numbered here (IdBlock)
@@ -503,7 +505,7 @@ class Importer(Placement):
             return False
         if len(nik) != 16 or not nik.isdigit() or nik[:6] not in self.districts:
             return False
-        if nik[12:] == "0000" or birth > self.today:
+        if nik[12:] == "0000" or birth > self.today or birth < self.earliest:
             return False
         day = birth.day + 40 if sex == 2 else birth.day
         if nik[6:12] != f"{day:02d}{birth.month:02d}{birth.year % 100:02d}":

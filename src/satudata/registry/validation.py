@@ -243,6 +243,15 @@ OPTIONAL_CODES = (
 )
 
 
+# No record is older than this (the oldest people ever lived ~122 years): 1800-01-01 or
+# 0001-01-01 is a typing or conversion mistake, whose NIK digits may still agree (YY only).
+OLDEST_YEARS = 130
+
+
+def earliest_birth(today: datetime.date) -> datetime.date:
+    return datetime.date(today.year - OLDEST_YEARS, 1, 1)
+
+
 def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, str]:
     """Field -> message for every rule the resident's values break (empty when valid)."""
     errors: dict[str, str] = {}
@@ -261,10 +270,15 @@ def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, 
         if problem:
             errors[field] = problem
     birth = data.get("birth_date")
+    today = today or datetime.date.today()
     if birth is None:
         errors["birth_date"] = _("is required.")
-    elif birth > (today or datetime.date.today()):
+    elif birth > today:
         errors["birth_date"] = _("must not be in the future.")
+    elif birth < earliest_birth(today):
+        errors["birth_date"] = _("must not be more than %(years)d years ago.") % {
+            "years": OLDEST_YEARS
+        }
     nik = data.get("nik") or ""
     if data.get("nik_is_temporary"):
         problem = temporary_nik_problem(nik)

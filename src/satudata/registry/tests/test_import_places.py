@@ -7,13 +7,16 @@ RT without its RW, was dropped silently and the resident left outside any RT.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
 from satudata.registry.models import Family, Resident
+from satudata.registry.tests.test_api import register
 from satudata.registry.tests.test_import import fails, good_rows, run, write_csv
-from satudata.registry.tests.test_import_fixes import COL, everything, slow
+from satudata.registry.tests.test_import_fixes import COL, dated, everything, slow
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,24 @@ def test_a_blank_address_in_the_file_keeps_the_stored_one(tmp_path):
     out = run(write_csv(tmp_path / "blank.csv", rows), "--village", VILLAGE_A)
     assert "Kartu keluarga" not in out
     assert dict(Family.objects.values_list("family_number", "address")) == stored
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+@pytest.mark.parametrize("born", [datetime.date(1800, 1, 1), datetime.date(1, 1, 1)])
+def test_a_birth_date_centuries_ago_is_refused(tmp_path, monkeypatch, vectorised, born):
+    """The NIK holds only YY, so 1800-01-01 agreed with a NIK made for 2000-01-01."""
+    if not vectorised:
+        slow(monkeypatch)
+    rows = good_rows(6)
+    rows[3] = dated(rows[3], born, born.isoformat().rjust(10, "0"))
+    before = everything()
+    out = fails(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    assert (
+        "Baris 5, kolom tanggallahir: tanggal lahir: tidak boleh lebih dari 130 tahun lalu." in out
+    )
+    assert everything() == before
+
+
+def test_the_form_refuses_it_too(clients):
+    answer = register(clients["operator_a"], birth_date=datetime.date(1850, 6, 1))
+    assert answer.status_code == 400 and "130 tahun" in answer.json()["detail"]
