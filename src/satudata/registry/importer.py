@@ -125,6 +125,7 @@ class Importer(Placement):
         self.cell_counts: list[pl.DataFrame] | None = []
         self.families: dict[str, tuple[int, str]] = {}  # KK -> (id, village)
         self.family_places: dict[str, tuple] = {}  # stored KK -> (unit id, address)
+        self.new_cards: set[str] = set()  # KK numbers the import creates
         self.units: dict[tuple, int | None] = {}
         self.unit_ids: dict[tuple, int] = {}
         self.units_loaded: set[str] = set()
@@ -198,6 +199,18 @@ class Importer(Placement):
                     self.writer.abandon()  # the batch in flight ends before the rollback
                     raise
                 self.writer.wait()
+                headless = sorted(self.new_cards - self.heads.keys())
+                if headless:
+                    # Allowed (a card whose head died waits for a change of head), but
+                    # usually a kk_level left out of the file: said, not refused.
+                    self.report.warnings.append(
+                        _(
+                            "New family cards without a living head of family (kk_level 1) "
+                            "in the file: %(n)d (%(first)s). Choose each one's head on the "
+                            "family's page."
+                        )
+                        % {"n": len(headless), "first": ", ".join(headless[:5])}
+                    )
                 if self.report.families_updated:
                     self.report.warnings.append(
                         _("Family cards whose RT or address the file changes: %(n)d.")

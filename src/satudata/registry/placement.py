@@ -41,6 +41,7 @@ class Placement:
             "family_number", keep="first", maintain_order=True
         )
         if new.height:
+            self.new_cards.update(new["family_number"].to_list())
             if writing:
                 now = pl.lit(self.now, pl.Utf8)
                 rows = new.select(

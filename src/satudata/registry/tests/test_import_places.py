@@ -146,3 +146,20 @@ def test_a_birth_date_centuries_ago_is_refused(tmp_path, monkeypatch, vectorised
 def test_the_form_refuses_it_too(clients):
     answer = register(clients["operator_a"], birth_date=datetime.date(1850, 6, 1))
     assert answer.status_code == 400 and "130 tahun" in answer.json()["detail"]
+
+
+def test_a_new_card_without_a_head_is_imported_with_a_warning(tmp_path):
+    rows = good_rows(12)
+    number = rows[0][COL["no_kk"]]
+    for row in rows:
+        if row[COL["no_kk"]] == number and row[COL["kk_level"]] == "1":
+            row[COL["kk_level"]] = "2"
+    out = run(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    assert (
+        f"Kartu keluarga baru tanpa kepala keluarga yang hidup (kk_level 1) di berkas: 1 ({number})"
+        in out
+    )
+    assert Family.objects.filter(family_number=number).exists()
+    assert "tanpa kepala keluarga" not in run(
+        write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A
+    )
