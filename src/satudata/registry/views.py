@@ -67,7 +67,9 @@ def _many_villages(user) -> bool:
 @scoped
 def index(request):
     query = request.GET.get("q", "").strip()[:100]
-    residents = services.search_residents(request.user, query).select_related("village", "unit")
+    residents = services.search_residents(request.user, query).select_related(
+        "village", "unit__parent__parent"
+    )
     page = WindowPage(residents, request.GET.get("page"), 50)
     return render(
         request,
@@ -318,7 +320,9 @@ def resident_correct(request, resident_id: int):
 @scoped
 def families(request):
     query = request.GET.get("q", "").strip()[:100]
-    found = services.search_families(request.user, query).select_related("unit", "village")
+    found = services.search_families(request.user, query).select_related(
+        "unit__parent__parent", "village"
+    )
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     scope = write_scope(request.user)
     return render(

@@ -163,3 +163,14 @@ def test_a_new_card_without_a_head_is_imported_with_a_warning(tmp_path):
     assert "tanpa kepala keluarga" not in run(
         write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A
     )
+
+
+def test_lists_name_the_rt_by_its_path(tmp_path, clients, django_assert_max_num_queries):
+    """A village has an RT 003 in every RW: the lists showed "003" alone."""
+    run(write_csv(tmp_path / "w.csv", good_rows(40)), "--village", VILLAGE_A)
+    rt = LocalUnit.objects.filter(level="rt", residents__isnull=False).first()
+    with django_assert_max_num_queries(20):
+        page = clients["operator_a"].get("/registry/").content.decode()
+    assert rt.path_label() in page and " / RW " in page
+    families = clients["operator_a"].get("/registry/families/").content.decode()
+    assert " / RW " in families
