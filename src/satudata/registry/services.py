@@ -143,7 +143,7 @@ def _member_unit(village: Region, family: Family | None, unit: LocalUnit | None)
                     "RT: family card %(kk)s is in %(rt)s, and its members live in its RT; "
                     "leave the RT empty or choose the family's."
                 )
-                % {"kk": family.family_number, "rt": family.unit}
+                % {"kk": family.family_number, "rt": family.unit.path_label()}
             }
         )
     return family.unit
