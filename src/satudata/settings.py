@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "satudata.accounts.middleware.ApiTokenMiddleware",
     "satudata.core.cache.PublicCacheMiddleware",
     "satudata.core.middleware.SecurityHeadersMiddleware",
+    # Innermost: a view's write that finds SQLite's lock held by an import gets a 503.
+    "satudata.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "satudata.urls"
@@ -163,8 +165,12 @@ SESSION_COOKIE_HTTPONLY = True
 # Village office PCs are shared and operators see NIKs: a session ends after this many idle
 # minutes (each request moves the end on), not Django's two weeks.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 480)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-# Not on every request (a write each; see accounts.middleware.IdleSessionMiddleware).
+# Saved at most this often, not on every request (a write each; see
+# accounts.middleware.IdleSessionMiddleware). A save sets the end to the save's time + the
+# age, so the age adds this interval: a session lasts at least the idle minutes after its
+# last request, and at most this interval more.
+SESSION_TOUCH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_TOUCH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 # The browser forgets the session when it closes; the idle limit above still holds if not.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

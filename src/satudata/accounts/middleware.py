@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from satudata.accounts.tokens import token_from_request, user_for_token
+from satudata.core.busy import short_lock_wait
 
 API_PREFIXES = ("/api/",)
 # CKAN's clients read every answer as CKAN's envelope, so on these paths the action view
@@ -48,14 +51,14 @@ class ApiTokenMiddleware:
 
 class IdleSessionMiddleware:
     """Moves a signed-in session's end on as it is used (SESSION_IDLE_MINUTES after the last
-    request), saving it at most once every TOUCH_SECONDS rather than on every request.
+    request, up to SESSION_TOUCH_SECONDS later), saving it at most once every
+    SESSION_TOUCH_SECONDS rather than on every request.
 
     A save is a database write. On SQLite a long import holds the only write lock for its
     whole transaction, and Django's SESSION_SAVE_EVERY_REQUEST made every signed-in page,
     the import's own progress page included, wait 30 s for it and then fail with 400.
     """
 
-    TOUCH_SECONDS = 60
     KEY = "_touched"
 
     def __init__(self, get_response):
@@ -66,7 +69,15 @@ class IdleSessionMiddleware:
         session = getattr(request, "session", None)
         if session is None or session.session_key is None or session.is_empty():
             return response  # no session to keep alive (anonymous, or just logged out)
+        if session.modified:
+            return response  # the view changed it: SessionMiddleware saves it, end and all
         now = int(time.time())
-        if now - int(session.get(self.KEY, 0)) >= self.TOUCH_SECONDS:
-            session[self.KEY] = now  # marks it modified: SessionMiddleware saves it
+        if now - int(session.get(self.KEY, 0)) >= settings.SESSION_TOUCH_SECONDS:
+            session[self.KEY] = now
+            try:
+                with short_lock_wait():
+                    session.save()
+            except DatabaseError:
+                pass  # a long import holds SQLite's write lock: the next request tries again
+            session.modified = False  # saved (or skipped): SessionMiddleware must not wait
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import pytest
@@ -59,6 +60,9 @@ def test_a_username_no_account_has_is_not_written(db, log):
     assert "Abdul" not in log.text and "620102" not in log.text and "x" * 40 not in log.text
     assert lines[0] == lines[1] != lines[2]
     assert lines[0].startswith("Login failed for '(no such account, fingerprint ")
+    # Keyed with the server's secret: not the plain hash anyone can recompute for every NIK.
+    plain = hashlib.sha256(b"Abdul Bahri 6201023009970001").hexdigest()[:8]
+    assert plain not in lines[0]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,56 @@
+"""The embedded SQLite database has one writer at a time, and a large import holds it for its
+whole transaction (tens of seconds for a regency). A request that must write meanwhile waits
+the busy timeout; if the import still holds the lock it gets a clear "busy, try again" (503
+with Retry-After) instead of a server error, and nothing it started is kept (the request's
+writes roll back with the failed statement's transaction)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import OperationalError, connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+RETRY_SECONDS = 10
+
+
+def is_busy(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+class BusyDatabaseMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not is_busy(exc):
+            return None
+        if request.path.startswith("/api/"):
+            body, kind = '{"detail": "database busy, try again"}', "application/json"
+        else:
+            body, kind = render_to_string("503.html", request=request), "text/html"
+        response = HttpResponse(body, status=503, content_type=f"{kind}; charset=utf-8")
+        response["Retry-After"] = str(RETRY_SECONDS)
+        return response
+
+
+@contextmanager
+def short_lock_wait(milliseconds: int = 200):
+    """SQLite: wait only this long for the write lock inside the block (a write that can be
+    skipped, like moving a session's end on, must not wait out a long import)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {before}")
