@@ -126,6 +126,7 @@ class Importer(Placement):
         self.families: dict[str, tuple[int, str]] = {}  # KK -> (id, village)
         self.family_places: dict[str, tuple] = {}  # stored KK -> (unit id, address)
         self.new_cards: set[str] = set()  # KK numbers the import creates
+        self.placed_cards: set[str] = set()  # stored cards placed by their head's row
         self.units: dict[tuple, int | None] = {}
         self.unit_ids: dict[tuple, int] = {}
         self.units_loaded: set[str] = set()
@@ -573,7 +574,7 @@ class Importer(Placement):
         accepted = self._with_families(accepted, writing)
         self._update_family_places(accepted, writing)
         inserts = accepted.filter(pl.col("held_id").is_null())
-        updates = accepted.filter(pl.col("held_id").is_not_null())
+        updates = self._keep_stored_units(accepted.filter(pl.col("held_id").is_not_null()))
         same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"old_{c}")) for c in COMPARED)
         self.report.unchanged += updates.filter(same).height
         updates = updates.filter(~same)

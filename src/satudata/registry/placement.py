@@ -91,21 +91,26 @@ class Placement:
             self.family_places[number] = (unit, address)
 
     def _update_family_places(self, frame: pl.DataFrame, writing: bool) -> None:
-        """Stored cards take the RT and address the file gives them (from the head's row,
-        else the card's first): a re-import moved the members to the new RT and left the
-        card at the old one. A blank RT or address in the file leaves the stored one."""
-        stored = frame.filter(pl.col("family_number").is_in(list(self.family_places)))
-        if stored.height == 0:
-            return
-        places = (
-            stored.sort(pl.col("relationship").ne(codes.HEAD).fill_null(True), "_line")
-            .unique("family_number", keep="first")
-            .select("family_number", "family_id", "village", "unit_id", "address")
+        """Stored cards take the RT and address of their head's row in the file (once per
+        import): a re-import moved the members to the new RT and left the card at the old
+        one. A blank address, or a place the stored RT lies in (a blank RT under the same
+        RW), keeps what is stored; a card whose head is not in the file keeps its place."""
+        heads = frame.filter(
+            pl.col("family_number").is_in(list(self.family_places))
+            & ~pl.col("family_number").is_in(list(self.placed_cards))
+            & (pl.col("relationship") == codes.HEAD)
         )
+        if heads.height == 0:
+            return
+        places = heads.select("family_number", "family_id", "village", "unit_id", "address")
+        numbers = places["family_number"].to_list()
+        inside = self.unit_ancestors(u for n in numbers if (u := self.family_places[n][0]))
         changed = []
         for number, pk, village, unit, address in places.iter_rows():
+            self.placed_cards.add(number)
             old_unit, old_address = self.family_places[number]
-            new = (unit if unit is not None else old_unit, address or old_address)
+            kept = unit is None or unit in inside.get(old_unit, ())
+            new = (old_unit if kept else unit, address or old_address)
             if new != (old_unit, old_address):
                 changed.append((number, pk, village, (old_unit, old_address), new))
                 self.family_places[number] = new
@@ -140,6 +145,34 @@ class Placement:
             )
             for number, pk, village, old, new in changed
         )
+
+    def unit_ancestors(self, unit_ids) -> dict[int, set[int]]:
+        """unit id -> the ids of the RW and hamlet it lies in (an RT's RW and hamlet)."""
+        ids = sorted(set(unit_ids))
+        found: dict[int, set[int]] = {}
+        for start in range(0, len(ids), 900):
+            rows = LocalUnit.objects.filter(pk__in=ids[start : start + 900]).values_list(
+                "pk", "parent_id", "parent__parent_id"
+            )
+            for pk, parent, grandparent in rows:
+                found[pk] = {u for u in (parent, grandparent) if u is not None}
+        return found
+
+    def _keep_stored_units(self, updates: pl.DataFrame) -> pl.DataFrame:
+        """A stored resident keeps their RT when the file's place is blank or one the RT lies
+        in (a blank RT under the same RW): a file never erases what a record held."""
+        if updates.height == 0:
+            return updates
+        old = updates["old_unit_id"].drop_nulls().unique().to_list()
+        pairs = [(u, a) for u, above in self.unit_ancestors(old).items() for a in above]
+        inside = pl.DataFrame(
+            pairs, schema={"old_unit_id": pl.Int64, "unit_id": pl.Int64}, orient="row"
+        ).with_columns(pl.lit(True).alias("_inside"))
+        joined = updates.join(inside, on=["old_unit_id", "unit_id"], how="left")
+        keep = pl.col("unit_id").is_null() | pl.col("_inside").fill_null(False)
+        return joined.with_columns(
+            pl.when(keep).then(pl.col("old_unit_id")).otherwise(pl.col("unit_id")).alias("unit_id")
+        ).drop("_inside")
 
     def _ensure_units(self, keys: list[tuple]) -> None:
         """Units of a chunk's (village, hamlet, rw, rt) keys: missing ones created level by

@@ -13,6 +13,7 @@ import pytest
 
 from satudata.conftest import VILLAGE_A
 from satudata.regions.models import LocalUnit
+from satudata.registry import importer
 from satudata.registry.models import Family, Resident
 from satudata.registry.tests.test_api import register
 from satudata.registry.tests.test_import import fails, good_rows, run, write_csv
@@ -174,3 +175,48 @@ def test_lists_name_the_rt_by_its_path(tmp_path, clients, django_assert_max_num_
     assert rt.path_label() in page and " / RW " in page
     families = clients["operator_a"].get("/registry/families/").content.decode()
     assert " / RW " in families
+
+
+def stored_card(tmp_path, rows) -> Family:
+    run(write_csv(tmp_path / "first.csv", rows), "--village", VILLAGE_A)
+    return Family.objects.get(family_number=rows[0][COL["no_kk"]])
+
+
+def test_a_blank_rt_or_place_keeps_the_stored_rt_of_card_and_members(tmp_path):
+    """QA: a blank RT under the same RW moved the card up to "RW 002", and a blank place
+    cleared the members' RT while the card stayed."""
+    rows = good_rows(12)
+    family = stored_card(tmp_path, rows)
+    before = (family.unit_id, sorted(Resident.objects.values_list("pk", "unit_id")))
+    card = [r for r in rows if r[COL["no_kk"]] == family.family_number]
+    card[0][COL["rt"]] = ""  # the head's row: RW kept, RT blank
+    for row in card[1:]:
+        row[COL["dusun"]] = row[COL["rw"]] = row[COL["rt"]] = ""
+    out = run(write_csv(tmp_path / "blank.csv", rows), "--village", VILLAGE_A)
+    assert "Kartu keluarga" not in out and "0 diperbarui" in out
+    family.refresh_from_db()
+    assert (family.unit_id, sorted(Resident.objects.values_list("pk", "unit_id"))) == before
+
+
+def test_only_the_heads_row_places_a_stored_card_wherever_the_chunks_cut(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK", 3)  # the card's rows fall into several chunks
+    rows = good_rows(12)
+    family = stored_card(tmp_path, rows)
+    card = [r for r in rows if r[COL["no_kk"]] == family.family_number]
+    assert card[0][COL["kk_level"]] == "1" and len(card) >= 2
+    member = card[1]
+    member[COL["rt"]] = "009"  # a member listed at another RT: the card does not follow
+    moved = [r for r in rows if r is not member] + [member]  # after the head, in a later chunk
+    out = run(write_csv(tmp_path / "edited.csv", moved), "--village", VILLAGE_A)
+    assert "Kartu keluarga" not in out
+    family.refresh_from_db()
+    assert family.version == 1
+    head_first = [member] + [r for r in rows if r is not member]  # before the head
+    head_first[0][COL["rt"]] = "009"
+    for row in card:
+        if row[COL["kk_level"]] == "1":
+            row[COL["rt"]] = "007"
+    out = run(write_csv(tmp_path / "again.csv", head_first), "--village", VILLAGE_A)
+    assert "Kartu keluarga yang RT atau alamatnya diubah oleh berkas: 1." in out
+    family.refresh_from_db()
+    assert family.unit.name == "007" and family.version == 2
