@@ -386,12 +386,20 @@ class Importer(Placement):
                 data[name] = value.strip() if isinstance(value, str) else value
             for name in self.number_fields:
                 value = data[name]
-                if isinstance(value, int | float) and name in ("nik", "family_number"):
+                # A yes/no cell is a bool, which Python counts as a number: not one here.
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if number and not float(value).is_integer():
+                    # 2.5 in an RT or code column was cut to 2 without a word.
+                    bad[name] = named(
+                        name, _("“%(value)s” is not a whole number.") % {"value": value}
+                    )
+                    data[name] = ""
+                elif number and name in ("nik", "family_number"):
                     if value >= 1e14:  # a 16-digit number a spreadsheet may have rounded
                         bad[name] = named(name, NUMBER_CELL_MESSAGE)
                     data[name] = str(int(value))
-                elif isinstance(value, int | float):  # spreadsheets turn digits into numbers
-                    data[name] = str(int(value))
+                elif number:
+                    data[name] = str(int(value))  # spreadsheets turn digits into numbers
                 elif not isinstance(value, str) and value is not None:
                     # A date or a yes/no cell: "3/4" in an RT column becomes 3 April.
                     bad[name] = named(
@@ -426,6 +434,10 @@ class Importer(Placement):
                     data[name] = number
                     continue
                 try:
+                    if isinstance(value, bool) or (
+                        isinstance(value, float) and not value.is_integer()
+                    ):
+                        raise ValueError(value)  # int() cut 2.7 to 2, and read TRUE as 1
                     data[name] = int(value)
                 except (TypeError, ValueError):
                     bad[name] = named(

@@ -192,3 +192,24 @@ def test_a_csv_mixing_utf8_and_windows_1252_is_refused_not_garbled(tmp_path):
     out = fails(path)
     assert "mencampur dua pengodean" in out
     assert everything() == before
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("rt", 2.5, "“2.5” bukan bilangan bulat."),
+        ("agama_id", 2.7, "“2.7”"),
+        ("agama_id", True, "“True”"),
+        ("rt", True, "sel tanggal atau ya/tidak"),
+    ],
+)
+def test_a_fraction_or_a_yes_no_cell_in_a_number_column_is_refused(
+    tmp_path, column, value, message
+):
+    """2.5 in an RT column was cut to RT 002 and TRUE read as 1, without a word."""
+    rows = good_rows(3)
+    rows[1][COL[column]] = value
+    before = everything()
+    out = fails(write_xlsx(tmp_path / "angka.xlsx", rows))
+    assert f"Baris 3, kolom {column}:" in out and message in out
+    assert everything() == before
