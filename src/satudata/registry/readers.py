@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ROW_BYTES = 160  # about an OpenSID row: the csv module's blocks hold as many rows as polars'
 
@@ -40,6 +41,28 @@ class Source:
         pass
 
 
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+MIXED_ENCODINGS = gettext_lazy(
+    "The file mixes two encodings (UTF-8 and Windows-1252): some names would be garbled. "
+    "Open it in Excel and save it as CSV UTF-8."
+)
+# An accented letter in UTF-8 (2–4 bytes), which Windows-1252 text practically never holds
+# ("Ã©" for "é"): found in a file read as Windows-1252, rows came from two sources.
+UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _utf8_later(raw) -> bool:
+    """A UTF-8 accented letter anywhere in the file (a scan at ~1 GB/s; Windows-1252 files
+    only)."""
+    raw.seek(0)
+    tail = b""
+    while chunk := raw.read(1 << 20):
+        if not chunk.isascii() and UTF8_LETTER.search(tail + chunk):
+            return True
+        tail = chunk[-3:]
+    return False
+
+
 def _encoding(sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -58,12 +81,7 @@ def _encoding(sample: bytes) -> str:
             if not sample[: exc.start].isascii():
                 # Accents in UTF-8 first, then a byte UTF-8 does not allow: rows pasted
                 # from two sources. Read as Windows-1252, the UTF-8 names were garbled.
-                raise FileProblem(
-                    _(
-                        "The file mixes two encodings (UTF-8 and Windows-1252): some names "
-                        "would be garbled. Open it in Excel and save it as CSV UTF-8."
-                    )
-                ) from exc
+                raise FileProblem(MIXED_ENCODINGS) from exc
             return "cp1252"
     return "utf-8"
 
@@ -91,6 +109,8 @@ class CsvSource(Source):
             later = _first_non_ascii(self.raw)
             if later:
                 self.encoding = _encoding(later)
+        if self.encoding == "cp1252" and _utf8_later(self.raw):
+            raise FileProblem(MIXED_ENCODINGS)
         self.raw.seek(0)
         self.text = io.TextIOWrapper(self.raw, encoding=self.encoding, newline="")
         first = sample.split(b"\n", 1)[0]
@@ -110,7 +130,7 @@ class CsvSource(Source):
                 "Row %(row)d: the file is not valid %(encoding)s text. Save it as CSV UTF-8 "
                 "and import it again."
             )
-            % {"row": self.line + 2, "encoding": self.encoding}
+            % {"row": self.line + 2, "encoding": ENCODING_NAMES.get(self.encoding, self.encoding)}
         )
 
     def rows(self) -> Iterator[list]:

@@ -481,6 +481,6 @@ def test_bad_text_late_in_a_file_names_its_row_and_saves_nothing(tmp_path, mode)
     path = tmp_path / "w.csv"
     path.write_bytes(b"\n".join(lines))
     out = fails(path, "--mode", mode)
-    assert "Baris 651: berkas bukan teks utf-8 yang sah" in out
+    assert "Baris 651: berkas bukan teks UTF-8 yang sah" in out
     assert "Tidak ada yang disimpan." in out
     assert snapshot() == before

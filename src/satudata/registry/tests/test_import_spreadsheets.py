@@ -213,3 +213,18 @@ def test_a_fraction_or_a_yes_no_cell_in_a_number_column_is_refused(
     out = fails(write_xlsx(tmp_path / "angka.xlsx", rows))
     assert f"Baris 3, kolom {column}:" in out and message in out
     assert everything() == before
+
+
+def test_a_csv_of_windows_1252_then_utf8_is_refused_too(tmp_path):
+    rows = good_rows(4)
+    rows[0][COL["nama"]] = "Müller"
+    rows[2][COL["nama"]] = "José"
+    first, second = io.StringIO(), io.StringIO()
+    csv.writer(first).writerows([OPENSID_HEADER, *rows[:2]])
+    csv.writer(second).writerows(rows[2:])
+    path = tmp_path / "campur.csv"
+    path.write_bytes(first.getvalue().encode("cp1252") + second.getvalue().encode("utf-8"))
+    before = everything()
+    out = fails(path)
+    assert "mencampur dua pengodean" in out
+    assert everything() == before
