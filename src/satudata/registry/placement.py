@@ -95,19 +95,23 @@ class Placement:
         import): a re-import moved the members to the new RT and left the card at the old
         one. A blank address, or a place the stored RT lies in (a blank RT under the same
         RW), keeps what is stored; a card whose head is not in the file keeps its place."""
-        heads = frame.filter(
-            pl.col("family_number").is_in(list(self.family_places))
-            & ~pl.col("family_number").is_in(list(self.placed_cards))
-            & (pl.col("relationship") == codes.HEAD)
+        if not self.family_places:
+            return  # no stored card in the import (a first import)
+        heads = frame.filter(pl.col("relationship") == codes.HEAD).select(
+            "family_number", "family_id", "village", "unit_id", "address"
         )
-        if heads.height == 0:
-            return
-        places = heads.select("family_number", "family_id", "village", "unit_id", "address")
-        numbers = places["family_number"].to_list()
-        inside = self.unit_ancestors(u for n in numbers if (u := self.family_places[n][0]))
-        changed = []
-        for number, pk, village, unit, address in places.iter_rows():
+        moving = []
+        for number, pk, village, unit, address in heads.iter_rows():
+            if number not in self.family_places or number in self.placed_cards:
+                continue
             self.placed_cards.add(number)
+            old_unit, old_address = self.family_places[number]
+            if unit in (None, old_unit) and address in ("", old_address):
+                continue  # the usual re-import: nothing to look up
+            moving.append((number, pk, village, unit, address))
+        inside = self.unit_ancestors(row[3] and self.family_places[row[0]][0] for row in moving)
+        changed = []
+        for number, pk, village, unit, address in moving:
             old_unit, old_address = self.family_places[number]
             kept = unit is None or unit in inside.get(old_unit, ())
             new = (old_unit if kept else unit, address or old_address)
@@ -148,7 +152,7 @@ class Placement:
 
     def unit_ancestors(self, unit_ids) -> dict[int, set[int]]:
         """unit id -> the ids of the RW and hamlet it lies in (an RT's RW and hamlet)."""
-        ids = sorted(set(unit_ids))
+        ids = sorted({u for u in unit_ids if u})
         found: dict[int, set[int]] = {}
         for start in range(0, len(ids), 900):
             rows = LocalUnit.objects.filter(pk__in=ids[start : start + 900]).values_list(
@@ -161,9 +165,10 @@ class Placement:
     def _keep_stored_units(self, updates: pl.DataFrame) -> pl.DataFrame:
         """A stored resident keeps their RT when the file's place is blank or one the RT lies
         in (a blank RT under the same RW): a file never erases what a record held."""
-        if updates.height == 0:
-            return updates
-        old = updates["old_unit_id"].drop_nulls().unique().to_list()
+        moved = updates["unit_id"].ne_missing(updates["old_unit_id"])
+        if not moved.any():
+            return updates  # the usual re-import: every RT as stored
+        old = updates.filter(moved)["old_unit_id"].drop_nulls().unique().to_list()
         pairs = [(u, a) for u, above in self.unit_ancestors(old).items() for a in above]
         inside = pl.DataFrame(
             pairs, schema={"old_unit_id": pl.Int64, "unit_id": pl.Int64}, orient="row"
