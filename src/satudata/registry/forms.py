@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
+from satudata.regions.services import served
 from satudata.registry import codes
 from satudata.registry.models import ImportJob
+from satudata.registry.validation import outside_message
 
 # A browser's date input takes only yyyy-mm-dd values, whatever the page's language formats.
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -410,4 +412,6 @@ class ImportForm(forms.Form):
             raise ValidationError(
                 _("village code: no village has the code %(code)s.") % {"code": typed}
             )
+        if not served(code):
+            raise ValidationError(outside_message(code))
         return code

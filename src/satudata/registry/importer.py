@@ -302,6 +302,10 @@ class Importer(Placement):
         return self.report
 
     def _run(self, source) -> None:
+        if self.village and not served(self.village):
+            # Said once for the file, before any row (each would be refused the same way).
+            self.report.message = outside_message(self.village)
+            return
         positions, ignored = columns_of(source.header)
         if not any(source.header):
             self.report.message = _("The file is empty: it has no header row.")

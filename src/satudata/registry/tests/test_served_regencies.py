@@ -55,3 +55,9 @@ def test_the_forms_of_such_a_village_are_not_found(clients, outside):
         assert "Desa ini di luar kabupaten yang dilayani basis data ini." in page.content.decode()
     ours = clients["custodian"].get("/registry/residents/new/", {"village": VILLAGE_A})
     assert ours.status_code == 200
+
+
+def test_an_import_for_such_a_village_is_refused_before_any_row(tmp_path, outside):
+    out = fails(write_csv(tmp_path / "w.csv", good_rows(3)), "--village", outside)
+    assert "bukan desa/kelurahan dari kabupaten yang dilayani" in out
+    assert "Baris" not in out
