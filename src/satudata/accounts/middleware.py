@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from satudata.accounts.tokens import token_from_request, user_for_token
-from satudata.core.busy import short_lock_wait
+from satudata.core.sqlite import short_lock_wait
 
 API_PREFIXES = ("/api/",)
 # CKAN's clients read every answer as CKAN's envelope, so on these paths the action view

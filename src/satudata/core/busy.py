@@ -6,9 +6,7 @@ writes roll back with the failed statement's transaction)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -36,21 +34,3 @@ class BusyDatabaseMiddleware:
         response = HttpResponse(body, status=503, content_type=f"{kind}; charset=utf-8")
         response["Retry-After"] = str(RETRY_SECONDS)
         return response
-
-
-@contextmanager
-def short_lock_wait(milliseconds: int = 200):
-    """SQLite: wait only this long for the write lock inside the block (a write that can be
-    skipped, like moving a session's end on, must not wait out a long import)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {before}")

@@ -27,6 +27,13 @@ def move_out(client, person: Resident, to_village: str = "", **extra):
     )
 
 
+def take_in_at_b(client, person: Resident):
+    """Village B's move-in form, sent without a KK number (no card chosen)."""
+    form = {"village": VILLAGE_B, "nik": person.nik, "confirm": "on", "origin": "Natai Raya"}
+    form |= {"date": "2026-03-10", "citizenship": 1}
+    return client.post("/registry/move-in/", form, follow=True)
+
+
 @pytest.fixture
 def daughter_moved_to_b(clients, household):
     """Rina, of village A, moves out to village B (typed without dots, as on the letter)."""
@@ -48,18 +55,7 @@ def test_the_destination_sees_the_arrival_and_takes_the_record_in(clients, daugh
     # From the list, the form comes filled in: NIK, origin and the confirmation.
     form = clients["operator_b"].get(f"/registry/move-in/?arrival={event.pk}").content.decode()
     assert f'value="{daughter.nik}"' in form and 'value="Natai Raya"' in form
-    done = clients["operator_b"].post(
-        "/registry/move-in/",
-        {
-            "village": VILLAGE_B,
-            "nik": daughter.nik,
-            "confirm": "on",
-            "origin": "Natai Raya",
-            "date": "2026-03-10",
-            "citizenship": 1,
-        },
-        follow=True,
-    )
+    done = take_in_at_b(clients["operator_b"], daughter)
     assert "Kedatangan Rina telah dicatat" in done.content.decode()
     daughter.refresh_from_db()
     assert (daughter.village_id, daughter.status) == (VILLAGE_B, Resident.Status.ALIVE)
@@ -238,18 +234,7 @@ def test_an_operator_cannot_list_another_villages_arrivals(clients, daughter_mov
 def test_taken_in_without_a_card_the_record_keeps_no_relationship(clients, daughter_moved_to_b):
     """Rina was "Anak" on her card in A; taken into B without a KK number she is on no card,
     so "Anak" of nobody would go out in B's exports (kk_level 4 beside an empty no_kk)."""
-    done = clients["operator_b"].post(
-        "/registry/move-in/",
-        {
-            "village": VILLAGE_B,
-            "nik": daughter_moved_to_b.nik,
-            "confirm": "on",
-            "origin": "Natai Raya",
-            "date": "2026-03-10",
-            "citizenship": 1,
-        },
-        follow=True,
-    )
+    done = take_in_at_b(clients["operator_b"], daughter_moved_to_b)
     assert "Kedatangan Rina telah dicatat" in done.content.decode()
     daughter_moved_to_b.refresh_from_db()
     assert daughter_moved_to_b.family is None and daughter_moved_to_b.relationship is None
