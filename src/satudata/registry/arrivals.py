@@ -9,7 +9,6 @@ destinations existed) stays open to any village, as before.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import write_scope
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
+from satudata.regions.services import served
 from satudata.registry.models import LifeEvent, Resident
 from satudata.registry.validation import named
 
@@ -32,7 +32,7 @@ def destination_village(code: str, origin_code: str) -> Region | None:
         village = None
     # A village outside the regencies this database serves has no operator here to take
     # the record in: the record would be locked to it.
-    if village is None or village.code[:5] not in settings.SATUDATA_REGENCIES:
+    if village is None or not served(village.code):
         raise ValidationError(
             {
                 "to_village": _(

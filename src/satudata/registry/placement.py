@@ -109,7 +109,9 @@ class Placement:
             if unit in (None, old_unit) and address in ("", old_address):
                 continue  # the usual re-import: nothing to look up
             moving.append((number, pk, village, unit, address))
-        inside = self.unit_ancestors(row[3] and self.family_places[row[0]][0] for row in moving)
+        inside = self.unit_ancestors(
+            self.family_places[number][0] for number, _pk, _v, unit, _a in moving if unit
+        )
         changed = []
         for number, pk, village, unit, address in moving:
             old_unit, old_address = self.family_places[number]
