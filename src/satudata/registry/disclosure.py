@@ -22,15 +22,22 @@ preferably a child's smallest count that closes a cycle, a parent's cell or a wh
 only when nothing else will. This is the standard cell-suppression audit of statistical
 offices (two-way tables with margins), done table by table down the tree.
 
-Not covered: bounds from the counts never being negative (a hidden cell in a cycle whose other
-hidden cells are 0 can move only one way), and differencing over time; see
-docs/decisions.md, "Public population statistics".
+Then bounds (`_cut_pins`): a reader also knows that "<3" is 1 or 2, that a listed category
+holds at least 1 and that no count is negative. Interval propagation finds most counts those
+pin; an integer programme over all equations at once (`integer_audit`) finds the rest. Each
+pinned count gets more cells hidden around it.
+
+Not covered: differencing over time; see docs/decisions.md, "Public population statistics"
+and "An integer programme decides what is exact".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from copy import deepcopy
 from dataclasses import dataclass, field
+
+from satudata.registry import integer_audit
 
 SMALL = 3
 SMALL_MARK = "<3"
@@ -156,7 +163,7 @@ def protect_tree(regions: dict[str, RegionCounts], parent_of: dict[str, str]) ->
     for code, parent in parent_of.items():
         if code in regions and parent in regions and regions[code].total > 0:
             children[parent].append(code)
-    parents = sorted(children, key=lambda code: (code.count("."), code))
+    parents = _top_down(children)
     for _ in range(BOUND_ROUNDS):
         _cut_bridges(regions, parents, children)
         if not _cut_pins(regions, children):
@@ -193,7 +200,8 @@ def _key(code: str, table: str, column) -> tuple:
 
 
 def _equations(regions: dict[str, RegionCounts], children: dict[str, list[str]]):
-    """Every public equation over the hidden positive counts, and their bounds as published.
+    """Every public equation over the hidden positive counts, their bounds as published, and
+    their true counts.
 
     Each equation is ([(name, ±1)], r, [its published positive cells]): the hidden cells'
     signed sum is r. Hidden cells whose count is 0 are taken as known 0 (a reader may not
@@ -201,6 +209,7 @@ def _equations(regions: dict[str, RegionCounts], children: dict[str, list[str]])
     """
     low: dict[tuple, float] = {}
     high: dict[tuple, float] = {}
+    truth: dict[tuple, int] = {}
     equations: list[tuple[list, int]] = []
 
     def term(region: RegionCounts, table: str, column) -> tuple[tuple | None, int]:
@@ -208,6 +217,7 @@ def _equations(regions: dict[str, RegionCounts], children: dict[str, list[str]])
         if value <= 0 or not region.hidden(table, column):
             return None, value
         name = _key(region.code, table, column)
+        truth[name] = value
         if name not in low:
             if region.withheld:
                 low[name], high[name] = (1 if name[1] == "total" else 0), INF
@@ -242,7 +252,7 @@ def _equations(regions: dict[str, RegionCounts], children: dict[str, list[str]])
             for column in [MARGIN, *_categories(regions[parent], table)]:
                 cells = [(regions[parent], table, column, 1)]
                 add(cells + [(row, table, column, -1) for row in rows])
-    return equations, low, high
+    return equations, low, high, truth
 
 
 def _tighten(equations: list, low: dict, high: dict, limit: int = 200_000) -> None:
@@ -293,27 +303,40 @@ def _implied(terms: list, rest: int, low: dict, high: dict):
             yield name, others_low - rest, others_high - rest
 
 
-def _pinned(regions, children):
-    """The hidden counts that sums and bounds pin to one number; equations and bounds used."""
-    equations, low, high = _equations(regions, children)
+def _pinned(regions, children, everything: bool = False):
+    """The hidden counts that sums and bounds pin to one number (name -> count), whether an
+    integer programme was needed to find them, and the equations and bounds used.
+
+    Interval propagation first: it is cheap and names the equations that pin. When it finds
+    nothing (or `everything` is asked for), an integer programme over all equations at once
+    has the last word: several equations together can pin what none does alone (QA's demo
+    religion case, docs/decisions.md).
+    """
+    equations, low, high, truth = _equations(regions, children)
     start = (dict(low), dict(high))
     _tighten(equations, low, high)
-    pinned = [name for name in low if low[name] == high[name]]
-    return pinned, equations, start, (low, high)
+    pinned = {name: low[name] for name in low if low[name] == high[name]}
+    by_integers = not pinned
+    if by_integers or everything:
+        pinned |= integer_audit.pinned(equations, low, high, point=truth)
+    return pinned, by_integers, equations, start, (low, high)
 
 
 def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) -> bool:
     """Hide one more cell of an equation that pins each pinned count; False if none is."""
-    pinned, equations, (low0, high0), (low, high) = _pinned(regions, children)
+    pinned, by_integers, equations, (low0, high0), (low, high) = _pinned(regions, children)
     if not pinned:
         return False
+    if by_integers:
+        _cut_integer_pins(regions, children, pinned)
+        return True
     of: dict[tuple, list[int]] = defaultdict(list)
     for index, (terms, *_) in enumerate(equations):
         for name, _ in terms:
             of[name].append(index)
     chosen: set[tuple] = set()
     for name in sorted(pinned):
-        value = low[name]
+        value = pinned[name]
         # The equations that pin it: those that bound it on a side its own bounds leave open
         # ("<3" pinned to 2 needs an equation saying "at least 2").
         pinning = [
@@ -339,6 +362,60 @@ def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) 
     for code, table, column in chosen:
         _hide(regions[code], table, column)
     return True
+
+
+TRIALS = 40  # nearby cells tried for each count that only the integer programme pins
+
+
+def _cut_integer_pins(regions, children, pinned: dict) -> None:
+    """For each count that only all equations together pin, hide the cheapest nearby
+    published cell that frees it once the bridges are closed again; else withhold its region.
+
+    Such a pin combines many equations (the demo case: five village rows, three columns and
+    the district's row), so no one equation's cell is known to help, and each candidate is
+    tried on the true counts. This is rare, so the cost of trying does not matter much.
+    """
+    parents = _top_down(children)
+    for name in sorted(pinned):
+        if name not in _pinned(regions, children, everything=True)[0]:
+            continue  # freed by what was hidden for an earlier one
+        for cell in _nearby_cells(regions, children, name)[:TRIALS]:
+            saved = {
+                code: (region.withheld, deepcopy(region.marks)) for code, region in regions.items()
+            }
+            _hide(regions[cell[0]], *cell[1:])
+            _cut_bridges(regions, parents, children)
+            if name not in _pinned(regions, children, everything=True)[0]:
+                break
+            for code, (withheld, marks) in saved.items():
+                regions[code].withheld, regions[code].marks = withheld, marks
+        else:
+            regions[name[0]].withheld = True
+
+
+def _nearby_cells(regions, children, name: tuple) -> list[tuple]:
+    """The published positive cells of the pinned count's table in its region, the region's
+    parent and grandparent, and their children: cheapest first."""
+    code, table = name[0], name[1]
+    if table not in TABLES:
+        return []  # a withheld region's total: nothing smaller to hide
+    parent_of = {kid: parent for parent, kids in children.items() for kid in kids}
+    near = {code, *children.get(code, ())}
+    for above in (parent_of.get(code), parent_of.get(parent_of.get(code))):
+        if above:
+            near |= {above, *children.get(above, ())}
+    cells = [
+        (region.code, table, column)
+        for region in (regions[c] for c in sorted(near))
+        if not region.withheld
+        for column in _categories(region, table)
+        if region.value(table, column) > 0 and not region.hidden(table, column)
+    ]
+    return sorted(cells, key=lambda cell: (_cost_of(regions[cell[0]], *cell[1:]), repr(cell)))
+
+
+def _top_down(children: dict[str, list[str]]) -> list[str]:
+    return sorted(children, key=lambda code: (code.count("."), code))
 
 
 def _cut_one_bridge(rows: list[RegionCounts], table: str) -> bool:

@@ -7,12 +7,18 @@ negative. District 61.12.01 showed 4 men aged 25–29 and both of its villages "
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
+from unittest.mock import ANY
 
 import pytest
 
 from satudata.registry import disclosure, statistics
 from satudata.registry.disclosure import RegionCounts, protect_region, protect_tree
-from satudata.registry.tests.cell_audit import bounded_hidden_cells, exact_hidden_cells
+from satudata.registry.tests.cell_audit import (
+    bounded_hidden_cells,
+    exact_hidden_cells,
+    integer_hidden_cells,
+)
 from satudata.registry.tests.test_statistics_tree import counts_of, random_tree, tree_of
 
 
@@ -90,12 +96,63 @@ def test_one_hindu_cannot_be_found_from_listed_hidden_religions():
     assert exact_hidden_cells(summaries, parent_of) == []
 
 
+# The QA's demo case of 2026-11-24 (second session): the religions of district 62.01.02's
+# villages. Published after interval propagation, Hindu (4) and Khonghucu (6) of the
+# district are "*" and add up to 5; village 2010 shows both as "<3"; 2012 lists Khonghucu and
+# 2016 Hindu as "*". No one equation pins anything, but five village rows, three religion
+# columns and the district's row together say 2012's Khonghucu + 2016's Hindu = 2, and each is
+# at least 1: both are 1.
+DEMO_RELIGIONS = {
+    "62.01.02.1007": {1: 102, 2: 10, 3: 9, 5: 2},
+    "62.01.02.2010": {1: 99, 2: 10, 3: 9, 4: 1, 6: 2},
+    "62.01.02.2012": {1: 106, 2: 5, 3: 8, 5: 3, 6: 1},
+    "62.01.02.2016": {1: 104, 2: 10, 3: 7, 4: 1, 5: 1},
+    "62.01.02.2018": {1: 98, 2: 13, 3: 9, 5: 2},
+    "62.01.02.2020": {1: 95, 2: 7, 3: 16, 5: 2},
+}
+
+
+def demo_religion_case():
+    people = {
+        village: [
+            {"sex": 1 + i % 2, "age": 6, "religion": religion}
+            for religion, count in religions.items()
+            for i in range(count)
+        ]
+        for village, religions in DEMO_RELIGIONS.items()
+    }
+    return regions_of(people)
+
+
+def test_an_integer_programme_pins_what_one_equation_at_a_time_does_not(monkeypatch):
+    monkeypatch.setattr(disclosure, "integer_audit", SimpleNamespace(pinned=lambda *a, **k: {}))
+    regions, parent_of = demo_religion_case()
+    summaries = protected(regions, parent_of)
+    assert bounded_hidden_cells(summaries, parent_of) == []
+    assert exact_hidden_cells(summaries, parent_of) == []
+    assert integer_hidden_cells(summaries, parent_of) == [
+        ("62.01.02.2012", "religion", 6, 1),
+        ("62.01.02.2016", "religion", 4, 1),
+    ]
+
+
+def test_the_demo_religions_are_hidden_so_that_no_integer_programme_pins_them():
+    regions, parent_of = demo_religion_case()
+    summaries = protected(regions, parent_of)
+    assert integer_hidden_cells(summaries, parent_of) == []
+    assert bounded_hidden_cells(summaries, parent_of) == []
+    # By hiding one more village cell, not by withholding a village.
+    assert all(summary["total"] != "*" for summary in summaries.values())
+    assert summaries["62.01.02.2012"]["religion"][-1] == {"code": 6, "label": ANY, "count": "*"}
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_no_hidden_cell_of_a_random_regency_is_pinned_by_bounds(seed):
     regions, parent_of = random_tree(random.Random(seed))
     summaries = protected(regions, parent_of)
     assert bounded_hidden_cells(summaries, parent_of) == []
     assert exact_hidden_cells(summaries, parent_of) == []
+    assert integer_hidden_cells(summaries, parent_of) == []
 
 
 def test_hiding_for_sums_alone_is_not_enough_with_bounds(monkeypatch):

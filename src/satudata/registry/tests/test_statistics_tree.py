@@ -23,7 +23,11 @@ from satudata.regions.loader import load_regions
 from satudata.regions.models import Region
 from satudata.registry import services, statistics
 from satudata.registry.disclosure import RegionCounts, protect_region, protect_tree
-from satudata.registry.tests.cell_audit import bounded_hidden_cells, exact_hidden_cells
+from satudata.registry.tests.cell_audit import (
+    bounded_hidden_cells,
+    exact_hidden_cells,
+    integer_hidden_cells,
+)
 from satudata.registry.tests.helpers import nik_for, resident_data
 
 THIS_YEAR = datetime.date.today().year
@@ -124,8 +128,10 @@ def test_no_hidden_cell_of_the_demo_regions_is_exact(client):
     ]
     assert hidden  # the demo has small cells to hide
     assert exact_hidden_cells(summaries, parent_of) == []
-    # Nor pinned by the bounds a reader knows ("<3" is 1 or 2; a listed category >= 1).
+    # Nor pinned by the bounds a reader knows ("<3" is 1 or 2; a listed category >= 1),
+    # whether taken one equation at a time or all at once in whole numbers (the QA's attack).
     assert bounded_hidden_cells(summaries, parent_of) == []
+    assert integer_hidden_cells(summaries, parent_of) == []
 
 
 @pytest.fixture

@@ -1,0 +1,192 @@
+"""Which unknowns of a system of public sums every integer solution gives the same value.
+
+The strongest reader of the published population tables (docs/decisions.md, "An integer
+programme decides what is exact") knows each public sum, the bounds the marks imply ("<3" is
+1 or 2, a listed category at least 1, no count below 0) and that counts are whole numbers. An
+unknown is disclosed when its lowest and highest value over all such solutions meet. Interval
+propagation (`disclosure._tighten`) looks at one equation at a time and misses what two
+equations say together; a mixed-integer programme over all of them at once does not.
+
+Each unknown is found by at most two solves (its highest, then its lowest value), and every
+solution found shows more unknowns free at once, so most need none of their own. The system
+falls apart into independent parts (a religion table does not share an unknown with an
+occupation table unless a total is hidden), and each part is solved on its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+# No count reaches this (a regency has a few million people at most): it stands for "no
+# upper bound" so that every programme is bounded. A count whose highest value reaches it
+# is free, not pinned.
+CEILING = 10**8
+
+
+def pinned(
+    equations: list[tuple[list[tuple[object, int]], int]],
+    low: dict,
+    high: dict,
+    point: dict | None = None,
+) -> dict:
+    """name -> value for each unknown that all integer solutions agree on, but 0 (a count
+    pinned to 0 discloses nobody).
+
+    `equations` are (terms, r, ...): sum(coefficient * unknown) over the terms is r. `low` and
+    `high` bound every unknown (float("inf") for none). `point` is one known solution (the
+    true counts, when the caller has them); without it, one is searched for first.
+    """
+    # Unknowns whose bounds already meet (interval propagation, run first by the callers,
+    # pins most of a withheld region's empty categories) are numbers, not unknowns.
+    found = {name: low[name] for name in low if low[name] == high[name]}
+    open_low = {name: bound for name, bound in low.items() if name not in found}
+    reduced = []
+    for terms, rest, *_ in equations:
+        left = [(name, sign) for name, sign in terms if name not in found]
+        if left:
+            rest -= sum(sign * found[name] for name, sign in terms if name in found)
+            reduced.append((left, rest))
+    for part in _parts(reduced, open_low):
+        if not _scalable(part, low, high):
+            found.update(_pinned_in(part, low, high, point))
+    return {name: value for name, value in found.items() if value != 0}
+
+
+def _parts(equations: list, low: dict) -> list[tuple[list, list]]:
+    """(unknowns, equations) of each connected part; an unknown in no equation is its own."""
+    parent = {name: name for name in low}
+
+    def root(name):
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for terms, *_ in equations:
+        first = root(terms[0][0])
+        for name, _ in terms[1:]:
+            parent[root(name)] = first
+    names: dict = defaultdict(list)
+    for name in low:
+        names[root(name)].append(name)
+    rows: dict = defaultdict(list)
+    for equation in equations:
+        rows[root(equation[0][0][0])].append(equation)
+    return [(names[key], rows[key]) for key in sorted(names, key=repr)]
+
+
+def _scalable(part: tuple[list, list], low: dict, high: dict) -> bool:
+    """True when twice a solution is a solution: every sum 0, no upper bound, none below 0
+    (a part of withheld regions only). Then no count but 0 is pinned."""
+    names, equations = part
+    return all(rest == 0 for _, rest in equations) and all(
+        low[name] >= 0 and high[name] >= CEILING for name in names
+    )
+
+
+def _pinned_in(part: tuple[list, list], low: dict, high: dict, point: dict | None) -> dict:
+    import numpy as np
+    from scipy.sparse import coo_array
+
+    names, equations = part
+    index = {name: i for i, name in enumerate(names)}
+    size = len(names)
+    rows, columns, values, sums = [], [], [], []
+    for row, (terms, rest, *_) in enumerate(equations):
+        for name, coefficient in terms:
+            rows.append(row)
+            columns.append(index[name])
+            values.append(coefficient)
+        sums.append(rest)
+    matrix = coo_array((values, (rows, columns)), shape=(len(equations), size))
+    lowest = np.array([max(low[name], -CEILING) for name in names], dtype=float)
+    highest = np.array([min(high[name], CEILING) for name in names], dtype=float)
+    system = (matrix, np.array(sums, dtype=float), lowest, highest)
+
+    if point is not None:
+        seen = np.array([point[name] for name in names], dtype=float)
+    else:
+        seen = _solve(system, np.zeros(size))
+    free = np.zeros(size, dtype=bool)
+
+    def learn(solution) -> int:
+        moved = (solution != seen) | (np.abs(solution) >= CEILING)
+        new = int(np.count_nonzero(moved & ~free))
+        free[moved] = True
+        return new
+
+    # Scouting solves first: each moves as many undecided unknowns as it can by at least 1,
+    # all up or all down (those that can), so one solve shows hundreds free at once.
+    while True:
+        found = sum(learn(_scout(system, seen, ~free, up)) for up in (True, False))
+        if not found or free.all():
+            break
+    # What is left: each unknown's own highest, then lowest value.
+    for i in range(size):
+        for direction in (-1.0, 1.0):
+            if not free[i]:
+                objective = np.zeros(size)
+                objective[i] = direction  # milp minimises: -x is its highest value
+                learn(_solve(system, objective))
+    return {names[i]: int(seen[i]) for i in range(size) if not free[i]}
+
+
+def _solve(system, objective, extra=None):
+    """A whole-number solution minimising the objective over the unknowns (and, when given,
+    `extra` = (columns of added rows, their upper sums, added variables' bounds) appended).
+
+    The linear programme first: these systems are mostly sums over a tree and a table,
+    whose corners are whole numbers, and it is several times faster; a fractional answer is
+    solved again with the unknowns whole.
+    """
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import block_array
+
+    matrix, sums, lowest, highest = system
+    size = matrix.shape[1]
+    constraints = [LinearConstraint(matrix, sums, sums)] if matrix.shape[0] else []
+    bounds = Bounds(lowest, highest)
+    if extra is not None:
+        added_rows, upper, added_low, added_high = extra
+        width = size + len(added_low)
+        if constraints:
+            padded = block_array([[matrix, None]], format="csr")
+            padded.resize((matrix.shape[0], width))
+            constraints = [LinearConstraint(padded, sums, sums)]
+        constraints.append(LinearConstraint(added_rows, -np.inf, upper))
+        bounds = Bounds(np.concatenate([lowest, added_low]), np.concatenate([highest, added_high]))
+    for whole in (False, True):
+        integrality = np.zeros(len(objective))
+        integrality[:size] = whole
+        result = milp(objective, integrality=integrality, bounds=bounds, constraints=constraints)
+        if result.x is None:
+            raise ValueError("no whole counts fit these sums and bounds")
+        solution = np.round(result.x[:size])
+        if np.all(np.abs(result.x[:size] - solution) < 1e-6):
+            break
+    return solution
+
+
+def _scout(system, seen, undecided, up: bool):
+    """A solution moving as many undecided unknowns as it can, each by at least 1 in one
+    direction: maximise the sum of y_j <= +-(x_j - seen_j), 0 <= y_j <= 1."""
+    import numpy as np
+    from scipy.sparse import coo_array
+
+    matrix, _, lowest, highest = system
+    size = matrix.shape[1]
+    movable = undecided & ((seen < highest) if up else (seen > lowest))
+    chosen = np.flatnonzero(movable)
+    if not len(chosen):
+        return seen
+    sign = 1.0 if up else -1.0
+    count = len(chosen)
+    # Row k: y_k - sign * x_j <= -sign * seen_j.
+    rows = np.concatenate([np.arange(count), np.arange(count)])
+    columns = np.concatenate([chosen, size + np.arange(count)])
+    values = np.concatenate([np.full(count, -sign), np.ones(count)])
+    added_rows = coo_array((values, (rows, columns)), shape=(count, size + count)).tocsr()
+    upper = -sign * seen[chosen]
+    objective = np.concatenate([np.zeros(size), -np.ones(count)])
+    return _solve(system, objective, (added_rows, upper, np.zeros(count), np.ones(count)))
