@@ -740,8 +740,11 @@ def change_head(
         )
     relationships = _others_relationships(family, new_head, current, others or {})
     for old in family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk):
+        # A head who died keeps the card's one-head rule by becoming "other" (the change is
+        # in the audit trail), but gets no life event dated after their death.
         audit.update(actor, old, relationship=old_head_relationship, version=old.version + 1)
-        _event(actor, old, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
+        if old.status == Resident.Status.ALIVE:
+            _event(actor, old, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
     audit.update(actor, new_head, relationship=codes.HEAD, version=new_head.version + 1)
     _event(actor, new_head, LifeEvent.Kind.HEAD_CHANGE, date, family_after=family.family_number)
     for member, relationship in relationships:

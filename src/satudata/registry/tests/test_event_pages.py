@@ -339,6 +339,28 @@ def test_operator_changes_the_head_of_family(clients, household):
     assert f"ganti kepala keluarga · KK {family.family_number}<" in page
 
 
+def test_after_the_heads_death_the_change_of_head_adds_no_event_to_the_dead(
+    clients, cast, household
+):
+    family, head, wife, _daughter = household
+    services.record_death(cast.operator_a, head, datetime.date(2026, 3, 1))
+    response = clients["operator_a"].post(
+        f"/registry/families/{family.pk}/head/",
+        {"new_head": wife.pk, "old_head_relationship": 11, "date": "2026-04-01", "head_was": 0},
+    )
+    assert response.status_code == 302
+    head.refresh_from_db()
+    wife.refresh_from_db()
+    # One head on the card; the dead head's record says so in the audit trail only.
+    assert (head.relationship, wife.relationship) == (11, 1)
+    assert not head.events.filter(kind=LifeEvent.Kind.HEAD_CHANGE).exists()
+    assert head.events.filter(kind=LifeEvent.Kind.DEATH).exists()
+    assert wife.events.filter(kind=LifeEvent.Kind.HEAD_CHANGE).count() == 1
+    assert AuditEntry.objects.filter(
+        model_label="registry.resident", object_pk=str(head.pk), action="update"
+    ).exists()
+
+
 def test_change_of_head_with_bad_input_saves_nothing(clients, cast, household):
     family = household[0]
     url = f"/registry/families/{family.pk}/head/"
