@@ -16,6 +16,7 @@ occupation table unless a total is hidden), and each part is solved on its own.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 # No count reaches this (a regency has a few million people at most): it stands for "no
 # upper bound" so that every programme is bounded. A count whose highest value reaches it
@@ -86,23 +87,19 @@ def _scalable(part: tuple[list, list], low: dict, high: dict) -> bool:
 
 def _pinned_in(part: tuple[list, list], low: dict, high: dict, point: dict | None) -> dict:
     import numpy as np
-    from scipy.sparse import coo_array
 
     names, equations = part
     index = {name: i for i, name in enumerate(names)}
     size = len(names)
-    rows, columns, values, sums = [], [], [], []
-    for row, (terms, rest, *_) in enumerate(equations):
-        for name, coefficient in terms:
-            rows.append(row)
-            columns.append(index[name])
-            values.append(coefficient)
-        sums.append(rest)
-    matrix = coo_array((values, (rows, columns)), shape=(len(equations), size))
-    lowest = np.array([max(low[name], -CEILING) for name in names], dtype=float)
-    highest = np.array([min(high[name], CEILING) for name in names], dtype=float)
-    system = (matrix, np.array(sums, dtype=float), lowest, highest)
-
+    system = System(
+        rows=[
+            ([index[name] for name, _ in terms], [sign for _, sign in terms])
+            for terms, *_ in equations
+        ],
+        sums=[rest for _, rest, *_ in equations],
+        lowest=np.array([max(low[name], -CEILING) for name in names], dtype=float),
+        highest=np.array([min(high[name], CEILING) for name in names], dtype=float),
+    )
     if point is not None:
         seen = np.array([point[name] for name in names], dtype=float)
     else:
@@ -125,68 +122,82 @@ def _pinned_in(part: tuple[list, list], low: dict, high: dict, point: dict | Non
     for i in range(size):
         for direction in (-1.0, 1.0):
             if not free[i]:
-                objective = np.zeros(size)
-                objective[i] = direction  # milp minimises: -x is its highest value
-                learn(_solve(system, objective))
+                cost = np.zeros(size)
+                cost[i] = direction  # HiGHS minimises: -x gives x's highest value
+                learn(_solve(system, cost))
     return {names[i]: int(seen[i]) for i in range(size) if not free[i]}
 
 
-def _solve(system, objective, extra=None):
-    """A whole-number solution minimising the objective over the unknowns (and, when given,
-    `extra` = (columns of added rows, their upper sums, added variables' bounds) appended).
+@dataclass
+class System:
+    """sum(signs * x[columns]) = sum for each row; lowest <= x <= highest."""
+
+    rows: list[tuple[list[int], list[int]]]
+    sums: list[int]
+    lowest: object  # numpy arrays
+    highest: object
+
+
+def _solve(system: System, cost, added: list[tuple[int, float, float]] = ()):
+    """A whole-number x minimising cost over the system, with `added` rows (j, sign, upper):
+    y_k - sign * x_j <= upper for a new y_k in [0, 1] each (the cost covers the y too).
 
     The linear programme first: these systems are mostly sums over a tree and a table,
     whose corners are whole numbers, and it is several times faster; a fractional answer is
-    solved again with the unknowns whole.
+    solved again with x whole.
     """
+    import highspy
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import block_array
 
-    matrix, sums, lowest, highest = system
-    size = matrix.shape[1]
-    constraints = [LinearConstraint(matrix, sums, sums)] if matrix.shape[0] else []
-    bounds = Bounds(lowest, highest)
-    if extra is not None:
-        added_rows, upper, added_low, added_high = extra
-        width = size + len(added_low)
-        if constraints:
-            padded = block_array([[matrix, None]], format="csr")
-            padded.resize((matrix.shape[0], width))
-            constraints = [LinearConstraint(padded, sums, sums)]
-        constraints.append(LinearConstraint(added_rows, -np.inf, upper))
-        bounds = Bounds(np.concatenate([lowest, added_low]), np.concatenate([highest, added_high]))
+    size = len(system.lowest)
+    starts, columns, values = [0], [], []
+    for row_columns, signs in system.rows:
+        columns += row_columns
+        values += signs
+        starts.append(len(columns))
+    for k, (j, sign, _) in enumerate(added):
+        columns += [j, size + k]
+        values += [-sign, 1.0]
+        starts.append(len(columns))
+    model = highspy.HighsLp()
+    model.num_col_ = size + len(added)
+    model.num_row_ = len(system.rows) + len(added)
+    model.col_cost_ = np.asarray(cost, dtype=float)
+    model.col_lower_ = np.concatenate([system.lowest, np.zeros(len(added))])
+    model.col_upper_ = np.concatenate([system.highest, np.ones(len(added))])
+    model.row_lower_ = np.array([*system.sums, *[-highspy.kHighsInf] * len(added)], dtype=float)
+    model.row_upper_ = np.array([*system.sums, *(upper for *_, upper in added)], dtype=float)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.array(columns, dtype=np.int32)
+    model.a_matrix_.value_ = np.array(values, dtype=float)
     for whole in (False, True):
-        integrality = np.zeros(len(objective))
-        integrality[:size] = whole
-        result = milp(objective, integrality=integrality, bounds=bounds, constraints=constraints)
-        if result.x is None:
+        if whole:
+            kinds = highspy.HighsVarType
+            model.integrality_ = [kinds.kInteger] * size + [kinds.kContinuous] * len(added)
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.passModel(model)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise ValueError("no whole counts fit these sums and bounds")
-        solution = np.round(result.x[:size])
-        if np.all(np.abs(result.x[:size] - solution) < 1e-6):
+        found = np.array(solver.getSolution().col_value[:size])
+        solution = np.round(found)
+        if np.all(np.abs(found - solution) < 1e-6):
             break
     return solution
 
 
-def _scout(system, seen, undecided, up: bool):
+def _scout(system: System, seen, undecided, up: bool):
     """A solution moving as many undecided unknowns as it can, each by at least 1 in one
     direction: maximise the sum of y_j <= +-(x_j - seen_j), 0 <= y_j <= 1."""
     import numpy as np
-    from scipy.sparse import coo_array
 
-    matrix, _, lowest, highest = system
-    size = matrix.shape[1]
-    movable = undecided & ((seen < highest) if up else (seen > lowest))
+    movable = undecided & ((seen < system.highest) if up else (seen > system.lowest))
     chosen = np.flatnonzero(movable)
     if not len(chosen):
         return seen
     sign = 1.0 if up else -1.0
-    count = len(chosen)
-    # Row k: y_k - sign * x_j <= -sign * seen_j.
-    rows = np.concatenate([np.arange(count), np.arange(count)])
-    columns = np.concatenate([chosen, size + np.arange(count)])
-    values = np.concatenate([np.full(count, -sign), np.ones(count)])
-    added_rows = coo_array((values, (rows, columns)), shape=(count, size + count)).tocsr()
-    upper = -sign * seen[chosen]
-    objective = np.concatenate([np.zeros(size), -np.ones(count)])
-    return _solve(system, objective, (added_rows, upper, np.zeros(count), np.ones(count)))
+    added = [(int(j), sign, -sign * seen[j]) for j in chosen]
+    cost = np.concatenate([np.zeros(len(seen)), -np.ones(len(chosen))])
+    return _solve(system, cost, added)
