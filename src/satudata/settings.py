@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satudata.accounts.middleware.IdleSessionMiddleware",
     "satudata.core.middleware.LanguageMiddleware",
+    # A NUL in a query parameter: 400 before any view (PostgreSQL cannot search with one).
+    "satudata.core.nul.NulParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as RefusedByRules
 from django.http import Http404
@@ -22,29 +24,45 @@ from satudata.api.errors import (
 from satudata.api.openapi import DESCRIPTION, document
 from satudata.core.access import public
 
+# A NUL, or half of a UTF-16 surrogate pair (JSON's "\ud800" alone: a client that cut a
+# string in the middle of an emoji), which no database can store as text.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
-def _has_nul(value) -> bool:
+
+def _unstorable(value) -> str | None:
+    """The first character of the body's text that cannot be stored, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        found = UNSTORABLE.search(value)
+        return found.group() if found else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        items = [x for pair in value.items() for x in pair]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    return next((found for item in items if (found := _unstorable(item))), None)
 
 
 class BodyParser(Parser):
-    """JSON bodies with no NUL character in their text: PostgreSQL cannot store one (SQLite
-    can), so such a body is refused as invalid input on both instead of failing in the
-    database with a server error.
+    """JSON bodies with no NUL character in their text (PostgreSQL cannot store one, SQLite
+    can) and no lone surrogate (neither database can: the driver fails to encode it), refused
+    as invalid input on both instead of failing in the database with a server error.
 
     Ninja answers any error here with its English "Cannot parse request body"; the
     `UnreadableBody` raised instead carries the sentence `http_error` answers with."""
 
     def parse_body(self, request):
         data = parse_json(request.body)
-        if _has_nul(data):
+        found = _unstorable(data)
+        if found == "\x00":
             raise UnreadableBody(_("The request body contains a NUL character, which is refused."))
+        if found:
+            raise UnreadableBody(
+                _(
+                    "The request body contains half of a character (a lone UTF-16 surrogate, "
+                    "as when a text is cut inside an emoji), which is refused."
+                )
+            )
         return data
 
 

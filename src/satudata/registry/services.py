@@ -22,7 +22,13 @@ from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import served
 from satudata.registry import arrivals, births, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
-from satudata.registry.validation import check_resident, kk_problem, named, outside_message
+from satudata.registry.validation import (
+    check_resident,
+    kk_problem,
+    named,
+    outside_message,
+    too_long,
+)
 
 EDITABLE = (
     "nik",
@@ -57,6 +63,7 @@ def require_write(actor, village_code: str) -> None:
 
 def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEvent:
     _check_event_date(resident, date)
+    _check_event_texts(extra)
     statistics.changed()
     cells.refresh([resident.village_id])
     return LifeEvent.objects.create(
@@ -67,6 +74,18 @@ def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEven
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         **extra,
     )
+
+
+def _check_event_texts(extra: dict) -> None:
+    """A note or place longer than its column is refused, naming it (SQLite would keep it
+    whole, PostgreSQL end the request with a database error)."""
+    errors = {}
+    for field in ("note", "other_place"):
+        column = LifeEvent._meta.get_field(field)
+        if len(extra.get(field) or "") > column.max_length:
+            errors[field] = f"{column.verbose_name}: {too_long(column.max_length)}"
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_event_date(resident: Resident, date: datetime.date | None) -> None:
@@ -551,7 +570,7 @@ def correct_to_alive(
             % {"name": resident.name, "kk": resident.family.family_number}
         )
     audit.update(actor, resident, status=Resident.Status.ALIVE, version=resident.version + 1)
-    _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason[:200])
+    _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason)
     return resident
 
 

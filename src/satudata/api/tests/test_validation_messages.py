@@ -85,6 +85,32 @@ def test_a_nul_character_is_refused_with_its_own_sentence(clients):
     assert response.json()["detail"] == "Isi permintaan berisi karakter NUL; permintaan ditolak."
 
 
+def test_half_a_character_is_refused_with_its_own_sentence(clients):
+    # QA 2026-11-24: a JSON "\ud800" alone (a string cut inside an emoji) reached the
+    # database driver, which cannot encode it: a 500 page.
+    before = Resident.objects.count()
+    text = json.dumps({**GOOD, "name": "Uji"})[:-1] + ', "birth_place": "Pontianak\\ud800"}'
+    response = post(clients["operator_a"], text)
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"].startswith("Isi permintaan berisi setengah karakter")
+    assert Resident.objects.count() == before
+
+
+def test_a_nul_in_a_query_parameter_is_refused_on_pages_and_the_api(clients):
+    # PostgreSQL cannot search with a NUL: `?q=%00` answered 500 there.
+    client = clients["operator_a"]
+    response = client.get("/api/v1/residents?q=Ha%00")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "Parameter q berisi karakter NUL; permintaan ditolak."
+    )
+    for page in ("/registry/?q=%00", "/registry/families/?q=%00"):
+        response = client.get(page)
+        assert response.status_code == 400
+        assert "Parameter q berisi karakter NUL; permintaan ditolak." in response.content.decode()
+    assert client.get("/registry/?q=Ha").status_code == 200
+
+
 def test_a_missing_query_parameter_is_refused_in_indonesian(clients):
     response = clients["operator_a"].get("/api/v1/statistics/population")
     assert refused(response) == "Permintaan tidak valid: region: wajib diisi"

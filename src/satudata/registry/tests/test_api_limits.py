@@ -178,3 +178,31 @@ def test_an_unknown_event_kind_is_refused_naming_kind(clients, household):
     assert response.json()["errors"][0]["field"] == "kind"
     assert "kind: bukan salah satu nilai yang diterima" in response.json()["detail"]
     assert registry_snapshot() == before
+
+
+def test_a_long_note_or_place_of_an_event_is_refused_naming_it(clients, household):
+    # QA 2026-11-24: SQLite kept 100,000 characters in a 200-character column, PostgreSQL
+    # answered 500 (value too long), and a correction's reason was cut without a word.
+    family, head, wife, daughter = household
+    client = clients["operator_a"]
+    before = registry_snapshot()
+    url = f"/api/v1/residents/{wife.pk}/events"
+    person = {**resident_data(name="Ani", relationship=4), "village": VILLAGE_A}
+    move_in = {"village": VILLAGE_A, "nik": person["nik"], "person": person, "origin": "x" * 101}
+    cases = [
+        (url, {"kind": "death", "note": "x" * 201}, "catatan: paling banyak 200 karakter."),
+        (url, {"kind": "move_out", "place": "x" * 101}, "asal/tujuan: paling banyak 100"),
+        ("/api/v1/move-ins", move_in, "asal/tujuan: paling banyak 100 karakter."),
+    ]
+    for target, body, message in cases:
+        response = send(client, "post", target, body)
+        assert response.status_code == 400, (body, response.content)
+        assert message in response.json()["detail"]
+    assert registry_snapshot() == before
+    # A correction's reason too, once there is something to correct.
+    assert send(client, "post", url, {"kind": "death"}).status_code == 201
+    before = registry_snapshot()
+    response = send(client, "post", url, {"kind": "correction", "note": "salah " * 40})
+    assert response.status_code == 400
+    assert "catatan: paling banyak 200 karakter." in response.json()["detail"]
+    assert registry_snapshot() == before
