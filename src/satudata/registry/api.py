@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import Strict
 
 from satudata.api.auth import signed_in
 from satudata.api.schemas import StrictIn
@@ -68,6 +69,8 @@ MAX_OFFSET = 10_000_000
 # A record's id in a body. Ids are 64-bit (BigAutoField): a larger number is refused here,
 # naming the field, since SQLite cannot even take it as a query parameter (OverflowError).
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A code of a code list: a JSON number, not true (Python counts it as 1) nor "1" or 1.0.
+Code = Annotated[int, Strict()]
 
 
 class ConflictOut(Schema):
@@ -100,18 +103,18 @@ class ResidentIn(StrictIn):
     nik: str = ""
     nik_is_temporary: bool = False
     name: str
-    sex: int
+    sex: Code
     birth_place: str = ""
     birth_date: datetime.date
-    religion: int | None = None
-    education_kk: int | None = None
-    education_current: int | None = None
-    occupation: int | None = None
-    marital_status: int | None = None
-    relationship: int | None = None
-    citizenship: int = 1
-    blood_type: int | None = None
-    disability: int | None = None
+    religion: Code | None = None
+    education_kk: Code | None = None
+    education_current: Code | None = None
+    occupation: Code | None = None
+    marital_status: Code | None = None
+    relationship: Code | None = None
+    citizenship: Code = 1
+    blood_type: Code | None = None
+    disability: Code | None = None
     father_name: str = ""
     mother_name: str = ""
     family: Id | None = None
@@ -122,17 +125,17 @@ class ResidentPatch(StrictIn):
     version: int = Field(description="The version you read; a newer one refuses the change.")
     nik: str | None = None
     name: str | None = None
-    sex: int | None = None
+    sex: Code | None = None
     birth_place: str | None = None
     birth_date: datetime.date | None = None
-    religion: int | None = None
-    education_kk: int | None = None
-    education_current: int | None = None
-    occupation: int | None = None
-    marital_status: int | None = None
-    relationship: int | None = None
-    blood_type: int | None = None
-    disability: int | None = None
+    religion: Code | None = None
+    education_kk: Code | None = None
+    education_current: Code | None = None
+    occupation: Code | None = None
+    marital_status: Code | None = None
+    relationship: Code | None = None
+    blood_type: Code | None = None
+    disability: Code | None = None
     father_name: str | None = None
     mother_name: str | None = None
     unit: Id | None = Field(
@@ -449,11 +452,11 @@ class BirthIn(StrictIn):
     nik: str = ""
     nik_is_temporary: bool = False
     name: str
-    sex: int
+    sex: Code
     birth_place: str = ""
     birth_date: datetime.date
-    religion: int | None = None
-    relationship: int | None = Field(None, description="In the family; default 4 (child).")
+    religion: Code | None = None
+    relationship: Code | None = Field(None, description="In the family; default 4 (child).")
     father_name: str = ""
     mother_name: str = ""
     mother: Id | None = Field(
@@ -488,7 +491,7 @@ class SplitIn(StrictIn):
 
 class HeadIn(StrictIn):
     new_head: Id
-    old_head_relationship: int = Field(11, description="The old head's new relationship code.")
+    old_head_relationship: Code = Field(11, description="The old head's new relationship code.")
     others: dict[int, int] = Field(
         default_factory=dict,
         description="Other living members' new relationship codes to the new head, by "
@@ -500,7 +503,7 @@ class HeadIn(StrictIn):
 
 class JoinFamilyIn(StrictIn):
     family: Id = Field(description="The id of a family card of the resident's village.")
-    relationship: int = Field(description="Relationship code in the new family (1–11).")
+    relationship: Code = Field(description="Relationship code in the new family (1–11).")
     date: datetime.date | None = None
 
 

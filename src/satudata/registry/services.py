@@ -24,9 +24,12 @@ from satudata.registry import arrivals, births, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import (
     check_resident,
+    invisible_problem,
     kk_problem,
     named,
     outside_message,
+    tidy_text,
+    tidy_texts,
     too_long,
 )
 
@@ -222,20 +225,33 @@ def register_resident(
     though nothing else is saved (it is written before the registration's transaction).
     """
     require_write(actor, village.code)
-    values = {k: v for k, v in data.items() if k in EDITABLE}
-    if values.get("nik_is_temporary") and not (values.get("nik") or "").strip():
-        values["nik"] = next_temporary_nik(village)
-    _check(values)
-    _refuse_taken_nik(actor, village, values["nik"])
-    try:
-        with transaction.atomic():
-            return _register(actor, village, values, family, unit, kind, date, note, other_place)
-    except (IntegrityError, ValidationError):
-        # Another session registered the NIK after the check: the model's constraint check
-        # ("Constraint nik_unique_alive is violated") or the insert itself refuses it. The
-        # user gets the check's own answer, naming the village, not that or a server error.
+    values = tidy_texts({k: v for k, v in data.items() if k in EDITABLE})
+    numbered = values.get("nik_is_temporary") and not (values.get("nik") or "").strip()
+    for attempt in range(TEMPORARY_NIK_TRIES):
+        if numbered:
+            values["nik"] = next_temporary_nik(village)
+        _check(values)
+        retry = numbered and attempt + 1 < TEMPORARY_NIK_TRIES
+        if retry and holder_of(values["nik"]):
+            continue  # two registrations at once read the same highest serial
         _refuse_taken_nik(actor, village, values["nik"])
-        raise
+        try:
+            with transaction.atomic():
+                return _register(
+                    actor, village, values, family, unit, kind, date, note, other_place
+                )
+        except (IntegrityError, ValidationError):
+            if retry and holder_of(values["nik"]):
+                continue  # the other one committed between the check and the insert
+            # Another session registered the NIK after the check: the model's constraint
+            # check ("Constraint nik_unique_alive is violated") or the insert refuses it. The
+            # user gets the check's own answer, naming the village, not a server error.
+            _refuse_taken_nik(actor, village, values["nik"])
+            raise
+    raise AssertionError("unreachable: the last try returns or raises")
+
+
+TEMPORARY_NIK_TRIES = 5
 
 
 def next_temporary_nik(village: Region) -> str:
@@ -303,7 +319,7 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     current = Resident.objects.select_for_update().get(pk=resident.pk)
     if version is not None and version != current.version:
         raise VersionConflict(current.version, version)
-    values = {k: v for k, v in changes.items() if k in EDITABLE}
+    values = tidy_texts({k: v for k, v in changes.items() if k in EDITABLE})
     if "unit" in changes:
         unit = _unit_in(current.village, changes["unit"])
         if (unit.pk if unit else None) != current.unit_id:
@@ -408,9 +424,7 @@ def move_family(
     current = Family.objects.select_for_update().get(pk=family.pk)
     if version is not None and version != current.version:
         raise VersionConflict(current.version, version, family=True)
-    address = address.strip()
-    if len(address) > 200:
-        raise ValidationError({"address": _("address: at most 200 characters.")})
+    address = _family_address(address)
     unit_id = unit.pk if unit else None
     if unit_id == current.unit_id and address == current.address:
         return current
@@ -431,6 +445,7 @@ def register_family(
     problem = kk_problem(family_number)
     if problem:
         raise ValidationError({"family_number": named("family_number", problem)})
+    address = _family_address(address)
     _refuse_taken_kk(family_number)
     family = Family(
         village=village, family_number=family_number, unit=_unit_in(village, unit), address=address
@@ -441,6 +456,16 @@ def register_family(
     except (IntegrityError, ValidationError):  # taken meanwhile (see register_resident)
         _refuse_taken_kk(family_number)
         raise
+
+
+def _family_address(address: str) -> str:
+    """The card's address as stored, or a ValidationError naming the field."""
+    address = tidy_text(address or "")
+    limit = Family._meta.get_field("address").max_length
+    problem = too_long(limit) if len(address) > limit else invisible_problem(address)
+    if problem:
+        raise ValidationError({"address": named("address", problem)})
+    return address
 
 
 def _refuse_taken_kk(family_number: str) -> None:
@@ -943,7 +968,7 @@ def search_families(user, query: str = ""):
             Value(0),
         ),
     )
-    query = (query or "").strip()
+    query = tidy_text(query or "")
     if query.isdigit():
         return families.filter(family_number=query).order_by("village_id", "family_number")
     key = name_key(query)
@@ -971,7 +996,7 @@ def search_residents(user, query: str = "", village: str | None = None):
     residents = Resident.objects.visible_to(user)
     if village:
         residents = residents.filter(village_id=village)
-    query = (query or "").strip()
+    query = tidy_text(query or "")
     if query.isdigit() and len(query) == 16:
         # Two exact index lookups (NIK; members of the family card), then the scoped rows.
         ids = list(Resident.objects.filter(nik=query).values_list("id", flat=True))

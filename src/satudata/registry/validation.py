@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import unicodedata
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -55,6 +56,30 @@ TEXT_LIMITS = {"name": 100, "birth_place": 100, "father_name": 100, "mother_name
 PLACE_LIMITS = {"address": 200, "hamlet": 60}
 
 
+def tidy_text(value: str) -> str:
+    """A typed text as it is stored: composed (NFC: an "é" typed as e + accent equals, and is
+    found as, the "é" of other records) and without outer spaces, as the import stores it,
+    so that an export re-imports unchanged."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def tidy_texts(values: dict, fields=(*TEXT_LIMITS, "address")) -> dict:
+    return {k: tidy_text(v) if k in fields and isinstance(v, str) else v for k, v in values.items()}
+
+
+def invisible_problem(text: str) -> str | None:
+    """A message when the text holds a control or invisible formatting character (tab, line
+    break, zero-width space, byte order mark, right-to-left override…): such a name looks
+    like another, is not found by search, and breaks XLSX exports."""
+    for char in text:
+        if (char < " " or char >= "\x7f") and unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            return _(
+                "contains an invisible or control character (U+%(code)04X); type it again "
+                "without it."
+            ) % {"code": ord(char)}
+    return None
+
+
 def too_long(limit: int) -> str:
     return _("must be at most %(limit)d characters.") % {"limit": limit}
 
@@ -75,6 +100,8 @@ def place_problems(data: dict) -> dict[str, str]:
     for field, limit in PLACE_LIMITS.items():
         if len(data.get(field) or "") > limit:
             errors[field] = too_long(limit)
+        elif problem := invisible_problem(data.get(field) or ""):
+            errors[field] = problem
     for field in ("rw", "rt"):
         value = data.get(field) or ""
         if value and not (value.isascii() and value.isdigit() and int(value) <= 999):
@@ -259,8 +286,11 @@ def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, 
     if not name:
         errors["name"] = _("must not be empty.")
     for field, limit in TEXT_LIMITS.items():
-        if len((data.get(field) or "").strip()) > limit:
+        text = data.get(field) or ""
+        if len(text.strip()) > limit:
             errors[field] = too_long(limit)
+        elif problem := invisible_problem(text):
+            errors[field] = problem
     for field in REQUIRED_CODES:
         problem = code_problem(field, data.get(field), required=True)
         if problem:

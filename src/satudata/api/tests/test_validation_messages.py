@@ -37,8 +37,17 @@ def test_a_sex_written_as_a_word_is_refused_in_indonesian(clients):
     detail = refused(response)
     assert detail == "Permintaan tidak valid: sex: harus berupa bilangan bulat"
     assert response.json()["errors"] == [
-        {"field": "sex", "message": "harus berupa bilangan bulat", "type": "int_parsing"}
+        {"field": "sex", "message": "harus berupa bilangan bulat", "type": "int_type"}
     ]
+    assert Resident.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", [True, "1", 1.0])
+def test_a_code_must_be_a_json_number(clients, value):
+    # QA 2026-11-24: `"sex": true` was stored as 1 (Python counts true as 1), and a PATCH
+    # `"occupation": true` overwrote an occupation with code 1.
+    response = post(clients["operator_a"], {**GOOD, "sex": value})
+    assert refused(response) == "Permintaan tidak valid: sex: harus berupa bilangan bulat"
     assert Resident.objects.count() == 0
 
 
