@@ -514,7 +514,7 @@ def _village(raw: str) -> Region:
         raise HttpError(400, _("village: no village has this code.")) from exc
 
 
-def _confirm_origin(nik: str, from_village: str, village: Region) -> None:
+def _confirm_origin(request, nik: str, from_village: str, village: Region) -> None:
     """A mistyped NIK must not take a stranger's record from their village: the caller names
     the village the person comes from, as the form's tick box asks the operator to."""
     holder = services.holder_of(nik.strip())
@@ -525,6 +525,7 @@ def _confirm_origin(nik: str, from_village: str, village: Region) -> None:
     except BadRegionCode:
         stated = ""
     if stated != holder.village_id:
+        services.note_conflict(request.user, village, holder, "api")
         raise HttpError(
             409,
             _(
@@ -613,7 +614,7 @@ def move_in(request, payload: MoveInIn):
     try:
         # Scope first: whoever may not write here learns nothing of where a NIK is held.
         services.require_write(request.user, village.code)
-        _confirm_origin(payload.nik, payload.from_village, village)
+        _confirm_origin(request, payload.nik, payload.from_village, village)
         unit = services.unit_of_village(village, payload.unit)
         resident = services.record_move_in(
             request.user,

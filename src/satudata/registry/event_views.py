@@ -186,6 +186,7 @@ def move_in(request):
             )
         elif holder and holder.village_id != village.code and not confirmed:
             # A mistyped NIK must not silently take a stranger's record from their village.
+            services.note_conflict(request.user, village, holder, "form")
             form.add_error(
                 "confirm",
                 _(

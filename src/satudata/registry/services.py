@@ -131,20 +131,27 @@ def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") ->
     if holder.village_id == village.code:
         message = named("nik", _("already registered in this village."))
         raise ValidationError({"nik": ValidationError(message, code="nik_here")})
-    conflict = NikConflict(
-        nik=nik,
-        village=village,
-        holder_village_id=holder.village_id,
-        source=source,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    NikConflict.objects.add_new([conflict])
+    note_conflict(actor, village, holder, source)
     message = named(
         "nik",
         _("already registered in the village of %(village)s (%(code)s); record a move in instead.")
         % {"village": holder.village.name, "code": holder.village_id},
     )
     raise ValidationError({"nik": ValidationError(message, code="nik_elsewhere")})
+
+
+def note_conflict(actor, village: Region, holder: Resident, source: str) -> None:
+    """Keep for the custodian that this village tried a NIK another village holds. Each
+    such answer names the holding village, so each leaves a trace in the conflict list (a
+    move in tried without naming the village of origin left none: QA of 2026-11-24)."""
+    conflict = NikConflict(
+        nik=holder.nik,
+        village=village,
+        holder_village_id=holder.village_id,
+        source=source,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    NikConflict.objects.add_new([conflict])
 
 
 def _unit_in(village: Region, unit: LocalUnit | None) -> LocalUnit | None:
