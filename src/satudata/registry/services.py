@@ -601,6 +601,15 @@ def correct_to_alive(
             )
             % {"name": resident.name, "kk": resident.family.family_number}
         )
+    mistaken = resident.events.exclude(kind=LifeEvent.Kind.CORRECTION).order_by("-pk").first()
+    if date and mistaken and date < mistaken.date:
+        # A correction follows the event it corrects (QA: one dated 2020 undid a 2026 move).
+        raise ValidationError(
+            {
+                "date": _("date: %(date)s is before the event it corrects (%(event)s).")
+                % {"date": date.strftime("%d-%m-%Y"), "event": mistaken.date.strftime("%d-%m-%Y")}
+            }
+        )
     audit.update(actor, resident, status=Resident.Status.ALIVE, version=resident.version + 1)
     _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason)
     return resident

@@ -50,6 +50,15 @@ def test_a_move_out_is_corrected_through_the_api(clients, cast, household):
         url, {"kind": "correction", "date": "2026-09-02", "note": " "}, "application/json"
     )
     assert empty.status_code == 400 and "Alasan" in empty.json()["detail"]
+    before = registry_snapshot()
+    early = clients["operator_a"].post(
+        url, {"kind": "correction", "date": "2020-01-01", "note": "Batal."}, "application/json"
+    )
+    assert early.status_code == 400
+    assert early.json()["detail"] == (
+        "tanggal: 01-01-2020 sebelum peristiwa yang dikoreksi (01-09-2026)."
+    )
+    assert registry_snapshot() == before
     fixed = clients["operator_a"].post(
         url,
         {"kind": "correction", "date": "2026-09-02", "note": "Batal pindah."},
