@@ -514,6 +514,22 @@ def _village(raw: str) -> Region:
         raise HttpError(400, _("village: no village has this code.")) from exc
 
 
+def _refuse_other_person(payload: MoveInIn, village: Region) -> None:
+    """`person` describes the one moving in: its own NIK or village, when they differ from
+    the request's, were ignored without a word (QA of 2026-11-24)."""
+    person = payload.person
+    if person is None:
+        return
+    if person.nik.strip() and person.nik.strip() != payload.nik.strip():
+        raise HttpError(400, _("person.nik: must be the request's NIK or left empty."))
+    try:
+        same = normalize_code(person.village) == village.code
+    except BadRegionCode:
+        same = False
+    if not same:
+        raise HttpError(400, _("person.village: must be the request's village."))
+
+
 def _confirm_origin(request, nik: str, from_village: str, village: Region) -> None:
     """A mistyped NIK must not take a stranger's record from their village: the caller names
     the village the person comes from, as the form's tick box asks the operator to."""
@@ -609,6 +625,7 @@ def add_birth(request, family_id: int, payload: BirthIn):
 )
 def move_in(request, payload: MoveInIn):
     village = _village(payload.village)
+    _refuse_other_person(payload, village)
     family = _family(request, payload.family) if payload.family else None
     data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None
     try:

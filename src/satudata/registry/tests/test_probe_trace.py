@@ -10,6 +10,7 @@ import pytest
 
 from satudata.conftest import VILLAGE_A, VILLAGE_B
 from satudata.registry.models import NikConflict
+from satudata.registry.tests.helpers import registry_snapshot, resident_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,19 @@ def test_the_move_in_form_without_the_tick_is_listed_too(clients, household):
     )
     assert "centang kotak ini" in page.content.decode()
     assert NikConflict.objects.filter(nik=head.nik, village_id=VILLAGE_B).exists()
+
+
+def test_a_move_in_whose_person_names_another_nik_or_village_is_refused(clients):
+    person = {**resident_data(name="Ani"), "village": VILLAGE_A}
+    before = registry_snapshot()
+    for changed, message in (
+        ({"nik": resident_data(name="Lain")["nik"]}, "person.nik: harus NIK permintaan ini"),
+        ({"village": VILLAGE_B}, "person.village: harus desa permintaan ini."),
+    ):
+        body = {"village": VILLAGE_A, "nik": person["nik"], "person": {**person, **changed}}
+        response = clients["operator_a"].post(
+            "/api/v1/move-ins", json.dumps(body, default=str), content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert response.json()["detail"].startswith(message)
+    assert registry_snapshot() == before
