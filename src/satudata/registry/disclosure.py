@@ -33,6 +33,7 @@ and "An integer programme decides what is exact".
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -365,6 +366,7 @@ def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) 
 
 
 TRIALS = 40  # nearby cells tried for each count that only the integer programme pins
+TRIAL_SECONDS = 30  # for all of them in one snapshot
 
 
 def _cut_integer_pins(regions, children, pinned: dict) -> None:
@@ -373,13 +375,16 @@ def _cut_integer_pins(regions, children, pinned: dict) -> None:
 
     Such a pin combines many equations (the demo case: five village rows, three columns and
     the district's row), so no one equation's cell is known to help, and each candidate is
-    tried on the true counts. This is rare, so the cost of trying does not matter much.
+    tried on the true counts. This is rare; should it take long all the same, the regions
+    left when `TRIAL_SECONDS` have passed are withheld (the safe way out) instead.
     """
     parents = _top_down(children)
+    deadline = time.monotonic() + TRIAL_SECONDS
     for name in sorted(pinned):
         if name not in _pinned(regions, children, everything=True)[0]:
             continue  # freed by what was hidden for an earlier one
-        for cell in _nearby_cells(regions, children, name)[:TRIALS]:
+        nearby = _nearby_cells(regions, children, name)[:TRIALS]
+        for cell in nearby if time.monotonic() < deadline else ():
             saved = {
                 code: (region.withheld, deepcopy(region.marks)) for code, region in regions.items()
             }

@@ -146,6 +146,16 @@ def test_the_demo_religions_are_hidden_so_that_no_integer_programme_pins_them():
     assert summaries["62.01.02.2012"]["religion"][-1] == {"code": 6, "label": ANY, "count": "*"}
 
 
+def test_when_trying_takes_too_long_the_region_is_withheld_instead(monkeypatch):
+    monkeypatch.setattr(disclosure, "TRIAL_SECONDS", 0)
+    regions, parent_of = demo_religion_case()
+    summaries = protected(regions, parent_of)
+    assert integer_hidden_cells(summaries, parent_of) == []
+    # The first pinned count's village goes whole (which frees the other one here).
+    withheld = {code for code, summary in summaries.items() if summary["total"] == "*"}
+    assert "62.01.02.2012" in withheld
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_no_hidden_cell_of_a_random_regency_is_pinned_by_bounds(seed):
     regions, parent_of = random_tree(random.Random(seed))
