@@ -336,7 +336,7 @@ def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) 
         for name, _ in terms:
             of[name].append(index)
     chosen: set[tuple] = set()
-    for name in sorted(pinned):
+    for name in sorted(pinned, key=repr):  # a category may be None ("not recorded")
         value = pinned[name]
         # The equations that pin it: those that bound it on a side its own bounds leave open
         # ("<3" pinned to 2 needs an equation saying "at least 2").
@@ -380,7 +380,7 @@ def _cut_integer_pins(regions, children, pinned: dict) -> None:
     """
     parents = _top_down(children)
     deadline = time.monotonic() + TRIAL_SECONDS
-    for name in sorted(pinned):
+    for name in sorted(pinned, key=repr):  # a category may be None ("not recorded")
         if name not in _pinned(regions, children, everything=True)[0]:
             continue  # freed by what was hidden for an earlier one
         nearby = _nearby_cells(regions, children, name)[:TRIALS]

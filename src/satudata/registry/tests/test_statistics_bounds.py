@@ -146,6 +146,24 @@ def test_the_demo_religions_are_hidden_so_that_no_integer_programme_pins_them():
     assert summaries["62.01.02.2012"]["religion"][-1] == {"code": 6, "label": ANY, "count": "*"}
 
 
+def test_a_not_recorded_category_beside_numbered_ones_is_no_crash():
+    # QA: the names of pinned cells were sorted as they are, and None ("not recorded") does
+    # not compare with a code: every statistics page failed. 137 of 600 random regencies.
+    def person(sex, age, education=1):
+        return {"sex": sex, "age": age, "education": education}
+
+    people = {
+        "62.01.01.2002": [person(1, 3)],
+        "62.01.01.2003": [person(1, 0), person(1, 15), person(1, 15), person(2, 0, None)]
+        + [person(2, 3, 2)],
+        "62.01.02.2001": [person(2, 3, 2)],
+    }
+    regions, parent_of = regions_of(people)
+    summaries = protected(regions, parent_of)
+    assert bounded_hidden_cells(summaries, parent_of) == []
+    assert integer_hidden_cells(summaries, parent_of) == []
+
+
 def test_when_trying_takes_too_long_the_region_is_withheld_instead(monkeypatch):
     monkeypatch.setattr(disclosure, "TRIAL_SECONDS", 0)
     regions, parent_of = demo_religion_case()
