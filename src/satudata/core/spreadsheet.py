@@ -18,12 +18,21 @@ def text_cell(value):
     formula and stays as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_START) and value != "-":
         return "'" + value
+    if isinstance(value, str) and value.startswith("'") and _after_quotes(value):
+        # Text that already looks like what this function writes ("'=…" typed by a user):
+        # one more apostrophe, so that `read_text_cell` gives it back as it was.
+        return "'" + value
     return value
+
+
+def _after_quotes(value: str) -> bool:
+    """Whether the text after its leading apostrophes would start a formula."""
+    return value.lstrip("'").startswith(FORMULA_START)
 
 
 def read_text_cell(value: str) -> str:
     """What `text_cell` wrote, read back: the apostrophe it put before a formula's first
     character is removed, so an exported file re-imports unchanged."""
-    if value.startswith("'") and value[1:2] in FORMULA_START:
+    if value.startswith("'") and _after_quotes(value):
         return value[1:]
     return value

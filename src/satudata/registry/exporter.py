@@ -45,7 +45,12 @@ OPENSID_HEADER = [
     "status_dasar",
     "kode_desa",
 ]
-FORMATS = {"opensid": OPENSID_HEADER, "satudata": OWN}
+# The export adds cacat_id, which OpenSID's import reads (import_format.OPENSID) but its
+# template lacks: without it a re-import of an export erased every resident's disability.
+# Last, so the template's columns keep their places.
+OPENSID_EXPORT = [*OPENSID_HEADER, "cacat_id"]
+REPLACEMENT = "\ufffd"  # a control character in an XLSX cell, which XML cannot hold
+FORMATS = {"opensid": OPENSID_EXPORT, "satudata": OWN}
 log = logging.getLogger("satudata.registry")
 
 
@@ -199,6 +204,7 @@ def xlsx_bytes(lines: Iterable[list]) -> bytes:
     """An XLSX workbook of the rows (openpyxl write-only mode streams rows to a temp file)."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("penduduk")
@@ -207,6 +213,10 @@ def xlsx_bytes(lines: Iterable[list]) -> bytes:
         # NIK and KK numbers stay text: Excel would round 16-digit numbers. A text cell is
         # never run as a formula, but openpyxl writes text starting with "=" as one unless
         # told it is text (kept as it is, so the file imports again unchanged).
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+            # XML 1.0 has no control characters ("Hasan\x0bBahri"): openpyxl refused the
+            # cell and the whole export failed. Each is written as U+FFFD instead.
+            value = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
         if isinstance(value, str) and value.startswith("="):
             text = WriteOnlyCell(sheet, value=value)
             text.data_type = "s"

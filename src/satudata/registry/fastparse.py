@@ -171,6 +171,9 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
     )
 
 
+INVISIBLE = r"[\p{Cc}\p{Cf}]"  # the categories `validation.invisible_problem` refuses
+
+
 def _within_limits() -> pl.Expr:
     """Texts within their columns' widths and not quoted, RW and RT of 1–3 digits (or
     blank), an RT only with its RW: `validation.TEXT_LIMITS` and `place_problems`, and
@@ -178,6 +181,8 @@ def _within_limits() -> pl.Expr:
     ok = pl.lit(True)
     for field, limit in {**TEXT_LIMITS, **PLACE_LIMITS}.items():
         ok = ok & (pl.col(field).str.len_chars() <= limit)
+        # A control or invisible character: `validation.invisible_problem` names it.
+        ok = ok & ~pl.col(field).str.contains(INVISIBLE)
         # An exported formula-like text ("'=…"): _parse removes the export's apostrophe.
         ok = ok & ~pl.col(field).str.starts_with("'")
     rw, rt = pl.col("rw"), pl.col("rt")

@@ -97,7 +97,9 @@ class ErrorFile:
         for row, column, value, message in self.pending:
             # The value as the file held it, never run as a formula when opened.
             self.writer.writerow([row, column, text_cell(value), message])
-            if len(self.sample) < 20:
+            if len(self.sample) < 20 and not column:  # the whole row (its width)
+                self.sample.append(_("Row %(row)d: %(message)s") % {"row": row, "message": message})
+            elif len(self.sample) < 20:
                 self.sample.append(
                     _("Row %(row)d, column %(column)s: %(message)s")
                     % {"row": row, "column": column, "message": message}

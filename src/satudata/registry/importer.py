@@ -41,6 +41,7 @@ from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key, r
 from satudata.registry.import_format import (
     CODE_FIELDS,
     OPENSID_NAME,
+    OWN,
     REQUIRED,
     SEX_WORDS,
     TEXT_FIELDS,
@@ -70,6 +71,10 @@ from satudata.registry.validation import (
 )
 from satudata.registry.writer import IdBlock, Writer
 
+# Texts a Windows-1252 CSV may hold with "?" for letters it lacks (Importer._refuse_question_marks).
+QUESTION_MARKED = ("name", "birth_place", "father_name", "mother_name", "address")
+# Optional resident columns, in the order of our format: absent ones are named in a warning.
+OPTIONAL = [f for f in OWN if f not in REQUIRED and f != "village_code"]
 # What a re-import compares with the stored resident: when every one is equal, the row is
 # counted as unchanged and the resident left as it is (no new version, which would make
 # an operator's open edit form stale, and no new updated_at).
@@ -333,6 +338,13 @@ class Importer(Placement):
             ) % {"names": ", ".join(f"{wanted.get(f, f)} ({f})" for f in missing)}
             return
         self.positions = positions
+        # Resident fields the file has no column for: an update keeps what is stored.
+        self.absent = [c for c in VALUE_COLUMNS if c not in positions]
+        self.absent_names = [
+            OPENSID_NAME.get(c, c) if "nama" in source.header else c
+            for c in OPTIONAL
+            if c not in positions
+        ]
         self.errors.order = {name: index for index, name in enumerate(source.header)}
         self.xlsx = not hasattr(source, "reader")
         self.positions_header = set(source.header)
@@ -372,6 +384,16 @@ class Importer(Placement):
         self.progress(source.size, source.size, self.report.rows)
         if self.report.rows == 0:
             self.report.message = _("The file has a header but no rows.")
+        if self.absent_names and (self.report.updated or self.report.unchanged):
+            self.report.warnings.append(
+                _("Columns not in the file do not change stored data: %(names)s.")
+                % {"names": ", ".join(self.absent_names)}
+            )
+        ignored_sheets = getattr(source, "ignored_sheets", [])
+        if ignored_sheets:
+            self.report.warnings.append(
+                _("Sheets not imported: %(names)s.") % {"names": ", ".join(ignored_sheets)}
+            )
 
     # -- one chunk ------------------------------------------------------------------------
 
@@ -418,8 +440,11 @@ class Importer(Placement):
         else:
             for name, index in p.items():
                 data[name] = row[index].strip()
-        for name in self.text_fields:
-            data[name] = read_text_cell(data[name])
+        if not self.xlsx:
+            # Only a CSV export puts an apostrophe before = + - @ (an XLSX cell is typed as
+            # text instead): in an XLSX file the apostrophe is the resident's own.
+            for name in self.text_fields:
+                data[name] = read_text_cell(data[name])
         nik = data["nik"]
         data["nik_is_temporary"] = (
             isinstance(nik, str) and nik.startswith("0") and temporary_nik_problem(nik) is None
@@ -533,6 +558,8 @@ class Importer(Placement):
             return False
         if any(len(d.get(field) or "") > limit for field, limit in TEXT_LIMITS.items()):
             return False
+        if any(not (d.get(field) or "").isprintable() for field in TEXT_LIMITS):
+            return False  # a control or invisible character: check_resident names it
         if len(nik) != 16 or not nik.isdigit() or nik[:6] not in self.districts:
             return False
         if nik[12:] == "0000" or birth > self.today or birth < self.earliest:
@@ -549,11 +576,27 @@ class Importer(Placement):
         return True
 
     def _rows_chunk(self, chunk: list[tuple[int, list]], width: int) -> None:
-        """Rows read by the csv module or openpyxl: blank ones skipped, short ones padded."""
+        """Rows read by the csv module or openpyxl: blank ones skipped. A CSV row with fewer
+        cells than the header (a file cut mid-row), or more that are not blank (a comma
+        typed in an address shifts every cell after it), is refused: its missing cells
+        would erase stored values. XLSX rows are padded: a spreadsheet leaves trailing empty
+        cells out."""
         lines, rows = [], []
         for line, row in chunk:
             if not any(v.strip() if isinstance(v, str) else v is not None for v in row):
                 continue  # blank, or only spaces
+            if len(row) != width and not self.xlsx:
+                if len(row) < width or any(v.strip() for v in row[width:]):
+                    self.report.rows += 1
+                    self._reject(
+                        line,
+                        "",
+                        "",
+                        _("this row has %(cells)d columns, its header %(header)d.")
+                        % {"cells": len(row), "header": width},
+                    )
+                    continue
+                row = row[:width]
             if len(row) < width:
                 row = list(row) + [""] * (width - len(row))
             lines.append(line)
@@ -742,6 +785,16 @@ class Importer(Placement):
             .with_columns(conflict.alias("_conflict"))
             .with_columns((~pl.col("_conflict") & wrong_family).alias("_wrong_family"))
         )
+        if self.absent:
+            # A column the file lacks erases nothing: a stored resident keeps its value
+            # (a new one gets the default, as before).
+            stored = pl.col("held_id").is_not_null() & ~pl.col("_conflict")
+            frame = frame.with_columns(
+                pl.when(stored).then(pl.col(f"old_{c}")).otherwise(pl.col(c)).alias(c)
+                for c in self.absent
+            )
+        if not self.fresh:
+            frame = self._refuse_question_marks(frame)
         candidate = ~pl.col("_conflict") & ~pl.col("_wrong_family") & new_family
         # A KK number new to the database belongs to the village of its first row in the file.
         frame = frame.with_columns(
@@ -766,6 +819,40 @@ class Importer(Placement):
             self._reject_rows(rejected)
         accepted = keep_one_head(self, frame.filter(~bad))
         return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
+
+    def _refuse_question_marks(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows that would change a stored text only by replacing letters with "?" are
+        refused: Excel saving a CSV as Windows-1252 writes "?" for each letter that
+        encoding lacks ("Nguyễn" becomes "Nguy?n"). Only rows holding a "?" are compared."""
+        fields = [f for f in QUESTION_MARKED if f in self.positions]
+        if not fields:
+            return frame
+        stored = pl.col("held_id").is_not_null() & ~pl.col("_conflict")
+        has_mark = pl.any_horizontal(pl.col(f).str.contains("?", literal=True) for f in fields)
+        suspects = frame.filter(stored & has_mark)
+        if suspects.height == 0:
+            return frame
+        opensid = "nama" in self.positions_header
+        refused = []
+        for row in suspects.iter_rows(named=True):
+            for field in fields:
+                if field == "address":  # the card's address, when the card is stored
+                    old = self.family_places.get(row["family_number"], (None, None))[1]
+                else:
+                    old = row[f"old_{field}"]
+                if isinstance(old, str) and question_marked(row[field], old):
+                    message = _(
+                        "“%(value)s” looks like “%(stored)s” with letters replaced by “?” "
+                        "(the file was saved in an encoding without those letters). Save it "
+                        "as CSV UTF-8 and import again."
+                    ) % {"value": row[field], "stored": old}
+                    column = OPENSID_NAME.get(field, field) if opensid else field
+                    self._reject(row["_line"], column, row[field], named(field, message))
+                    refused.append(row["_line"])
+                    break
+        if not refused:
+            return frame
+        return frame.filter(~pl.col("_line").is_in(refused))
 
     def _reject_rows(self, rejected: pl.DataFrame) -> None:
         """Messages for rows the database rules refuse (few), and the conflicts to log."""
@@ -927,6 +1014,24 @@ class Importer(Placement):
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             finished_at=timezone.now(),
         )
+
+
+def question_marked(new: str, old: str) -> bool:
+    """Whether `new` is `old` with one or more letters Windows-1252 lacks written as "?",
+    and nothing else changed."""
+    if len(new) != len(old) or new == old:
+        return False
+    for mine, stored in zip(new, old, strict=True):
+        if mine == stored:
+            continue
+        if mine != "?":
+            return False
+        try:
+            stored.encode("cp1252")
+        except UnicodeEncodeError:
+            continue
+        return False  # a "?" where the encoding had the letter: a real change
+    return True
 
 
 class _RowsOf:

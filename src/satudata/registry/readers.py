@@ -141,6 +141,13 @@ class CsvSource(Source):
         except UnicodeDecodeError as exc:
             raise self._decode_problem() from exc
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                # The csv module's own words, in English and without the column, were all
+                # the user saw; its reader cannot say which column it was reading.
+                raise FileProblem(
+                    _("Row %(row)d: a cell is larger than %(kb)d KB; check the file.")
+                    % {"row": self.line + 2, "kb": csv.field_size_limit() // 1024}
+                ) from exc
             raise FileProblem(
                 _("Row %(row)d: the CSV cannot be read (%(error)s).")
                 % {"row": self.line + 2, "error": exc}
@@ -174,6 +181,7 @@ class CsvSource(Source):
 
     def _blocks(self, start: int, width: int, size: int) -> Iterator[tuple]:
         names = [f"c{i}" for i in range(width)]
+        separator = self.delimiter.encode()
         line = 2
         self.offset = start
         with self.path.open("rb") as handle:
@@ -205,6 +213,12 @@ class CsvSource(Source):
                         new_columns=names,
                     )
                 except pl.exceptions.PolarsError:  # e.g. a row longer than the header
+                    frame = None
+                if frame is not None and block.count(separator) != records * (width - 1):
+                    # A row with more or fewer cells than the header (a file cut mid-row, a
+                    # comma typed in an address) or a blank line: polars would pad it with
+                    # empty cells. The csv module's rows go through the importer's check of
+                    # each row's width. (No quote in the block: every separator separates.)
                     frame = None
                 if frame is not None and _longest_field(frame) > csv.field_size_limit():
                     yield from self._csv_blocks(line, size)
@@ -277,7 +291,7 @@ class XlsxSource(Source):
         self.handle = path.open("rb")
         try:
             self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
-            sheet, first = _resident_sheet(self.book)
+            sheet, first, self.ignored_sheets = _resident_sheet(self.book)
             self.total_rows = sheet.max_row or 0
             self.iter = sheet.iter_rows(values_only=True)
             next(self.iter, None)  # the header, already read
@@ -319,17 +333,20 @@ class XlsxSource(Source):
 
 def _resident_sheet(book) -> tuple:
     """The first sheet whose first row has a NIK column (a workbook may open on a sheet of
-    notes), else the first sheet; with its first row."""
+    notes), else the first sheet; with its first row and the names of the other sheets
+    with a NIK column, which are not imported (the import says so)."""
     found = None
+    others: list[str] = []
     for sheet in book.worksheets:
         first = next(sheet.iter_rows(max_row=1, values_only=True), None) or ()
-        if found is None:
-            found = (sheet, first)
-        if "nik" in {str(value or "").strip().lower() for value in first}:
-            return sheet, first
+        residents = "nik" in {str(value or "").strip().lower() for value in first}
+        if residents and found is not None and found[2]:
+            others.append(sheet.title)
+        elif residents or found is None:
+            found = (sheet, first, residents)
     if found is None:
         raise ValueError("no sheet")
-    return found
+    return found[0], found[1], others
 
 
 def open_source(path: Path) -> Source:

@@ -104,20 +104,20 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(tmp_path):
 
 
 def test_reimport_compares_awkward_values_exactly(tmp_path):
-    """Quotes, commas, a line break, empty text and empty codes come back from the database
+    """Quotes, commas, backslashes, empty text and empty codes come back from the database
     as they were stored (PostgreSQL reads them through one CSV text), so an unchanged file
     stays unchanged, and a change from empty to a value is seen."""
     rows = good_rows(6)
     col = OPENSID_HEADER.index
     rows[0][col("nama_ayah")] = 'Budi "Bujang", Jr.'
     rows[1][col("nama_ibu")] = ""
-    rows[2][col("tempatlahir")] = "Sungai\nRaya"
+    rows[2][col("tempatlahir")] = "Sungai  Raya; \\ 'x'"  # (a line break is refused now)
     rows[3][col("agama_id")] = ""
     rows[4][col("nama")] = 'Siti, "Ani"'
     path = write_csv(tmp_path / "w.csv", rows)
     run(path)
     assert Resident.objects.filter(father_name='Budi "Bujang", Jr.').exists()
-    assert Resident.objects.filter(birth_place="Sungai\nRaya").exists()
+    assert Resident.objects.filter(birth_place="Sungai  Raya; \\ 'x'").exists()
     out = run(path)
     assert f"0 diperbarui, {len(rows)} tidak berubah" in out
     rows[3][col("agama_id")] = "1"

@@ -108,3 +108,21 @@ def test_two_temporary_niks_asked_for_at_once_both_get_a_number(cast, village_a,
     second = services.register_resident(cast.operator_a, village_a, data("Dua"))
     assert int(second.nik[-5:]) == int(first.nik[-5:]) + 1
     assert second.nik_is_temporary and len(calls) == 2
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["polars", "csv-module"])
+def test_an_import_row_with_a_control_character_is_refused_naming_it(tmp_path, quoted):
+    # QA: "Hasan\x0bBahri" imported as "1 updated", then the village's XLSX export broke.
+    from satudata.registry.exporter import OPENSID_HEADER
+    from satudata.registry.tests.test_import import fails, good_rows, write_csv
+
+    rows = good_rows(3)
+    name, address = OPENSID_HEADER.index("nama"), OPENSID_HEADER.index("alamat")
+    rows[1][name] = "Hasan\x0bBahri"
+    rows[2][address] = "Jl. Ahmad\u200bYani"
+    if quoted:
+        rows[0][address] = 'Jl. "Lama"'  # a quote: the csv module reads the file
+    out = fails(write_csv(tmp_path / "c.csv", rows))
+    assert "Baris 3, kolom nama: nama: berisi karakter tak terlihat" in out
+    assert "(U+000B)" in out and "(U+200B)" in out
+    assert Resident.objects.count() == 0

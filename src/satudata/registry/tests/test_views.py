@@ -318,7 +318,7 @@ def test_export_is_scoped_and_reimportable(clients, person, caplog):
     assert logged == [f"residents exported: village {VILLAGE_A}, unit -, by operator.a"]
     assert person.nik not in caplog.text and person.name not in caplog.text
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == OPENSID_HEADER
+    assert rows[0] == [*OPENSID_HEADER, "cacat_id"]  # OpenSID's template, plus disability
     assert rows[1][OPENSID_HEADER.index("nik")] == person.nik
     assert clients["operator_b"].get(f"/registry/export/?village={VILLAGE_A}").status_code == 404
     assert clients["producer_a"].get(f"/registry/export/?village={VILLAGE_A}").status_code == 404
