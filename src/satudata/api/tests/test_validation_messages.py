@@ -110,9 +110,7 @@ def test_a_nul_in_a_query_parameter_is_refused_on_pages_and_the_api(clients):
     client = clients["operator_a"]
     response = client.get("/api/v1/residents?q=Ha%00")
     assert response.status_code == 400
-    assert response.json()["detail"] == (
-        "Parameter q berisi karakter NUL; permintaan ditolak."
-    )
+    assert response.json()["detail"] == ("Parameter q berisi karakter NUL; permintaan ditolak.")
     for page in ("/registry/?q=%00", "/registry/families/?q=%00"):
         response = client.get(page)
         assert response.status_code == 400
