@@ -24,10 +24,10 @@ from satudata.registry import arrivals, births, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import (
     check_resident,
-    invisible_problem,
     kk_problem,
     named,
     outside_message,
+    place_problems,
     tidy_text,
     tidy_texts,
     too_long,
@@ -468,10 +468,9 @@ def register_family(
 def _family_address(address: str) -> str:
     """The card's address as stored, or a ValidationError naming the field."""
     address = tidy_text(address or "")
-    limit = Family._meta.get_field("address").max_length
-    problem = too_long(limit) if len(address) > limit else invisible_problem(address)
+    problem = place_problems({"address": address}).get("address")  # the import's rule
     if problem:
-        raise ValidationError({"address": named("address", problem)})
+        raise ValidationError({"address": problem})
     return address
 
 

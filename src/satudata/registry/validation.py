@@ -63,8 +63,11 @@ def tidy_text(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-def tidy_texts(values: dict, fields=(*TEXT_LIMITS, "address")) -> dict:
-    return {k: tidy_text(v) if k in fields and isinstance(v, str) else v for k, v in values.items()}
+def tidy_texts(values: dict) -> dict:
+    """A resident's typed texts (`TEXT_LIMITS`) tidied; other values as they are."""
+    return {
+        k: tidy_text(v) if k in TEXT_LIMITS and isinstance(v, str) else v for k, v in values.items()
+    }
 
 
 def invisible_problem(text: str) -> str | None:
