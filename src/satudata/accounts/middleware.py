@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from satudata.accounts.tokens import token_from_request, user_for_token
@@ -46,6 +47,9 @@ class ApiTokenMiddleware:
             {"detail": _("The API token is not valid or has been revoked.")}, status=401
         )
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        # This middleware answers before the cache middleware, which marks the other
+        # credentialed answers: a refusal is kept by no cache either.
+        patch_cache_control(response, private=True, no_store=True)
         return response
 
 

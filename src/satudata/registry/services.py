@@ -305,7 +305,12 @@ class VersionConflict(ValidationError):
     instead of 400 (a client retries a conflict, it does not fix its data)."""
 
     def __init__(self, current: int, yours: int, family: bool = False):
-        if family:
+        if yours > current:  # not a change by someone else: a version never stored
+            text = _(
+                "Version %(yours)d was never stored; the current one is %(theirs)d. Read "
+                "the record again and apply your change to it."
+            )
+        elif family:
             text = _(
                 "Someone else changed this family card in the meantime (version %(theirs)d, "
                 "yours %(yours)d). Reload the page and apply your change again."

@@ -15,6 +15,7 @@ def test_api_v1_answers_a_bad_token_401_naming_the_bearer_scheme(cast):
         assert response.status_code == 401
         assert response.json()["detail"]
         assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+        assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.django_db

@@ -139,6 +139,14 @@ def test_an_edit_based_on_an_old_version_is_refused(clients):
     assert "versi" in stale.json()["detail"]
     assert stale.json()["type"] == "version_conflict" and stale.json()["version"] == 2
     assert Resident.objects.get(pk=created["id"]).name == "Siti Aminah Putri"
+    # A version never stored is a client's mistake, not someone else's change.
+    ahead = client.patch(
+        url, json.dumps({"version": 9, "name": "Siti"}), content_type="application/json"
+    )
+    assert ahead.status_code == 409 and ahead.json()["version"] == 2
+    assert "tidak pernah" in ahead.json()["detail"]
+    assert "orang lain" not in ahead.json()["detail"].lower()
+    assert Resident.objects.get(pk=created["id"]).name == "Siti Aminah Putri"
 
 
 def test_death_keeps_the_record_and_its_history(clients):
