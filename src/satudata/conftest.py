@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.services import create_account
@@ -26,6 +28,15 @@ PASSWORD = "uji-Sandi-2026!"
 def _fresh_statistics():
     """Each test's database rolls back under the process's statistics snapshot: drop it."""
     statistics.forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the test client leaves its language active in this thread (a
+    server's next request sets its own); a CLI command called by the next test would speak
+    it. Each test starts in the default language, as a new process does."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

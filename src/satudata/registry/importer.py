@@ -529,7 +529,8 @@ class Importer(Placement):
                 )
             for name, message in checked.items():
                 bad.setdefault(name, _scientific_hint(name, data.get(name), message))
-            kk = kk_problem(data["family_number"])
+            # A blank KK number is decided with the stored record (see `_accept`).
+            kk = kk_problem(data["family_number"]) if data["family_number"] else None
             if kk:
                 bad.setdefault(
                     "family_number",
@@ -795,7 +796,14 @@ class Importer(Placement):
             )
         if not self.fresh:
             frame = self._refuse_question_marks(frame)
-        candidate = ~pl.col("_conflict") & ~pl.col("_wrong_family") & new_family
+        # A blank KK number: only for a stored resident of the village who has no card (the
+        # export of such a person re-imports); anyone else needs the card's number.
+        cardless = pl.col("family_number") == ""
+        stored_cardless = pl.col("held_id").is_not_null() & pl.col("old_family_id").is_null()
+        frame = frame.with_columns(
+            (cardless & ~pl.col("_conflict") & ~stored_cardless).alias("_no_card")
+        )
+        candidate = ~pl.col("_conflict") & ~pl.col("_wrong_family") & new_family & ~cardless
         # A KK number new to the database belongs to the village of its first row in the file.
         frame = frame.with_columns(
             (
@@ -813,11 +821,14 @@ class Importer(Placement):
             | pl.col("_wrong_family")
             | pl.col("_two_villages")
             | pl.col("_revived")
+            | pl.col("_no_card")
         )
         rejected = frame.filter(bad)
         if rejected.height:
             self._reject_rows(rejected)
-        accepted = keep_one_head(self, frame.filter(~bad))
+        accepted = frame.filter(~bad)
+        carded = keep_one_head(self, accepted.filter(~cardless))
+        accepted = pl.concat([carded, accepted.filter(cardless)]).sort("_line")
         return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
 
     def _refuse_question_marks(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -873,6 +884,8 @@ class Importer(Placement):
                 ) % {"village": names.get(code, code), "code": code}
                 self._reject(line, "nik", row["nik"], named("nik", message))
                 conflicts.append((row["nik"], row["village"], row["held_village"]))
+            elif row["_no_card"]:
+                self._reject(line, kk_column, "", named("family_number", kk_problem("")))
             elif row["_revived"]:
                 column = "status_dasar" if kk_column == "no_kk" else "status"
                 message = _(

@@ -37,7 +37,8 @@ class Placement:
     def _with_families(self, frame: pl.DataFrame, writing: bool) -> pl.DataFrame:
         """`family_id` of every row; families new to the database created from their first
         row (village, unit, address)."""
-        new = frame.filter(pl.col("family_id").is_null()).unique(
+        carded = pl.col("family_number") != ""  # a stored resident without a card stays so
+        new = frame.filter(pl.col("family_id").is_null() & carded).unique(
             "family_number", keep="first", maintain_order=True
         )
         if new.height:
@@ -67,7 +68,7 @@ class Placement:
             else:
                 for number, village in new.select("family_number", "village").iter_rows():
                     self.families[number] = (0, village)
-        numbers = frame["family_number"].unique().to_list()
+        numbers = [n for n in frame["family_number"].unique().to_list() if n]
         ids = pl.DataFrame(
             [(n, self.families[n][0]) for n in numbers],
             schema={"family_number": pl.Utf8, "family_id": pl.Int64},

@@ -320,3 +320,46 @@ def test_errors_are_listed_by_row_then_column(tmp_path, monkeypatch, vectorised)
     ]
     assert everything()[:3] == before[:3]  # only the conflict is new
     assert NikConflict.objects.get().nik == held[COL["nik"]]
+
+
+# -- residents without a family card -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("opensid", "natai.csv"), ("satudata", "natai.xlsx")])
+def test_an_export_with_a_resident_without_a_card_imports_again_unchanged(
+    tmp_path, household, cast, village_a, fmt, name
+):
+    """Someone registered without a card is exported with a blank KK number; the file
+    re-imports in all-or-nothing mode (it was refused: "nomor KK wajib diisi")."""
+    data = resident_data(name="Tanpa Kartu", relationship=None)
+    lone = services.register_resident(cast.operator_a, village_a, data)
+    assert lone.family_id is None
+    path = tmp_path / name
+    call_command("export", "residents", str(path), "--village", VILLAGE_A, "--format", fmt)
+    before = everything()
+    assert "0 ditambah, 0 diperbarui, 4 tidak berubah, 0 ditolak" in run(path)
+    after = everything()
+    assert (after[0][:3], after[1:]) == (before[0][:3], before[1:])
+
+
+def test_a_blank_kk_number_is_refused_for_a_new_or_carded_resident(tmp_path, household):
+    """Only a stored resident without a card may have a blank KK number: a new person
+    needs one, and a member of a card cannot leave it by a blank cell."""
+    family, head = household[0], household[1]
+    new_row = good_rows(1)[0]
+    new_row[COL["no_kk"]] = ""
+    path = tmp_path / "blank.csv"
+    call_command("export", "residents", str(path), "--village", VILLAGE_A, "--format", "opensid")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        exported = list(csv.reader(handle))
+    carded = next(r for r in exported[1:] if r[COL["nik"]] == head.nik)
+    carded[COL["no_kk"]] = ""
+    write_csv(path, [carded, new_row])
+    before = everything()
+    message = fails(path)
+    assert "2 ditolak" in message
+    rejected = errors_of(tmp_path / "blank.csv.errors.csv")
+    assert [(r[0], r[1]) for r in rejected] == [("2", "no_kk"), ("3", "no_kk")]
+    assert all("nomor KK: wajib diisi" in r[3] for r in rejected)
+    assert everything() == before
+    assert Resident.objects.get(pk=head.pk).family_id == family.pk
