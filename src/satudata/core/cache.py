@@ -21,12 +21,15 @@ be served as current beside fresher answers, and their difference could single o
 from __future__ import annotations
 
 import hashlib
+import re
 from contextvars import ContextVar
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpResponseNotModified
+from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from satudata.audit.models import AuditEntry
@@ -34,6 +37,7 @@ from satudata.audit.models import AuditEntry
 NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/audit/", "/static/", "/lang/", "/healthz")
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-CKAN-API-Key")
+SIXTEEN_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ .-]?){15}[0-9](?![0-9])")
 
 # The request being answered, as a mutable mark (seen even where a view runs in a copied
 # context); set by code that answers from figures older than the data version.
@@ -57,12 +61,28 @@ def _credentialed(request) -> bool:
     return request.user.is_authenticated
 
 
+def _holds_a_personal_number(request) -> bool:
+    """A 16-digit number in the query (a NIK or KK number typed into a search): the answer,
+    which may repeat it, is kept by no cache."""
+    query = request.META.get("QUERY_STRING", "")
+    return bool(query) and bool(SIXTEEN_DIGITS.search(unquote_plus(query)))
+
+
+def _refusal(response) -> bool:
+    """A 401/403, or a redirect to the login page: its `next=` repeats the address asked
+    for (`/registry/?q=<NIK>`), and it answers for a page that holds personal data."""
+    if response.status_code in (401, 403):
+        return True
+    location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
+    return bool(location) and location.startswith(resolve_url(settings.LOGIN_URL))
+
+
 def _cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if request.path.startswith(NOT_CACHED_PREFIXES):
         return False
-    return not _credentialed(request)
+    return not _credentialed(request) and not _holds_a_personal_number(request)
 
 
 def _cacheable_response(response) -> bool:
@@ -84,6 +104,8 @@ class PublicCacheMiddleware:
             # A signed-in page or file (a resident's page, an export, a letter) may hold
             # personal data: no shared cache keeps it, nor the browser of a village office's
             # shared PC after the operator logs out.
+            patch_cache_control(response, private=True, no_store=True)
+        elif _refusal(response) or _holds_a_personal_number(request):
             patch_cache_control(response, private=True, no_store=True)
         patch_vary_headers(response, CREDENTIAL_HEADERS)
         return response

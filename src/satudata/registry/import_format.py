@@ -111,17 +111,22 @@ class ErrorFile:
         self.handle.close()
 
 
-def columns_of(header: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Field -> column index, and the names of columns we ignore."""
-    positions, ignored = {}, []
+def columns_of(header: list[str]) -> tuple[dict[str, int], list[str], list[str]]:
+    """Field -> column index, the names of columns we ignore, and the names of columns that
+    give a field a second time (`nama` twice, or `nama` and `name`): which of two names to
+    keep is not ours to guess, so such a file is refused."""
+    positions, ignored, repeated = {}, [], []
     for index, name in enumerate(header):
         target = OPENSID.get(name) or (name if name in OWN else None)
-        if target is None or target in positions:
+        if target is None:
             if name:
                 ignored.append(name)
             continue
+        if target in positions:
+            repeated.append(name)
+            continue
         positions[target] = index
-    return positions, ignored
+    return positions, ignored, repeated
 
 
 def row_value(row: list, positions: dict[str, int], name: str):

@@ -311,9 +311,15 @@ class Importer(Placement):
             # Said once for the file, before any row (each would be refused the same way).
             self.report.message = outside_message(self.village)
             return
-        positions, ignored = columns_of(source.header)
+        positions, ignored, repeated = columns_of(source.header)
         if not any(source.header):
             self.report.message = _("The file is empty: it has no header row.")
+            return
+        if repeated:
+            self.report.message = _(
+                "The header names a column more than once: %(names)s. Keep one column for "
+                "each field and import again."
+            ) % {"names": ", ".join(dict.fromkeys(repeated))}
             return
         if ignored:
             self.report.warnings.append(

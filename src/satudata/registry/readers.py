@@ -10,7 +10,6 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -283,7 +282,6 @@ def _longest_field(frame: pl.DataFrame) -> int:
 class XlsxSource(Source):
     def __init__(self, path: Path):
         import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
 
         self.size = path.stat().st_size
         # Opened by us: openpyxl checks a path's extension, and an XLSX saved as "warga.csv"
@@ -295,14 +293,14 @@ class XlsxSource(Source):
             self.total_rows = sheet.max_row or 0
             self.iter = sheet.iter_rows(values_only=True)
             next(self.iter, None)  # the header, already read
-        except (
-            zipfile.BadZipFile,
-            KeyError,
-            OSError,
-            ValueError,
-            EOFError,
-            InvalidFileException,
-        ) as exc:
+        except FileProblem:
+            self.handle.close()
+            raise
+        except Exception as exc:
+            # Whatever openpyxl meets in a damaged file (a zip cut short, XML that does not
+            # parse, a part missing) is the file's fault, not a server error: a list of the
+            # kinds seen kept missing the next one (ParseError from a broken
+            # [Content_Types].xml ended the job with a traceback).
             self.handle.close()
             raise FileProblem(
                 _("The XLSX file is damaged or incomplete (%(error)s). Save it again in Excel.")
@@ -316,7 +314,7 @@ class XlsxSource(Source):
             for row in self.iter:
                 self.line += 1
                 yield ["" if v is None else v for v in row]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        except Exception as exc:  # as in __init__: a damaged file
             raise FileProblem(
                 _("Row %(row)d: the XLSX file is damaged or incomplete.") % {"row": self.line + 2}
             ) from exc

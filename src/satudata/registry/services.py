@@ -674,13 +674,17 @@ def record_move_in(
         _refuse_head_moving_away(holder)
     moved_out = arrivals.last_move_out(holder)
     if date is not None and moved_out is not None and date < moved_out.date:
-        # The arrival cannot come before the departure the other village recorded.
+        # The arrival cannot come before the departure the other village recorded. Not by
+        # name: a village that knows only a NIK and its village must not learn whose it is
+        # (the moving letter in the operator's hands names the person and this date).
         raise ValidationError(
             {
-                "date": _("date: %(date)s is before %(name)s moved out (%(out)s).")
+                "date": _(
+                    "date: %(date)s is before the move out recorded by the village of "
+                    "origin (%(out)s)."
+                )
                 % {
                     "date": date.strftime("%d-%m-%Y"),
-                    "name": holder.name,
                     "out": moved_out.date.strftime("%d-%m-%Y"),
                 }
             }

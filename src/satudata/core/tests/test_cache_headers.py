@@ -70,3 +70,29 @@ def test_signed_in_pages_and_files_are_kept_by_no_cache(clients, path):
     assert {"private", "no-store"} <= control
     # The same public page to an anonymous visitor stays cacheable.
     assert "no-store" not in clients["anonymous"].get("/").get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/registry/?q=6201022607730001", 302),  # to the login page, `next=` holds the NIK
+        ("/registry/families/?q=6201020101200011", 302),
+        ("/api/v1/residents?q=6201022607730001", 401),
+    ],
+)
+def test_a_refusal_to_a_visitor_is_kept_by_no_cache(client, path, status):
+    """No credentials, so not marked as a signed-in answer; but it answers for a page of
+    personal data, and the redirect repeats the NIK typed (QA of the third session)."""
+    response = client.get(path)
+    assert response.status_code == status
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("typed", ["6201022607730001", "6201 0226 0773 0001"])
+def test_a_public_search_for_a_nik_is_not_cached(client, typed):
+    response = client.get("/regions/", {"q": typed})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert "ETag" not in response
+    ordinary = client.get("/regions/", {"q": "6201022016"})  # a village code stays public
+    assert "public" in ordinary["Cache-Control"]
