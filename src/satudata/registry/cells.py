@@ -29,21 +29,42 @@ def _year_month() -> tuple[str, str]:
 MONTHS = ", ".join(f"m{m}" for m in range(1, 13))
 
 
-def select_sql(where: str) -> str:
-    """INSERT … SELECT of the cells of the residents matching `where`."""
+def counts_sql(where: str) -> str:
+    """SELECT of the cells (village_id, sex, birth_year, m1…m12) of the living residents
+    matching `where`, counted from the residents themselves."""
     year, month = _year_month()
     sums = ", ".join(f"SUM(CASE WHEN {month} = {m} THEN 1 ELSE 0 END)" for m in range(1, 13))
     return (
-        f"INSERT INTO registry_populationcell (village_id, sex, birth_year, {MONTHS}) "  # noqa: S608
-        f"SELECT village_id, sex, {year}, {sums} FROM registry_resident "
+        f"SELECT village_id, sex, {year}, {sums} FROM registry_resident "  # noqa: S608
         f"WHERE status = 1 AND deleted_at IS NULL AND {where} GROUP BY village_id, sex, {year}"
     )
 
 
+def select_sql(where: str) -> str:
+    """INSERT … SELECT of the cells of the residents matching `where`."""
+    return (
+        f"INSERT INTO registry_populationcell (village_id, sex, birth_year, {MONTHS}) "
+        + counts_sql(where)
+    )
+
+
 def refresh(villages: Iterable[str]) -> None:
-    """Recompute the cells of these villages from their living residents."""
+    """Recompute the cells of these villages from their living residents.
+
+    On PostgreSQL two transactions refreshing one village at once would both delete its
+    cells and both insert them again: the second insert broke the unique key (a 500 for one
+    of two operators saving in the same village). So each village's row in the region table
+    is locked first (FOR NO KEY UPDATE: it does not stop the foreign-key checks of inserts
+    that name the village), in code order, until the transaction ends; the second then
+    deletes and counts what the first committed. SQLite has one writer at a time anyway."""
     codes = sorted({v for v in villages if v})
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and codes:
+            cursor.execute(
+                "SELECT code FROM regions_region WHERE code = ANY(%s) ORDER BY code "
+                "FOR NO KEY UPDATE",
+                [codes],
+            )
         for start in range(0, len(codes), CHUNK):
             part = codes[start : start + CHUNK]
             marks = ", ".join(["%s"] * len(part))

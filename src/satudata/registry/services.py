@@ -111,6 +111,47 @@ def _check_event_date(resident: Resident, date: datetime.date | None) -> None:
                 }
             }
         )
+    # Nor before what the registry already recorded of the person's life (a death dated
+    # before the move onto a card, a move out before the move in). Not the date a record
+    # was entered or imported: a village entering its records late dates what happened.
+    latest = _last_lived(resident) if resident.pk else None
+    if latest is not None and date < latest.date:
+        raise ValidationError(
+            {
+                "date": _("date: %(date)s is before the %(event)s recorded on %(when)s.")
+                % {
+                    "date": date.strftime("%d-%m-%Y"),
+                    "event": latest.get_kind_display(),
+                    "when": latest.date.strftime("%d-%m-%Y"),
+                }
+            }
+        )
+
+
+def _last_lived(resident: Resident) -> LifeEvent | None:
+    """The latest event of the person's life that still stands: not the entry of the record
+    (registered, imported), not a death or move out that a correction undid, nor the
+    correction itself (after it, the move out is recorded again with its true date)."""
+    standing: list[LifeEvent] = []
+    for event in resident.events.order_by("pk"):
+        if event.kind == LifeEvent.Kind.CORRECTION:
+            undone = next((e for e in reversed(standing) if e.kind in UNDONE_BY_CORRECTION), None)
+            if undone is not None:
+                standing.remove(undone)
+        elif event.kind not in (LifeEvent.Kind.REGISTERED, LifeEvent.Kind.IMPORTED):
+            standing.append(event)
+    return max(standing, key=lambda e: (e.date, e.pk), default=None)
+
+
+UNDONE_BY_CORRECTION = (LifeEvent.Kind.DEATH, LifeEvent.Kind.MOVE_OUT)
+
+
+def _lock_family(family: Family | None) -> None:
+    """Lock the card's row until the transaction ends. Whoever may give a card a head, or
+    take one away, takes it first: two people placed on a headless card at once both found
+    it without a head and both became head (QA, PostgreSQL)."""
+    if family is not None:
+        Family.objects.select_for_update().filter(pk=family.pk).first()
 
 
 def _check(data: dict) -> None:
@@ -200,6 +241,8 @@ def living_head(family: Family | None, exclude_pk=None) -> Resident | None:
 
 def _refuse_second_head(family: Family | None, relationship, resident_pk=None) -> None:
     """A family card has one living head: a second comes only through a change of head."""
+    if relationship == codes.HEAD:
+        _lock_family(family)
     head = living_head(family, resident_pk) if relationship == codes.HEAD else None
     if head is not None:
         raise ValidationError(
@@ -335,7 +378,7 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     if "unit" in changes:
         unit = _unit_in(current.village, changes["unit"])
         if (unit.pk if unit else None) != current.unit_id:
-            _refuse_member_rt(current)
+            _refuse_member_rt(current, unit)
             values["unit"] = unit
     if all(getattr(current, k) == v for k, v in values.items()):
         # Nothing changed: no new version, so other people's open forms stay valid.
@@ -408,11 +451,16 @@ def _refuse_birth_after_events(resident: Resident, birth_date: datetime.date) ->
         )
 
 
-def _refuse_member_rt(resident: Resident) -> None:
+def _refuse_member_rt(resident: Resident, unit: LocalUnit | None) -> None:
     """A member of a family card with an RT lives at the card's address: the RT is changed
-    for the whole card (`move_family`), not for one member."""
+    for the whole card (`move_family`), not for one member. Moving a member to the card's
+    own RT is allowed: it mends a member left elsewhere."""
     family = resident.family
-    if family is not None and family.unit_id is not None:
+    if (
+        family is not None
+        and family.unit_id is not None
+        and family.unit_id != getattr(unit, "pk", None)
+    ):
         raise ValidationError(
             {
                 "unit": _(
@@ -596,6 +644,8 @@ def correct_to_alive(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"note": _("reason: say why the recorded status was wrong.")})
+    if resident.relationship == codes.HEAD:
+        _lock_family(resident.family)
     if resident.relationship == codes.HEAD and living_head(resident.family, resident.pk):
         # The card named a new head meanwhile; two living heads would follow.
         raise ValidationError(
@@ -614,7 +664,17 @@ def correct_to_alive(
                 % {"date": date.strftime("%d-%m-%Y"), "event": mistaken.date.strftime("%d-%m-%Y")}
             }
         )
-    audit.update(actor, resident, status=Resident.Status.ALIVE, version=resident.version + 1)
+    # Back on the card, at its address: the card may have moved house meanwhile (its living
+    # members moved with it, and a member cannot change RT alone).
+    family = resident.family
+    unit = family.unit if family is not None and family.unit_id else resident.unit
+    audit.update(
+        actor,
+        resident,
+        status=Resident.Status.ALIVE,
+        unit=unit,
+        version=resident.version + 1,
+    )
     _event(actor, resident, LifeEvent.Kind.CORRECTION, date, note=reason)
     return resident
 
@@ -690,7 +750,6 @@ def record_move_in(
             }
         )
     old_village, old_family = holder.village_id, holder.family
-    cells.refresh([old_village])
     if holder.status != Resident.Status.MOVED:  # else the old village recorded the move out
         _event(
             actor,
@@ -710,6 +769,9 @@ def record_move_in(
         status=Resident.Status.ALIVE,
         version=holder.version + 1,
     )
+    # Counted after the record left: refreshed before, the old village still counted a
+    # person moved straight from it (a custodian's move in), in two villages at once.
+    cells.refresh([old_village])
     _event(
         actor,
         holder,
@@ -856,12 +918,15 @@ def split_family(
 ) -> Family:
     """Some members leave a family card for a new one (pisah KK), with its own head."""
     require_write(actor, family.village_id)
-    if not members or any(m.family_id != family.pk for m in members):
-        raise ValidationError(_("Choose members of this family to move to the new family."))
     if new_head not in members:
         raise ValidationError(_("The new head must be one of the members who move."))
+    # Read again under lock before judging: two splits of one member sent at once both
+    # passed a check made on the page's copies (QA, PostgreSQL: an empty second card).
+    _lock_family(family)
     for member in members:
         _require_alive(member)
+    if not members or any(m.family_id != family.pk for m in members):
+        raise ValidationError(_("Choose members of this family to move to the new family."))
     _refuse_head_leaving(family, members)
     new_family = register_family(
         actor, family.village, new_family_number, family.unit, address or family.address
@@ -893,6 +958,8 @@ def _refuse_head_leaving(family: Family | None, leaving: list[Resident]) -> None
     a card whose members stay needs a head, so the headship is handed over first."""
     if family is None:
         return
+    if any(person.relationship == codes.HEAD for person in leaving):
+        _lock_family(family)  # members joining meanwhile would be left without a head
     for person in leaving:
         if (
             person.relationship == codes.HEAD
