@@ -487,6 +487,12 @@ class SplitIn(StrictIn):
     new_head: Id
     family_number: str
     date: datetime.date | None = None
+    others: dict[int, int] = Field(
+        default_factory=dict,
+        description="The other moving members' relationship codes to the new head, by "
+        'resident id (e.g. {"17": 7}: the new head\'s mother becomes Orang Tua); members '
+        "not named keep theirs, and a birth then guesses no father from the new head.",
+    )
 
 
 class HeadIn(StrictIn):
@@ -697,7 +703,13 @@ def split(request, family_id: int, payload: SplitIn):
         raise HttpError(400, _("The new head must be one of the members who move."))
     try:
         new = services.split_family(
-            request.user, family, members, payload.family_number, head, payload.date
+            request.user,
+            family,
+            members,
+            payload.family_number,
+            head,
+            payload.date,
+            others=payload.others,
         )
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc

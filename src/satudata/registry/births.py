@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from satudata.audit.models import AuditEntry
 from satudata.registry import codes
 from satudata.registry.models import Family, LifeEvent, Resident
 
@@ -16,17 +18,25 @@ FEMALE = 2
 WIFE, CHILD, CHILD_IN_LAW, GRANDCHILD = 3, 4, 5, 6  # relationship codes
 # Younger than this at a birth is a wrong pick or a wrong date, not a mother.
 YOUNGEST_MOTHER_YEARS = 10
+ENDING = (LifeEvent.Kind.DEATH, LifeEvent.Kind.MOVE_OUT)  # the events that end a record here
+# A woman of the card whose record ended (a death or a move out) this recently is still
+# offered as a mother: she may have died in childbirth, or left after it. The birth date,
+# known only once the form is sent, decides (`parents_from_record`, as for the API).
+RECENTLY_ENDED_DAYS = 366
 
 
 def mother_choices(family: Family) -> list[Resident]:
-    """The women of the card who may be picked as the mother (alive, old enough to have a
-    child today, oldest first)."""
+    """The women of the card who may be picked as the mother, oldest first: old enough to
+    have a child today, and alive or with their record ended within the last year."""
     today = datetime.date.today()
     born_by = today.replace(year=today.year - YOUNGEST_MOTHER_YEARS, day=min(today.day, 28))
+    ended = LifeEvent.objects.filter(resident=OuterRef("pk"), kind__in=ENDING).order_by("-id")
+    since = today - datetime.timedelta(days=RECENTLY_ENDED_DAYS)
     return list(
-        family.members.filter(
-            sex=FEMALE, status=Resident.Status.ALIVE, birth_date__lte=born_by
-        ).order_by("birth_date", "id")
+        family.members.filter(sex=FEMALE, birth_date__lte=born_by)
+        .annotate(ended_on=Subquery(ended.values("date")[:1]))
+        .filter(Q(status=Resident.Status.ALIVE) | Q(ended_on__gte=since))
+        .order_by("birth_date", "id")
     )
 
 
@@ -69,19 +79,62 @@ def parents_from_record(family: Family, mother: Resident, baby_birth: datetime.d
             }
         )
     names = {"mother_name": mother.name}
-    head = family.members.filter(relationship=codes.HEAD, status=Resident.Status.ALIVE).first()
-    # The wife's husband heads the card, unless the headship changed hands: a son who took
-    # over from his late father may still list his mother as "Istri".
-    husband = mother.relationship == WIFE and head is not None and head.sex != FEMALE
-    if husband and not family_had_head_change(family):
-        names["father_name"] = head.name
+    father = guessed_father(family, mother)
+    if father is not None:
+        names["father_name"] = father.name
     return names
 
 
-def family_had_head_change(family: Family) -> bool:
-    return LifeEvent.objects.filter(
-        kind=LifeEvent.Kind.HEAD_CHANGE, family_after=family.family_number
-    ).exists()
+def guessed_father(family: Family, mother: Resident) -> Resident | None:
+    """The card's head, when the mother is recorded as his wife ("3 – Istri") relative to
+    him: not when the headship changed hands (a change of head, or a split that made a new
+    card and its head) after her relationship was last set. A son who took over from his
+    late father, or who split off with his mother, may still list her as "Istri"."""
+    if mother.relationship != WIFE:
+        return None
+    head = family.members.filter(relationship=codes.HEAD, status=Resident.Status.ALIVE).first()
+    if head is None or head.sex == FEMALE:
+        return None
+    became_head = _last_entry(head, _made_head)
+    if became_head is None:
+        return head  # head since the card's (or the record's) beginning
+    relationship_set = _last_entry(mother, _set_relationship)
+    return head if relationship_set is not None and relationship_set > became_head else None
+
+
+def _last_entry(resident: Resident, test) -> int | None:
+    """The id of the resident's latest history entry passing `test` (ids run in the order
+    of the changes, across records)."""
+    entries = AuditEntry.objects.filter(
+        model_label=Resident._meta.label_lower,
+        object_pk=str(resident.pk),
+        action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE],
+    ).order_by("-id")
+    for entry in entries.only("id", "action", "before", "after").iterator():
+        if test(entry.action, entry.before or {}, entry.after or {}):
+            return entry.id
+    return None
+
+
+def _moved_card(before: dict, after: dict) -> bool:
+    return "family_id" in after and before.get("family_id") != after["family_id"]
+
+
+def _made_head(action: str, before: dict, after: dict) -> bool:
+    """A change that made the person head: of their card (a change of head, an import) or
+    of another (a split, a move onto a card). Registered as head is no change of head."""
+    if action != AuditEntry.Action.UPDATE or after.get("relationship") != codes.HEAD:
+        return False
+    return before.get("relationship") != codes.HEAD or _moved_card(before, after)
+
+
+def _set_relationship(action: str, before: dict, after: dict) -> bool:
+    """The relationship was given: at registration, by a change of it (an edit, a change of
+    head, a split that named it) or onto another card (a join, a split that named it)."""
+    if action == AuditEntry.Action.CREATE:
+        return True
+    changed = "relationship" in after and before.get("relationship") != after["relationship"]
+    return changed or _moved_card(before, after)
 
 
 def baby_relationship(mother: Resident | None, relationship: int | None) -> int | None:
@@ -107,9 +160,5 @@ def baby_relationship(mother: Resident | None, relationship: int | None) -> int 
 def _alive_on(mother: Resident, day: datetime.date) -> bool:
     """A mother who died (or left) on or after the birth, as in a death in childbirth. The
     event recorded last ended her record: an earlier one may have been corrected."""
-    ended = (
-        mother.events.filter(kind__in=[LifeEvent.Kind.DEATH, LifeEvent.Kind.MOVE_OUT])
-        .order_by("-id")
-        .first()
-    )
+    ended = mother.events.filter(kind__in=ENDING).order_by("-id").first()
     return ended is not None and ended.date >= day

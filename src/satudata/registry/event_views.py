@@ -237,6 +237,7 @@ def family_split(request, family_id: int):
                 head,
                 data["date"],
                 data["address"].strip(),
+                others=form.others(),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -276,12 +276,48 @@ class SplitForm(forms.Form):
         choices = _member_choices(members)
         self.fields["members"].choices = choices
         self.fields["new_head"].choices = [("", "—"), *choices]
+        # Each moving member's relationship to the new head (as on the change of head);
+        # empty keeps the current one, which was relative to the old card's head.
+        relationships = [(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD]
+        for member in members:
+            self.fields[f"rel_{member.pk}"] = forms.TypedChoiceField(
+                label=_("%(name)s: relationship to the new head") % {"name": member.name},
+                coerce=int,
+                empty_value=None,
+                required=False,
+                choices=[
+                    ("", _("keep: %(current)s") % {"current": member.label_relationship or "—"}),
+                    *relationships,
+                ],
+                help_text=_("Only for a member who moves; not used for the new head."),
+            )
 
     def clean(self):
         data = super().clean()
         if "members" in data and "new_head" in data and data["new_head"] not in data["members"]:
             self.add_error("new_head", _("must be one of the members who move."))
+        for pk in self._relationships():
+            if "members" in data and pk not in data["members"]:
+                self.add_error(
+                    f"rel_{pk}",
+                    _(
+                        "this member does not move; leave it empty, or tick the member among "
+                        "those who move."
+                    ),
+                )
         return data
+
+    def _relationships(self) -> dict[int, int]:
+        return {
+            int(name[4:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("rel_") and value is not None
+        }
+
+    def others(self) -> dict[int, int]:
+        """The relationships the operator gave, by member id (the new head's left out)."""
+        chosen = self.cleaned_data["new_head"]
+        return {pk: value for pk, value in self._relationships().items() if pk != chosen}
 
 
 class HeadForm(forms.Form):

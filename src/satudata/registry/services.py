@@ -28,6 +28,7 @@ from satudata.registry.validation import (
     named,
     outside_message,
     place_problems,
+    temporary_nik_problem,
     tidy_text,
     tidy_texts,
     too_long,
@@ -166,6 +167,9 @@ def holder_of(nik: str) -> Resident | None:
 
 
 def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") -> None:
+    # A new NIK (registered, or changed by an edit): a temporary one must be this village's.
+    if nik.startswith("0") and (problem := temporary_nik_problem(nik, village.code)):
+        raise ValidationError({"nik": named("nik", problem)})
     holder = holder_of(nik)
     if holder is None:
         return
@@ -316,6 +320,22 @@ def next_temporary_nik(village: Region) -> str:
         .first()
     )
     serial = int(highest[len(prefix) :] or 0) + 1 if highest else 1
+    if serial % 10000 == 0:
+        serial += 1  # a NIK ending in 0000 is refused (validation.temporary_nik_problem)
+    if serial > 99999:  # a sixth digit would make a NIK of 17 digits, refused as mistyped
+        raise ValidationError(
+            {
+                "nik": named(
+                    "nik",
+                    _(
+                        "the serial numbers of this village's temporary NIKs are used up "
+                        "(%(highest)s is taken); type a temporary NIK of this village with a "
+                        "serial number not yet used."
+                    )
+                    % {"highest": highest},
+                )
+            }
+        )
     return f"{prefix}{serial:05d}"
 
 
@@ -915,8 +935,12 @@ def split_family(
     new_head: Resident,
     date: datetime.date | None = None,
     address: str = "",
+    others: dict[int, int] | None = None,
 ) -> Family:
-    """Some members leave a family card for a new one (pisah KK), with its own head."""
+    """Some members leave a family card for a new one (pisah KK), with its own head.
+    `others` (member id -> relationship) gives the other leaving members' relationships to
+    the new head, as for a change of head; members not named keep theirs, which the births
+    then no longer read as relative to this card's head (`births.guessed_father`)."""
     require_write(actor, family.village_id)
     if new_head not in members:
         raise ValidationError(_("The new head must be one of the members who move."))
@@ -928,12 +952,17 @@ def split_family(
     if not members or any(m.family_id != family.pk for m in members):
         raise ValidationError(_("Choose members of this family to move to the new family."))
     _refuse_head_leaving(family, members)
+    given = _split_relationships(members, new_head, others or {})
     new_family = register_family(
         actor, family.village, new_family_number, family.unit, address or family.address
     )
-    for member in members:
-        relationship = codes.HEAD if member.pk == new_head.pk else member.relationship
-        if member.pk != new_head.pk and relationship == codes.HEAD:
+    # Those who keep their relationship move first, those given one after the new head:
+    # the history then shows which relationships were set relative to the new head.
+    for member in sorted(members, key=lambda m: (m.pk == new_head.pk) + 2 * (m.pk in given)):
+        relationship = given.get(member.pk, member.relationship)
+        if member.pk == new_head.pk:
+            relationship = codes.HEAD
+        elif relationship == codes.HEAD:
             relationship = 11
         audit.update(
             actor,
@@ -951,6 +980,34 @@ def split_family(
             family_after=new_family_number,
         )
     return new_family
+
+
+def _split_relationships(members, new_head, others: dict[int, int]) -> dict[int, int]:
+    """The leaving members' relationships to the new head, by id; a ValidationError naming
+    `others` or the member for an id or code that cannot be."""
+    leaving = {m.pk: m for m in members if m.pk != new_head.pk}
+    for pk, relationship in others.items():
+        member = leaving.get(pk)
+        if member is None:
+            raise ValidationError(
+                {
+                    "others": _(
+                        "others: %(id)s is not one of the members who move, other than the "
+                        "new head."
+                    )
+                    % {"id": pk}
+                }
+            )
+        if relationship not in codes.RELATIONSHIP or relationship == codes.HEAD:
+            raise ValidationError(
+                {
+                    f"rel_{pk}": _(
+                        "relationship of %(name)s: choose one from the list, other than the head."
+                    )
+                    % {"name": member.name}
+                }
+            )
+    return dict(others)
 
 
 def _refuse_head_leaving(family: Family | None, leaving: list[Resident]) -> None:

@@ -188,10 +188,20 @@ def nik_problem(
     return None
 
 
-def temporary_nik_problem(nik: str) -> str | None:
-    """A temporary NIK is 16 digits starting with 0, which no district code does."""
+def temporary_nik_problem(nik: str, village: str | None = None) -> str | None:
+    """A temporary NIK is 16 digits starting with 0, which no district code does. One a
+    village gives (`village`, its code) is 0, that village's own 10-digit code and a 5-digit
+    serial, as OpenSID and `services.next_temporary_nik` make it: another village's code
+    would take a serial from that village's numbering (QA: a typed 0…6201022012 99999 left
+    Runtu without a next serial)."""
     if not DIGITS16.fullmatch(nik or "") or not nik.startswith("0"):
         return _("a temporary NIK has 16 digits and starts with 0.")
+    own = "0" + village.replace(".", "") if village else ""
+    if own and not nik.startswith(own):
+        return _(
+            "a temporary NIK of this village is 0, the village code %(code)s and a 5-digit "
+            "serial number (%(example)s); “%(value)s” carries another code."
+        ) % {"code": own[1:], "example": f"{own}00001", "value": nik}
     if nik.endswith("0000"):  # as for a real NIK; 0000000000000000 is a placeholder
         return _("the last 4 digits of a temporary NIK cannot be 0000.")
     return None
