@@ -809,6 +809,17 @@ class Importer(Placement):
         frame = frame.with_columns(
             (cardless & ~pl.col("_conflict") & ~stored_cardless).alias("_no_card")
         )
+        # A temporary NIK new to the registry carries its village's own code, as the forms
+        # ask (`validation.temporary_nik_problem`): another village's would take a serial
+        # from that village's numbering. One already stored is left as it is.
+        own_code = pl.lit("0") + village.str.replace_all(".", "", literal=True)
+        frame = frame.with_columns(
+            (
+                pl.col("nik_is_temporary")
+                & pl.col("held_id").is_null()
+                & (pl.col("nik").str.slice(0, 11) != own_code)
+            ).alias("_foreign_temporary")
+        )
         candidate = ~pl.col("_conflict") & ~pl.col("_wrong_family") & new_family & ~cardless
         # A KK number new to the database belongs to the village of its first row in the file.
         frame = frame.with_columns(
@@ -828,6 +839,7 @@ class Importer(Placement):
             | pl.col("_two_villages")
             | pl.col("_revived")
             | pl.col("_no_card")
+            | pl.col("_foreign_temporary")
         )
         rejected = frame.filter(bad)
         if rejected.height:
@@ -890,6 +902,9 @@ class Importer(Placement):
                 ) % {"village": names.get(code, code), "code": code}
                 self._reject(line, "nik", row["nik"], named("nik", message))
                 conflicts.append((row["nik"], row["village"], row["held_village"]))
+            elif row["_foreign_temporary"]:
+                problem = temporary_nik_problem(row["nik"], row["village"])
+                self._reject(line, "nik", row["nik"], named("nik", problem))
             elif row["_no_card"]:
                 self._reject(line, kk_column, "", named("family_number", kk_problem("")))
             elif row["_revived"]:

@@ -130,6 +130,21 @@ def test_a_malformed_temporary_nik_is_still_refused(tmp_path, nik, words):
     assert everything() == before
 
 
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_a_new_temporary_nik_of_another_village_is_refused(tmp_path, monkeypatch, vectorised):
+    """Village A's file may not use up village B's temporary serials (as the forms refuse)."""
+    rows = good_rows(4)
+    foreign = "0" + VILLAGE_B.replace(".", "") + "99999"
+    rows[2][COL["nik"]] = foreign
+    if not vectorised:
+        slow(monkeypatch)
+    before = everything()
+    out = fails(write_csv(tmp_path / "w.csv", rows))
+    assert "Baris 4, kolom nik: NIK: NIK sementara desa ini" in out
+    assert "6201022016" in out and foreign in out
+    assert everything() == before
+
+
 # -- 2. NIK conflicts ----------------------------------------------------------------------
 
 
