@@ -10,10 +10,19 @@ Masked: any run of six or more digits, even glued to letters ("NIK6201…") and 
 spaces, dots, slashes, underscores, brackets, any kind of dash or a comma with a digit right
 after it ("0812 – 3456 – 7890", "+62 (812) 3456-7890", "0812,3456,7890"); a day-month-year in
 figures ("26/7/73", "17-5-90", "26.07.1973") or in words, Indonesian or English ("26 Juli
-1973", "12 Jan. 2010", "July 26, 1973", "26 bulan 7 tahun 1973"); e-mail addresses.
+1973", "12 Jan. 2010", "July 26, 1973", "26 bulan 7 tahun 1973") or with the month in Roman
+numerals ("26 VII 1973", "26/VII/1973"); e-mail addresses, also those written to get past
+robots ("hasan(at)mail.com", "hasan [at] mail [dot] com", "hasan at mail dot com"); a NIK or
+telephone number with letters for digits ("62O1O226O773OOO1": O for 0, I and l for 1, S for
+5, B for 8); the house number of an address, which is below the RT ("Jl. Hasibuan No. 84"
+shows "Jl. Hasibuan No. [hidden]", "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows
+"Gg. Mawar [hidden]").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
-Januari") and an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000").
+Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
+RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5"), the number
+of a law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"),
+"1 x 24 jam" and the English "at" in a sentence ("rapat at balai desa").
 """
 
 from __future__ import annotations
@@ -65,6 +74,114 @@ _FORM_DATE = re.compile(
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
+# An e-mail address written to get past robots: "(at)", "[at]", "{at}" or an "@" with spaces,
+# and "(dot)", "[dot]", " dot " or " titik " for its dots. A bracketed "at" is never prose, so
+# whatever follows it is the domain. Otherwise a top-level domain must end it after a dot
+# ("hasan @ mail . com", "hasan at mail dot com"): an "@" with a space also writes a social
+# media handle ("ikuti @desa.natairaya", public on purpose) or a price ("2 sak @ 75.000"), and
+# a bare " at " is English inside an Indonesian sentence ("rapat at balai desa").
+_OPEN, _CLOSE = r"[\[({<]", r"[\])}>]"
+_BRACKETED_DOT = rf"\s{{0,2}}{_OPEN}\s{{0,2}}(?:dot|titik)\s{{0,2}}{_CLOSE}\s{{0,2}}"
+_DOT_WORD = rf"(?:{_BRACKETED_DOT}|\s{{1,3}}dot\s{{1,3}})"
+# A plain dot has no space after it unless it has one before it too ("mail . com"), so that a
+# sentence's full stop ("… (at) mail. Terima kasih") does not take the next word with it.
+_DOT = rf"(?:{_DOT_WORD}|\s{{1,3}}titik\s{{1,3}}|\.|\s{{1,2}}\.\s{{1,2}})"
+_LABEL = r"[^\W_](?:[\w+\-]*[^\W_])?"
+_TLD = r"(?:com|net|org|id|info|biz|io|me|co|edu|gov|ac|sch|go|or|web|my|xyz)"
+_OBFUSCATED_EMAIL = re.compile(
+    # Starting only where a word starts and reading its name once (an atomic group), a long
+    # text without an address stays linear.
+    rf"(?<![\w.+\-])(?>[\w+\-]+(?:(?:\.|{_DOT_WORD})[\w+\-]+)*)"
+    rf"(?:\s{{0,3}}{_OPEN}\s{{0,2}}(?:at|et|@)\s{{0,2}}{_CLOSE}\s{{0,3}}{_LABEL}(?:{_DOT}{_LABEL})*"
+    rf"|(?:\s{{0,3}}@\s{{0,3}}|\s{{1,3}}at\s{{1,3}}){_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD})"
+    rf"(?![\w@])",
+    re.IGNORECASE,
+)
+
+# The month in Roman numerals, as many Indonesian forms and letters write it ("26 VII 1973").
+# Capitals and a four-digit year only, so that "1 x 24 jam" and "1 X 24 jam" stay; and not
+# inside a letter's number ("470/12/VII/2024"), which is no one's birth date.
+_ROMAN_MONTH = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_ROMAN_SEP = rf"(?:\s{{1,2}}|\s{{0,2}}[./_\-{_DASHES}]\s{{0,2}})"
+_ROMAN_DATE = re.compile(
+    rf"(?<![\d/]){_DAY}{_ROMAN_SEP}{_ROMAN_MONTH}{_ROMAN_SEP}(?:19|20)\d\d(?![\d/])"
+)
+
+# A NIK or telephone number with letters that look like digits: O and o for 0, I and l for 1,
+# S for 5, B for 8 ("62O1O226O773OOO1"). Its core starts and ends with a group holding a real
+# digit; a group of such letters alone is taken in between ("62O1 OOOO 26O7 73O1") and, as a
+# whole word, at either end ("OOOO 2231 O773 OOO1"). Masked when the core has at least one
+# such letter (digits alone are _LONG_NUMBER's, with its exceptions for money and years:
+# "Rp 1.500.000 SOS" stays) and four real digits, and the whole run ten characters or more:
+# no Indonesian text has such a run ("dana BOS 2024" stays).
+_LOOKALIKES = "OoIlSB"
+_LOOKALIKE_GROUP = rf"[{_LOOKALIKES}]*+\d[\d{_LOOKALIKES}]*+"
+# Groups of letters alone are whole words, and no longer or more than a NIK's 16 characters:
+# a text of "O O O …" is then read in linear time.
+_LETTERS_GROUP = rf"(?<![^\W\d_])[{_LOOKALIKES}]{{1,16}}+"
+_LETTERS = rf"(?:{_LETTERS_GROUP}{_GAP}){{0,15}}"
+_LOOKALIKE_NUMBER = re.compile(
+    rf"(?<![\d{_LOOKALIKES}]){_LETTERS}"
+    rf"(?P<core>{_LOOKALIKE_GROUP}(?:{_GAP}?{_LETTERS}{_LOOKALIKE_GROUP})*)"
+    rf"(?:{_GAP}{_LETTERS_GROUP}(?![^\W\d_])){{0,15}}"
+)
+
+# The house number of an address (RT, RW and hamlet stay: a whole neighbourhood shares them).
+# It is the number after "No.", "Nomor" or "Kav." ("Jl. Hasibuan No. 84", "No.12A", "nomor
+# rumah 3/2"), the block and house in a housing estate ("Blok C/12", "blok A-3"), and a
+# number right after a street's name ("Jl. Hasibuan 84", "Gg. Mawar 12B"). Only the number
+# is masked: the street, "No." and "Blok" stay, so a complaint about a road still says which.
+_HOUSE = r"\d{1,4}(?:[A-Za-z](?![^\W\d_]))?"
+# Not a part of a longer number or date ("No. 6/2014", "No. 12/3/2024").
+_HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-]\s?{_HOUSE})?(?!\s?[/\-.]\s?\d)(?!\d)"
+_NUMBER_SIGN = re.compile(
+    rf"(?<![^\W\d_])(?P<sign>(?:no|nomor|nmr|kav|kavling)\s{{0,2}}[.:]{{0,2}}\s{{0,2}}"
+    rf"(?:rumah\s{{0,2}}[.:]?\s{{0,2}})?)"
+    rf"(?P<number>{_HOUSE_NUMBER})",
+    re.IGNORECASE,
+)
+# "No." also numbers laws, letters, schools, queues and counters, which are no one's address.
+_NOT_A_HOUSE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:surat|sk|keputusan|kep|peraturan|perda|perbup|perwali|pergub|perdes|"
+    r"perkades|permen\w*|kepmen\w*|uu|undang-undang|pp|perpres|inpres|keppres|instruksi|"
+    r"edaran|se|pasal|ayat|lampiran|halaman|hlm|hal|bab|antrean|antrian|urut|urutan|loket|"
+    r"tiket|registrasi|register|pendaftaran|pengaduan|laporan|tahap|soal|peserta|sekolah|"
+    r"dasar|sd|sdn|smp|smpn|sma|sman|smk|smkn|mi|min|mts|mtsn|tk|paud|negeri|tps|kelas|"
+    r"ruang|gelombang|sesi|putaran|juara|peringkat|ranking)\W{0,3}$",
+    re.IGNORECASE,
+)
+_NOT_A_HOUSE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?:tahun|thn|th)(?![^\W\d_])", re.IGNORECASE)
+_BLOCK = re.compile(
+    rf"(?<![^\W\d_])(?P<sign>(?i:blok)(?![^\W\d_])\.?\s{{0,2}})"
+    rf"(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
+)
+# A street's name: words that are not an address's other parts or a sentence's small words.
+# After "Jl.", "Gg." or "Lr." the name may be in small letters ("jl hasibuan 84"); "jalan",
+# "gang" and "lorong" are ordinary words too ("jalan rusak 3 titik"), so after them only a
+# name in capitals is one.
+_NOT_A_NAME = (
+    r"(?i:rt|rw|km|kilometer|no|nomor|nmr|kav|kavling|blok|dan|di|ke|dari|yang|ada|arah|"
+    r"sampai|hingga|sepanjang|menuju|depan|dekat|samping|belakang|ujung|simpang|sejak|"
+    r"sekitar|sejauh|sebanyak|lebih|kurang|pukul|jam|tahun|sudah|belum|tidak|rusak|ini|itu)"
+    r"(?![^\W\d_])"
+)
+_NAME_REST = r"(?:[.'’\-][^\W\d_]+)*\.?\s{1,3}"
+_STREET_NAME = rf"(?:(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}){{1,4}}"
+_CAPITALIZED_NAME = rf"(?:(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}){{1,4}}"
+# What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
+# "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023".
+_NOT_A_HOUSE_UNIT = (
+    r"(?:(?:19|20)\d\d(?!\d)"
+    r"|\d+(?:[.,]\d+)?\s{0,2}(?:%|(?i:m|meter|km|kilometer|cm|mm|titik|lubang|persen|tahun|"
+    r"thn|bulan|bln|hari|minggu|jam|menit|kali|x|orang|jiwa|kk|rumah|unit|buah|bh|lampu|tiang|"
+    r"ton|kg|liter|ha|hektar|hektare)(?![^\W\d_])))"
+)
+_STREET_NUMBER = re.compile(
+    rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg)(?:\.\s{{0,3}}|\s{{1,3}}){_STREET_NAME}"
+    rf"|(?i:jalan|gang|lorong)\s{{1,3}}{_CAPITALIZED_NAME})"
+    rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>{_HOUSE_NUMBER})"
+)
+
 
 def _mask_long_number(match: re.Match, hidden: str) -> str:
     number = match.group()
@@ -76,11 +193,38 @@ def _mask_long_number(match: re.Match, hidden: str) -> str:
     return hidden
 
 
+def _mask_lookalike_number(match: re.Match, hidden: str) -> str:
+    run, core = match.group(), match.group("core")
+    digits = sum(c.isdigit() for c in core)
+    letters = sum(c in _LOOKALIKES for c in run)
+    if digits >= 4 and any(c in _LOOKALIKES for c in core) and digits + letters >= 10:
+        return hidden
+    return run
+
+
+def _mask_house_number(match: re.Match, hidden: str) -> str:
+    # Forty characters are more than any of the words before "No." is long.
+    before = match.string[max(0, match.start() - 40) : match.start()]
+    after = match.string[match.end() :]
+    if _NOT_A_HOUSE_BEFORE.search(before) or _NOT_A_HOUSE_AFTER.match(after):
+        return match.group()
+    return match.group("sign") + hidden
+
+
 def public_text(text: str) -> str:
     hidden = "[" + _("hidden") + "]"
     text = _EMAIL.sub(hidden, text or "")
+    text = _OBFUSCATED_EMAIL.sub(hidden, text)
+    # Before long numbers, so that a NIK with letters in it is masked whole, not in pieces.
+    text = _LOOKALIKE_NUMBER.sub(lambda match: _mask_lookalike_number(match, hidden), text)
     text = _WORDS_DATE.sub(hidden, text)
     text = _FORM_DATE.sub(hidden, text)
+    text = _ROMAN_DATE.sub(hidden, text)
     # Long numbers before short dates, so that no date is cut out of a NIK leaving its rest.
     text = _LONG_NUMBER.sub(lambda match: _mask_long_number(match, hidden), text)
-    return _NUMERIC_DATE.sub(hidden, text)
+    text = _NUMERIC_DATE.sub(hidden, text)
+    # House numbers last: what is left are short numbers, and "No." before a NIK or a date
+    # ("No. KK 6201…") has already lost them.
+    text = _NUMBER_SIGN.sub(lambda match: _mask_house_number(match, hidden), text)
+    text = _BLOCK.sub(lambda match: match.group("sign") + hidden, text)
+    return _STREET_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
