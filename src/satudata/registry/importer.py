@@ -131,6 +131,9 @@ class Importer(Placement):
         self.families: dict[str, tuple[int, str]] = {}  # KK -> (id, village)
         self.family_places: dict[str, tuple] = {}  # stored KK -> (unit id, address)
         self.new_cards: set[str] = set()  # KK numbers the import creates
+        self.card_units: dict[str, int | None] = {}  # their RTs (from their first rows)
+        self.members_elsewhere = 0  # rows placing a member in another RT than the card's
+        self.members_elsewhere_lines: list[int] = []
         self.placed_cards: set[str] = set()  # stored cards placed by their head's row
         self.units: dict[tuple, int | None] = {}
         self.unit_ids: dict[tuple, int] = {}
@@ -216,6 +219,18 @@ class Importer(Placement):
                             "family's page."
                         )
                         % {"n": len(headless), "first": ", ".join(headless[:5])}
+                    )
+                if self.members_elsewhere:
+                    self.report.warnings.append(
+                        _(
+                            "Residents placed in another RT than their family card's: %(n)d "
+                            "(rows %(first)s). A card's members live in its RT; correct them "
+                            "on the resident's page."
+                        )
+                        % {
+                            "n": self.members_elsewhere,
+                            "first": ", ".join(map(str, self.members_elsewhere_lines)),
+                        }
                     )
                 if self.report.families_updated:
                     self.report.warnings.append(
@@ -639,6 +654,7 @@ class Importer(Placement):
         accepted = self._with_units(accepted)
         accepted = self._with_families(accepted, writing)
         self._update_family_places(accepted, writing)
+        self._note_members_elsewhere(accepted)
         inserts = accepted.filter(pl.col("held_id").is_null())
         updates = self._keep_stored_units(accepted.filter(pl.col("held_id").is_not_null()))
         same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"old_{c}")) for c in COMPARED)

@@ -43,6 +43,7 @@ class Placement:
         )
         if new.height:
             self.new_cards.update(new["family_number"].to_list())
+            self.card_units.update(new.select("family_number", "unit_id").iter_rows())
             if writing:
                 now = pl.lit(self.now, pl.Utf8)
                 rows = new.select(
@@ -152,6 +153,28 @@ class Placement:
             )
             for number, pk, village, old, new in changed
         )
+
+    def _note_members_elsewhere(self, frame: pl.DataFrame) -> None:
+        """Count the rows that place a card member in another RT than the card's. Accepted
+        (OpenSID files often list a member at another RT than the card), but named in a
+        warning: on the forms a member lives in the card's RT."""
+        numbers = [n for n in frame["family_number"].unique().to_list() if n]
+        units = [
+            (n, self.family_places[n][0] if n in self.family_places else self.card_units.get(n))
+            for n in numbers
+        ]
+        cards = pl.DataFrame(
+            units, schema={"family_number": pl.Utf8, "card_unit": pl.Int64}, orient="row"
+        )
+        elsewhere = frame.join(cards, on="family_number").filter(
+            pl.col("unit_id").is_not_null()
+            & pl.col("card_unit").is_not_null()
+            & (pl.col("unit_id") != pl.col("card_unit"))
+        )
+        if elsewhere.height:
+            self.members_elsewhere += elsewhere.height
+            room = 5 - len(self.members_elsewhere_lines)
+            self.members_elsewhere_lines += elsewhere["_line"].head(max(room, 0)).to_list()
 
     def unit_ancestors(self, unit_ids) -> dict[int, set[int]]:
         """unit id -> the ids of the RW and hamlet it lies in (an RT's RW and hamlet)."""

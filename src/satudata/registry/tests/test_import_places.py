@@ -220,3 +220,21 @@ def test_only_the_heads_row_places_a_stored_card_wherever_the_chunks_cut(tmp_pat
     assert "Kartu keluarga yang RT atau alamatnya diubah oleh berkas: 1." in out
     family.refresh_from_db()
     assert family.unit.name == "007" and family.version == 2
+
+
+def test_a_member_in_another_rt_than_the_card_is_named_in_a_warning(tmp_path):
+    """Accepted (OpenSID files often list one so), but the operator learns which rows."""
+    rows = good_rows(12)
+    first_card = rows[0][COL["no_kk"]]
+    members = [i for i, row in enumerate(rows) if row[COL["no_kk"]] == first_card]
+    assert len(members) >= 2, "the generator's first card has members"
+    moved = members[1]
+    rows[moved][COL["rt"]] = "099" if rows[moved][COL["rt"]] != "099" else "098"
+    out = run(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    assert f"{len(rows)} ditambah" in out
+    assert (
+        "Penduduk yang ditempatkan di RT lain dari RT kartu keluarganya: 1 "
+        f"(baris {moved + 2})." in out
+    )
+    clean = run(write_csv(tmp_path / "w2.csv", good_rows(12, seed=8)), "--village", VILLAGE_A)
+    assert "RT lain dari RT kartu keluarganya" not in clean
