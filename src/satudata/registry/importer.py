@@ -861,8 +861,11 @@ class Importer(Placement):
         if rejected.height:
             self._reject_rows(rejected)
         accepted = frame.filter(~bad)
-        carded = keep_one_head(self, accepted.filter(~cardless))
-        accepted = pl.concat([carded, accepted.filter(cardless)]).sort("_line")
+        if accepted["family_number"].eq("").any():  # rare: residents without a card
+            carded = keep_one_head(self, accepted.filter(~cardless))
+            accepted = pl.concat([carded, accepted.filter(cardless)]).sort("_line")
+        else:
+            accepted = keep_one_head(self, accepted)
         return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
 
     def _refuse_question_marks(self, frame: pl.DataFrame) -> pl.DataFrame:
