@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from contextvars import ContextVar
 from urllib.parse import unquote_plus
 
@@ -37,7 +38,8 @@ from satudata.audit.models import AuditEntry
 NOT_CACHED_PREFIXES = ("/accounts/", "/admin/", "/audit/", "/static/", "/lang/", "/healthz")
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-CKAN-API-Key")
-SIXTEEN_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ .-]?){15}[0-9](?![0-9])")
+SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
+SEPARATORS = re.compile(r"[^0-9A-Za-z&=]+")  # what may split a typed number
 
 # The request being answered, as a mutable mark (seen even where a view runs in a copied
 # context); set by code that answers from figures older than the data version.
@@ -62,10 +64,15 @@ def _credentialed(request) -> bool:
 
 
 def _holds_a_personal_number(request) -> bool:
-    """A 16-digit number in the query (a NIK or KK number typed into a search): the answer,
-    which may repeat it, is kept by no cache."""
+    """A 16-digit number in the query (a NIK or KK number typed into a search, however it
+    is split: spaces, dots, slashes, underscores, full-width digits): the answer, which may
+    repeat it, is kept by no cache. Numbers that merely run together are not cached either,
+    which costs only a cache miss."""
     query = request.META.get("QUERY_STRING", "")
-    return bool(query) and bool(SIXTEEN_DIGITS.search(unquote_plus(query)))
+    if not query:
+        return False
+    digits = SEPARATORS.sub("", unicodedata.normalize("NFKC", unquote_plus(query)))
+    return bool(SIXTEEN_DIGITS.search(digits))
 
 
 def _refusal(response) -> bool:

@@ -648,10 +648,18 @@ def move_in(request, payload: MoveInIn):
             unit=unit,
             date=payload.date,
             origin=payload.origin,
+            from_village=_stated_origin(payload.from_village),
         )
     except (ValidationError, PermissionDenied) as exc:
         raise _errors(exc) from exc
     return 201, resident
+
+
+def _stated_origin(from_village: str) -> str | None:
+    try:
+        return normalize_code(from_village) if from_village else None
+    except BadRegionCode:
+        return None
 
 
 class ArrivalOut(Schema):

@@ -209,6 +209,7 @@ def move_in(request):
                     unit=_unit(village, unit),
                     date=date,
                     origin=origin.strip(),
+                    from_village=holder.village_id if holder else None,
                 )
             except ValidationError as exc:
                 sent.release()

@@ -202,7 +202,7 @@ def frame_of(dicts: list[dict]) -> pl.DataFrame:
 
 def _village(importer, raw: str) -> str | None:
     """The village code a row's value means, if the import may write there (else None)."""
-    village = raw or importer.village
+    village = raw or importer.village or importer._own_village()
     if village and "." not in village and len(village) == 10:
         village = f"{village[:2]}.{village[2:4]}.{village[4:6]}.{village[6:]}"
     if importer.village and village != importer.village:

@@ -518,10 +518,14 @@ class Importer(Placement):
             )
             birth = None
         data["birth_date"] = birth
-        village = data.get("village_code") or self.village
+        village = data.get("village_code") or self.village or self._own_village()
         if village and "." not in village and len(village) == 10:
             village = f"{village[:2]}.{village[2:4]}.{village[4:6]}.{village[6:]}"
-        if self.village and village != self.village:
+        if not village:
+            bad["village"] = named(
+                "village", _("kode_desa is empty; fill in the village code of this row.")
+            )
+        elif self.village and village != self.village:
             bad["village"] = named(
                 "village",
                 _("kode_desa %(code)s differs from the village chosen for the import.")
@@ -572,6 +576,11 @@ class Importer(Placement):
             return None
         self.seen.add(data["nik"])
         return data
+
+    def _own_village(self) -> str | None:
+        """The village of an operator's import: a row's blank kode_desa means that one, as a
+        file without the column does (it said "no village has the code None")."""
+        return self.scope.village if self.scope is not None else None
 
     def _fast_valid(self, d: dict) -> bool:
         """The rules of check_resident and kk_problem, cheaply; False means check properly."""

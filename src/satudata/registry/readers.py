@@ -279,6 +279,9 @@ def _longest_field(frame: pl.DataFrame) -> int:
     return longest or 0
 
 
+EXCEL_MAX_ROWS = 1_048_576
+
+
 class XlsxSource(Source):
     def __init__(self, path: Path):
         import openpyxl
@@ -313,6 +316,10 @@ class XlsxSource(Source):
         try:
             for row in self.iter:
                 self.line += 1
+                if self.line >= EXCEL_MAX_ROWS:
+                    # A row number past Excel's last (a damaged sheet): openpyxl would yield
+                    # every empty row up to it, for hours.
+                    raise ValueError("row past the last row Excel has")
                 yield ["" if v is None else v for v in row]
         except Exception as exc:  # as in __init__: a damaged file
             raise FileProblem(

@@ -150,9 +150,25 @@ UNDONE_BY_CORRECTION = (LifeEvent.Kind.DEATH, LifeEvent.Kind.MOVE_OUT)
 def _lock_family(family: Family | None) -> None:
     """Lock the card's row until the transaction ends. Whoever may give a card a head, or
     take one away, takes it first: two people placed on a headless card at once both found
-    it without a head and both became head (QA, PostgreSQL)."""
+    it without a head and both became head (QA, PostgreSQL).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a resident saved onto the card meanwhile checks its
+    foreign key with a KEY SHARE lock at commit, which FOR UPDATE blocks; with the village
+    lock of `cells.refresh` taken in between, two writers deadlocked (QA: a birth raced with
+    a change of head). And a card is locked before any of its residents, by every change
+    that locks both (see `_lock_cards_then`)."""
     if family is not None:
-        Family.objects.select_for_update().filter(pk=family.pk).first()
+        Family.objects.select_for_update(no_key=True).filter(pk=family.pk).first()
+
+
+def _lock_cards_then(resident: Resident, *others: Family | None) -> None:
+    """Lock the resident's card (as the page read it) and any other card, in id order, and
+    then the resident's row: the order `change_head` and `split_family` lock in (card, then
+    members), so two changes of one card never wait on each other crosswise."""
+    cards = {f.pk: f for f in (resident.family, *others) if f is not None}
+    for pk in sorted(cards):
+        _lock_family(cards[pk])
+    _fresh(resident)
 
 
 def _check(data: dict) -> None:
@@ -288,7 +304,12 @@ def register_resident(
         retry = numbered and attempt + 1 < TEMPORARY_NIK_TRIES
         if retry and holder_of(values["nik"]):
             continue  # two registrations at once read the same highest serial
-        _refuse_taken_nik(actor, village, values["nik"])
+        try:
+            _refuse_taken_nik(actor, village, values["nik"])
+        except ValidationError:
+            if retry:
+                continue  # taken between the look above and this check: the next serial
+            raise
         try:
             with transaction.atomic():
                 return _register(
@@ -612,6 +633,7 @@ def _require_alive(resident: Resident) -> None:
 @transaction.atomic
 def record_death(actor, resident: Resident, date: datetime.date, note: str = "") -> Resident:
     require_write(actor, resident.village_id)
+    _lock_cards_then(resident)
     _require_alive(resident)
     audit.update(actor, resident, status=Resident.Status.DEAD, version=resident.version + 1)
     _event(actor, resident, LifeEvent.Kind.DEATH, date, note=note)
@@ -630,6 +652,7 @@ def record_move_out(
     """A resident leaves; `to_village` (a code) names the destination when it is a village of
     this database, which alone may then take the record in (`arrivals`)."""
     require_write(actor, resident.village_id)
+    _lock_cards_then(resident)
     _require_alive(resident)
     goes_to = arrivals.destination_village(to_village, resident.village_id)
     _refuse_head_leaving(resident.family, [resident])
@@ -656,7 +679,8 @@ def correct_to_alive(
     history, followed by this correction and its reason (an operator's misclick must be
     repairable, and the repair visible)."""
     require_write(actor, resident.village_id)
-    if _fresh(resident).status == Resident.Status.ALIVE:
+    _lock_cards_then(resident)
+    if resident.status == Resident.Status.ALIVE:
         raise ValidationError(
             _("%(name)s is already a living resident; there is nothing to correct.")
             % {"name": resident.name}
@@ -710,12 +734,31 @@ def record_move_in(
     unit: LocalUnit | None = None,
     date: datetime.date | None = None,
     origin: str = "",
+    from_village: str | None = None,
 ) -> Resident:
-    """A person arrives: the existing record moves here (one valid record), or a new one."""
+    """A person arrives: the existing record moves here (one valid record), or a new one.
+    `from_village`, the village the caller confirmed the record is in, is checked again on
+    the record read under lock: another village may have taken it in meanwhile."""
     require_write(actor, village.code)
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
     holder = Resident.objects.select_for_update().filter(nik=nik).first()
+    if (
+        holder is not None
+        and from_village is not None
+        and holder.village_id not in (from_village, village.code)
+    ):
+        raise ValidationError(
+            {
+                "nik": named(
+                    "nik",
+                    _(
+                        "this record moved to another village while the move in was being "
+                        "recorded; look the NIK up again."
+                    ),
+                )
+            }
+        )
     if holder is None:
         return register_resident(
             actor,
@@ -869,7 +912,8 @@ def change_head(
     head (a son who takes over: his mother becomes "Orang Tua"); members not named keep
     theirs."""
     require_write(actor, family.village_id)
-    Family.objects.select_for_update().filter(pk=family.pk).first()  # one change at a time
+    _lock_family(family)  # one change at a time
+    _fresh(new_head)  # judged as stored now: a split may have taken them meanwhile
     current = living_head(family)
     if head_was is not None and (current.pk if current else 0) != head_was:
         raise ValidationError(
@@ -1050,6 +1094,7 @@ def join_family(
     daughter who marries into her husband's family), or onto a first card if registered without
     one. The old card keeps its other members; the person's RT becomes the family's."""
     require_write(actor, resident.village_id)
+    _lock_cards_then(resident, family)
     _require_alive(resident)
     if family.village_id != resident.village_id:
         raise ValidationError({"family_number": _("KK number: the family is in another village.")})

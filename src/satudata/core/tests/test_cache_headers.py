@@ -88,7 +88,17 @@ def test_a_refusal_to_a_visitor_is_kept_by_no_cache(client, path, status):
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("typed", ["6201022607730001", "6201 0226 0773 0001"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "6201022607730001",
+        "6201 0226 0773 0001",
+        "6201_0226_0773_0001",
+        "6201/0226/0773/0001",
+        "6201..022607730001",
+        "\uff16201022607730001",  # a full-width first digit
+    ],
+)
 def test_a_public_search_for_a_nik_is_not_cached(client, typed):
     response = client.get("/regions/", {"q": typed})
     assert response.status_code == 200

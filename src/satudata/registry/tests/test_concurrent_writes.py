@@ -143,3 +143,67 @@ def test_two_splits_of_one_member_at_once(regions_after_a_flush, clients, househ
     assert two.status_code == 400, two.content
     assert not Family.objects.filter(family_number="6201020101250109").exists()
     assert daughter.events.filter(kind="family_split").count() == 1
+
+
+def test_a_birth_and_a_change_of_head_on_one_card_at_once(
+    regions_after_a_flush, clients, household, monkeypatch
+):
+    """The birth held the village's count lock and, at commit, checked its card with a
+    KEY SHARE lock; the change of head held the card FOR UPDATE and waited for the count
+    lock: a deadlock, one of them a 500 (QA)."""
+    import datetime
+
+    from satudata.registry.tests.helpers import nik_for
+
+    family, _head, wife, _daughter = household
+    client = clients["operator_a"]
+    birth = {"nik": nik_for(datetime.date(2026, 1, 5), 1), "name": "Bayi", "sex": 1}
+    birth["birth_date"] = "2026-01-05"
+
+    def born():
+        return post(client, f"/api/v1/families/{family.pk}/births", birth)
+
+    def new_head():
+        return post(
+            client,
+            f"/api/v1/families/{family.pk}/head",
+            {"new_head": wife.pk, "old_head_relationship": 3},
+        )
+
+    one, two = at_once(monkeypatch, cells, "refresh", born, new_head)
+    assert (one.status_code, two.status_code) == (201, 200), (one.content, two.content)
+
+
+def test_a_change_of_head_to_a_member_a_split_takes_away(
+    regions_after_a_flush, clients, household, monkeypatch
+):
+    """The change of head judged the new head's card on the page's copy: the split's new
+    card got two living heads, and the old card none (QA)."""
+    family, head, wife, daughter = household
+    client = clients["operator_a"]
+
+    def split():
+        return post(
+            client,
+            f"/api/v1/families/{family.pk}/split",
+            {
+                "members": [wife.pk, daughter.pk],
+                "new_head": wife.pk,
+                "family_number": "6201020101250111",
+            },
+        )
+
+    def new_head():
+        return post(
+            client,
+            f"/api/v1/families/{family.pk}/head",
+            {"new_head": daughter.pk, "old_head_relationship": 11},
+        )
+
+    one, two = at_once(monkeypatch, services, "_refuse_head_leaving", split, new_head)
+    assert one.status_code == 201, one.content
+    assert two.status_code == 400, two.content
+    for card in Family.objects.all():
+        heads = card.members.filter(relationship=1, status=1).count()
+        assert heads == 1, card.family_number
+    assert Resident.objects.get(pk=head.pk).relationship == 1

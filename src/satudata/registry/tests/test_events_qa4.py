@@ -176,3 +176,20 @@ def test_a_move_out_cannot_come_before_the_move_in(clients, household):
     )
     assert again.status_code == 400 and "22-01-2026" in again.json()["detail"]
     assert registry_snapshot() == before
+
+
+def test_a_move_in_judges_the_origin_on_the_record_read_under_lock(cast, household):
+    """Two villages taking one record in at once: the second had confirmed the origin
+    before the first moved it, and moved it on from the first without a word (QA)."""
+    from satudata.regions.models import Region
+    from satudata.registry import services
+
+    daughter = household[3]
+    village_b = Region.objects.get(code=VILLAGE_B)
+    services.record_move_in(cast.custodian, village_b, daughter.nik, from_village=VILLAGE_A)
+    before = registry_snapshot()
+    other = Region.objects.get(code="62.01.02.2010")
+    with pytest.raises(services.ValidationError) as refused:
+        services.record_move_in(cast.custodian, other, daughter.nik, from_village=VILLAGE_A)
+    assert "pindah ke desa lain" in " ".join(refused.value.messages)
+    assert registry_snapshot() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import getpass
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -264,6 +265,26 @@ def test_truncated_xlsx(tmp_path):
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     assert "XLSX rusak atau terpotong" in fails(cut)
+    assert Resident.objects.count() == 0
+
+
+def test_an_xlsx_row_number_past_excels_last_row_is_a_damaged_file(tmp_path):
+    """openpyxl yields every empty row up to a row's number: r="999999999999" ran for
+    hours (QA). Past Excel's 1,048,576 rows the file is damaged."""
+    book = openpyxl.Workbook()
+    book.active.append(OPENSID_HEADER)
+    book.active.append(good_rows(1)[0])
+    whole = tmp_path / "whole.xlsx"
+    book.save(whole)
+    broken = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="2"', b'<row r="999999999999"')
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)  # as some writers leave it
+            target.writestr(item, data)
+    assert "XLSX rusak atau terpotong" in fails(broken, "--village", VILLAGE_A)
     assert Resident.objects.count() == 0
 
 

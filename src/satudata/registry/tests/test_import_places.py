@@ -238,3 +238,22 @@ def test_a_member_in_another_rt_than_the_card_is_named_in_a_warning(tmp_path):
     )
     clean = run(write_csv(tmp_path / "w2.csv", good_rows(12, seed=8)), "--village", VILLAGE_A)
     assert "RT lain dari RT kartu keluarganya" not in clean
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_a_blank_kode_desa_is_the_operators_village_or_named_empty(
+    tmp_path, monkeypatch, vectorised, cast
+):
+    """It said "no village has the code None"."""
+    if not vectorised:
+        slow(monkeypatch)
+    rows = good_rows(4)
+    rows[1][COL["kode_desa"]] = ""
+    path = write_csv(tmp_path / "w.csv", rows)
+    out = run(path, "--user", cast.operator_a.username, "--dry-run")
+    assert "4 akan ditambah" in out and "0 ditolak" in out
+    before = everything()
+    refused = fails(path)  # the command line with no operator: nothing to fall back on
+    assert "Baris 3, kolom kode_desa: desa/kelurahan: kode_desa kosong" in refused
+    assert "None" not in refused
+    assert everything() == before
