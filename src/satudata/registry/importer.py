@@ -264,6 +264,12 @@ class Importer(Placement):
         except FileProblem as exc:
             self.report.message = str(exc)
             self.report.committed = False
+        except ChangedMeanwhile:
+            self.report.message = _(
+                "Another user changed residents of this file while it was being imported; "
+                "nothing was saved, so that no change is undone unseen. Import the file again."
+            )
+            self.report.committed = False
         except IntegrityError as exc:
             # The lookups found a NIK or KK number free, and another session registered it
             # before this import wrote it (or before its unique index was rebuilt).
@@ -687,11 +693,18 @@ class Importer(Placement):
             pl.col("unit_id"),
             pl.col("family_id"),
         ]
-        sqlload.update_by_id(
+        written = sqlload.update_by_id(
             "registry_resident",
-            updates.select(pl.col("held_id").alias("id"), *values, now.alias("updated_at")),
+            updates.select(
+                pl.col("held_id").alias("id"), *values, now.alias("updated_at"), "old_version"
+            ),
             bump="version",
+            guard="old_version",
         )
+        if written != updates.height:
+            # Someone saved one of these residents (a death, an edit) after this import
+            # read it: writing the file's row would undo that change unseen (QA, PostgreSQL).
+            raise ChangedMeanwhile
         self._audit_updates(updates)
         # Written while the next chunk is parsed.
         constants = self.constants["registry_resident"]
@@ -978,8 +991,15 @@ class Importer(Placement):
             "id": pl.Int64,
             "village_id": pl.Utf8,
             **{c: SCHEMA.get(c, pl.Int64) for c in COMPARED},
+            "version": pl.Int64,
         }
-        names = ["nik", "held_id", "held_village", *(f"old_{c}" for c in COMPARED)]
+        names = [
+            "nik",
+            "held_id",
+            "held_village",
+            *(f"old_{c}" for c in COMPARED),
+            "old_version",
+        ]
         if self.fresh:  # the table was empty: every NIK is new (and unique in the file)
             return pl.DataFrame(schema=dict(zip(names, columns.values(), strict=True)))
         source = "FROM registry_resident WHERE deleted_at IS NULL AND nik IN (%s)"
@@ -1076,6 +1096,10 @@ class Importer(Placement):
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             finished_at=timezone.now(),
         )
+
+
+class ChangedMeanwhile(Exception):
+    """A resident the import read was saved by someone else before the import wrote it."""
 
 
 def question_marked(new: str, old: str) -> bool:

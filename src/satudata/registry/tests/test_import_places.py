@@ -257,3 +257,35 @@ def test_a_blank_kode_desa_is_the_operators_village_or_named_empty(
     assert "Baris 3, kolom kode_desa: desa/kelurahan: kode_desa kosong" in refused
     assert "None" not in refused
     assert everything() == before
+
+
+def test_an_import_never_undoes_a_change_saved_after_it_read_the_resident(
+    tmp_path, monkeypatch, cast
+):
+    """A death recorded while a re-import ran was overwritten by the file's row: the person
+    lived again (QA, PostgreSQL). The import now writes a row only over the version it read;
+    otherwise it saves nothing and says why."""
+    rows = good_rows(6)
+    path = write_csv(tmp_path / "w.csv", rows)
+    run(path, "--village", VILLAGE_A)
+    for row in rows:
+        row[COL["pekerjaan_id"]] = "2" if row[COL["pekerjaan_id"]] != "2" else "3"
+    changed = write_csv(tmp_path / "changed.csv", rows)
+    victim = Resident.objects.get(nik=rows[3][COL["nik"]])
+    real = importer.Importer._held
+
+    def read_then_someone_saves(self, niks):
+        held = real(self, niks)
+        # What another session commits between this read and the import's write.
+        Resident.objects.filter(pk=victim.pk).update(
+            status=Resident.Status.DEAD, version=victim.version + 1
+        )
+        return held
+
+    monkeypatch.setattr(importer.Importer, "_held", read_then_someone_saves)
+    out = fails(changed, "--village", VILLAGE_A)
+    assert "Pengguna lain mengubah penduduk dari berkas ini selama impor berjalan" in out
+    # Nothing of the file was saved. (The stand-in for the other session ran inside the
+    # import's transaction, so it is rolled back too; another session's commit stays.)
+    assert list(Resident.objects.values_list("version", flat=True).distinct()) == [1]
+    assert not Resident.objects.filter(occupation=int(rows[0][COL["pekerjaan_id"]])).exists()
