@@ -95,11 +95,20 @@ def guessed_father(family: Family, mother: Resident) -> Resident | None:
     head = family.members.filter(relationship=codes.HEAD, status=Resident.Status.ALIVE).first()
     if head is None or head.sex == FEMALE:
         return None
+    return head if relative_to_head(head, mother) else None
+
+
+def relative_to_head(head: Resident | None, member: Resident) -> bool:
+    """Whether the member's relationship was set relative to this head: the head has been
+    head since the record's beginning (an import keeps no entry per resident), or the
+    member's relationship was last set after the head became head."""
+    if head is None:
+        return False
     became_head = _last_entry(head, _made_head)
     if became_head is None:
-        return head  # head since the card's (or the record's) beginning
-    relationship_set = _last_entry(mother, _set_relationship)
-    return head if relationship_set is not None and relationship_set > became_head else None
+        return True
+    relationship_set = _last_entry(member, _set_relationship)
+    return relationship_set is not None and relationship_set > became_head
 
 
 def _last_entry(resident: Resident, test) -> int | None:
@@ -122,9 +131,13 @@ def _moved_card(before: dict, after: dict) -> bool:
 
 def _made_head(action: str, before: dict, after: dict) -> bool:
     """A change that made the person head: of their card (a change of head, an import) or
-    of another (a split, a move onto a card). Registered as head is no change of head."""
-    if action != AuditEntry.Action.UPDATE or after.get("relationship") != codes.HEAD:
+    of another (a split, a move onto a card), or a registration as head (a card's members
+    registered before may have been set relative to an earlier head: QA, a widow's "Istri"
+    gave her husband's successor as her baby's father)."""
+    if after.get("relationship") != codes.HEAD:
         return False
+    if action == AuditEntry.Action.CREATE:
+        return True
     return before.get("relationship") != codes.HEAD or _moved_card(before, after)
 
 
@@ -137,11 +150,17 @@ def _set_relationship(action: str, before: dict, after: dict) -> bool:
     return changed or _moved_card(before, after)
 
 
-def baby_relationship(mother: Resident | None, relationship: int | None) -> int | None:
+def baby_relationship(
+    family: Family, mother: Resident | None, relationship: int | None
+) -> int | None:
     """The baby's relationship to the head: a child of the head or his wife is "Anak"; a
     child of the head's child or child-in-law is "Cucu". A 4 ("Anak") chosen for the
-    latter is refused (the form offers 4 by default)."""
+    latter is refused (the form offers 4 by default), unless the mother's relationship was
+    set relative to an earlier head (a son's wife stays "Menantu" when he takes over)."""
     grandchild = mother is not None and mother.relationship in (CHILD, CHILD_IN_LAW)
+    if grandchild:
+        head = family.members.filter(relationship=codes.HEAD, status=Resident.Status.ALIVE).first()
+        grandchild = relative_to_head(head, mother)
     if relationship is None:
         return GRANDCHILD if grandchild else CHILD
     if grandchild and relationship == CHILD:

@@ -602,7 +602,7 @@ def record_birth(
         data |= parents
     # A field left empty ("—") keeps the default: a child (of the head, or a grandchild
     # when the mother is the head's child), not married.
-    data["relationship"] = births.baby_relationship(mother, data.get("relationship"))
+    data["relationship"] = births.baby_relationship(family, mother, data.get("relationship"))
     return register_resident(
         actor,
         family.village,

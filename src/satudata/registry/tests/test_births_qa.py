@@ -311,3 +311,39 @@ def test_a_mother_who_moved_out_after_the_birth_is_offered(clients, cast, househ
     services.record_move_out(cast.operator_a, wife, left, "Pontianak")
     page = clients["operator_a"].get(f"/registry/families/{family.pk}/birth/").content.decode()
     assert f'<option value="{wife.pk}">Siti</option>' in page
+
+
+def test_a_widow_is_not_made_the_wife_of_a_head_registered_after(clients, slamet, cast):
+    """QA: Slamet died; X was registered as the card's new head; a birth with Sri ("Istri"
+    of Slamet) as mother recorded X as the father."""
+    family, slamet_, sri, _joko, _dewi = slamet
+    client = clients["operator_a"]
+    died = post(
+        client, f"/api/v1/residents/{slamet_.pk}/events", {"kind": "death", "date": "2025-12-01"}
+    )
+    assert died.status_code == 201, died.content
+    data = resident_data(name="Paman", sex=1, relationship=1, birth_date=datetime.date(1968, 1, 2))
+    services.register_resident(cast.operator_a, family.village, data, family=family)
+    baby = born_to(client, family, sri, birth_date=datetime.date(2026, 1, 5))
+    assert baby.status_code == 201, baby.content
+    assert (baby.json()["mother_name"], baby.json()["father_name"]) == ("Sri", "")
+
+
+def test_a_daughter_in_law_of_an_earlier_head_may_have_a_child_of_the_new_one(clients, slamet):
+    """QA: after Joko took over from his father, Dewi stays "Menantu" (of Slamet); her baby
+    is Joko's child, and "4 – Anak" was refused as if she were the head's child-in-law."""
+    family, slamet_, _sri, joko, dewi = slamet
+    client = clients["operator_a"]
+    died = post(
+        client, f"/api/v1/residents/{slamet_.pk}/events", {"kind": "death", "date": "2025-12-01"}
+    )
+    assert died.status_code == 201
+    head = post(
+        client,
+        f"/api/v1/families/{family.pk}/head",
+        {"new_head": joko.pk, "old_head_relationship": 11},
+    )
+    assert head.status_code == 200, head.content
+    baby = born_to(client, family, dewi, birth_date=datetime.date(2026, 1, 5), relationship=4)
+    assert baby.status_code == 201, baby.content
+    assert baby.json()["relationship"] == 4
