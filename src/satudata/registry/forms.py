@@ -258,6 +258,24 @@ def _member_choices(members) -> list[tuple[int, str]]:
     return [(m.pk, f"{m.name} ({m.label_relationship or '—'})") for m in members]
 
 
+def _add_relationship_fields(form: forms.Form, members, help_text: str) -> None:
+    """A `rel_<id>` field per member: their relationship to the new head of the card (split,
+    change of head); empty keeps the current one."""
+    relationships = [(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD]
+    for member in members:
+        form.fields[f"rel_{member.pk}"] = forms.TypedChoiceField(
+            label=_("%(name)s: relationship to the new head") % {"name": member.name},
+            coerce=int,
+            empty_value=None,
+            required=False,
+            choices=[
+                ("", _("keep: %(current)s") % {"current": member.label_relationship or "—"}),
+                *relationships,
+            ],
+            help_text=help_text,
+        )
+
+
 class SplitForm(forms.Form):
     members = forms.TypedMultipleChoiceField(
         label=_("members who move to the new family card"),
@@ -278,19 +296,9 @@ class SplitForm(forms.Form):
         self.fields["new_head"].choices = [("", "—"), *choices]
         # Each moving member's relationship to the new head (as on the change of head);
         # empty keeps the current one, which was relative to the old card's head.
-        relationships = [(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD]
-        for member in members:
-            self.fields[f"rel_{member.pk}"] = forms.TypedChoiceField(
-                label=_("%(name)s: relationship to the new head") % {"name": member.name},
-                coerce=int,
-                empty_value=None,
-                required=False,
-                choices=[
-                    ("", _("keep: %(current)s") % {"current": member.label_relationship or "—"}),
-                    *relationships,
-                ],
-                help_text=_("Only for a member who moves; not used for the new head."),
-            )
+        _add_relationship_fields(
+            self, members, _("Only for a member who moves; not used for the new head.")
+        )
 
     def clean(self):
         data = super().clean()
@@ -346,19 +354,9 @@ class HeadForm(forms.Form):
         super().__init__(*args, initial={"head_was": head.pk if head else 0}, **kwargs)
         self.fields["new_head"].choices = [("", "—"), *_member_choices(members)]
         # Each other member's relationship to the new head; empty keeps the current one.
-        relationships = [(c, t) for c, t in codes.choices("relationship") if c != codes.HEAD]
-        for member in members:
-            self.fields[f"rel_{member.pk}"] = forms.TypedChoiceField(
-                label=_("%(name)s: relationship to the new head") % {"name": member.name},
-                coerce=int,
-                empty_value=None,
-                required=False,
-                choices=[
-                    ("", _("keep: %(current)s") % {"current": member.label_relationship or "—"}),
-                    *relationships,
-                ],
-                help_text=_("Not used for the person chosen as the new head."),
-            )
+        _add_relationship_fields(
+            self, members, _("Not used for the person chosen as the new head.")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -268,22 +268,30 @@ def test_truncated_xlsx(tmp_path):
     assert Resident.objects.count() == 0
 
 
-def test_an_xlsx_row_number_past_excels_last_row_is_a_damaged_file(tmp_path):
-    """openpyxl yields every empty row up to a row's number: r="999999999999" ran for
-    hours (QA). Past Excel's 1,048,576 rows the file is damaged."""
+def rewritten_xlsx(tmp_path, part: str, change) -> Path:
+    """A one-row OpenSID XLSX whose `part` (a file inside the zip) is `change(bytes)`."""
     book = openpyxl.Workbook()
     book.active.append(OPENSID_HEADER)
     book.active.append(good_rows(1)[0])
     whole = tmp_path / "whole.xlsx"
     book.save(whole)
-    broken = tmp_path / "far.xlsx"
-    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(broken, "w") as target:
+    rewritten = tmp_path / "rewritten.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(rewritten, "w") as target:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<row r="2"', b'<row r="999999999999"')
-                data = re.sub(rb"<dimension [^>]*/>", b"", data)  # as some writers leave it
-            target.writestr(item, data)
+            target.writestr(item, change(data) if item.filename == part else data)
+    return rewritten
+
+
+def test_an_xlsx_row_number_past_excels_last_row_is_a_damaged_file(tmp_path):
+    """openpyxl yields every empty row up to a row's number: r="999999999999" ran for
+    hours (QA). Past Excel's 1,048,576 rows the file is damaged."""
+
+    def far_row(data: bytes) -> bytes:
+        data = data.replace(b'<row r="2"', b'<row r="999999999999"')
+        return re.sub(rb"<dimension [^>]*/>", b"", data)  # as some writers leave it out
+
+    broken = rewritten_xlsx(tmp_path, "xl/worksheets/sheet1.xml", far_row)
     assert "XLSX rusak atau terpotong" in fails(broken, "--village", VILLAGE_A)
     assert Resident.objects.count() == 0
 
@@ -292,16 +300,7 @@ def test_an_xlsx_row_number_past_excels_last_row_is_a_damaged_file(tmp_path):
 def test_an_xlsx_with_a_part_that_is_not_xml(tmp_path, part):
     """A zip whose XML does not parse ended a web import with "unexpected error" and a
     traceback in the log (QA of the third session): it is a damaged file like any other."""
-    book = openpyxl.Workbook()
-    book.active.append(OPENSID_HEADER)
-    book.active.append(good_rows(1)[0])
-    whole = tmp_path / "whole.xlsx"
-    book.save(whole)
-    broken = tmp_path / "broken.xlsx"
-    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(broken, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            target.writestr(item, b"<<not xml" if item.filename == part else data)
+    broken = rewritten_xlsx(tmp_path, part, lambda data: b"<<not xml")
     message = fails(broken, "--village", VILLAGE_A)
     assert "XLSX rusak atau terpotong" in message
     assert Resident.objects.count() == 0
