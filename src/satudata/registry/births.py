@@ -105,9 +105,17 @@ def relative_to_head(head: Resident | None, member: Resident) -> bool:
     if head is None:
         return False
     became_head = _last_entry(head, _made_head)
-    if became_head is None:
-        return True
     relationship_set = _last_entry(member, _set_relationship)
+    if became_head is None:
+        # Head since the record began. An import keeps no entry per resident, so a head
+        # imported after the member's relationship was set (a widow's new head) is told
+        # by the record's age: as old as that setting, or older (one import: the same).
+        set_at = (
+            AuditEntry.objects.get(pk=relationship_set).at
+            if relationship_set is not None
+            else member.created_at
+        )
+        return set_at >= head.created_at
     return relationship_set is not None and relationship_set > became_head
 
 

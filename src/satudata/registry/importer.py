@@ -54,7 +54,7 @@ from satudata.registry.import_format import (
 )
 from satudata.registry.import_heads import ALIVE, keep_one_head
 from satudata.registry.models import ImportJob, NikConflict
-from satudata.registry.placement import Placement
+from satudata.registry.placement import ChangedMeanwhile, Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
 from satudata.registry.validation import (
     EXCEL_EPOCH,
@@ -132,6 +132,8 @@ class Importer(Placement):
         self.family_places: dict[str, tuple] = {}  # stored KK -> (unit id, address)
         self.new_cards: set[str] = set()  # KK numbers the import creates
         self.card_units: dict[str, int | None] = {}  # their RTs (from their first rows)
+        self.family_versions: dict[str, int] = {}  # stored cards' versions, as read
+        self.headed_cards: set[int] = set()  # stored cards the file gives a living head
         self.members_elsewhere = 0  # rows placing a member in another RT than the card's
         self.members_elsewhere_lines: list[int] = []
         self.placed_cards: set[str] = set()  # stored cards placed by their head's row
@@ -245,6 +247,7 @@ class Importer(Placement):
                     # Rolling back also restores any index set aside (DDL is transactional).
                     transaction.set_rollback(True)
                 else:
+                    self._refuse_heads_given_meanwhile()
                     deferred.rebuild()
                     self.report.committed = True
                     self._audit()
@@ -583,6 +586,31 @@ class Importer(Placement):
         self.seen.add(data["nik"])
         return data
 
+    def _refuse_heads_given_meanwhile(self) -> None:
+        """The head checks judged the cards as read; on PostgreSQL another user may have
+        given one of them a head since (QA: two living heads). The cards the file gives a
+        head are locked (FOR NO KEY UPDATE, as the forms lock a card they give a head) and
+        counted again: a second living head makes the import save nothing. Not needed when
+        the indexes were set aside (the tables were held against every writer) nor on
+        SQLite (one writer)."""
+        held = bool(self.deferred.saved)  # indexes set aside: the tables were held
+        if connection.vendor != "postgresql" or not self.headed_cards or held:
+            return
+        cards = sorted(self.headed_cards)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM registry_family WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                [cards],
+            )
+            cursor.execute(
+                "SELECT family_id FROM registry_resident WHERE family_id = ANY(%s) "
+                "AND relationship = %s AND status = %s AND deleted_at IS NULL "
+                "GROUP BY family_id HAVING COUNT(*) > 1 LIMIT 1",
+                [cards, codes.HEAD, ALIVE],
+            )
+            if cursor.fetchone():
+                raise ChangedMeanwhile
+
     def _own_village(self) -> str | None:
         """The village of an operator's import: a row's blank kode_desa means that one, as a
         file without the column does (it said "no village has the code None")."""
@@ -670,6 +698,9 @@ class Importer(Placement):
         accepted = self._with_families(accepted, writing)
         self._update_family_places(accepted, writing)
         self._note_members_elsewhere(accepted)
+        living_head = (pl.col("relationship") == codes.HEAD) & (pl.col("status") == ALIVE)
+        heads = accepted.filter(living_head)
+        self.headed_cards.update(heads["family_id"].drop_nulls().to_list())
         inserts = accepted.filter(pl.col("held_id").is_null())
         updates = self._keep_stored_units(accepted.filter(pl.col("held_id").is_not_null()))
         same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"old_{c}")) for c in COMPARED)
@@ -1096,10 +1127,6 @@ class Importer(Placement):
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             finished_at=timezone.now(),
         )
-
-
-class ChangedMeanwhile(Exception):
-    """A resident the import read was saved by someone else before the import wrote it."""
 
 
 def question_marked(new: str, old: str) -> bool:

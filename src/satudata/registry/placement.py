@@ -21,6 +21,11 @@ from satudata.regions.models import LocalUnit
 from satudata.registry import codes, sqlload
 
 
+class ChangedMeanwhile(Exception):
+    """A resident or card the import read was saved by someone else before the import
+    wrote it, or given a head the file gives it too."""
+
+
 class Placement:
     def _with_units(self, frame: pl.DataFrame) -> pl.DataFrame:
         """`unit_id` of every row; missing hamlets/RWs/RTs created first."""
@@ -84,13 +89,14 @@ class Placement:
             return
         wanted = [n for n in numbers if n not in self.families]
         rows = self._lookup(
-            "SELECT family_number, id, village_id, unit_id, address FROM registry_family "
-            "WHERE deleted_at IS NULL AND family_number IN (%s)",
+            "SELECT family_number, id, village_id, unit_id, address, version "
+            "FROM registry_family WHERE deleted_at IS NULL AND family_number IN (%s)",
             wanted,
         )
-        for number, pk, village, unit, address in rows:
+        for number, pk, village, unit, address, version in rows:
             self.families[number] = (pk, village)
             self.family_places[number] = (unit, address)
+            self.family_versions[number] = version
 
     def _update_family_places(self, frame: pl.DataFrame, writing: bool) -> None:
         """Stored cards take the RT and address of their head's row in the file (once per
@@ -125,20 +131,29 @@ class Placement:
         self.report.families_updated += len(changed)
         if not changed or not writing:
             return
-        sqlload.update_by_id(
+        written = sqlload.update_by_id(
             "registry_family",
             pl.DataFrame(
-                [(pk, *new, self.now) for _n, pk, _v, _old, new in changed],
+                [
+                    (pk, *new, self.now, self.family_versions[number])
+                    for number, pk, _v, _old, new in changed
+                ],
                 schema={
                     "id": pl.Int64,
                     "unit_id": pl.Int64,
                     "address": pl.Utf8,
                     "updated_at": pl.Utf8,
+                    "old_version": pl.Int64,
                 },
                 orient="row",
             ),
             bump="version",
+            guard="old_version",
         )
+        if written != len(changed):
+            # An operator moved one of these cards after the import read it: the file's
+            # place would undo that unseen (QA), and the history would name a wrong before.
+            raise ChangedMeanwhile
         fields = ("unit_id", "address")  # as a resident's entries name them
         AuditEntry.objects.bulk_create(
             audit.unsaved_entry(

@@ -347,3 +347,26 @@ def test_a_daughter_in_law_of_an_earlier_head_may_have_a_child_of_the_new_one(cl
     baby = born_to(client, family, dewi, birth_date=datetime.date(2026, 1, 5), relationship=4)
     assert baby.status_code == 201, baby.content
     assert baby.json()["relationship"] == 4
+
+
+def test_a_head_imported_after_the_widow_guesses_no_father(clients, slamet, tmp_path):
+    """QA: an import keeps no history entry per resident, so a head it brought in after
+    Slamet's death counted as head "since the beginning", and the father was guessed."""
+    from satudata.registry.tests.test_import import good_rows, run, write_csv
+    from satudata.registry.tests.test_import_fixes import COL
+
+    family, slamet_, sri, _joko, _dewi = slamet
+    client = clients["operator_a"]
+    died = post(
+        client, f"/api/v1/residents/{slamet_.pk}/events", {"kind": "death", "date": "2025-12-01"}
+    )
+    assert died.status_code == 201
+    row = good_rows(1)[0]
+    row[COL["no_kk"]], row[COL["kk_level"]], row[COL["sex"]] = family.family_number, "1", "1"
+    row[COL["tanggallahir"]] = "1965-03-04"
+    row[COL["nik"]] = nik_for(datetime.date(1965, 3, 4), 1)
+    out = run(write_csv(tmp_path / "head.csv", [row]), "--village", VILLAGE_A)
+    assert "1 ditambah" in out, out
+    baby = born_to(client, family, sri, birth_date=datetime.date(2026, 1, 5))
+    assert baby.status_code == 201, baby.content
+    assert (baby.json()["mother_name"], baby.json()["father_name"]) == ("Sri", "")

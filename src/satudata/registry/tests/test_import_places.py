@@ -289,3 +289,57 @@ def test_an_import_never_undoes_a_change_saved_after_it_read_the_resident(
     # import's transaction, so it is rolled back too; another session's commit stays.)
     assert list(Resident.objects.values_list("version", flat=True).distinct()) == [1]
     assert not Resident.objects.filter(occupation=int(rows[0][COL["pekerjaan_id"]])).exists()
+
+
+def test_an_import_never_undoes_a_card_moved_after_it_read_the_card(tmp_path, monkeypatch, cast):
+    """QA: an operator's new address for a card, saved while a re-import ran, was
+    overwritten by the head's row, and the history named an address no longer stored."""
+    rows = good_rows(6)
+    run(write_csv(tmp_path / "w.csv", rows), "--village", VILLAGE_A)
+    head_row = next(r for r in rows if r[COL["kk_level"]] == "1")
+    head_row[COL["alamat"]] = "Alamat Dari Berkas"
+    card = Family.objects.get(family_number=head_row[COL["no_kk"]])
+    real = importer.Importer._load_families
+
+    def read_then_the_operator_moves_it(self, numbers):
+        real(self, numbers)
+        # What the operator's save commits between this read and the import's write.
+        Family.objects.filter(pk=card.pk).update(
+            address="Alamat Dari Operator", version=card.version + 1
+        )
+
+    monkeypatch.setattr(importer.Importer, "_load_families", read_then_the_operator_moves_it)
+    out = fails(write_csv(tmp_path / "moved.csv", rows), "--village", VILLAGE_A)
+    assert "Pengguna lain mengubah penduduk dari berkas ini selama impor berjalan" in out
+    assert not Family.objects.filter(address="Alamat Dari Berkas").exists()
+
+
+def test_an_import_saves_nothing_when_a_card_got_a_head_meanwhile(
+    tmp_path, monkeypatch, cast, village_a
+):
+    """QA (PostgreSQL): a head registered while the import ran, on a card the file gives a
+    head too, left the card with two living heads."""
+    from django.db import connection
+
+    from satudata.registry import services
+    from satudata.registry.tests.helpers import kk_for, resident_data
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: no head can be given while an import runs")
+    card = services.register_family(cast.operator_a, village_a, kk_for(serial=77))
+    wife = services.register_resident(
+        cast.operator_a, village_a, resident_data(name="Istri", relationship=3), family=card
+    )
+    row = good_rows(1)[0]
+    row[COL["no_kk"]], row[COL["kk_level"]] = card.family_number, "1"
+    real = importer.Importer._note_members_elsewhere
+
+    def checked_then_a_head_is_given(self, frame):
+        real(self, frame)
+        # What another session commits after the import's head checks.
+        Resident.objects.filter(pk=wife.pk).update(relationship=1)
+
+    monkeypatch.setattr(importer.Importer, "_note_members_elsewhere", checked_then_a_head_is_given)
+    out = fails(write_csv(tmp_path / "head.csv", [row]), "--village", VILLAGE_A)
+    assert "Pengguna lain mengubah penduduk dari berkas ini selama impor berjalan" in out
+    assert Resident.objects.filter(family=card).count() == 1
