@@ -623,6 +623,11 @@ def _fresh(resident: Resident) -> Resident:
 
 def _require_alive(resident: Resident) -> None:
     _fresh(resident)
+    _refuse_unless_alive(resident)
+
+
+def _refuse_unless_alive(resident: Resident) -> None:
+    """The record as just read under lock (`_fresh`, `_lock_cards_then`) is a living one."""
     if resident.status != Resident.Status.ALIVE:
         raise ValidationError(
             _("%(name)s is not a living resident of this village (status: %(status)s).")
@@ -634,7 +639,7 @@ def _require_alive(resident: Resident) -> None:
 def record_death(actor, resident: Resident, date: datetime.date, note: str = "") -> Resident:
     require_write(actor, resident.village_id)
     _lock_cards_then(resident)
-    _require_alive(resident)
+    _refuse_unless_alive(resident)
     audit.update(actor, resident, status=Resident.Status.DEAD, version=resident.version + 1)
     _event(actor, resident, LifeEvent.Kind.DEATH, date, note=note)
     return resident
@@ -653,7 +658,7 @@ def record_move_out(
     this database, which alone may then take the record in (`arrivals`)."""
     require_write(actor, resident.village_id)
     _lock_cards_then(resident)
-    _require_alive(resident)
+    _refuse_unless_alive(resident)
     goes_to = arrivals.destination_village(to_village, resident.village_id)
     _refuse_head_leaving(resident.family, [resident])
     audit.update(actor, resident, status=Resident.Status.MOVED, version=resident.version + 1)
@@ -925,7 +930,7 @@ def change_head(
         )
     if new_head.family_id != family.pk:
         raise ValidationError(_("The new head must be a member of this family."))
-    _require_alive(new_head)
+    _refuse_unless_alive(new_head)
     if old_head_relationship not in codes.RELATIONSHIP or old_head_relationship == codes.HEAD:
         raise ValidationError(_("Choose the old head's new relationship in the family."))
     if new_head.relationship == codes.HEAD:
@@ -1095,7 +1100,7 @@ def join_family(
     one. The old card keeps its other members; the person's RT becomes the family's."""
     require_write(actor, resident.village_id)
     _lock_cards_then(resident, family)
-    _require_alive(resident)
+    _refuse_unless_alive(resident)
     if family.village_id != resident.village_id:
         raise ValidationError({"family_number": _("KK number: the family is in another village.")})
     if resident.family_id == family.pk:
