@@ -71,6 +71,13 @@ MAX_OFFSET = 10_000_000
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # A code of a code list: a JSON number, not true (Python counts it as 1) nor "1" or 1.0.
 Code = Annotated[int, Strict()]
+# The version a client read: a JSON number of a version that can exist ("1" or -1 are a
+# client's mistake to name, not a version conflict).
+Version = Annotated[
+    int,
+    Strict(),
+    Field(ge=1, le=2**63 - 1, description="The version you read; a newer one refuses the change."),
+]
 
 
 class ConflictOut(Schema):
@@ -122,8 +129,11 @@ class ResidentIn(StrictIn):
 
 
 class ResidentPatch(StrictIn):
-    version: int = Field(description="The version you read; a newer one refuses the change.")
+    version: Version
     nik: str | None = None
+    # Not null (a default is not validated): a temporary NIK replaced by the real one sends
+    # {"nik": "...", "nik_is_temporary": false}.
+    nik_is_temporary: bool = Field(None, description="True: the NIK is a temporary one.")
     name: str | None = None
     sex: Code | None = None
     birth_place: str | None = None
@@ -134,6 +144,7 @@ class ResidentPatch(StrictIn):
     occupation: Code | None = None
     marital_status: Code | None = None
     relationship: Code | None = None
+    citizenship: Code = Field(None, description="Citizenship code (1–3).")
     blood_type: Code | None = None
     disability: Code | None = None
     father_name: str | None = None
@@ -149,7 +160,7 @@ class ResidentPatch(StrictIn):
 class FamilyPatch(StrictIn):
     """The family moves house inside the village: its living members' RT moves with it."""
 
-    version: int = Field(description="The version you read; a newer one refuses the change.")
+    version: Version
     unit: Id | None = Field(None, description="RT id of the village; null: no RT.")
     address: str | None = None
 

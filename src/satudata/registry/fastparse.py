@@ -156,7 +156,7 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
         & b.is_not_null()
         & (b >= earliest_birth(importer.today))
         & (b <= importer.today)
-        & (name.str.len_chars() >= 1)
+        & name.str.contains(r"\p{L}")  # a name has letters (check_resident)
         & _within_limits()
         & (temporary | real_nik)
         & kk.str.contains(DIGITS16)

@@ -281,8 +281,13 @@ class SplitForm(forms.Form):
         label=_("members who move to the new family card"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": STALE_CHOICE},
     )
-    new_head = forms.TypedChoiceField(label=_("head of the new family"), coerce=int)
+    new_head = forms.TypedChoiceField(
+        label=_("head of the new family"),
+        coerce=int,
+        error_messages={"invalid_choice": STALE_CHOICE},
+    )
     family_number = forms.CharField(
         label=_("new KK number"), max_length=16, required=False, widget=digits_input()
     )

@@ -24,6 +24,7 @@ from satudata.registry import arrivals, births, cells, codes, statistics
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
 from satudata.registry.validation import (
     check_resident,
+    invisible_problem,
     kk_problem,
     named,
     outside_message,
@@ -82,12 +83,19 @@ def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEven
 
 def _check_event_texts(extra: dict) -> None:
     """A note or place longer than its column is refused, naming it (SQLite would keep it
-    whole, PostgreSQL end the request with a database error)."""
+    whole, PostgreSQL end the request with a database error); so is one holding an
+    invisible character (QA: a right-to-left override in a move's destination showed the
+    card's KK number reversed on the resident's page). A note may have line breaks."""
     errors = {}
     for field in ("note", "other_place"):
         column = LifeEvent._meta.get_field(field)
+        text = extra.get(field) or ""
+        if field == "note":
+            text = text.replace("\r\n", "\n").replace("\n", " ")
         if len(extra.get(field) or "") > column.max_length:
             errors[field] = f"{column.verbose_name}: {too_long(column.max_length)}"
+        elif problem := invisible_problem(text):
+            errors[field] = f"{column.verbose_name}: {problem}"
     if errors:
         raise ValidationError(errors)
 
@@ -364,6 +372,8 @@ def _register(actor, village, values, family, unit, kind, date, note, other_plac
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
     _refuse_second_head(family, values.get("relationship"))
+    if kind == LifeEvent.Kind.BIRTH and family is not None:
+        _refuse_birth_recorded_twice(family, values)
     resident = Resident(
         village=village,
         unit=_member_unit(village, family, unit),
@@ -381,6 +391,39 @@ def _register(actor, village, values, family, unit, kind, date, note, other_plac
         family_after=family.family_number if family else "",
     )
     return resident
+
+
+def _refuse_birth_recorded_twice(family: Family, values: dict) -> None:
+    """The same baby sent from two open pages (two tabs, two operators) was saved twice: a
+    baby with a temporary NIK has no NIK for the unique index to refuse. Twins have names
+    of their own, so a baby of the same name, birth date and mother on the card is one
+    already recorded. The card is locked first, so that two such births wait for each
+    other (SQLite's write lock does this already)."""
+    _lock_family(family)
+    same = Resident.all_objects.filter(
+        family=family,
+        deleted_at__isnull=True,
+        name_key=name_key(values.get("name") or ""),
+        birth_date=values.get("birth_date"),
+        mother_name__iexact=values.get("mother_name") or "",
+    ).first()
+    if same is not None:
+        raise ValidationError(
+            {
+                "name": named(
+                    "name",
+                    _(
+                        "the birth of %(name)s on %(date)s is already recorded on this card "
+                        "(NIK %(nik)s); it was not recorded twice."
+                    )
+                    % {
+                        "name": same.name,
+                        "date": same.birth_date.strftime("%d-%m-%Y"),
+                        "nik": same.nik,
+                    },
+                )
+            }
+        )
 
 
 class VersionConflict(ValidationError):
@@ -427,6 +470,7 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
     merged = {f: getattr(current, f) for f in EDITABLE} | values
     _check(merged)
     if values.get("relationship") == codes.HEAD and current.relationship != codes.HEAD:
+        _refuse_dead_head(current)
         _refuse_second_head(current.family, codes.HEAD, current.pk)
     if "relationship" in values:
         _refuse_head_demotion(current, values["relationship"])
@@ -445,6 +489,22 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
         raise
     cells.refresh([current.village_id])
     return updated
+
+
+def _refuse_dead_head(resident: Resident) -> None:
+    """Only a living member becomes head (QA: an edit made a dead child a second head, and
+    the next change of head turned its "Anak" into "Lainnya")."""
+    if resident.status != Resident.Status.ALIVE:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: %(name)s is recorded as %(status)s and cannot "
+                    'become head of family; a living member becomes head through "Change the '
+                    "head of family\" on the family's page."
+                )
+                % {"name": resident.name, "status": resident.get_status_display().lower()}
+            }
+        )
 
 
 def _refuse_head_demotion(resident: Resident, relationship) -> None:
@@ -938,7 +998,10 @@ def change_head(
             _("%(name)s is already the head of this family.") % {"name": new_head.name}
         )
     relationships = _others_relationships(family, new_head, current, others or {})
-    for old in family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk):
+    old_heads = list(family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk))
+    for old in old_heads:
+        _refuse_change_before_leaving(old, date)
+    for old in old_heads:
         # A head who died keeps the card's one-head rule by becoming "other" (the change is
         # in the audit trail), but gets no life event dated after their death.
         audit.update(actor, old, relationship=old_head_relationship, version=old.version + 1)
@@ -949,6 +1012,30 @@ def change_head(
     for member, relationship in relationships:
         audit.update(actor, member, relationship=relationship, version=member.version + 1)
     return family
+
+
+def _refuse_change_before_leaving(old_head: Resident, date: datetime.date | None) -> None:
+    """A card gets its next head once its head has died or moved out, not before (QA: a
+    change dated a month before the head's death gave the card two living heads in that
+    month). A living old head's own event is checked by `_event`."""
+    if date is None or old_head.status == Resident.Status.ALIVE:
+        return
+    left = _last_lived(old_head)
+    if left is not None and date < left.date:
+        raise ValidationError(
+            {
+                "date": _(
+                    "date: %(date)s is before %(name)s, the head until then, left the card "
+                    "(%(event)s, %(when)s)."
+                )
+                % {
+                    "date": date.strftime("%d-%m-%Y"),
+                    "name": old_head.name,
+                    "event": left.get_kind_display().lower(),
+                    "when": left.date.strftime("%d-%m-%Y"),
+                }
+            }
+        )
 
 
 def _others_relationships(family, new_head, old_head, others: dict[int, int]) -> list:

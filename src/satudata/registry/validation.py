@@ -173,10 +173,12 @@ def nik_problem(
     if sex is not None:
         nik_sex = 2 if day > 40 else 1
         if nik_sex != sex:
+            # Words of the message's language: the code list's labels are Indonesian only.
+            words = {1: _("male"), 2: _("female")}
             return _("digits 7–8 (%(day)s) say %(nik_sex)s but the sex is %(sex)s.") % {
                 "day": part[:2],
-                "nik_sex": codes.SEX[nik_sex].lower(),
-                "sex": codes.SEX.get(sex, str(sex)).lower(),
+                "nik_sex": words[nik_sex],
+                "sex": words.get(sex, str(sex)),
             }
     if birth_date is not None:
         expected = f"{birth_date.day + (40 if day > 40 else 0):02d}{birth_date:%m%y}"
@@ -298,6 +300,9 @@ def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, 
     name = (data.get("name") or "").strip()
     if not name:
         errors["name"] = _("must not be empty.")
+    elif not any(char.isalpha() for char in name):
+        # "12345" or "-" is a placeholder typed to get past the form, not a person's name.
+        errors["name"] = _("must contain letters; “%(name)s” is no one's name.") % {"name": name}
     for field, limit in TEXT_LIMITS.items():
         text = data.get(field) or ""
         if len(text.strip()) > limit:
@@ -325,6 +330,9 @@ def check_resident(data: dict, today: datetime.date | None = None) -> dict[str, 
     nik = data.get("nik") or ""
     if data.get("nik_is_temporary"):
         problem = temporary_nik_problem(nik)
+        if problem and not nik.startswith("0") and not nik_problem(nik):
+            # The real NIK has come (QA): the flag must be cleared with it, on purpose.
+            problem = _("%(nik)s is a real NIK; clear “temporary NIK” to store it.") % {"nik": nik}
     else:
         sex = data.get("sex") if "sex" not in errors else None
         problem = nik_problem(nik, sex, birth if "birth_date" not in errors else None)

@@ -166,6 +166,7 @@ BAD = [
     ("agama_id", "9", "agama_id", "kode 9"),
     ("pekerjaan_id", "99", "pekerjaan_id", "kode 99"),
     ("nama", "", "nama", "tidak boleh kosong"),
+    ("nama", "12345", "nama", "harus memuat huruf"),
     ("no_kk", "12345", "no_kk", "16 digit"),
     ("kode_desa", VILLAGE_B, "kode_desa", "berbeda"),
 ]
