@@ -202,6 +202,7 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
+    "filters": {"client_mistake": {"()": "satudata.core.logs.ClientMistake"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -212,6 +213,12 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         # Django logs request bodies nowhere, but 4xx warnings carry paths; keep them terse.
         "django.request": {"level": "ERROR"},
+        # A body or form too large is the client's doing, answered with a 400: one warning
+        # line each, not a security ERROR with its traceback that anyone could repeat.
+        **{
+            f"django.security.{name}": {"filters": ["client_mistake"]}
+            for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+        },
     },
 }
 

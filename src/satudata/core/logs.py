@@ -28,3 +28,17 @@ class PrivateFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return without_personal_data(super().format(record))
+
+
+class ClientMistake(logging.Filter):
+    """A request refused for what the client sent (a body over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    too many fields): one WARNING line, no traceback. Django logs it as a security ERROR with
+    its traceback, so any client could fill the log at ERROR level (QA, fifth session)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        where = f" ({request.method} {request.path})" if request is not None else ""
+        record.msg, record.args = f"{record.getMessage()}{where}", ()
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.exc_info = record.exc_text = None
+        return True

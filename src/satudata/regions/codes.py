@@ -6,7 +6,11 @@ import re
 
 from django.utils.translation import gettext as _
 
-DOTTED = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# ASCII digits only: \d takes any Unicode digit, and "６２" (full-width) passed for a code.
+DOTTED = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
+# The groups of a code joined by one separator each (dot, space or hyphen) or by none at
+# all: "62..01" or "62.01.02.2016." is a mistyped code, not one to guess.
+GROUPED = re.compile(r"[0-9]{2}([.\s-]?[0-9]{2}([.\s-]?[0-9]{2}([.\s-]?[0-9]{4})?)?)?")
 DIGIT_LENGTHS = {2: (2,), 4: (2, 2), 6: (2, 2, 2), 10: (2, 2, 2, 4)}
 LEVEL_OF_LENGTH = {2: 1, 5: 2, 8: 3, 13: 4}
 
@@ -18,10 +22,10 @@ class BadRegionCode(ValueError):
 def normalize_code(raw: str) -> str:
     """'6112012001', '61.12.01.2001' or ' 61 12 01 2001 ' → '61.12.01.2001'."""
     text = str(raw).strip()
-    if DOTTED.match(text):
+    if DOTTED.fullmatch(text):
         return text
     digits = re.sub(r"[\s.\-]", "", text)
-    if digits.isdigit() and len(digits) in DIGIT_LENGTHS:
+    if GROUPED.fullmatch(text) and len(digits) in DIGIT_LENGTHS:
         parts, start = [], 0
         for size in DIGIT_LENGTHS[len(digits)]:
             parts.append(digits[start : start + size])

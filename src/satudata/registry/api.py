@@ -558,7 +558,8 @@ def _confirm_origin(request, nik: str, from_village: str, village: Region) -> No
     except BadRegionCode:
         stated = ""
     if stated != holder.village_id:
-        services.note_conflict(request.user, village, holder, "api")
+        # "form": the source the custodian's list names "form or API" ("api" showed nothing).
+        services.note_conflict(request.user, village, holder, "form")
         raise HttpError(
             409,
             _(

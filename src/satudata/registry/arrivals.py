@@ -21,6 +21,11 @@ from satudata.registry.models import LifeEvent, Resident
 from satudata.registry.validation import named
 
 
+class HeldElsewhere(ValidationError):
+    """A refused move in whose answer names the village holding the NIK: like a refused
+    registration, it is kept for the custodian as a NIK conflict (`record_move_in`)."""
+
+
 def destination_village(code: str, origin_code: str) -> Region | None:
     """The village a move out goes to, from the code the operator typed ('' for none)."""
     code = (code or "").strip()
@@ -88,7 +93,7 @@ def refuse_other_destination(actor, holder: Resident, village: Region) -> None:
         return
     if write_scope(actor).allows(holder.village_id):
         return
-    raise ValidationError(
+    raise HeldElsewhere(
         {
             "nik": named(
                 "nik",

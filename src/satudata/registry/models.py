@@ -292,12 +292,10 @@ class NikConflictQuerySet(models.QuerySet):
         found: dict[tuple[str, str], NikConflict] = {}
         for conflict in conflicts:
             found.setdefault((conflict.nik, conflict.village_id), conflict)
-        niks = sorted({nik for nik, _village in found})
-        for start in range(0, len(niks), 500):
-            open_ = self.filter(resolved=False, nik__in=niks[start : start + 500])
-            for pair in open_.values_list("nik", "village_id"):
-                found.pop(pair, None)
-        self.bulk_create(found.values())
+        # The open pair is unique in the database (nik_conflict_open_unique), and a conflict
+        # already open is skipped by the insert itself: a look first, then an insert, let two
+        # requests at once both find none and both add one (QA, PostgreSQL).
+        self.bulk_create(found.values(), batch_size=500, ignore_conflicts=True)
 
 
 class NikConflict(models.Model):
@@ -329,6 +327,13 @@ class NikConflict(models.Model):
         verbose_name = _("NIK conflict")
         verbose_name_plural = _("NIK conflicts")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik", "village"],
+                condition=Q(resolved=False),
+                name="nik_conflict_open_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.village_id} / {self.holder_village_id}"

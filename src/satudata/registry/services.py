@@ -788,8 +788,25 @@ def correct_to_alive(
     return resident
 
 
+def record_move_in(actor, village: Region, nik: str, **details) -> Resident:
+    """A person arrives (see `_move_in`). A refusal that names the village holding the NIK
+    is kept for the custodian as a conflict, as a refused registration is: written after the
+    move in's transaction rolled back, which would take it along (QA, fifth session)."""
+    try:
+        return _move_in(actor, village, nik, **details)
+    except ValidationError as exc:
+        # Or a registration refused for a NIK another village took meanwhile.
+        named_holder = isinstance(exc, arrivals.HeldElsewhere) or any(
+            error.code == "nik_elsewhere" for error in getattr(exc, "error_dict", {}).get("nik", [])
+        )
+        holder = holder_of(nik) if named_holder else None
+        if holder is not None and holder.village_id != village.code:
+            note_conflict(actor, village, holder, "form")
+        raise
+
+
 @transaction.atomic
-def record_move_in(
+def _move_in(
     actor,
     village: Region,
     nik: str,
@@ -842,7 +859,7 @@ def record_move_in(
         arrivals.refuse_other_destination(actor, holder, village)
     if holder.status == Resident.Status.DEAD:
         # A death is final: moving the record would bring a dead person back to life.
-        raise ValidationError(
+        raise arrivals.HeldElsewhere(
             {
                 "nik": named(
                     "nik",
@@ -919,7 +936,7 @@ def _refuse_unreleased(actor, holder: Resident) -> None:
     registered: not whether the person lives, died or went missing, nor their details."""
     if holder.status == Resident.Status.MOVED or write_scope(actor).allows(holder.village_id):
         return
-    raise ValidationError(
+    raise arrivals.HeldElsewhere(
         {
             "nik": named(
                 "nik",
@@ -940,7 +957,7 @@ def _refuse_head_moving_away(holder: Resident) -> None:
     would be left without one."""
     family = holder.family
     if holder.relationship == codes.HEAD and family is not None and _others_stay(family, [holder]):
-        raise ValidationError(
+        raise arrivals.HeldElsewhere(
             {
                 "nik": named(
                     "nik",
