@@ -339,6 +339,25 @@ class NikConflict(models.Model):
         return f"{self.village_id} / {self.holder_village_id}"
 
 
+class FormerTemporaryNik(models.Model):
+    """A temporary NIK that a real one replaced. Its serial is never given again: the old
+    number stays in the person's history and in every list made before (QA: the next baby
+    of the village got it, as the next serial was counted from the NIKs in use)."""
+
+    nik = models.CharField(_("NIK"), max_length=16, primary_key=True)
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former temporary NIK")
+        verbose_name_plural = _("former temporary NIKs")
+
+    def __str__(self) -> str:
+        return self.nik
+
+
 class ImportJob(models.Model):
     """One resident import (CLI or web): its options, progress and result."""
 

@@ -21,7 +21,14 @@ from satudata.audit import services as audit
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import served
 from satudata.registry import arrivals, births, cells, codes, statistics
-from satudata.registry.models import Family, LifeEvent, NikConflict, Resident, name_key
+from satudata.registry.models import (
+    Family,
+    FormerTemporaryNik,
+    LifeEvent,
+    NikConflict,
+    Resident,
+    name_key,
+)
 from satudata.registry.validation import (
     check_resident,
     invisible_problem,
@@ -190,10 +197,20 @@ def holder_of(nik: str) -> Resident | None:
     return Resident.objects.filter(nik=nik).select_related("village").first()
 
 
-def _refuse_taken_nik(actor, village: Region, nik: str, source: str = "form") -> None:
-    # A new NIK (registered, or changed by an edit): a temporary one must be this village's.
+def _refuse_taken_nik(
+    actor, village: Region, nik: str, source: str = "form", resident: Resident | None = None
+) -> None:
+    # A new NIK (registered, or changed by an edit): a temporary one must be this village's,
+    # and not one given before to someone else (`resident`: the one being edited).
     if nik.startswith("0") and (problem := temporary_nik_problem(nik, village.code)):
         raise ValidationError({"nik": named("nik", problem)})
+    former = FormerTemporaryNik.objects.filter(nik=nik)
+    if nik.startswith("0") and former.exclude(resident=resident).exists():
+        message = _(
+            "was the temporary NIK of someone who has a real NIK now; a temporary NIK is "
+            "never given twice."
+        )
+        raise ValidationError({"nik": named("nik", message)})
     holder = holder_of(nik)
     if holder is None:
         return
@@ -342,12 +359,19 @@ def next_temporary_nik(village: Region) -> str:
     10-digit code and a 5-digit serial, the next one after the village's highest (deleted
     records included, so a number is never given twice)."""
     prefix = "0" + village.code.replace(".", "")
-    highest = (
+    in_use = (
         Resident.all_objects.filter(nik__startswith=prefix)
         .order_by("-nik")
         .values_list("nik", flat=True)
         .first()
     )
+    replaced = (
+        FormerTemporaryNik.objects.filter(nik__startswith=prefix)
+        .order_by("-nik")
+        .values_list("nik", flat=True)
+        .first()
+    )
+    highest = max(in_use or "", replaced or "")
     serial = int(highest[len(prefix) :] or 0) + 1 if highest else 1
     if serial % 10000 == 0:
         serial += 1  # a NIK ending in 0000 is refused (validation.temporary_nik_problem)
@@ -478,14 +502,19 @@ def update_resident(actor, resident: Resident, changes: dict, version: int | Non
         _refuse_birth_after_events(current, values["birth_date"])
     new_nik = merged["nik"] != current.nik  # (audit.update sets current's fields)
     if new_nik:
-        _refuse_taken_nik(actor, current.village, merged["nik"])
+        _refuse_taken_nik(actor, current.village, merged["nik"], resident=current)
+    replaced = current.nik if new_nik and current.nik_is_temporary else None
     statistics.changed()
     try:
         with transaction.atomic():
             updated = audit.update(actor, current, version=current.version + 1, **values)
+            if replaced:
+                FormerTemporaryNik.objects.get_or_create(
+                    nik=replaced, defaults={"resident": current}
+                )
     except (IntegrityError, ValidationError):
         if new_nik:  # taken meanwhile? (see register_resident)
-            _refuse_taken_nik(actor, current.village, merged["nik"])
+            _refuse_taken_nik(actor, current.village, merged["nik"], resident=current)
         raise
     cells.refresh([current.village_id])
     return updated

@@ -4,13 +4,15 @@ and names that cannot be, event texts, heads that cannot be, a birth sent twice.
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 
 import pytest
+from django.apps import apps as django_apps
 
 from satudata.conftest import VILLAGE_A
 from satudata.registry import services
-from satudata.registry.models import Resident
+from satudata.registry.models import FormerTemporaryNik, Resident
 from satudata.registry.tests.helpers import kk_for, nik_for, registry_snapshot, resident_data
 from satudata.registry.tests.test_api import post, register
 from satudata.registry.tests.test_edit_rules import edit_form
@@ -181,3 +183,56 @@ def test_the_same_birth_from_two_pages_is_recorded_once(clients, household):
     twin = clients["operator_a"].post(url, form | {"name": "Bayi Kembar"})
     assert twin.status_code == 302
     assert family.members.filter(birth_date=datetime.date(2026, 1, 5)).count() == 2
+
+
+# A temporary NIK is given once
+
+
+def test_a_replaced_temporary_nik_is_never_given_again(clients, household):
+    family, *_ = household
+    client = clients["operator_a"]
+    url = f"/registry/families/{family.pk}/birth/"
+    assert client.post(url, birth_form(nik="", nik_is_temporary="on")).status_code == 302
+    baby = family.members.get(name="Bayi Budi")
+    temporary_nik = baby.nik
+    born = baby.birth_date
+    real = nik_for(born, baby.sex)
+    edited = patch(
+        client,
+        f"/api/v1/residents/{baby.pk}",
+        {"version": baby.version, "nik": real, "nik_is_temporary": False},
+    )
+    assert edited.status_code == 200, edited.content
+    second = birth_form(nik="", nik_is_temporary="on", name="Bayi Kedua")
+    assert client.post(url, second).status_code == 302
+    next_baby = family.members.get(name="Bayi Kedua")
+    assert next_baby.nik != temporary_nik
+    assert int(next_baby.nik[-5:]) == int(temporary_nik[-5:]) + 1
+    # Typed by hand for someone else, it is refused too; its own holder may have it back.
+    before = registry_snapshot()
+    typed = register(client, nik=temporary_nik, nik_is_temporary=True)
+    assert typed.status_code == 400 and "tidak pernah diberikan dua kali" in typed.json()["detail"]
+    assert registry_snapshot() == before
+    back = patch(
+        client,
+        f"/api/v1/residents/{baby.pk}",
+        {"version": baby.version + 1, "nik": temporary_nik, "nik_is_temporary": True},
+    )
+    assert back.status_code == 200, back.content
+
+
+def test_the_temporary_niks_replaced_before_are_read_from_the_history(clients):
+    """Migration 0014 fills the table from the change history of the edits before it."""
+    client = clients["operator_a"]
+    born = datetime.date(1985, 3, 4)
+    body = resident_data(sex=1, birth_date=born) | {"village": VILLAGE_A, "nik": ""}
+    made = post(client, "/api/v1/residents", body | {"nik_is_temporary": True})
+    url = f"/api/v1/residents/{made.json()['id']}"
+    real = {"version": 1, "nik": nik_for(born, 1), "nik_is_temporary": False}
+    assert patch(client, url, real).status_code == 200
+    FormerTemporaryNik.objects.all().delete()  # as before the migration
+    migration = importlib.import_module("satudata.registry.migrations.0014_former_temporary_nik")
+    migration.from_history(django_apps, None)
+    assert list(FormerTemporaryNik.objects.values_list("nik", "resident_id")) == [
+        (made.json()["nik"], made.json()["id"])
+    ]
