@@ -19,6 +19,7 @@ import polars as pl
 
 from satudata.regions.services import served
 from satudata.registry import codes
+from satudata.registry.import_format import EXCEL_ERRORS, TEXT_FIELDS
 from satudata.registry.validation import (
     OPTIONAL_CODES,
     PLACE_LIMITS,
@@ -77,6 +78,12 @@ def fast_rows(importer, raw: pl.DataFrame) -> pl.DataFrame | None:
     frame = raw.select(
         pl.col(f"c{index}").str.strip_chars(WHITESPACE).alias(name)
         for name, index in positions.items()
+    ).with_columns(
+        # Texts are stored composed, as the forms store them (`validation.tidy_text`): a
+        # name in decomposed letters was stored so and no longer found by search (QA).
+        pl.col(name).str.normalize("NFC")
+        for name in TEXT_FIELDS
+        if name in positions
     )
     if "village_code" in positions:
         raw_villages = frame["village_code"].unique().to_list()
@@ -185,6 +192,8 @@ def _within_limits() -> pl.Expr:
         ok = ok & ~pl.col(field).str.contains(INVISIBLE)
         # An exported formula-like text ("'=…"): _parse removes the export's apostrophe.
         ok = ok & ~pl.col(field).str.starts_with("'")
+        # A failed formula's "#N/A": _parse names it.
+        ok = ok & ~pl.col(field).is_in(list(EXCEL_ERRORS))
     rw, rt = pl.col("rw"), pl.col("rt")
     for unit in (rw, rt):
         ok = ok & ((unit == "") | unit.str.contains(SMALL_NUMBER))

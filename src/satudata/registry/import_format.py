@@ -45,6 +45,13 @@ OWN = (
 ).split()
 OPENSID_NAME = {ours: theirs for theirs, ours in OPENSID.items()}
 TEXT_FIELDS = ("name", "birth_place", "father_name", "mother_name", "address", "hamlet")
+# What Excel shows in a cell whose formula failed (a VLOOKUP that found nothing: "#N/A"). An
+# XLSX keeps it as an error cell, which openpyxl reads as this text, and a CSV saved from
+# Excel writes the text: stored, it replaced a resident's name (QA).
+EXCEL_ERRORS = frozenset(
+    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! "
+    "#BLOCKED! #CONNECT! #BUSY! #UNKNOWN!".split()
+)
 REQUIRED = ("nik", "name", "sex", "birth_date", "family_number")
 # The optional code-list columns, defined once with the rules that check them.
 CODE_FIELDS = OPTIONAL_CODES

@@ -40,6 +40,7 @@ from satudata.registry.bulkindex import DeferredIndexes
 from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key, raw_frame
 from satudata.registry.import_format import (
     CODE_FIELDS,
+    EXCEL_ERRORS,
     OPENSID_NAME,
     OWN,
     REQUIRED,
@@ -68,6 +69,7 @@ from satudata.registry.validation import (
     parse_date,
     place_problems,
     temporary_nik_problem,
+    tidy_text,
 )
 from satudata.registry.writer import IdBlock, Writer
 
@@ -475,6 +477,19 @@ class Importer(Placement):
             # text instead): in an XLSX file the apostrophe is the resident's own.
             for name in self.text_fields:
                 data[name] = read_text_cell(data[name])
+        for name in self.text_fields:
+            if data[name] in EXCEL_ERRORS:
+                bad[name] = named(
+                    name,
+                    _(
+                        "“%(value)s” is what Excel shows for a formula that failed, not a "
+                        "value; correct the cell in the file."
+                    )
+                    % {"value": data[name]},
+                )
+                data[name] = ""
+            else:
+                data[name] = tidy_text(data[name])  # composed, as the forms store it (NFC)
         nik = data["nik"]
         data["nik_is_temporary"] = (
             isinstance(nik, str) and nik.startswith("0") and temporary_nik_problem(nik) is None
@@ -619,8 +634,8 @@ class Importer(Placement):
     def _fast_valid(self, d: dict) -> bool:
         """The rules of check_resident and kk_problem, cheaply; False means check properly."""
         nik, kk, birth, sex = d["nik"], d["family_number"], d["birth_date"], d["sex"]
-        if birth is None or sex not in (1, 2) or not d["name"]:
-            return False
+        if birth is None or sex not in (1, 2) or not any(c.isalpha() for c in d["name"]):
+            return False  # (a name needs a letter)
         if any(len(d.get(field) or "") > limit for field, limit in TEXT_LIMITS.items()):
             return False
         if any(not (d.get(field) or "").isprintable() for field in TEXT_LIMITS):

@@ -306,8 +306,7 @@ class XlsxSource(Source):
             # [Content_Types].xml ended the job with a traceback).
             self.handle.close()
             raise FileProblem(
-                _("The XLSX file is damaged or incomplete (%(error)s). Save it again in Excel.")
-                % {"error": type(exc).__name__}
+                _("The XLSX file is damaged or incomplete. Save it again in Excel.")
             ) from exc
         self.header = [str(h or "").strip().lower() for h in (first or ())]
         self.line = 0

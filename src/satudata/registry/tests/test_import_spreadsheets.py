@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 
 import openpyxl
 import pytest
 
 from satudata.conftest import VILLAGE_A
+from satudata.regions.models import LocalUnit
 from satudata.registry import importer
 from satudata.registry.exporter import OPENSID_HEADER
 from satudata.registry.models import Resident
@@ -228,3 +230,43 @@ def test_a_csv_of_windows_1252_then_utf8_is_refused_too(tmp_path):
     out = fails(path)
     assert "mencampur dua pengodean" in out
     assert everything() == before
+
+
+def test_an_excel_error_cell_is_named_not_stored(tmp_path):
+    """A failed VLOOKUP's "#N/A" replaced a resident's name (QA)."""
+    rows = good_rows(4)
+    run(write_csv(tmp_path / "first.csv", rows))
+    before = everything()
+    path = tmp_path / "errors.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(OPENSID_HEADER)
+    for row in rows:
+        book.active.append(row)
+    cell = book.active.cell(row=2, column=COL["nama"] + 1)
+    cell.value, cell.data_type = "#N/A", "e"  # an error cell, as Excel saves it
+    book.active.cell(row=3, column=COL["nama_ayah"] + 1).value = "#REF!"
+    book.save(path)
+    out = fails(path)
+    assert "Baris 2, kolom nama: nama: “#N/A” adalah tampilan Excel" in out
+    assert "Baris 3, kolom nama_ayah" in out
+    assert everything() == before
+
+
+@pytest.mark.parametrize("vectorised", [True, False])
+def test_decomposed_letters_are_stored_composed(tmp_path, monkeypatch, vectorised):
+    """A name in decomposed letters (NFD) was stored so and no longer found (QA)."""
+    if not vectorised:
+        monkeypatch.setattr(importer, "fast_rows", lambda imp, raw: None)
+    rows = good_rows(3)
+    composed = [list(row) for row in rows]
+    composed[0][COL["nama"]] = "Ñoño Çağlar"
+    composed[0][COL["dusun"]] = "Pétak"
+    decomposed = [[unicodedata.normalize("NFD", value) for value in row] for row in composed]
+    assert decomposed[0][COL["nama"]] != "Ñoño Çağlar"
+    run(write_csv(tmp_path / "nfd.csv", decomposed))
+    person = Resident.objects.get(nik=rows[0][COL["nik"]])
+    assert person.name == "Ñoño Çağlar"
+    hamlets = set(LocalUnit.objects.filter(level="hamlet").values_list("name", flat=True))
+    assert "Pétak" in hamlets and unicodedata.normalize("NFD", "Pétak") not in hamlets
+    again = run(write_csv(tmp_path / "nfc.csv", composed))
+    assert "0 diperbarui" in again, again
