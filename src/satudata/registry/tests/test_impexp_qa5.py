@@ -1,0 +1,107 @@
+"""QA of the fifth session, import and export files: the size refusal reads above the limit,
+the import limits are environment settings, no orphan error files, and the command-line
+export refuses a village outside the regencies served as the web export does."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command, load_command_class
+from django.core.management.base import CommandError
+from django.db import connections
+from django.utils import timezone
+
+from satudata.conftest import VILLAGE_A
+from satudata.core.tests.sqlite_helpers import SATUDATA, subprocess_environment
+from satudata.registry import jobs
+from satudata.registry.exporter import OPENSID_HEADER
+from satudata.registry.models import ImportJob, Resident
+from satudata.registry.synthetic import Generator, opensid_rows
+from satudata.registry.tests.test_served_regencies import outside  # noqa: F401 - a fixture
+from satudata.registry.tests.test_views import abandoned_job, post_import
+
+MB = 2**20
+
+
+# -- 1. the size refusal -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_web_refusal_shows_the_size_above_the_limit(clients, settings):
+    settings.SATUDATA_IMPORT_MAX_MB = 1
+    upload = SimpleUploadedFile("besar.csv", b"#" * int(1.53 * MB))
+    page = clients["operator_a"].post(
+        "/registry/import/", {"file": upload, "mode": "valid-only", "village": ""}
+    )
+    assert page.status_code == 200
+    assert "Berkas berukuran 1,6 MB; berkas terbesar yang diterima 1 MB." in page.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def sparse(path: Path, size: int) -> Path:
+    """A file of `size` bytes that takes no room on the disk (the check reads only its size)."""
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+def refused_import(path: Path) -> str:
+    with pytest.raises(CommandError) as info:
+        call_command("import", "residents", str(path), stdout=io.StringIO())
+    return str(info.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("size", "shown"), [(int(150.4 * MB), "150,4"), (150 * MB + 1, "150,1"), (151 * MB, "151,0")]
+)
+def test_the_command_line_refusal_rounds_the_size_up(tmp_path, size, shown):
+    message = refused_import(sparse(tmp_path / "besar.csv", size))
+    assert message == f"Berkas berukuran {shown} MB; berkas terbesar yang diterima 150 MB."
+    assert not Resident.objects.exists()
+
+
+# -- 2. the import limits from the environment --------------------------------------------
+
+
+def test_the_size_limit_is_read_from_the_environment(tmp_path):
+    big = sparse(tmp_path / "warga.csv", int(1.5 * MB))
+    result = subprocess.run(  # noqa: S603
+        [*SATUDATA, "import", "residents", str(big), "--village", VILLAGE_A],
+        capture_output=True,
+        text=True,
+        env=subprocess_environment(tmp_path / "home", SATUDATA_IMPORT_MAX_MB="1"),
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "satudata: Berkas berukuran 1,5 MB; berkas terbesar yang diterima 1 MB.\n"
+    )
+
+
+def setting_in_a_process(home: Path, name: str, **env) -> str:
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env=subprocess_environment(home, **env),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return result.stdout.strip()
+
+
+def test_the_index_threshold_is_read_from_the_environment(tmp_path):
+    name = "SATUDATA_IMPORT_DEFER_INDEXES_ROWS"
+    assert setting_in_a_process(tmp_path, name, **{name: "500"}) == "500"
+    assert setting_in_a_process(tmp_path, name) == "20000"
+    assert setting_in_a_process(tmp_path, "SATUDATA_IMPORT_MAX_MB") == "150"
