@@ -105,3 +105,79 @@ def test_the_index_threshold_is_read_from_the_environment(tmp_path):
     assert setting_in_a_process(tmp_path, name, **{name: "500"}) == "500"
     assert setting_in_a_process(tmp_path, name) == "20000"
     assert setting_in_a_process(tmp_path, "SATUDATA_IMPORT_MAX_MB") == "150"
+
+
+# -- 3. no orphan error files --------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.SATUDATA_IMPORT_INLINE = True
+    return jobs.upload_dir()
+
+
+def error_files(folder: Path) -> list[str]:
+    return sorted(item.name for item in folder.glob("*.errors.csv"))
+
+
+def test_an_import_that_rejects_nothing_leaves_no_error_file(
+    clients, media, django_capture_on_commit_callbacks
+):
+    rows = list(opensid_rows(Generator(7).families([VILLAGE_A], 3)))
+    post_import(clients["operator_a"], django_capture_on_commit_callbacks, rows, "valid-only")
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and job.rejected == 0 and job.error_path == ""
+    assert list(media.iterdir()) == []
+
+
+def test_an_import_that_rejects_a_row_keeps_its_error_file(
+    clients, media, django_capture_on_commit_callbacks
+):
+    rows = list(opensid_rows(Generator(7).families([VILLAGE_A], 3)))
+    rows[0][OPENSID_HEADER.index("nik")] = "12"
+    post_import(clients["operator_a"], django_capture_on_commit_callbacks, rows, "valid-only")
+    job = ImportJob.objects.get()
+    assert job.rejected == 1 and error_files(media) == [Path(job.error_path).name]
+
+
+@pytest.mark.django_db
+def test_a_job_whose_process_died_leaves_no_error_file(cast, clients, tmp_path):
+    job = abandoned_job(cast, tmp_path, seconds_ago=jobs.ABANDONED_AFTER + 60)
+    started = jobs.error_file(job)
+    started.touch()  # what the killed process had written of it: nothing
+    page = clients["operator_a"].get(f"/registry/import/{job.pk}/").content.decode()
+    assert "Proses impor berhenti sebelum selesai" in page
+    assert not started.exists()
+
+
+def aged(path: Path, days: float) -> Path:
+    path.write_text("baris,kolom,nilai,pesan\n", encoding="utf-8")
+    then = time.time() - days * 24 * 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_the_next_job_forgets_old_files_no_job_refers_to(
+    cast, clients, media, django_capture_on_commit_callbacks
+):
+    orphan = aged(media / "lama.errors.csv", days=31)
+    upload_left = aged(media / "lama.csv", days=31)
+    recent = aged(media / "baru.errors.csv", days=2)
+    # An old file still referred to: its job ended 10 days ago, so it is kept 20 more days.
+    referred = aged(media / "dirujuk.errors.csv", days=40)
+    ImportJob.objects.create(
+        file_name="dirujuk.csv",
+        path=str(media / "dirujuk.csv"),
+        error_path=str(referred),
+        state=ImportJob.State.DONE,
+        finished_at=timezone.now() - datetime.timedelta(days=10),
+        actor=cast.operator_a,
+    )
+    rows = list(opensid_rows(Generator(8).families([VILLAGE_A], 2)))
+    post_import(
+        clients["operator_a"], django_capture_on_commit_callbacks, rows, "valid-only", "baru.csv"
+    )
+    assert ImportJob.objects.get(file_name="baru.csv").state == ImportJob.State.DONE
+    assert not orphan.exists() and not upload_left.exists()
+    assert recent.exists() and referred.exists()
