@@ -181,3 +181,33 @@ def test_the_next_job_forgets_old_files_no_job_refers_to(
     assert ImportJob.objects.get(file_name="baru.csv").state == ImportJob.State.DONE
     assert not orphan.exists() and not upload_left.exists()
     assert recent.exists() and referred.exists()
+
+
+# -- 4. the command-line export of a village outside the regencies served ------------------
+
+
+def test_the_command_line_refuses_to_export_a_village_outside_the_regencies(
+    tmp_path,
+    cast,
+    outside,  # noqa: F811 - the fixture
+    monkeypatch,
+    capsys,
+):
+    target = tmp_path / "x.csv"
+    expected = "Desa ini di luar kabupaten yang dilayani basis data ini."
+    for user in ([], ["--user", cast.custodian.username]):
+        with pytest.raises(CommandError) as info:
+            call_command("export", "residents", str(target), "--village", outside, *user)
+        assert str(info.value) == expected
+    # As the operator runs it: one sentence on stderr and a failed exit.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    command = load_command_class("satudata.registry", "export")
+    argv = ["satudata", "export", "residents", str(target), "--village", outside]
+    with pytest.raises(SystemExit) as exited:
+        command.run_from_argv(argv)
+    out, err = capsys.readouterr()
+    assert exited.value.code == 1 and out == "" and expected in err
+    assert not target.exists()
+    # The regencies served are exported as before.
+    call_command("export", "residents", str(target), "--village", VILLAGE_A, stdout=io.StringIO())
+    assert target.exists()
