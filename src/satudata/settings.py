@@ -34,6 +34,11 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 SATUDATA_PUBLIC_CACHE_SECONDS = env_int("SATUDATA_PUBLIC_CACHE_SECONDS", 30)
 # Days a web import's error file (it quotes refused values: NIKs, names) is kept.
 SATUDATA_IMPORT_ERROR_DAYS = env_int("SATUDATA_IMPORT_ERROR_DAYS", 30)
+# Import files over this many MB are refused (registry/import_format.py, max_bytes).
+SATUDATA_IMPORT_MAX_MB = env_int("SATUDATA_IMPORT_MAX_MB", 150)
+# A file of at least this many rows may load with the registry's indexes set aside
+# (registry/bulkindex.py, worth_deferring).
+SATUDATA_IMPORT_DEFER_INDEXES_ROWS = env_int("SATUDATA_IMPORT_DEFER_INDEXES_ROWS", 20_000)
 # Public population statistics are rebuilt, for the whole region tree at once, at most this
 # often after registry writes (registry/statistics.py).
 SATUDATA_STATISTICS_REFRESH_SECONDS = env_int("SATUDATA_STATISTICS_REFRESH_SECONDS", 60)

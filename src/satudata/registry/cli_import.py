@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from satudata.env import make_private
+from satudata.registry.import_format import max_bytes, too_large
 from satudata.registry.models import ImportJob
 
 NAME = "residents"
@@ -72,6 +73,10 @@ def handle(options, stdout) -> None:
     connection.ensure_connection()
     path = Path(options["file"])
     readable(path)
+    if path.stat().st_size > max_bytes():
+        # Said here, not by the importer: its message rounds the size down ("1 MB; the
+        # largest file accepted is 1 MB").
+        raise CommandError(too_large(path.stat().st_size))
     actor = None
     if options.get("user"):
         actor = User.objects.filter(username=options["user"]).first()

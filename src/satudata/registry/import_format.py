@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from satudata.core.spreadsheet import text_cell
@@ -146,3 +148,15 @@ def max_bytes() -> int:
     from django.conf import settings
 
     return int(getattr(settings, "SATUDATA_IMPORT_MAX_MB", 150)) * 2**20
+
+
+def too_large(size: int) -> str:
+    """The refusal of a file of `size` bytes over max_bytes(). The size is rounded up to a
+    tenth of a MB, so it always reads above the limit ("1,6 MB" against "1 MB"; rounded
+    down, a 1.53 MB file was "1 MB; the largest accepted is 1 MB")."""
+    tenths = -(-size * 10 // 2**20)
+    limit = max_bytes() / 2**20
+    return _("The file is %(size)s MB; the largest file accepted is %(max)s MB.") % {
+        "size": number_format(Decimal(tenths) / 10, 1),
+        "max": number_format(limit if limit % 1 else int(limit)),
+    }

@@ -52,6 +52,7 @@ from satudata.registry.import_format import (
     columns_of,
     max_bytes,
     row_value,
+    too_large,
 )
 from satudata.registry.import_heads import ALIVE, keep_one_head
 from satudata.registry.models import ImportJob, NikConflict
@@ -159,10 +160,7 @@ class Importer(Placement):
     def run(self) -> Report:
         limit = max_bytes()
         if self.path.exists() and self.path.stat().st_size > limit:
-            raise_fatal = _("The file is %(size)d MB; the largest file accepted is %(max)d MB.")
-            return self._fatal(
-                raise_fatal % {"size": self.path.stat().st_size // 2**20, "max": limit // 2**20}
-            )
+            return self._fatal(too_large(self.path.stat().st_size))
         if not self.villages:
             # Every row would be refused for its village and its NIK's district: one
             # sentence saying what the installation lacks is more use.

@@ -14,7 +14,10 @@ An upload holds a village's residents (NIK, KK numbers, birth dates, addresses).
 deleted, with the progress file, as soon as its job ends: the rows are in the database or
 were refused, and the operator still has the file. The error file quotes refused values, so
 it is kept for `SATUDATA_IMPORT_ERROR_DAYS` (30) days, long enough to correct and re-import,
-and then deleted by the next job to start.
+and then deleted by the next job to start. An error file no job refers to (the job rejected
+nothing, failed, or its process died) is deleted when the job ends; one left by an older
+version, or by a process killed before its job was ended, goes with the other files of the
+folder no job refers to once it is as old.
 """
 
 from __future__ import annotations
@@ -63,18 +66,49 @@ def _discard(path: Path) -> None:
 
 
 def forget_old_error_files() -> int:
-    """Delete the error files of jobs that ended more than `error_days()` ago."""
+    """Delete the error files of jobs that ended more than `error_days()` ago, and the files
+    of the upload folder as old that no job refers to; returns how many jobs lost theirs."""
     cutoff = timezone.now() - datetime.timedelta(days=error_days())
     old = list(
         ImportJob.objects.filter(finished_at__lt=cutoff).exclude(error_path="").only("error_path")
     )
     for job in old:
         _discard(Path(job.error_path))
-    return ImportJob.objects.filter(pk__in=[job.pk for job in old]).update(error_path="")
+    forgotten = ImportJob.objects.filter(pk__in=[job.pk for job in old]).update(error_path="")
+    _forget_orphans(cutoff)
+    return forgotten
+
+
+def _forget_orphans(cutoff: datetime.datetime) -> None:
+    """Delete the files of the upload folder last written before `cutoff` that no job refers
+    to: an error file of a job that rejected nothing or whose process was killed, an upload
+    or progress file a killed process left. A queued or running job's files are kept."""
+    folder = upload_dir()
+    kept = {
+        Path(name).resolve()
+        for name in ImportJob.objects.exclude(error_path="").values_list("error_path", flat=True)
+    }
+    active = ImportJob.objects.filter(state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING))
+    for job in active.only("path"):
+        for path in (Path(job.path), progress_path(job), error_file(job)):
+            kept.add(path.resolve())
+    for item in folder.iterdir():
+        try:
+            if not item.is_file() or item.stat().st_mtime >= cutoff.timestamp():
+                continue
+        except OSError:  # gone meanwhile
+            continue
+        if item.resolve() not in kept:
+            _discard(item)
 
 
 def progress_path(job: ImportJob) -> Path:
     return Path(job.path).with_suffix(".progress.json")
+
+
+def error_file(job: ImportJob) -> Path:
+    """Where the job's import writes its error file, whether or not a row is rejected."""
+    return Path(job.path).with_suffix(".errors.csv")
 
 
 def read_progress(job: ImportJob) -> dict:
@@ -159,7 +193,8 @@ def fail_if_abandoned(job: ImportJob) -> ImportJob:
     )
     if ended:
         log.warning("import job %s gave no sign of life; ended as %s", job.pk, state)
-        for leftover in (Path(job.path), progress_path(job)):
+        # The error file too (empty or cut short): the job's end refers to none.
+        for leftover in (Path(job.path), progress_path(job), error_file(job)):
             _discard(leftover)
     job.refresh_from_db()
     return job
@@ -193,7 +228,7 @@ def _run(job: ImportJob) -> ImportJob:
                 village=job.village_id,
                 mode=job.mode,
                 dry_run=job.dry_run,
-                error_path=Path(job.path).with_suffix(".errors.csv"),
+                error_path=error_file(job),
                 progress=progress,
                 file_name=job.file_name,
                 job=job,
@@ -215,7 +250,12 @@ def _run(job: ImportJob) -> ImportJob:
     job.done_bytes = job.size
     job.finished_at = timezone.now()
     job.save()
-    for leftover in (Path(job.path), target):
+    leftovers = [Path(job.path), target]
+    if not job.error_path:
+        # Nothing rejected, or the import failed: the error file (its header, or a part)
+        # is referred to by no job and would stay in the folder for ever.
+        leftovers.append(error_file(job))
+    for leftover in leftovers:
         _discard(leftover)
     return job
 

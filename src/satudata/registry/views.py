@@ -35,7 +35,7 @@ from satudata.registry.forms import (
     ResidentForm,
     apply_errors,
 )
-from satudata.registry.import_format import max_bytes
+from satudata.registry.import_format import max_bytes, too_large
 from satudata.registry.models import Family, ImportJob, NikConflict, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.statistics import population_summary
@@ -371,11 +371,7 @@ def import_start(request):
         if village and not write_scope(request.user).allows(village):
             raise PermissionDenied
         if upload.size > max_bytes():
-            form.add_error(
-                "file",
-                _("The file is %(size)d MB; the largest file accepted is %(max)d MB.")
-                % {"size": upload.size // 2**20, "max": max_bytes() // 2**20},
-            )
+            form.add_error("file", too_large(upload.size))
         else:
             suffix = Path(upload.name).suffix.lower()[:5]
             target = jobs.upload_dir() / f"{get_random_string(16)}{suffix}"

@@ -16,6 +16,7 @@ from satudata.accounts.scope import read_scope
 from satudata.core.commands import PlainRefusals
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
+from satudata.regions.services import served
 from satudata.registry import exporter
 
 
@@ -47,6 +48,10 @@ class Command(PlainRefusals, BaseCommand):
             raise CommandError(
                 _("No village has the code %(code)s.") % {"code": options["village"]}
             ) from exc
+        if not served(village.code):
+            # As the web export's 404: its registry is kept by another database, so "0
+            # residents written" would pass for an empty village.
+            raise CommandError(_("This village lies outside the regencies this database serves."))
         if actor is not None and not read_scope(actor).allows(village.code):
             raise CommandError(
                 _("%(name)s may not read the residents of village %(code)s.")
