@@ -36,6 +36,11 @@ class ClientMistake(logging.Filter):
     its traceback, so any client could fill the log at ERROR level (QA, fifth session)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "client_mistake", False):
+            # Already rewritten: a logging set up again (tests, `django.setup` twice) puts
+            # the filter on the logger twice, which added "(POST /…)" twice.
+            return True
+        record.client_mistake = True
         request = getattr(record, "request", None)
         where = f" ({request.method} {request.path})" if request is not None else ""
         record.msg, record.args = f"{record.getMessage()}{where}", ()
