@@ -49,6 +49,18 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} harus bilangan bulat, bukan {raw!r}.") from exc
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word not in choices:
+        raise ImproperlyConfigured(
+            f"{name} harus salah satu dari {', '.join(choices)}, bukan {raw!r}."
+        )
+    return word
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
 

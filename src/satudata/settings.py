@@ -7,6 +7,7 @@ from pathlib import Path
 from satudata.env import (
     data_home,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
@@ -42,6 +43,11 @@ SATUDATA_IMPORT_DEFER_INDEXES_ROWS = env_int("SATUDATA_IMPORT_DEFER_INDEXES_ROWS
 # Public population statistics are rebuilt, for the whole region tree at once, at most this
 # often after registry writes (registry/statistics.py).
 SATUDATA_STATISTICS_REFRESH_SECONDS = env_int("SATUDATA_STATISTICS_REFRESH_SECONDS", 60)
+# Public population statistics change only once a period, from one stored release to the
+# next (registry/releases.py); "live" follows every registration within the refresh above.
+SATUDATA_STATISTICS_RELEASE = env_choice(
+    "SATUDATA_STATISTICS_RELEASE", "monthly", ("monthly", "weekly", "daily", "live")
+)
 
 INSTALLED_APPS = [
     # Our apps come first so that our `check` command extends Django's.

@@ -15,3 +15,5 @@ SATUDATA_PUBLIC_CACHE_SECONDS = 0
 
 # Public statistics follow every registry write at once (the refresh interval has its own test).
 SATUDATA_STATISTICS_REFRESH_SECONDS = 0
+# ... and are live, not released once a month (releases have their own tests).
+SATUDATA_STATISTICS_RELEASE = "live"

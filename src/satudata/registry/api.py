@@ -226,11 +226,12 @@ class PopulationOut(Schema):
     """Public aggregates: counts of 1 or 2 people are given as "<3"; "*" is a count hidden
     so that a small one cannot be worked out from the total or from other regions' counts
     (a district minus its villages); a region whose total is "*" shows no breakdown. The
-    statistics of all regions are published together and may lag registry changes by about
-    a minute (see docs/decisions.md)."""
+    statistics of all regions are published together, as a release a month by default
+    (`as_of`: the day of its figures; see docs/decisions.md)."""
 
     region: str
     name: str
+    as_of: datetime.date
     total: int | str
     age_groups: list[AgeRow]
     sex: list[CountRow]

@@ -468,3 +468,27 @@ class StatisticsVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.writes)
+
+
+class StatisticsRelease(models.Model):
+    """One release of the public population statistics: every region's protected summary.
+
+    Public figures change only from one release to the next (`registry.releases`), so two
+    answers can no longer be subtracted to single out whoever was registered between them.
+    Stored, not kept in memory, so that every process serves the same release.
+    """
+
+    number = models.PositiveIntegerField(_("release number"), unique=True)
+    period = models.DateField(_("period"), help_text=_("The first day of its period."))
+    as_of = models.DateField(_("figures as of"))
+    made_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    summaries = models.JSONField(_("summaries"), default=dict)
+    # The summaries are the release; the audit entry says who published which, not what.
+    audit_exclude = ("summaries",)
+
+    class Meta:
+        verbose_name = _("population statistics release")
+        verbose_name_plural = _("population statistics releases")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.as_of.isoformat()})"

@@ -12,7 +12,8 @@ memory. A registry write makes the snapshot stale, in this process through the c
 every process through a counter of committed writes in the database (`StatisticsVersion`:
 without Redis, each process's cache is its own); the next public request rebuilds it, but
 not more often than every `SATUDATA_STATISTICS_REFRESH_SECONDS` (60). Public aggregates may
-therefore lag a registration by a minute or so; an answer from a snapshot older than the
+therefore lag a registration by a minute or so (and by default they change only from one
+release to the next, `registry.releases`); an answer from a snapshot older than the
 data is marked (`core.cache.not_current`) so that the public page cache never keeps it as
 current.
 
@@ -289,11 +290,16 @@ def population_summary(region_code: str, today: datetime.date | None = None) -> 
     number); safe to publish. `region_code` is a dotted Kemendagri code of a village,
     district, regency or province. `today` (for tests) computes ages as of another day.
     """
+    from satudata.registry import releases
+
     if today is not None and today != timezone.localdate():
-        summaries = published(today)
+        summaries, as_of = published(today), today
+    elif releases.mode() == "live":
+        summaries, as_of = _current(), timezone.localdate()
     else:
-        summaries = _current()
-    return summaries.get(region_code) or _empty(region_code)
+        release = releases.in_force()
+        summaries, as_of = release["summaries"], release["as_of"]
+    return {**(summaries.get(region_code) or _empty(region_code)), "as_of": as_of.isoformat()}
 
 
 def _current() -> dict[str, dict]:
@@ -397,4 +403,7 @@ def _writes() -> int:
 
 def forget() -> None:
     """Drop this process's snapshot (tests, whose database rolls back under it)."""
+    from satudata.registry import releases
+
     _snapshot.clear()
+    releases.forget()

@@ -41,4 +41,5 @@ urlpatterns = [
         name="conflict_resolve",
     ),
     path("statistics/population/<str:code>/", views.population, name="population"),
+    path("statistics/publish/", views.publish_statistics, name="publish_statistics"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ from satudata.core.models import SentForm
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import served
-from satudata.registry import arrivals, exporter, jobs, services
+from satudata.registry import arrivals, exporter, jobs, releases, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
     CorrectionForm,
@@ -527,6 +529,23 @@ def conflict_resolve(request, conflict_id: int):
     return redirect(reverse("registry:conflicts") + ("?all=1" if request.POST.get("all") else ""))
 
 
+@custodian
+@require_POST
+def publish_statistics(request):
+    """The custodian publishes a release of the public statistics now (e.g. after an import)."""
+    if releases.mode() not in releases.PERIODS:
+        messages.info(request, _("Public statistics are live: there is nothing to publish."))
+    else:
+        release = releases.publish(request.user)
+        messages.success(
+            request,
+            _("Statistics release %(number)s published, with figures as of %(day)s.")
+            % {"number": release.number, "day": date_format(release.as_of)},
+        )
+    region = Region.objects.filter(code=request.POST.get("region", "")).first()
+    return redirect(reverse("registry:population", args=[region.code]) if region else "/")
+
+
 @public
 def population(request, code: str):
     try:
@@ -534,12 +553,15 @@ def population(request, code: str):
     except (BadRegionCode, Region.DoesNotExist) as exc:
         raise Http404(_("No region has this code.")) from exc
     summary = population_summary(region.code)
+    as_of = datetime.date.fromisoformat(summary["as_of"])
     return render(
         request,
         "registry/population.html",
         {
             "region": region,
             "summary": summary,
+            "as_of": as_of,
+            "next_release": releases.next_release(as_of),
             "pyramid": pyramid_svg(summary["age_groups"]),
             "bars": [
                 (_("Sex"), bar_rows(summary["sex"])),

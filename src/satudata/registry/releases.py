@@ -1,0 +1,143 @@
+"""Public population statistics as releases: one protected snapshot a period, stored.
+
+Live figures change with every registration, so two answers a minute apart differ by whoever
+was registered in between, and the difference shows that person's sex, age group, religion,
+education, occupation and marital status. Hiding small cells cannot prevent that; statistical
+offices publish releases instead, and so do we. With `SATUDATA_STATISTICS_RELEASE=monthly`
+(the default; also `weekly`, `daily`) the first public request of a period publishes its
+release from the data at that moment, protected as one tree (`statistics.published`), and
+stores it: every process serves the same figures until the next period. The custodian can
+publish one at once (`satudata statistics publish`), e.g. after a village's first import.
+`live` keeps the figures following every write (`statistics._current`).
+
+What remains: two releases still differ by every change between them; a period batches
+many changes in a village, but a village with a single change in a period shows it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
+from django.utils import timezone
+
+from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
+from satudata.registry.models import StatisticsRelease
+
+PERIODS = ("monthly", "weekly", "daily")
+log = logging.getLogger("satudata.registry")
+
+_held: dict = {}  # this process's copy of the release in force
+_publishing = threading.Lock()
+
+
+def mode() -> str:
+    return getattr(settings, "SATUDATA_STATISTICS_RELEASE", "monthly")
+
+
+def period_start(day: datetime.date, period: str) -> datetime.date:
+    if period == "daily":
+        return day
+    if period == "weekly":
+        return day - datetime.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def next_period(day: datetime.date, period: str) -> datetime.date:
+    """The first day of the period after the one holding `day`."""
+    start = period_start(day, period)
+    if period == "daily":
+        return start + datetime.timedelta(days=1)
+    if period == "weekly":
+        return start + datetime.timedelta(days=7)
+    return (start + datetime.timedelta(days=32)).replace(day=1)
+
+
+def next_release(as_of: datetime.date) -> datetime.date | None:
+    """When figures as of `as_of` give way to the next release (None: they are live)."""
+    return None if mode() not in PERIODS else next_period(as_of, mode())
+
+
+def in_force() -> dict:
+    """The release the public sees now: {"number", "as_of", "summaries"}.
+
+    When the period has no release yet, the first request publishes it: in a thread of its
+    own while the previous release answers (reading every resident takes seconds for a whole
+    regency), or at once when there is none to show or no refresh delay is wanted (tests).
+    """
+    latest = StatisticsRelease.objects.order_by("-number").values_list("number", "period").first()
+    due = period_start(timezone.localdate(), mode())
+    if latest is not None and latest[1] >= due:
+        return _load(latest[0])
+    if latest is None or settings.SATUDATA_STATISTICS_REFRESH_SECONDS <= 0:
+        with _publishing:
+            return _publish_due(latest)
+    if _publishing.acquire(blocking=False):
+        threading.Thread(target=_publish_apart, args=(latest,), daemon=True).start()
+    return _load(latest[0])
+
+
+def _load(number: int) -> dict:
+    held = _held.get("release")
+    if held is None or held["number"] != number:
+        row = StatisticsRelease.objects.values("number", "as_of", "summaries").get(number=number)
+        _held["release"] = held = row
+    return held
+
+
+def _publish_due(latest: tuple | None) -> dict:
+    """This period's release, unless another process published it meanwhile."""
+    now = StatisticsRelease.objects.order_by("-number").values_list("number", "period").first()
+    if now != latest:
+        return _load(now[0])
+    try:
+        release = publish(None, number=(latest[0] + 1) if latest else 1)
+    except IntegrityError:
+        # Another process stored the same number first: everyone serves that one.
+        now = StatisticsRelease.objects.order_by("-number").values_list("number").first()
+        return _load(now[0])
+    return _load(release.number)
+
+
+def _publish_apart(latest: tuple) -> None:
+    try:
+        _publish_due(latest)
+    except Exception:
+        log.exception("publishing the population statistics failed; the last release stays")
+    finally:
+        connections.close_all()
+        _publishing.release()
+
+
+def publish(actor, number: int | None = None) -> StatisticsRelease:
+    """Publish a release of every region's statistics now, as the next number (or `number`,
+    refused with IntegrityError if another process took it), with an audit entry."""
+    from satudata.registry.statistics import published
+
+    today = timezone.localdate()
+    summaries = published(today)
+    with transaction.atomic():
+        if number is None:
+            last = StatisticsRelease.objects.order_by("-number").values_list("number").first()
+            number = (last[0] if last else 0) + 1
+        release = StatisticsRelease(
+            number=number,
+            period=period_start(today, mode() if mode() in PERIODS else "daily"),
+            as_of=today,
+            summaries=summaries,
+        )
+        release.save(force_insert=True)
+        # The new audit entry also moves the public cache's data version on, so no answer
+        # from the previous release is kept as current beside this one's.
+        audit.record(actor, AuditEntry.Action.CREATE, release, after=audit.snapshot(release))
+    log.info("population statistics release %s published (figures as of %s)", number, today)
+    return release
+
+
+def forget() -> None:
+    """Drop this process's copy (tests, whose database rolls back under it)."""
+    _held.clear()
