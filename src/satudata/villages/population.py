@@ -6,6 +6,8 @@ draws bars, and never a bar for a protected cell: its length would give the numb
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 SMALL = 3
@@ -32,8 +34,10 @@ def from_registry(summary: dict) -> dict:
     largest_age = max(
         (n for g in ages for n in (g["male"], g["female"]) if isinstance(n, int)), default=1
     )
+    as_of = summary.get("as_of")
     return {
         "total": total,
+        "as_of": datetime.date.fromisoformat(as_of) if as_of else None,
         "withheld": withheld,
         "male": male,
         "female": female,

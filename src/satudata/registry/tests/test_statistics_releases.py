@@ -109,9 +109,11 @@ def test_the_page_says_how_old_the_figures_are(client, cast):
         register(cast, VILLAGE_A, 30 + i, 1 + i % 2)
     with on(datetime.date(2026, 11, 3)):
         page = client_for(None).get(f"/statistics/population/{VILLAGE_A}/")
+        profile = client_for(None).get(f"/villages/{VILLAGE_A}/")
     assert "Angka per 3 November 2026" in page.text
     assert "1 Desember 2026" in page.text  # the next release at the latest
     assert "statistics/publish" not in page.text
+    assert "angka per 3 November 2026" in profile.text
 
 
 def test_a_bad_release_setting_is_one_clear_sentence(tmp_path):
