@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> None:
     _tighten_data_folder()
     from django.core.management import execute_from_command_line
 
+    from satudata.core.argparse_language import speak_active_language
+
+    # Usage errors and help headings in Indonesian, as the commands' own messages.
+    speak_active_language()
+
     execute_from_command_line(argv)
 
 

@@ -7,11 +7,14 @@ phone numbers, birth dates and e-mail addresses into the text itself ("hubungi B
 the message as sent.
 
 Masked: any run of six or more digits, even glued to letters ("NIK6201…") and grouped by
-spaces, dots, slashes, underscores, brackets, any kind of dash or a comma with a digit right
-after it ("0812 – 3456 – 7890", "+62 (812) 3456-7890", "0812,3456,7890"); a day-month-year in
-figures ("26/7/73", "17-5-90", "26.07.1973") or in words, Indonesian or English ("26 Juli
-1973", "12 Jan. 2010", "July 26, 1973", "26 bulan 7 tahun 1973") or with the month in Roman
-numerals ("26 VII 1973", "26/VII/1973"); e-mail addresses, also those written to get past
+spaces, dots, slashes, underscores, brackets, any kind of dash, a bar, tilde, backslash,
+ellipsis, middle dot or bullet, characters that show nothing (zero-width space, soft hyphen)
+or a comma with a digit right after it ("0812 – 3456 – 7890", "+62 (812) 3456-7890",
+"0812,3456,7890", "6112 | 0123 | 4567 | 0001"); such a number read out in digit words, alone
+or with figures ("nol delapan satu dua …"); a day-month-year in figures ("26/7/73",
+"17-5-90", "26.07.1973") or in words, Indonesian or English ("26 Juli 1973", "12 Jan. 2010",
+"July 26, 1973", "26 bulan 7 tahun 1973") or with the month in Roman numerals ("26 VII 1973",
+"26/VII/1973", "12-xii-1990", "12/iv/85"); e-mail addresses, also those written to get past
 robots ("hasan(at)mail.com", "hasan [at] mail [dot] com", "hasan at mail dot com"); a NIK or
 telephone number with letters for digits ("62O1O226O773OOO1": O for 0, I and l for 1, S for
 5, B for 8); the house number of an address, which is below the RT ("Jl. Hasibuan No. 84"
@@ -22,7 +25,8 @@ years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year
 Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
 RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5"), the number
 of a law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"),
-"1 x 24 jam" and the English "at" in a sentence ("rapat at balai desa").
+"1 x 24 jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at
+balai desa").
 """
 
 from __future__ import annotations
@@ -31,14 +35,22 @@ import re
 
 from django.utils.translation import gettext as _
 
-# Between the groups of a number: one or two separators with a few spaces around them, or
-# spaces alone. \s covers Unicode spaces; the dashes are ‐ ‑ ‒ – — ― − ﹘ ﹣ －. A number
-# ending a sentence takes a number starting the next one with it ("… 0001. 3 orang"): hiding
-# too much is better than showing part of a phone number written "0812 . 3456 . 7890".
+# Between the groups of a number: one to three separators with a few spaces around them, or
+# spaces alone. \s covers Unicode spaces; the dashes are ‐ ‑ ‒ – — ― − ﹘ ﹣ －. Besides dots,
+# slashes, underscores, brackets and dashes, a number is grouped with a bar, a tilde, a
+# backslash, an ellipsis ("...", "…") or a middle dot or bullet (· • ∙ ⋅ ‧); and characters
+# that show nothing (zero-width space and joiners, word joiner, BOM, soft hyphen) between its
+# digits leave it whole on the page, so they count as a gap. Not ":" (a time, "08:00-16:00"),
+# ";" and "," with a space (lists), nor "+", "*", "=" and "#" (sums, which have no NIK in them).
+# A number ending a sentence takes a number starting the next one with it ("… 0001. 3 orang"):
+# hiding too much is better than showing part of a phone number written "0812 . 3456 . 7890".
 _DASHES = "\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
-_GAP = rf"(?:\s{{0,4}}[./_()\-{_DASHES}]{{1,2}}\s{{0,4}}|\s{{0,4}},(?=\d)|\s{{1,4}})"
+_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
+_GROUPING = rf"./_()\-{_DASHES}|~\\\u2026\u00b7\u2022\u2219\u22c5\u2027{_INVISIBLE}"
+_GAP = rf"(?:\s{{0,4}}[{_GROUPING}]{{1,3}}\s{{0,4}}|\s{{0,4}},(?=\d)|\s{{1,4}})"
 _LONG_NUMBER = re.compile(rf"\+?\d(?:{_GAP}?\d){{5,}}")
-_YEAR_RANGE = re.compile(rf"(?:19|20)\d\d\s*[/\-{_DASHES}]\s*(?:19|20)\d\d")
+# A range of years, also with the tilde and bar that now group a number ("2020~2024").
+_YEAR_RANGE = re.compile(rf"(?:19|20)\d\d\s*[/\-{_DASHES}~|]\s*(?:19|20)\d\d")
 _RUPIAH_PREFIX = re.compile(r"(?:\bRp\.?|\bIDR)\s*$", re.IGNORECASE)
 _RUPIAH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 
@@ -98,13 +110,18 @@ _OBFUSCATED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 
-# The month in Roman numerals, as many Indonesian forms and letters write it ("26 VII 1973").
-# Capitals and a four-digit year only, so that "1 x 24 jam" and "1 X 24 jam" stay; and not
-# inside a letter's number ("470/12/VII/2024"), which is no one's birth date.
+# The month in Roman numerals, as many Indonesian forms and letters write it ("26 VII 1973",
+# "12-xii-1990", "12/iv/85"). Between separators ("-", "/", "."), in capitals or small letters
+# and with a two- or four-digit year. Between spaces only with a four-digit year, and a lone
+# small "x" there is a times sign: "1 x 24 jam", "1 X 24 jam" and "5 x 2000" stay, "12 xii
+# 1990" is masked. Not inside a letter's number ("470/12/VII/2024"), no one's birth date.
 _ROMAN_MONTH = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
-_ROMAN_SEP = rf"(?:\s{{1,2}}|\s{{0,2}}[./_\-{_DASHES}]\s{{0,2}})"
+_ROMAN_SEP = rf"\s{{0,2}}[./_\-{_DASHES}]\s{{0,2}}"
 _ROMAN_DATE = re.compile(
-    rf"(?<![\d/]){_DAY}{_ROMAN_SEP}{_ROMAN_MONTH}{_ROMAN_SEP}(?:19|20)\d\d(?![\d/])"
+    rf"(?<![\d/]){_DAY}"
+    rf"(?:{_ROMAN_SEP}(?i:{_ROMAN_MONTH}){_ROMAN_SEP}(?:(?:19|20)\d\d|'?\d\d)"
+    rf"|\s{{1,2}}(?:{_ROMAN_MONTH}|(?!x\s)(?i:{_ROMAN_MONTH}))\s{{1,2}}(?:19|20)\d\d)"
+    rf"(?![\d/])"
 )
 
 # A NIK or telephone number with letters that look like digits: O and o for 0, I and l for 1,
@@ -124,6 +141,22 @@ _LOOKALIKE_NUMBER = re.compile(
     rf"(?<![\d{_LOOKALIKES}]){_LETTERS}"
     rf"(?P<core>{_LOOKALIKE_GROUP}(?:{_GAP}?{_LETTERS}{_LOOKALIKE_GROUP})*)"
     rf"(?:{_GAP}{_LETTERS_GROUP}(?![^\W\d_])){{0,15}}"
+)
+
+# A NIK or telephone number read out in words, as on the phone ("nol delapan satu dua …",
+# "kosong delapan", "enam satu satu dua 0123 4567 0001"): digit words, Indonesian or English,
+# and figures, apart by spaces or any number's gap. Masked when the run holds eight digits or
+# more, at least three of them words (figures alone are _LONG_NUMBER's, with its exceptions
+# for money and years): counting aloud stops before eight ("satu, dua, tiga"), and "dua tiga
+# hari" (a few days) is two. Numbers in words ("dua belas", "seribu") are not digits.
+_DIGIT_WORDS = (
+    "nol|kosong|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|"
+    "zero|one|two|three|four|five|six|seven|eight|nine"
+)
+_DIGIT_WORD = rf"(?<![^\W\d_])(?:{_DIGIT_WORDS})(?![^\W\d_])"
+_WORDS_GAP = rf"(?:{_GAP}|\s{{0,4}},\s{{0,4}})"
+_SPOKEN_NUMBER = re.compile(
+    rf"(?:{_DIGIT_WORD}|\d)(?:{_WORDS_GAP}?(?:{_DIGIT_WORD}|\d)){{7,}}", re.IGNORECASE
 )
 
 # The house number of an address (RT, RW and hamlet stay: a whole neighbourhood shares them).
@@ -202,6 +235,14 @@ def _mask_lookalike_number(match: re.Match, hidden: str) -> str:
     return run
 
 
+def _mask_spoken_number(match: re.Match, hidden: str) -> str:
+    run = match.group()
+    words = len(re.findall(_DIGIT_WORD, run, re.IGNORECASE))
+    if words >= 3 and words + sum(c.isdigit() for c in run) >= 8:
+        return hidden
+    return run
+
+
 def _mask_house_number(match: re.Match, hidden: str) -> str:
     # Forty characters are more than any of the words before "No." is long.
     before = match.string[max(0, match.start() - 40) : match.start()]
@@ -217,6 +258,7 @@ def public_text(text: str) -> str:
     text = _OBFUSCATED_EMAIL.sub(hidden, text)
     # Before long numbers, so that a NIK with letters in it is masked whole, not in pieces.
     text = _LOOKALIKE_NUMBER.sub(lambda match: _mask_lookalike_number(match, hidden), text)
+    text = _SPOKEN_NUMBER.sub(lambda match: _mask_spoken_number(match, hidden), text)
     text = _WORDS_DATE.sub(hidden, text)
     text = _FORM_DATE.sub(hidden, text)
     text = _ROMAN_DATE.sub(hidden, text)

@@ -1,0 +1,96 @@
+"""argparse's usage errors and help headings speak the command line's language."""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from satudata.core.argparse_language import speak_active_language
+
+
+def run(command, home):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update({"SATUDATA_HOME": str(home), "DJANGO_SETTINGS_MODULE": "satudata.settings"})
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+
+
+def test_an_invalid_choice_is_refused_in_indonesian_naming_the_argument(tmp_path):
+    args = ["export", "residents", "x.csv", "--village", "62.01.02.2016", "--format", "nope"]
+    result = run([sys.executable, "-m", "satudata", *args], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("cara pakai: satudata export residents ")
+    assert result.stderr.splitlines()[-1] == (
+        "satudata export residents: kesalahan: argumen --format: pilihan tidak valid: 'nope' "
+        "(pilih dari 'opensid', 'satudata')"
+    )
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_console_script_names_the_missing_arguments_in_indonesian(tmp_path):
+    script = Path(sys.executable).parent / "satudata"  # the entry point pip installed
+    result = run([str(script), "export", "residents"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "satudata export residents: kesalahan: argumen berikut wajib diisi: file, --village"
+    )
+    assert "usage:" not in result.stderr and "error:" not in result.stderr
+
+
+def test_a_bad_number_and_a_missing_value_are_indonesian(tmp_path):
+    worker = run([sys.executable, "-m", "satudata", "worker", "--sleep", "x"], tmp_path)
+    assert worker.returncode == 2
+    assert worker.stderr.splitlines()[-1] == (
+        "satudata worker: kesalahan: argumen --sleep: nilai float tidak valid: 'x'"
+    )
+    args = ["export", "residents", "x.csv", "--village"]
+    export = run([sys.executable, "-m", "satudata", *args], tmp_path)
+    assert export.returncode == 2
+    assert export.stderr.splitlines()[-1] == (
+        "satudata export residents: kesalahan: argumen --village: perlu satu nilai"
+    )
+
+
+def test_help_headings_are_indonesian(tmp_path):
+    result = run([sys.executable, "-m", "satudata", "export", "residents", "-h"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("cara pakai: satudata export residents ")
+    assert "\nargumen posisi:\n" in result.stdout
+    assert "\nopsi:\n" in result.stdout
+    assert "tampilkan bantuan ini lalu keluar" in result.stdout
+    assert "show this help message" not in result.stdout
+
+
+@pytest.fixture
+def argparse_patched(monkeypatch):
+    """As cli.main does, put back after the test (argparse is shared by the test process)."""
+    monkeypatch.setattr(argparse, "_", argparse._)
+    monkeypatch.setattr(argparse, "ngettext", argparse.ngettext)
+    speak_active_language()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "argument --format: invalid choice: 'nope' (choose from 'opensid', 'satudata')"),
+        ("id", "argumen --format: pilihan tidak valid: 'nope' (pilih dari 'opensid', 'satudata')"),
+    ],
+)
+def test_the_messages_follow_the_active_language(argparse_patched, language, expected):
+    with translation.override(language), pytest.raises(CommandError) as refused:
+        call_command("export", "residents", "x.csv", "--village", "1", "--format", "nope")
+    assert str(refused.value) == f"Error: {expected}"
+
+
+def test_plural_and_subparser_group_without_description(argparse_patched):
+    parser = argparse.ArgumentParser(prog="satudata x", exit_on_error=False)
+    parser.add_argument("--pair", nargs=2)
+    parser.add_subparsers(title="things")  # description None goes through `_` too
+    with translation.override("id"), pytest.raises(argparse.ArgumentError) as refused:
+        parser.parse_args(["--pair", "a"])
+    assert str(refused.value) == "argumen --pair: perlu 2 nilai"
