@@ -413,7 +413,13 @@ class Importer(Placement):
             self._rows_chunk(chunk, width)
         self.progress(source.size, source.size, self.report.rows)
         if self.report.rows == 0:
-            self.report.message = _("The file has a header but no rows.")
+            # A valid header alone is a file of 0 rows, not a failed one: the export of a
+            # village without residents must import again (QA). Said, as it may be a
+            # mistake; a file without even a header is still refused (above, and
+            # `open_source`).
+            self.report.warnings.append(
+                _("The file has a header but no data rows: nothing was added or changed.")
+            )
         if self.absent_names and (self.report.updated or self.report.unchanged):
             self.report.warnings.append(
                 _("Columns not in the file do not change stored data: %(names)s.")
@@ -536,7 +542,7 @@ class Importer(Placement):
                     "“%(value)s” is not a valid date (use yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy "
                     "or an Excel date)."
                 )
-                % {"value": raw_date},
+                % {"value": _cell_shown(raw_date)},
             )
             birth = None
         data["birth_date"] = birth
@@ -594,7 +600,10 @@ class Importer(Placement):
                 column = "village_code" if name == "village" else name
                 if opensid:
                     column = OPENSID_NAME.get(column, column)
-                self.errors.add(line, column, row_value(row, p, name), message)
+                value = row_value(row, p, name)
+                if name == "birth_date":  # a date cell before 1900: the serial it held
+                    value = _cell_shown(value)
+                self.errors.add(line, column, value, message)
             return None
         self.seen.add(data["nik"])
         return data
@@ -902,6 +911,7 @@ class Importer(Placement):
                 & (pl.col("nik").str.slice(0, 11) != own_code)
             ).alias("_foreign_temporary")
         )
+        frame = self._with_former_temporary(frame)
         candidate = ~pl.col("_conflict") & ~pl.col("_wrong_family") & new_family & ~cardless
         # A KK number new to the database belongs to the village of its first row in the file.
         frame = frame.with_columns(
@@ -922,6 +932,7 @@ class Importer(Placement):
             | pl.col("_revived")
             | pl.col("_no_card")
             | pl.col("_foreign_temporary")
+            | pl.col("_former_temporary")
         )
         rejected = frame.filter(bad)
         if rejected.height:
@@ -933,6 +944,36 @@ class Importer(Placement):
         else:
             accepted = keep_one_head(self, accepted)
         return accepted, set(accepted["held_village"].drop_nulls().unique().to_list())
+
+    def _with_former_temporary(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`_former_temporary`: rows whose NIK is a temporary one a real NIK replaced
+        (`FormerTemporaryNik`). Its number is never given again (the forms refuse it), and
+        the person it was given to is registered under the real NIK: such a row would
+        register them a second time. Only the person holding it again (a correction undone
+        on the form) may have a row with it. One query per chunk, for its temporary NIKs
+        alone (none in most chunks: no query); `former_village` is that person's village."""
+        temporary = [] if self.fresh else frame.filter(pl.col("nik_is_temporary"))["nik"]
+        sql = (
+            "SELECT f.nik, f.resident_id, r.village_id FROM registry_formertemporarynik f "
+            "JOIN registry_resident r ON r.id = f.resident_id WHERE f.nik IN (%s)"
+        )
+        schema = {"nik": pl.Utf8, "former_id": pl.Int64, "former_village": pl.Utf8}
+        found = self._lookup(sql, list(set(temporary)))
+        if not found:  # the usual chunk: no join, and the rows keep their order
+            return frame.with_columns(
+                pl.lit(None, pl.Utf8).alias("former_village"),
+                pl.lit(False).alias("_former_temporary"),
+            )
+        former = pl.DataFrame(found, schema=schema, orient="row")
+        replaced = pl.col("former_id").is_not_null() & pl.col("held_id").ne_missing(
+            pl.col("former_id")
+        )
+        return (
+            frame.join(former, on="nik", how="left")
+            .sort("_line")  # file order, which the checks after this one rely on
+            .with_columns((replaced & ~pl.col("_conflict")).alias("_former_temporary"))
+            .drop("former_id")
+        )
 
     def _refuse_question_marks(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Rows that would change a stored text only by replacing letters with "?" are
@@ -972,8 +1013,10 @@ class Importer(Placement):
         """Messages for rows the database rules refuse (few), and the conflicts to log."""
         conflicts = []
         kk_column = "no_kk" if "nama" in self.positions_header else "family_number"
-        holders = set(rejected["held_village"].drop_nulls()) | set(
-            rejected["family_village"].drop_nulls()
+        holders = (
+            set(rejected["held_village"].drop_nulls())
+            | set(rejected["family_village"].drop_nulls())
+            | set(rejected["former_village"].drop_nulls())
         )
         # The message names the village as the form does, not only by its code.
         names = dict(Region.objects.filter(code__in=holders).values_list("code", "name"))
@@ -987,6 +1030,14 @@ class Importer(Placement):
                 ) % {"village": names.get(code, code), "code": code}
                 self._reject(line, "nik", row["nik"], named("nik", message))
                 conflicts.append((row["nik"], row["village"], row["held_village"]))
+            elif row["_former_temporary"]:
+                code = row["former_village"]
+                message = _(
+                    "was a temporary NIK, replaced by the real NIK of the person it was given "
+                    "to, whose record is in the village of %(village)s (%(code)s); a temporary "
+                    "NIK is never given twice. Import that person with the real NIK."
+                ) % {"village": names.get(code, code), "code": code}
+                self._reject(line, "nik", row["nik"], named("nik", message))
             elif row["_foreign_temporary"]:
                 problem = temporary_nik_problem(row["nik"], row["village"])
                 self._reject(line, "nik", row["nik"], named("nik", problem))
@@ -1224,7 +1275,12 @@ def import_date(value, today: datetime.date) -> datetime.date:
     A typed XLSX cell is what `parse_date` makes of it (a date, or a number: Excel's serial).
     Text is yyyy-mm-dd, or day first (d/m/yyyy, d-m-yyyy, padded or not: Excel saves
     Indonesian CSVs as 7/5/1990), or an Excel serial only when it can be one of a birth date
-    (SERIAL_TEXT, up to today): a bare "1905" is refused, not read as 19-03-1905."""
+    (SERIAL_TEXT, up to today): a bare "1905" is refused, not read as 19-03-1905.
+
+    A date cell before Excel's first day was a serial of 0 or less (QA: -5 in a cell
+    formatted as a date came as 25-12-1899 and was stored): refused, as the number is."""
+    if excel_serial_before_day_one(value) is not None:
+        raise ValueError(value)
     if not isinstance(value, str):
         return parse_date(value)
     found = DAY_FIRST.fullmatch(value)
@@ -1237,6 +1293,33 @@ def import_date(value, today: datetime.date) -> datetime.date:
     if SERIAL_TEXT.fullmatch(value) and int(number) <= (today - EXCEL_EPOCH).days:
         return parse_date(number)
     raise ValueError(value)
+
+
+# Serial 1 in Excel; openpyxl makes a date cell of serial 0 or less a date before it (-5:
+# 25-12-1899), and of 0 < serial < 1 a time of day.
+EXCEL_DAY_ONE = datetime.date(1900, 1, 1)
+
+
+def excel_serial_before_day_one(value) -> int | float | None:
+    """The serial number a date cell held when it is no date (before Excel's day 1): what
+    the user typed in the cell, which the message and the error file then name (not
+    "1899-12-25 00:00:00"). A number, so the error file does not quote "-5" as a formula."""
+    if isinstance(value, datetime.time):
+        days = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    elif isinstance(value, datetime.datetime) and value.date() < EXCEL_DAY_ONE:
+        zero = datetime.datetime.combine(EXCEL_EPOCH, datetime.time(), value.tzinfo)
+        days = (value - zero) / datetime.timedelta(days=1)
+    elif type(value) is datetime.date and value < EXCEL_DAY_ONE:
+        days = float((value - EXCEL_EPOCH).days)
+    else:
+        return None
+    return int(days) if days.is_integer() else days
+
+
+def _cell_shown(value):
+    """A birth-date cell as messages show it: a date before Excel's day 1 as its serial."""
+    serial = excel_serial_before_day_one(value)
+    return value if serial is None else serial
 
 
 def run_import(path: Path, **options) -> Report:
