@@ -300,10 +300,19 @@ def living_head(family: Family | None, exclude_pk=None) -> Resident | None:
     return heads.exclude(pk=exclude_pk).first()
 
 
-def _refuse_second_head(family: Family | None, relationship, resident_pk=None) -> None:
-    """A family card has one living head: a second comes only through a change of head."""
+def _refuse_second_head(
+    family: Family | None, relationship, resident_pk=None, date: datetime.date | None = None
+) -> None:
+    """A family card has one living head: a second comes only through a change of head.
+    `date`, when someone joins the card as its head on that date (pindah KK, move in, birth),
+    must not come before a former head died or moved out (QA, sixth session: the card had
+    two living heads in between, as a change of head dated so had, fifth session)."""
     if relationship == codes.HEAD:
         _lock_family(family)
+    if relationship == codes.HEAD and family is not None and date is not None:
+        former = family.members.filter(relationship=codes.HEAD).exclude(pk=resident_pk)
+        for old_head in former.exclude(status=Resident.Status.ALIVE):
+            _refuse_change_before_leaving(old_head, date)
     head = living_head(family, resident_pk) if relationship == codes.HEAD else None
     if head is not None:
         raise ValidationError(
@@ -411,7 +420,7 @@ def next_temporary_nik(village: Region) -> str:
 def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
-    _refuse_second_head(family, values.get("relationship"))
+    _refuse_second_head(family, values.get("relationship"), date=date)
     if kind == LifeEvent.Kind.BIRTH and family is not None:
         _refuse_birth_recorded_twice(family, values)
     resident = Resident(
@@ -922,7 +931,7 @@ def _move_in(
     # card must not make a second head of it.
     relationship = _arrival_relationship(family, (data or {}).get("relationship"))
     if family is not None:
-        _refuse_second_head(family, relationship, holder.pk)
+        _refuse_second_head(family, relationship, holder.pk, date)
     if holder.status == Resident.Status.ALIVE:
         _refuse_head_moving_away(holder)
     moved_out = arrivals.last_move_out(holder)
@@ -1311,7 +1320,7 @@ def join_family(
         raise ValidationError(
             {"relationship": _("relationship in family: choose one from the list.")}
         )
-    _refuse_second_head(family, relationship)
+    _refuse_second_head(family, relationship, date=date)
     old = resident.family
     _refuse_head_leaving(old, [resident])
     audit.update(

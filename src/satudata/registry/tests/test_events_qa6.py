@@ -246,3 +246,45 @@ def test_the_api_move_in_onto_a_card_takes_a_relationship(clients, household, so
     assert done.json()["relationship"] == 7
     event = LifeEvent.objects.filter(resident=son_moved_from_b, kind="move_in").get()
     assert event.family_after == family.family_number
+
+
+# A new head joins a card only once the head before has left it
+
+
+def test_a_pindah_kk_as_head_is_not_dated_before_the_old_head_died(clients, cast, household):
+    """Budi died on 1 March; Anton joined as head "on 1 February": the card had two living
+    heads in February (as the change of head already refuses, fifth session)."""
+    family, head = household[0], household[1]
+    services.record_death(cast.operator_a, head, datetime.date(2026, 3, 1))
+    anton = services.register_resident(
+        cast.operator_a, family.village, resident_data(name="Anton", sex=1, relationship=None)
+    )
+    url = f"/registry/residents/{anton.pk}/family/"
+    form = {"family_number": family.family_number, "relationship": 1}
+    before = registry_snapshot()
+    early = clients["operator_a"].post(url, form | {"date": "2026-02-01"})
+    assert early.status_code == 200
+    errors = early.context["form"].errors
+    assert "Budi" in errors["date"][0] and "01-03-2026" in errors["date"][0], errors
+    assert registry_snapshot() == before
+    later = clients["operator_a"].post(url, form | {"date": "2026-03-02"})
+    assert later.status_code == 302
+    anton.refresh_from_db()
+    assert (anton.family_id, anton.relationship) == (family.pk, 1)
+
+
+def test_a_move_in_as_head_is_not_dated_before_the_old_head_died(
+    clients, cast, household, son_moved_from_b
+):
+    family, head = household[0], household[1]
+    services.record_death(cast.operator_a, head, datetime.date(2026, 3, 1))
+    before = registry_snapshot()
+    early = move_in(clients["operator_a"], son_moved_from_b, family, relationship=1)
+    assert early.status_code == 200
+    errors = early.context["form"].errors
+    assert "Budi" in errors["date"][0], errors
+    assert registry_snapshot() == before
+    later = move_in(
+        clients["operator_a"], son_moved_from_b, family, relationship=1, date="2026-03-05"
+    )
+    assert later.status_code == 302
