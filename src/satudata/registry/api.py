@@ -491,6 +491,12 @@ class MoveInIn(StrictIn):
     unit: Id | None = None
     date: datetime.date | None = None
     origin: str = ""
+    relationship: Code | None = Field(
+        None,
+        description="Relationship code to the head of `family`: required when the card has "
+        "living members (one from a previous card does not carry over); the first person on "
+        "an empty card is its head by default. Overrides `person.relationship`.",
+    )
     person: ResidentIn | None = Field(None, description="Details, if the NIK is new here.")
 
 
@@ -647,6 +653,8 @@ def move_in(request, payload: MoveInIn):
     _refuse_other_person(payload, village)
     family = _family(request, payload.family) if payload.family else None
     data = payload.person.dict(exclude={"village", "family", "unit"}) if payload.person else None
+    if payload.relationship is not None:  # an existing record moving onto a card needs one
+        data = (data or {}) | {"relationship": payload.relationship}
     try:
         # Scope first: whoever may not write here learns nothing of where a NIK is held.
         services.require_write(request.user, village.code)

@@ -228,6 +228,10 @@ class MoveInForm(ResidentForm):
         self.fields["family_number"].help_text = _(
             "A family card of this village; leave empty to add the family later."
         )
+        self.fields["relationship"].help_text = _(
+            "To the head of that family card; needed when the card already has members. The "
+            "first person on an empty card becomes its head."
+        )
         self.fields["name"].help_text = _(
             "The details below are needed only for a person whose NIK is not yet in the "
             "database; a NIK registered in another village moves that record here as it is."

@@ -15,6 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit import services as audit
@@ -88,21 +89,36 @@ def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEven
     )
 
 
-def _check_event_texts(extra: dict) -> None:
+# How each event's texts are asked for, on its form and in the API: (field, label) by the
+# event's column. A refusal names and is keyed by the field the user filled in (QA: "from/to",
+# the column's name, is a word no page shows, and the move-in page could not place it).
+MOVE_OUT_TEXTS = {
+    "other_place": ("place", gettext_lazy("moved to")),
+    "note": ("note", gettext_lazy("note")),
+}
+MOVE_IN_TEXTS = {"other_place": ("origin", gettext_lazy("moved from"))}
+CORRECTION_TEXTS = {"note": ("note", gettext_lazy("reason"))}
+
+
+def _check_event_texts(extra: dict, names: dict | None = None) -> None:
     """A note or place longer than its column is refused, naming it (SQLite would keep it
     whole, PostgreSQL end the request with a database error); so is one holding an
     invisible character (QA: a right-to-left override in a move's destination showed the
-    card's KK number reversed on the resident's page). A note may have line breaks."""
+    card's KK number reversed on the resident's page). A note may have line breaks.
+    `names` (see MOVE_OUT_TEXTS) says what the caller's form calls each text; a public
+    function checks its texts so before `_event` checks them again under the columns'
+    names (they pass by then)."""
     errors = {}
-    for field in ("note", "other_place"):
-        column = LifeEvent._meta.get_field(field)
-        text = extra.get(field) or ""
-        if field == "note":
+    for column_name in ("note", "other_place"):
+        column = LifeEvent._meta.get_field(column_name)
+        field, label = (names or {}).get(column_name, (column_name, column.verbose_name))
+        text = extra.get(column_name) or ""
+        if column_name == "note":
             text = text.replace("\r\n", "\n").replace("\n", " ")
-        if len(extra.get(field) or "") > column.max_length:
-            errors[field] = f"{column.verbose_name}: {too_long(column.max_length)}"
+        if len(extra.get(column_name) or "") > column.max_length:
+            errors[field] = f"{label}: {too_long(column.max_length)}"
         elif problem := invisible_problem(text):
-            errors[field] = f"{column.verbose_name}: {problem}"
+            errors[field] = f"{label}: {problem}"
     if errors:
         raise ValidationError(errors)
 
@@ -284,10 +300,19 @@ def living_head(family: Family | None, exclude_pk=None) -> Resident | None:
     return heads.exclude(pk=exclude_pk).first()
 
 
-def _refuse_second_head(family: Family | None, relationship, resident_pk=None) -> None:
-    """A family card has one living head: a second comes only through a change of head."""
+def _refuse_second_head(
+    family: Family | None, relationship, resident_pk=None, date: datetime.date | None = None
+) -> None:
+    """A family card has one living head: a second comes only through a change of head.
+    `date`, when someone joins the card as its head on that date (pindah KK, move in, birth),
+    must not come before a former head died or moved out (QA, sixth session: the card had
+    two living heads in between, as a change of head dated so had, fifth session)."""
     if relationship == codes.HEAD:
         _lock_family(family)
+    if relationship == codes.HEAD and family is not None and date is not None:
+        former = family.members.filter(relationship=codes.HEAD).exclude(pk=resident_pk)
+        for old_head in former.exclude(status=Resident.Status.ALIVE):
+            _refuse_change_before_leaving(old_head, date)
     head = living_head(family, resident_pk) if relationship == codes.HEAD else None
     if head is not None:
         raise ValidationError(
@@ -395,7 +420,7 @@ def next_temporary_nik(village: Region) -> str:
 def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
-    _refuse_second_head(family, values.get("relationship"))
+    _refuse_second_head(family, values.get("relationship"), date=date)
     if kind == LifeEvent.Kind.BIRTH and family is not None:
         _refuse_birth_recorded_twice(family, values)
     resident = Resident(
@@ -424,9 +449,8 @@ def _refuse_birth_recorded_twice(family: Family, values: dict) -> None:
     already recorded. The card is locked first, so that two such births wait for each
     other (SQLite's write lock does this already)."""
     _lock_family(family)
-    same = Resident.all_objects.filter(
+    same = Resident.objects.filter(
         family=family,
-        deleted_at__isnull=True,
         name_key=name_key(values.get("name") or ""),
         birth_date=values.get("birth_date"),
         mother_name__iexact=values.get("mother_name") or "",
@@ -746,6 +770,7 @@ def record_move_out(
     """A resident leaves; `to_village` (a code) names the destination when it is a village of
     this database, which alone may then take the record in (`arrivals`)."""
     require_write(actor, resident.village_id)
+    _check_event_texts({"other_place": destination, "note": note}, MOVE_OUT_TEXTS)
     _lock_cards_then(resident)
     _refuse_unless_alive(resident)
     goes_to = arrivals.destination_village(to_village, resident.village_id)
@@ -782,6 +807,7 @@ def correct_to_alive(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"note": _("reason: say why the recorded status was wrong.")})
+    _check_event_texts({"note": reason}, CORRECTION_TEXTS)
     if resident.relationship == codes.HEAD:
         _lock_family(resident.family)
     if resident.relationship == codes.HEAD and living_head(resident.family, resident.pk):
@@ -853,6 +879,7 @@ def _move_in(
     require_write(actor, village.code)
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
+    _check_event_texts({"other_place": origin}, MOVE_IN_TEXTS)
     holder = Resident.objects.select_for_update().filter(nik=nik).first()
     if (
         holder is not None
@@ -871,10 +898,13 @@ def _move_in(
             }
         )
     if holder is None:
+        details = {**(data or {}), "nik": nik}
+        if family is not None:
+            details["relationship"] = _arrival_relationship(family, details.get("relationship"))
         return register_resident(
             actor,
             village,
-            {**(data or {}), "nik": nik},
+            details,
             family=family,
             unit=unit,
             kind=LifeEvent.Kind.MOVE_IN,
@@ -897,13 +927,11 @@ def _move_in(
                 )
             }
         )
-    # The relationship given for the new family (or the one the record had) must not make a
-    # second head of that card.
-    relationship = (data or {}).get("relationship") or holder.relationship
+    # No card, no relationship in one (a card is chosen later). The one given for the new
+    # card must not make a second head of it.
+    relationship = _arrival_relationship(family, (data or {}).get("relationship"))
     if family is not None:
-        _refuse_second_head(family, relationship, holder.pk)
-    else:
-        relationship = None  # no card, no relationship in one (a card is chosen later)
+        _refuse_second_head(family, relationship, holder.pk, date)
     if holder.status == Resident.Status.ALIVE:
         _refuse_head_moving_away(holder)
     moved_out = arrivals.last_move_out(holder)
@@ -956,6 +984,34 @@ def _move_in(
     )
     NikConflict.objects.filter(nik=nik, village=village, resolved=False).update(resolved=True)
     return holder
+
+
+def _arrival_relationship(family: Family | None, given: int | None) -> int | None:
+    """The relationship of a person moving in onto `family`: the one given, or, on a card
+    with no living member yet, its head. On a card with members it must be given: the one
+    the record had was relative to the head of another card (QA: a son joined a stranger's
+    card as "Anak"; a head kept "Kepala Keluarga" and was refused as a second head)."""
+    if family is None:
+        return None
+    if given is not None:
+        if given not in codes.RELATIONSHIP:
+            raise ValidationError(
+                {"relationship": _("relationship in family: choose one from the list.")}
+            )
+        return given
+    _lock_family(family)  # a member moving in meanwhile must not find it still empty
+    if not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists():
+        return codes.HEAD  # the first on an empty card: a card is headed by its member
+    raise ValidationError(
+        {
+            "relationship": _(
+                "relationship in family: choose the relationship to the head of family card "
+                "%(kk)s, which has members already; a relationship on a previous card does "
+                "not carry over."
+            )
+            % {"kk": family.family_number}
+        }
+    )
 
 
 def _refuse_unreleased(actor, holder: Resident) -> None:
@@ -1133,6 +1189,7 @@ def split_family(
         _require_alive(member)
     if not members or any(m.family_id != family.pk for m in members):
         raise ValidationError(_("Choose members of this family to move to the new family."))
+    _refuse_emptying_split(family, members)
     _refuse_head_leaving(family, members)
     given = _split_relationships(members, new_head, others or {})
     new_family = register_family(
@@ -1162,6 +1219,22 @@ def split_family(
             family_after=new_family_number,
         )
     return new_family
+
+
+def _refuse_emptying_split(family: Family, members: list[Resident]) -> None:
+    """A split takes some members to a new card; the card they leave keeps a living member
+    (QA: ticking everyone left the old KK number with nobody on it). The card is locked, and
+    the members read again, by the caller, so a member joining or leaving meanwhile counts."""
+    if not _others_stay(family, members):
+        raise ValidationError(
+            {
+                "members": _(
+                    "members who move: at least one living member must stay on family card "
+                    "%(kk)s; a split moves some members to a new card, not all of them."
+                )
+                % {"kk": family.family_number}
+            }
+        )
 
 
 def _split_relationships(members, new_head, others: dict[int, int]) -> dict[int, int]:
@@ -1247,7 +1320,7 @@ def join_family(
         raise ValidationError(
             {"relationship": _("relationship in family: choose one from the list.")}
         )
-    _refuse_second_head(family, relationship)
+    _refuse_second_head(family, relationship, date=date)
     old = resident.family
     _refuse_head_leaving(old, [resident])
     audit.update(

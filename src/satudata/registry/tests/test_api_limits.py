@@ -191,8 +191,9 @@ def test_a_long_note_or_place_of_an_event_is_refused_naming_it(clients, househol
     move_in = {"village": VILLAGE_A, "nik": person["nik"], "person": person, "origin": "x" * 101}
     cases = [
         (url, {"kind": "death", "note": "x" * 201}, "catatan: paling banyak 200 karakter."),
-        (url, {"kind": "move_out", "place": "x" * 101}, "asal/tujuan: paling banyak 100"),
-        ("/api/v1/move-ins", move_in, "asal/tujuan: paling banyak 100 karakter."),
+        # Named as the forms name them (sixth session), not by the column ("asal/tujuan").
+        (url, {"kind": "move_out", "place": "x" * 101}, "pindah ke: paling banyak 100"),
+        ("/api/v1/move-ins", move_in, "pindah dari: paling banyak 100 karakter."),
     ]
     for target, body, message in cases:
         response = send(client, "post", target, body)
@@ -204,5 +205,5 @@ def test_a_long_note_or_place_of_an_event_is_refused_naming_it(clients, househol
     before = registry_snapshot()
     response = send(client, "post", url, {"kind": "correction", "note": "salah " * 40})
     assert response.status_code == 400
-    assert "catatan: paling banyak 200 karakter." in response.json()["detail"]
+    assert "alasan: paling banyak 200 karakter." in response.json()["detail"]
     assert registry_snapshot() == before

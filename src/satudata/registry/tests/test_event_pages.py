@@ -157,6 +157,7 @@ def test_register_refusal_links_to_the_move_in_page_which_moves_the_record(
         "family_number": family.family_number,
         "date": "2026-02-03",
         "origin": "Runtu",
+        "relationship": 9,
     }
     before = registry_snapshot()
     unconfirmed = client.post("/registry/move-in/", move).content.decode()
