@@ -32,6 +32,14 @@ def digits_input() -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 
+# A person joining a card (registered onto it or moving in) is asked this (services.
+# _card_relationship): no relationship to its head can be guessed, except on an empty card.
+CARD_RELATIONSHIP_HELP = _(
+    "To the head of that family card; needed when the card already has members. The "
+    "first person on an empty card becomes its head."
+)
+
+
 class ResidentForm(forms.Form):
     nik = forms.CharField(label=_("NIK"), max_length=16, required=False, widget=digits_input())
     nik_is_temporary = forms.BooleanField(
@@ -228,10 +236,7 @@ class MoveInForm(ResidentForm):
         self.fields["family_number"].help_text = _(
             "A family card of this village; leave empty to add the family later."
         )
-        self.fields["relationship"].help_text = _(
-            "To the head of that family card; needed when the card already has members. The "
-            "first person on an empty card becomes its head."
-        )
+        self.fields["relationship"].help_text = CARD_RELATIONSHIP_HELP
         self.fields["name"].help_text = _(
             "The details below are needed only for a person whose NIK is not yet in the "
             "database; a NIK registered in another village moves that record here as it is."

@@ -420,6 +420,8 @@ def next_temporary_nik(village: Region) -> str:
 def _register(actor, village, values, family, unit, kind, date, note, other_place) -> Resident:
     if family is not None and family.village_id != village.code:
         raise ValidationError({"family": _("family: the family is in another village.")})
+    if family is not None and kind != LifeEvent.Kind.BIRTH:  # a birth's is the baby's own
+        values["relationship"] = _card_relationship(family, values.get("relationship"))
     _refuse_second_head(family, values.get("relationship"), date=date)
     if kind == LifeEvent.Kind.BIRTH and family is not None:
         _refuse_birth_recorded_twice(family, values)
@@ -987,31 +989,41 @@ def _move_in(
 
 
 def _arrival_relationship(family: Family | None, given: int | None) -> int | None:
-    """The relationship of a person moving in onto `family`: the one given, or, on a card
-    with no living member yet, its head. On a card with members it must be given: the one
-    the record had was relative to the head of another card (QA: a son joined a stranger's
-    card as "Anak"; a head kept "Kepala Keluarga" and was refused as a second head)."""
+    """The relationship of a person moving in onto `family` (see `_card_relationship`): the
+    one the record had was relative to the head of another card (QA: a son joined a
+    stranger's card as "Anak"; a head kept "Kepala Keluarga" and was refused as a second
+    head), so it does not carry over."""
     if family is None:
         return None
+    return _card_relationship(family, given, arriving=True)
+
+
+def _card_relationship(family: Family, given: int | None, *, arriving: bool = False) -> int:
+    """The relationship of a person joining `family` (registered or moving in): the one
+    given, or, on a card with no living member yet, its head (a card is headed by its
+    member). On a card with members it must be given: no relationship to its head can be
+    guessed (QA, sixth session: a new member was stored with none)."""
     if given is not None:
         if given not in codes.RELATIONSHIP:
             raise ValidationError(
                 {"relationship": _("relationship in family: choose one from the list.")}
             )
         return given
-    _lock_family(family)  # a member moving in meanwhile must not find it still empty
+    _lock_family(family)  # a member joining meanwhile must not find it still empty
     if not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists():
-        return codes.HEAD  # the first on an empty card: a card is headed by its member
-    raise ValidationError(
-        {
-            "relationship": _(
-                "relationship in family: choose the relationship to the head of family card "
-                "%(kk)s, which has members already; a relationship on a previous card does "
-                "not carry over."
-            )
-            % {"kk": family.family_number}
-        }
-    )
+        return codes.HEAD
+    if arriving:
+        message = _(
+            "relationship in family: choose the relationship to the head of family card "
+            "%(kk)s, which has members already; a relationship on a previous card does "
+            "not carry over."
+        )
+    else:
+        message = _(
+            "relationship in family: choose the relationship to the head of family card "
+            "%(kk)s, which has members already."
+        )
+    raise ValidationError({"relationship": message % {"kk": family.family_number}})
 
 
 def _refuse_unreleased(actor, holder: Resident) -> None:

@@ -31,6 +31,7 @@ from satudata.regions.services import served
 from satudata.registry import arrivals, exporter, jobs, releases, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
+    CARD_RELATIONSHIP_HELP,
     CorrectionForm,
     EventForm,
     ImportForm,
@@ -135,6 +136,8 @@ def resident_new(request):
             raise Http404
         family = get_object_or_404(Family.objects.filter(village=village), pk=family_id)
     form = ResidentForm(request.POST or None, village=village)
+    if family is not None:
+        form.fields["relationship"].help_text = CARD_RELATIONSHIP_HELP
     move_in_url = ""
     if request.method == "POST" and form.is_valid():
         sent = once.claim(request)
@@ -187,7 +190,13 @@ def _coded(person: Resident, field: str) -> str:
 
 @scoped
 def resident(request, resident_id: int):
-    person = _visible_resident(request, resident_id)
+    return _resident_page(request, _visible_resident(request, resident_id))
+
+
+def _resident_page(request, person: Resident, event_form=None, correction_form=None):
+    """The resident's page; after a refused event or correction, with that form bound: the
+    typed values kept and each error beside its field (QA, sixth session: a redirect lost
+    them and showed the error as a message at the top of the page)."""
     fields = [(person._meta.get_field(f).verbose_name, _coded(person, f)) for f in CODED]
     return render(
         request,
@@ -201,8 +210,10 @@ def resident(request, resident_id: int):
                 for entry in history("registry.resident", person.pk)[:50]
             ],
             "can_write": write_scope(request.user).allows(person.village_id),
-            "event_form": EventForm(),
-            "correction_form": CorrectionForm(),
+            "event_form": event_form or EventForm(),
+            "correction_form": correction_form or CorrectionForm(),
+            "event_errors": labelled_errors(event_form) if event_form else [],
+            "correction_errors": labelled_errors(correction_form) if correction_form else [],
         },
     )
 
@@ -277,8 +288,7 @@ def resident_event(request, resident_id: int):
     person = _visible_resident(request, resident_id)
     form = EventForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(labelled_errors(form)))
-        return redirect("registry:resident", resident_id=person.pk)
+        return _resident_page(request, person, event_form=form)
     data = form.cleaned_data
     try:
         if data["kind"] == "death":
@@ -293,9 +303,10 @@ def resident_event(request, resident_id: int):
                 to_village=data["to_village"],
             )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The event has been recorded."))
+        apply_errors(form, exc)
+        # Read again: the refused change was rolled back, the object in hand may not be.
+        return _resident_page(request, _visible_resident(request, resident_id), event_form=form)
+    messages.success(request, _("The event has been recorded."))
     return redirect("registry:resident", resident_id=person.pk)
 
 
@@ -305,17 +316,18 @@ def resident_correct(request, resident_id: int):
     """A death, move out or disappearance recorded by mistake: living again, with a reason."""
     person = _visible_resident(request, resident_id)
     form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _resident_page(request, person, correction_form=form)
     try:
-        if not form.is_valid():
-            raise ValidationError(labelled_errors(form))
         services.correct_to_alive(request.user, person, form.cleaned_data["note"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is recorded as a living resident again.") % {"name": person.name},
-        )
+        apply_errors(form, exc)
+        person = _visible_resident(request, resident_id)
+        return _resident_page(request, person, correction_form=form)
+    messages.success(
+        request,
+        _("%(name)s is recorded as a living resident again.") % {"name": person.name},
+    )
     return redirect("registry:resident", resident_id=person.pk)
 
 
