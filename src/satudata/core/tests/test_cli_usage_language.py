@@ -94,3 +94,24 @@ def test_plural_and_subparser_group_without_description(argparse_patched):
     with translation.override("id"), pytest.raises(argparse.ArgumentError) as refused:
         parser.parse_args(["--pair", "a"])
     assert str(refused.value) == "argumen --pair: perlu 2 nilai"
+
+
+@pytest.mark.parametrize(
+    "args, last_line",
+    [
+        (["statistics"], "satudata statistics: kesalahan: argumen berikut wajib diisi: {publish}"),
+        (
+            ["statistics", "nope"],
+            "satudata statistics: kesalahan: argumen {publish}: pilihan tidak valid: 'nope' "
+            "(pilih dari 'publish')",
+        ),
+        (["export"], "satudata export: kesalahan: argumen berikut wajib diisi: {residents}"),
+        (["import"], "satudata import: kesalahan: argumen berikut wajib diisi: {residents}"),
+    ],
+)
+def test_a_missing_subcommand_names_its_choices_not_an_internal_name(tmp_path, args, last_line):
+    """QA: "argumen berikut wajib diisi: action" named argparse's dest, which the usage
+    line does not show; the choices are what the user can type."""
+    result = run([sys.executable, "-m", "satudata", *args], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == last_line

@@ -24,7 +24,8 @@ class Command(PlainRefusals, BaseCommand):
     help = "Export data to files: `satudata export residents FILE --village CODE`."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="kind", required=True)
+        # The metavar names the choices in a usage error (argparse would name the dest, "kind").
+        sub = parser.add_subparsers(dest="kind", required=True, metavar="{residents}")
         residents = sub.add_parser("residents", help="residents of a village, hamlet, RW or RT")
         residents.add_argument("file", help="the file to write (.csv or .xlsx)")
         residents.add_argument("--village", required=True, help="village code, e.g. 62.01.02.2016")

@@ -34,7 +34,9 @@ class Command(PlainRefusals, BaseCommand):
     help = "Import data from files: `satudata import residents FILE …`."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="kind", required=True)
+        # The metavar names the choices in a usage error (argparse would name the dest, "kind").
+        choices = "{" + ",".join(sorted(importers())) + "}"
+        sub = parser.add_subparsers(dest="kind", required=True, metavar=choices)
         for name, module in sorted(importers().items()):
             module.add_arguments(sub.add_parser(name, help=module.HELP))
 

@@ -19,7 +19,8 @@ class Command(PlainRefusals, BaseCommand):
     help = "Public population statistics: `satudata statistics publish` publishes a release now."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
+        # The metavar names the choices in a usage error (argparse would name the dest, "action").
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{publish}")
         sub.add_parser("publish", help="publish a release of the public statistics now")
 
     def handle(self, *args, **options):
