@@ -13,13 +13,14 @@ or a comma with a digit right after it ("0812 – 3456 – 7890", "+62 (812) 345
 "0812,3456,7890", "6112 | 0123 | 4567 | 0001"); such a number read out in digit words, alone
 or with figures ("nol delapan satu dua …"); a day-month-year in figures ("26/7/73",
 "17-5-90", "26.07.1973") or in words, Indonesian or English ("26 Juli 1973", "12 Jan. 2010",
-"July 26, 1973", "26 bulan 7 tahun 1973") or with the month in Roman numerals ("26 VII 1973",
-"26/VII/1973", "12-xii-1990", "12/iv/85"); e-mail addresses, also those written to get past
-robots ("hasan(at)mail.com", "hasan [at] mail [dot] com", "hasan at mail dot com"); a NIK or
-telephone number with letters for digits ("62O1O226O773OOO1": O for 0, I and l for 1, S for
-5, B for 8); the house number of an address, which is below the RT ("Jl. Hasibuan No. 84"
-shows "Jl. Hasibuan No. [hidden]", "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows
-"Gg. Mawar [hidden]").
+"July 26, 1973", "26 bulan 7 tahun 1973", "26 Juli tahun 1973", "tgl 26 bln 7 thn 1973") or
+with the month in Roman numerals ("26 VII 1973", "26/VII/1973", "12-xii-1990", "12/iv/85");
+e-mail addresses, also those written to get past robots ("hasan(at)mail.com", "hasan [at]
+mail [dot] com", "hasan at mail dot com"); a NIK or telephone number with letters for digits
+("62O1O226O773OOO1": O for 0, I and l for 1, S for 5, B for 8); the house number of an
+address, which is below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
+"Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
+Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84" and "Perumahan Griya Indah C-12").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
 Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
@@ -71,16 +72,22 @@ _MONTHS = (
 _MONTH = rf"(?<![^\W\d_])(?:{_MONTHS})(?![^\W\d_])\.?"
 _WORD_SEP = rf"[\s.,/_\-{_DASHES}]{{0,4}}"
 _ORDINAL = r"(?:st|nd|rd|th)?"
+# Forms and people write the words "bulan" and "tahun", or their abbreviations, between the
+# parts ("26 bulan Juli 1973", "26 Juli tahun 1973", "26 Juli thn. 1973"); either may be left
+# out. Each is a whole word, so "26 Juli tahunan" is not read as one. Only spaces stand around
+# "bulan": "RT 3, bulan Juli 2024" and "sudah 3 bulan, Juli 2024" are a number and a month.
+_MONTH_WORD = r"(?:\s{0,4}(?:bulan|bln|bl)(?![^\W\d_])\.?\s{0,4})"
+_YEAR_WORD = rf"(?:(?:tahun|thn|th)(?![^\W\d_])\.?{_WORD_SEP})"
 _WORDS_DATE = re.compile(
-    rf"(?<!\d){_DAY}{_ORDINAL}{_WORD_SEP}{_MONTH}{_WORD_SEP}{_YEAR}"  # 26 Juli 1973
+    rf"(?<!\d){_DAY}{_ORDINAL}(?:{_MONTH_WORD}|{_WORD_SEP}){_MONTH}{_WORD_SEP}{_YEAR_WORD}?{_YEAR}"
     rf"|{_MONTH}{_WORD_SEP}{_DAY}{_ORDINAL}{_WORD_SEP}{_YEAR}",  # July 26, 1973
     re.IGNORECASE,
 )
-# A date spelled out the way forms read: "26 bulan 7 tahun 1973", "tanggal 26 bulan Juli
-# tahun 1973".
+# A date spelled out the way forms read, with the month in figures: "26 bulan 7 tahun 1973",
+# "tgl 26 bln 7 thn 1973". Both words are needed: a month in figures between a day and a year
+# is otherwise a count ("3 bulan 7 hari").
 _FORM_DATE = re.compile(
-    rf"(?<!\d){_DAY}\s{{1,4}}bulan\s{{1,4}}(?:(?:0?[1-9]|1[0-2])(?!\d)|{_MONTH})"
-    rf"\s{{1,4}}tahun\s{{1,4}}{_YEAR}",
+    rf"(?<!\d){_DAY}{_MONTH_WORD}(?:0?[1-9]|1[0-2])(?!\d){_WORD_SEP}{_YEAR_WORD}{_YEAR}",
     re.IGNORECASE,
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
@@ -160,15 +167,17 @@ _SPOKEN_NUMBER = re.compile(
 )
 
 # The house number of an address (RT, RW and hamlet stay: a whole neighbourhood shares them).
-# It is the number after "No.", "Nomor" or "Kav." ("Jl. Hasibuan No. 84", "No.12A", "nomor
-# rumah 3/2"), the block and house in a housing estate ("Blok C/12", "blok A-3"), and a
-# number right after a street's name ("Jl. Hasibuan 84", "Gg. Mawar 12B"). Only the number
-# is masked: the street, "No." and "Blok" stay, so a complaint about a road still says which.
+# It is the number after "No.", "Nomor" (or "nomer", as it is often spoken and written) or
+# "Kav." ("Jl. Hasibuan No. 84", "No.12A", "nomor rumah 3/2", "RT 004 nomer 84"), the block
+# and house in a housing estate ("Blok C/12", "blok A-3", "Perumahan Griya Indah C-12"), and
+# a number right after a street's name ("Jl. Hasibuan 84", "Gg. Mawar 12B", "Jl. Hasibuan,
+# 84", "Jl. Hasibuan #84", "Jl.Hasibuan.84"). Only the number is masked: the street, the
+# estate, "No." and "Blok" stay, so a complaint about a road still says which.
 _HOUSE = r"\d{1,4}(?:[A-Za-z](?![^\W\d_]))?"
 # Not a part of a longer number or date ("No. 6/2014", "No. 12/3/2024").
 _HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-]\s?{_HOUSE})?(?!\s?[/\-.]\s?\d)(?!\d)"
 _NUMBER_SIGN = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?:no|nomor|nmr|kav|kavling)\s{{0,2}}[.:]{{0,2}}\s{{0,2}}"
+    rf"(?<![^\W\d_])(?P<sign>(?:no|nomor|nomer|nmr|kav|kavling)\s{{0,2}}[.:]{{0,2}}\s{{0,2}}"
     rf"(?:rumah\s{{0,2}}[.:]?\s{{0,2}})?)"
     rf"(?P<number>{_HOUSE_NUMBER})",
     re.IGNORECASE,
@@ -193,26 +202,46 @@ _BLOCK = re.compile(
 # "gang" and "lorong" are ordinary words too ("jalan rusak 3 titik"), so after them only a
 # name in capitals is one.
 _NOT_A_NAME = (
-    r"(?i:rt|rw|km|kilometer|no|nomor|nmr|kav|kavling|blok|dan|di|ke|dari|yang|ada|arah|"
+    r"(?i:rt|rw|km|kilometer|no|nomor|nomer|nmr|kav|kavling|blok|tahap|tipe|type|fase|dan|di|ke|dari|yang|ada|arah|"
     r"sampai|hingga|sepanjang|menuju|depan|dekat|samping|belakang|ujung|simpang|sejak|"
     r"sekitar|sejauh|sebanyak|lebih|kurang|pukul|jam|tahun|sudah|belum|tidak|rusak|ini|itu)"
     r"(?![^\W\d_])"
 )
-_NAME_REST = r"(?:[.'’\-][^\W\d_]+)*\.?\s{1,3}"
-_STREET_NAME = rf"(?:(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}){{1,4}}"
-_CAPITALIZED_NAME = rf"(?:(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}){{1,4}}"
+_NAME_REST = r"(?:[.'’\-][^\W\d_]+)*"
+_ANY_WORD = rf"(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}"
+_CAPITALIZED_WORD = rf"(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}"
+# Between the name and the number: spaces, a comma or "#" ("Jl. Hasibuan, 84", "Jl. Hasibuan
+# #84"), or a dot alone ("Jl.Hasibuan.84"). A comma may also end a list of streets ("Jl.
+# Hasibuan, 3 titik"): what a number counts is kept as below, any other number is hidden.
+_BEFORE_HOUSE = r"(?:\.?\s{0,3}(?:,\s{0,3}#?|#)\s{0,3}|\.?\s{1,3}|\.)"
+_STREET_NAME = rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,3}}{_BEFORE_HOUSE}"
+_CAPITALIZED_NAME = rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,3}}{_BEFORE_HOUSE}"
 # What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
 # "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023".
 _NOT_A_HOUSE_UNIT = (
     r"(?:(?:19|20)\d\d(?!\d)"
     r"|\d+(?:[.,]\d+)?\s{0,2}(?:%|(?i:m|meter|km|kilometer|cm|mm|titik|lubang|persen|tahun|"
     r"thn|bulan|bln|hari|minggu|jam|menit|kali|x|orang|jiwa|kk|rumah|unit|buah|bh|lampu|tiang|"
-    r"ton|kg|liter|ha|hektar|hektare)(?![^\W\d_])))"
+    r"ton|kg|liter|ha|hektar|hektare|keluarga|warga|anak|ekor|pohon|batang|sak|lokasi)(?![^\W\d_]))"
+    # A day and month without a year ("Jl. Hasibuan, 12 Desember banjir").
+    rf"|\d{{1,2}}\s{{1,2}}(?i:{_MONTHS})(?![^\W\d_]))"
 )
 _STREET_NUMBER = re.compile(
     rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg)(?:\.\s{{0,3}}|\s{{1,3}}){_STREET_NAME}"
     rf"|(?i:jalan|gang|lorong)\s{{1,3}}{_CAPITALIZED_NAME})"
     rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>{_HOUSE_NUMBER})"
+)
+# A housing estate's block and house without the word "Blok": "Perumahan Griya Indah C-12",
+# "Perum Griya Indah C 12", "Komp. Mawar 7". As after "jalan", "perumahan" and "komplek" are
+# ordinary words ("perumahan warga 3 rumah rusak"), so after them the name is in capitals.
+# The shortest name is taken first, so the block's letter goes with its number ("Indah C 12"
+# hides "C 12", not only "12").
+_ESTATE_NUMBER = re.compile(
+    rf"(?<![^\W\d_])(?P<sign>(?i:perum|komp|kompl|btn)(?:\.\s{{0,3}}|\s{{1,3}})"
+    rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,3}}?{_BEFORE_HOUSE}"
+    rf"|(?i:perumahan|komplek|kompleks)\s{{1,3}}"
+    rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,3}}?{_BEFORE_HOUSE})"
+    rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
 )
 
 
@@ -269,4 +298,5 @@ def public_text(text: str) -> str:
     # ("No. KK 6201…") has already lost them.
     text = _NUMBER_SIGN.sub(lambda match: _mask_house_number(match, hidden), text)
     text = _BLOCK.sub(lambda match: match.group("sign") + hidden, text)
+    text = _ESTATE_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
     return _STREET_NUMBER.sub(lambda match: match.group("sign") + hidden, text)

@@ -1,0 +1,116 @@
+"""What QA still saw on the public pages in the sixth session: a birth date with the words
+"bulan" or "tahun" (or their abbreviations) between its parts, and a house number after a
+comma, "#" or a dot, after "nomer", or after a housing estate's name without "Blok". Sent by
+a citizen, answered by the village's operator, read where the public reads it (tracking
+page, tracking API, village page)."""
+
+import re
+
+import pytest
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from satudata.feedback.privacy import public_text
+from satudata.feedback.tests.test_public_text import _shown_publicly
+
+MASKED = [
+    # Words between the parts of a date.
+    ("lahir 26 Juli tahun 1973", "lahir [disembunyikan]"),
+    ("lahir 26 Juli thn 1973", "lahir [disembunyikan]"),
+    ("lahir tanggal 26 bulan Juli 1973", "lahir tanggal [disembunyikan]"),
+    ("tgl 26 bln 7 thn 1973", "tgl [disembunyikan]"),
+    ("lahir 26 Juli th. '73", "lahir [disembunyikan]"),
+    ("tgl. 5 bln. Juli thn. 1990, Palangka Raya", "tgl. [disembunyikan], Palangka Raya"),
+    # A house number after a comma, "#" or a dot, or after "nomer".
+    ("alamat Jl. Hasibuan, 84 RT 002", "alamat Jl. Hasibuan, [disembunyikan] RT 002"),
+    ("alamat Jl. Hasibuan #84", "alamat Jl. Hasibuan #[disembunyikan]"),
+    ("alamat Jl.Hasibuan.84", "alamat Jl.Hasibuan.[disembunyikan]"),
+    ("rumah nomer 84 sebelah masjid", "rumah nomer [disembunyikan] sebelah masjid"),
+    ("RT 004 nomer 84", "RT 004 nomer [disembunyikan]"),
+    # A housing estate's block and house without "Blok".
+    ("Perumahan Griya Indah C-12", "Perumahan Griya Indah [disembunyikan]"),
+    ("Perum griya indah c 12, RT 004", "Perum griya indah [disembunyikan], RT 004"),
+    ("Komp. Mawar 7 RT 001", "Komp. Mawar [disembunyikan] RT 001"),
+]
+
+# Ordinary text near the new rules, which must stay as it is.
+KEPT_AS_IS = [
+    "Rp 1.500.000",
+    "RT 004 RW 002",
+    "jam 08.00",
+    "84 orang",
+    "tahun 2024",
+    "bulan 7 tahun 2024",
+    "RT 3, bulan Juli 2024 banjir",
+    "sudah 3 bulan, Juli 2024 belum cair",
+    "banjir 3 Juli tahun lalu",
+    "Jl. Hasibuan, 12 keluarga terdampak",
+    "Jl. Hasibuan, 12 Desember banjir",
+    "Jl. Hasibuan Tahap 2 belum selesai",
+    "jalan rusak, 3 titik",
+    "perumahan warga 3 rumah rusak",
+    "program perumahan tahap 2",
+    "Perumahan Bumi Asri 100 unit",
+    "antrean nomer 5",
+    "UU nomer 6 tahun 2014",
+]
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    with translation.override("id"):
+        yield
+
+
+def test_the_new_cases_are_masked_and_ordinary_text_is_not():
+    for text, shown in MASKED:
+        assert public_text(text) == shown, text
+    for text in KEPT_AS_IS:
+        assert public_text(text) == text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("text", "expected"), MASKED, ids=[text for text, _ in MASKED])
+def test_the_public_pages_mask_them(clients, text, expected):
+    shown = _shown_publicly(clients, f"Pesan warga: {text}", f"Balasan desa: {text}")
+    assert shown == [f"Pesan warga: {expected}", f"Balasan desa: {expected}"] * 3
+
+
+# The village page shows the first 300 characters of a message: a few phrases at a time.
+KEPT_GROUPS = ["; ".join(KEPT_AS_IS[i : i + 5]) for i in range(0, len(KEPT_AS_IS), 5)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept", KEPT_GROUPS)
+def test_the_public_pages_keep_ordinary_text_beside_a_masked_date(clients, kept):
+    text = f"{kept}; lahir 26 Juli tahun 1973"
+    shown = _shown_publicly(clients, f"Pesan warga: {text}", f"Balasan desa: {text}")
+    expected = f"{kept}; lahir [disembunyikan]"
+    assert shown == [f"Pesan warga: {expected}", f"Balasan desa: {expected}"] * 3
+
+
+MONTHS = ["Juli", "juli", "JULI", "Jul.", "Agustus", "Nopember", "Des", "July", "December"]
+MONTH_WORDS = ["", "bulan ", "Bulan ", "bln ", "bln. ", "bl. "]
+YEAR_WORDS = ["", "tahun ", "Tahun ", "thn ", "thn. ", "th ", "th. ", ", tahun "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 31),
+    st.sampled_from(MONTH_WORDS),
+    st.one_of(st.sampled_from(MONTHS), st.integers(1, 12).map(str)),
+    st.sampled_from(YEAR_WORDS),
+    st.integers(1930, 2025),
+    st.booleans(),
+)
+def test_a_date_with_words_between_its_parts_leaves_no_digit(
+    day, month_word, month, year_word, year, short_year
+):
+    if month.isdigit():  # a month in figures is a date only with both words
+        month_word, year_word = month_word or "bulan ", year_word or "tahun "
+    year_text = f"'{year % 100:02d}" if short_year else str(year)
+    date = f"{day} {month_word}{month} {year_word}{year_text}"
+    masked = public_text(f"lahir tanggal {date}, RT 003")
+    assert masked == "lahir tanggal [disembunyikan], RT 003", (date, masked)
+    assert not re.search(r"\d", masked.replace("RT 003", ""))
