@@ -145,6 +145,7 @@ class Importer(Placement):
         self.units_loaded: set[str] = set()
         self.dates: dict[str, datetime.date | None] = {}
         self.today = datetime.date.today()
+        self.epoch = EXCEL_EPOCH  # the file's serial system: `_run` takes the source's
         self.earliest = earliest_birth(self.today)
         # Text both databases read as the timestamp (it goes into COPY's CSV on PostgreSQL).
         self.fresh = False
@@ -377,6 +378,7 @@ class Importer(Placement):
         ]
         self.errors.order = {name: index for index, name in enumerate(source.header)}
         self.xlsx = not hasattr(source, "reader")
+        self.epoch = source.epoch
         self.positions_header = set(source.header)
         self.code_fields = [f for f in CODE_FIELDS if f in positions]
         self.text_fields = [f for f in TEXT_FIELDS if f in positions]
@@ -531,7 +533,7 @@ class Importer(Placement):
             birth = self.dates[key]
         else:
             try:
-                birth = import_date(raw_date, self.today) if raw_date != "" else None
+                birth = import_date(raw_date, self.today, self.epoch) if raw_date != "" else None
             except (ValueError, OverflowError):
                 birth = False
             self.dates[key] = birth
@@ -542,7 +544,7 @@ class Importer(Placement):
                     "“%(value)s” is not a valid date (use yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy "
                     "or an Excel date)."
                 )
-                % {"value": _cell_shown(raw_date)},
+                % {"value": _cell_shown(raw_date, self.epoch)},
             )
             birth = None
         data["birth_date"] = birth
@@ -601,8 +603,8 @@ class Importer(Placement):
                 if opensid:
                     column = OPENSID_NAME.get(column, column)
                 value = row_value(row, p, name)
-                if name == "birth_date":  # a date cell before 1900: the serial it held
-                    value = _cell_shown(value)
+                if name == "birth_date":  # a date cell before day 1: the serial it held
+                    value = _cell_shown(value, self.epoch)
                 self.errors.add(line, column, value, message)
             return None
         self.seen.add(data["nik"])
@@ -1269,7 +1271,7 @@ def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames).group_by("village", "sex", "birth_year", maintain_order=True).sum()
 
 
-def import_date(value, today: datetime.date) -> datetime.date:
+def import_date(value, today: datetime.date, epoch: datetime.date = EXCEL_EPOCH) -> datetime.date:
     """A birth date of the file; ValueError when it is none.
 
     A typed XLSX cell is what `parse_date` makes of it (a date, or a number: Excel's serial).
@@ -1278,9 +1280,15 @@ def import_date(value, today: datetime.date) -> datetime.date:
     (SERIAL_TEXT, up to today): a bare "1905" is refused, not read as 19-03-1905.
 
     A date cell before Excel's first day was a serial of 0 or less (QA: -5 in a cell
-    formatted as a date came as 25-12-1899 and was stored): refused, as the number is."""
-    if excel_serial_before_day_one(value) is not None:
+    formatted as a date came as 25-12-1899 and was stored): refused, as the number is.
+
+    `epoch` is the day serial 0 counts from in the file: 1904-01-01 for a workbook in Excel's
+    1904 date system (QA: 32874 in a number cell came as 1990-01-01, not 1994-01-02, and -5
+    in a date cell as 1903-12-27, which was stored)."""
+    if excel_serial_before_day_one(value, epoch) is not None:
         raise ValueError(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return serial_date(value, epoch)
     if not isinstance(value, str):
         return parse_date(value)
     found = DAY_FIRST.fullmatch(value)
@@ -1290,9 +1298,15 @@ def import_date(value, today: datetime.date) -> datetime.date:
         number = float(value)
     except ValueError:
         return parse_date(value)  # yyyy-mm-dd, with or without a time
-    if SERIAL_TEXT.fullmatch(value) and int(number) <= (today - EXCEL_EPOCH).days:
-        return parse_date(number)
+    if SERIAL_TEXT.fullmatch(value) and int(number) <= (today - epoch).days:
+        return serial_date(number, epoch)
     raise ValueError(value)
+
+
+def serial_date(number: float, epoch: datetime.date) -> datetime.date:
+    """An Excel serial as a date in the file's system: `parse_date` reads it in the 1900 one
+    (and refuses a serial below 1 or past 9999); the 1904 system is 1462 days later."""
+    return parse_date(number) + (epoch - EXCEL_EPOCH)
 
 
 # Serial 1 in Excel; openpyxl makes a date cell of serial 0 or less a date before it (-5:
@@ -1300,25 +1314,34 @@ def import_date(value, today: datetime.date) -> datetime.date:
 EXCEL_DAY_ONE = datetime.date(1900, 1, 1)
 
 
-def excel_serial_before_day_one(value) -> int | float | None:
-    """The serial number a date cell held when it is no date (before Excel's day 1): what
-    the user typed in the cell, which the message and the error file then name (not
-    "1899-12-25 00:00:00"). A number, so the error file does not quote "-5" as a formula."""
+def excel_day_one(epoch: datetime.date) -> datetime.date:
+    """The first day Excel shows in the file's system: 1900-01-01 (serial 1) in the 1900
+    system, the epoch itself (serial 0) in the 1904 one. openpyxl makes a date cell of
+    serial 0 a time of day in both (00:00), which is refused as serial 0."""
+    return EXCEL_DAY_ONE if epoch == EXCEL_EPOCH else epoch
+
+
+def excel_serial_before_day_one(value, epoch: datetime.date = EXCEL_EPOCH) -> int | float | None:
+    """The serial number a date cell held when it is no date (before Excel's day 1 in the
+    file's system): what the user typed in the cell, which the message and the error file
+    then name (not "1899-12-25 00:00:00", or "1903-12-27" in a 1904 workbook). A number, so
+    the error file does not quote "-5" as a formula."""
+    day_one = excel_day_one(epoch)
     if isinstance(value, datetime.time):
         days = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    elif isinstance(value, datetime.datetime) and value.date() < EXCEL_DAY_ONE:
-        zero = datetime.datetime.combine(EXCEL_EPOCH, datetime.time(), value.tzinfo)
+    elif isinstance(value, datetime.datetime) and value.date() < day_one:
+        zero = datetime.datetime.combine(epoch, datetime.time(), value.tzinfo)
         days = (value - zero) / datetime.timedelta(days=1)
-    elif type(value) is datetime.date and value < EXCEL_DAY_ONE:
-        days = float((value - EXCEL_EPOCH).days)
+    elif type(value) is datetime.date and value < day_one:
+        days = float((value - epoch).days)
     else:
         return None
     return int(days) if days.is_integer() else days
 
 
-def _cell_shown(value):
+def _cell_shown(value, epoch: datetime.date = EXCEL_EPOCH):
     """A birth-date cell as messages show it: a date before Excel's day 1 as its serial."""
-    serial = excel_serial_before_day_one(value)
+    serial = excel_serial_before_day_one(value, epoch)
     return value if serial is None else serial
 
 

@@ -17,6 +17,8 @@ import polars as pl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satudata.registry.validation import EXCEL_EPOCH
+
 ROW_BYTES = 160  # about an OpenSID row: the csv module's blocks hold as many rows as polars'
 
 
@@ -29,6 +31,9 @@ class Source:
 
     header: list[str]
     size: int
+    # The day a date serial of 0 counts from: Excel's 1900 system unless the workbook says
+    # otherwise (a CSV holds no serial system; its serials are read as Windows Excel's).
+    epoch = EXCEL_EPOCH
 
     def rows(self) -> Iterator[list]:
         raise NotImplementedError
@@ -293,6 +298,10 @@ class XlsxSource(Source):
         try:
             self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
             sheet, first, self.ignored_sheets = _resident_sheet(self.book)
+            # 1904-01-01 for a workbook in Excel's 1904 date system (workbook.xml
+            # date1904="1", older Excel for Mac): its date cells openpyxl reads with it
+            # already, its number cells the importer reads with it as serials.
+            self.epoch = self.book.epoch.date()
             self.total_rows = sheet.max_row or 0
             self.iter = sheet.iter_rows(values_only=True)
             next(self.iter, None)  # the header, already read
