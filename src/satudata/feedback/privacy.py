@@ -53,7 +53,13 @@ _LONG_NUMBER = re.compile(rf"\+?\d(?:{_GAP}?\d){{5,}}")
 # A range of years, also with the tilde and bar that now group a number ("2020~2024").
 _YEAR_RANGE = re.compile(rf"(?:19|20)\d\d\s*[/\-{_DASHES}~|]\s*(?:19|20)\d\d")
 _RUPIAH_PREFIX = re.compile(r"(?:\bRp\.?|\bIDR)\s*$", re.IGNORECASE)
-_RUPIAH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
+# With its cents as written on receipts and in letters: "Rp 1.500.000,00", "Rp 1,500,000.00".
+_RUPIAH_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d{1,3}(?:,\d{3})+(?:\.\d{2})?")
+# Office hours written the Indonesian way, with dots: "pukul 08.00-16.00". No identifying
+# number is a pair of clock times.
+_TIME_RANGE = re.compile(
+    rf"(?:[01]?\d|2[0-3])[.:][0-5]\d\s{{0,2}}[\-{_DASHES}]\s{{0,2}}(?:[01]?\d|2[0-3])[.:][0-5]\d"
+)
 
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])(?!\d)"
 _YEAR = r"'?(?:\d{4}|\d{2})(?!\d)"
@@ -64,7 +70,8 @@ _NUMERIC_DATE = re.compile(rf"(?<!\d){_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}{_YEAR}")
 _MONTHS = (
     # Indonesian, with the older spellings and the usual abbreviations.
     "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
-    "november|nopember|desember|agu|agt|ags|agus|okt|nop|des|peb|"
+    "november|nopember|desember|agu|agt|ags|agus|agst|agust|okt|okto|nop|des|peb|pebr|febr|"
+    "mrt|"
     # English and the abbreviations both languages share.
     "january|february|march|may|june|july|august|october|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -88,6 +95,14 @@ _WORDS_DATE = re.compile(
 # is otherwise a count ("3 bulan 7 hari").
 _FORM_DATE = re.compile(
     rf"(?<!\d){_DAY}{_MONTH_WORD}(?:0?[1-9]|1[0-2])(?!\d){_WORD_SEP}{_YEAR_WORD}{_YEAR}",
+    re.IGNORECASE,
+)
+# The same, year first, as a form asks for it: "lahir tahun 2015 bulan Mei tanggal 17",
+# "thn 1990 bln 5 tgl 17". All three words are needed, so no count reads as one.
+_DAY_WORD = r"(?:tanggal|tgl)(?![^\W\d_])\.?"
+_YEAR_FIRST_DATE = re.compile(
+    rf"(?<![^\W\d_]){_YEAR_WORD}(?:19|20)\d\d(?!\d),?{_MONTH_WORD}"
+    rf"(?:{_MONTH}|(?:0?[1-9]|1[0-2])(?!\d)),?\s{{0,4}}{_DAY_WORD}\s{{0,4}}{_DAY}",
     re.IGNORECASE,
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
@@ -247,7 +262,7 @@ _ESTATE_NUMBER = re.compile(
 
 def _mask_long_number(match: re.Match, hidden: str) -> str:
     number = match.group()
-    if _YEAR_RANGE.fullmatch(number):
+    if _YEAR_RANGE.fullmatch(number) or _TIME_RANGE.fullmatch(number):
         return number
     before = match.string[: match.start()]
     if _RUPIAH_AMOUNT.fullmatch(number) and _RUPIAH_PREFIX.search(before):
@@ -290,6 +305,7 @@ def public_text(text: str) -> str:
     text = _SPOKEN_NUMBER.sub(lambda match: _mask_spoken_number(match, hidden), text)
     text = _WORDS_DATE.sub(hidden, text)
     text = _FORM_DATE.sub(hidden, text)
+    text = _YEAR_FIRST_DATE.sub(hidden, text)
     text = _ROMAN_DATE.sub(hidden, text)
     # Long numbers before short dates, so that no date is cut out of a NIK leaving its rest.
     text = _LONG_NUMBER.sub(lambda match: _mask_long_number(match, hidden), text)

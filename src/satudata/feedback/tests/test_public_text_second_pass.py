@@ -32,6 +32,19 @@ MASKED = [
     ("Perumahan Griya Indah C-12", "Perumahan Griya Indah [disembunyikan]"),
     ("Perum griya indah c 12, RT 004", "Perum griya indah [disembunyikan], RT 004"),
     ("Komp. Mawar 7 RT 001", "Komp. Mawar [disembunyikan] RT 001"),
+    # Third QA pass: month abbreviations people type, and a date written year first.
+    ("lahir 17 Agst 1990", "lahir [disembunyikan]"),
+    ("lahir tgl 3 Mrt 1955", "lahir tgl [disembunyikan]"),
+    ("lahir 12 Agust 1960", "lahir [disembunyikan]"),
+    (
+        "lahir 17 Pebr 1990, 17 Febr 1990, 17 Okto 1990",
+        "lahir [disembunyikan], [disembunyikan], [disembunyikan]",
+    ),
+    (
+        "Anak saya lahir tahun 2015 bulan Mei tanggal 17 di rumah",
+        "Anak saya lahir [disembunyikan] di rumah",
+    ),
+    ("lahir thn 1990 bln 5 tgl 17", "lahir [disembunyikan]"),
 ]
 
 # Ordinary text near the new rules, which must stay as it is.
@@ -54,6 +67,11 @@ KEPT_AS_IS = [
     "Perumahan Bumi Asri 100 unit",
     "antrean nomer 5",
     "UU nomer 6 tahun 2014",
+    # Office hours with dots and money with its cents (third QA pass: both were hidden).
+    "pelayanan pukul 08.00-16.00 WIB",
+    "pungutan Rp 1.500.000,00 diminta",
+    "biaya Rp 1,500,000.00",
+    "tahun 2024 bulan ini 3 tanggal merah",
 ]
 
 
