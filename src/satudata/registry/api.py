@@ -495,7 +495,8 @@ class MoveInIn(StrictIn):
         None,
         description="Relationship code to the head of `family`: required when the card has "
         "living members (one from a previous card does not carry over); the first person on "
-        "an empty card is its head by default. Overrides `person.relationship`.",
+        "an empty card is its head (by default; another code is refused). Overrides "
+        "`person.relationship`; refused without `family`.",
     )
     person: ResidentIn | None = Field(None, description="Details, if the NIK is new here.")
 
@@ -540,8 +541,19 @@ def _village(raw: str) -> Region:
 
 def _refuse_other_person(payload: MoveInIn, village: Region) -> None:
     """`person` describes the one moving in: its own NIK or village, when they differ from
-    the request's, were ignored without a word (QA of 2026-11-24)."""
+    the request's, were ignored without a word (QA of 2026-11-24); so was a `relationship`
+    with no `family`."""
     person = payload.person
+    if payload.relationship is not None and payload.family is None:
+        # Not dropped without a word (QA, sixth session): an existing record moving in
+        # with no card gets no relationship.
+        raise HttpError(
+            400,
+            _(
+                "relationship: this is the relationship to the head of the card given as "
+                "family; give family too, or leave relationship out."
+            ),
+        )
     if person is None:
         return
     if person.nik.strip() and person.nik.strip() != payload.nik.strip():

@@ -36,7 +36,7 @@ def digits_input() -> forms.TextInput:
 # _card_relationship): no relationship to its head can be guessed, except on an empty card.
 CARD_RELATIONSHIP_HELP = _(
     "To the head of that family card; needed when the card already has members. The "
-    "first person on an empty card becomes its head."
+    "first person on an empty card becomes its head: leave it empty there."
 )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import served
 from satudata.registry import arrivals, births, cells, codes, statistics
@@ -305,14 +306,13 @@ def _refuse_second_head(
 ) -> None:
     """A family card has one living head: a second comes only through a change of head.
     `date`, when someone joins the card as its head on that date (pindah KK, move in, birth),
-    must not come before a former head died or moved out (QA, sixth session: the card had
-    two living heads in between, as a change of head dated so had, fifth session)."""
+    must not come before a former head left it (QA, sixth session: the card had two living
+    heads in between, as a change of head dated so had, fifth session)."""
     if relationship == codes.HEAD:
         _lock_family(family)
     if relationship == codes.HEAD and family is not None and date is not None:
-        former = family.members.filter(relationship=codes.HEAD).exclude(pk=resident_pk)
-        for old_head in former.exclude(status=Resident.Status.ALIVE):
-            _refuse_change_before_leaving(old_head, date)
+        for old_head, left in _former_heads(family, resident_pk):
+            _refuse_change_before_leaving(old_head, date, left)
     head = living_head(family, resident_pk) if relationship == codes.HEAD else None
     if head is not None:
         raise ValidationError(
@@ -1002,15 +1002,29 @@ def _card_relationship(family: Family, given: int | None, *, arriving: bool = Fa
     """The relationship of a person joining `family` (registered or moving in): the one
     given, or, on a card with no living member yet, its head (a card is headed by its
     member). On a card with members it must be given: no relationship to its head can be
-    guessed (QA, sixth session: a new member was stored with none)."""
-    if given is not None:
-        if given not in codes.RELATIONSHIP:
-            raise ValidationError(
-                {"relationship": _("relationship in family: choose one from the list.")}
-            )
-        return given
+    guessed (QA, sixth session: a new member was stored with none). On an empty card only
+    the head may be given: anyone else would be the only member of a card with no head."""
+    if given is not None and given not in codes.RELATIONSHIP:
+        raise ValidationError(
+            {"relationship": _("relationship in family: choose one from the list.")}
+        )
     _lock_family(family)  # a member joining meanwhile must not find it still empty
-    if not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists():
+    empty = not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists()
+    if empty and given not in (None, codes.HEAD):
+        # QA, sixth session: a child moved onto an empty card made a card with no head.
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: family card %(kk)s has no living member, and "
+                    'the first living member of a card is its head; choose "%(head)s" or '
+                    "leave the relationship empty."
+                )
+                % {"kk": family.family_number, "head": codes.RELATIONSHIP[codes.HEAD]}
+            }
+        )
+    if given is not None:
+        return given
+    if empty:
         return codes.HEAD
     if arriving:
         message = _(
@@ -1128,13 +1142,19 @@ def change_head(
     return family
 
 
-def _refuse_change_before_leaving(old_head: Resident, date: datetime.date | None) -> None:
+def _refuse_change_before_leaving(
+    old_head: Resident, date: datetime.date | None, left: LifeEvent | None = None
+) -> None:
     """A card gets its next head once its head has died or moved out, not before (QA: a
     change dated a month before the head's death gave the card two living heads in that
-    month). A living old head's own event is checked by `_event`."""
-    if date is None or old_head.status == Resident.Status.ALIVE:
+    month). A living old head's own event is checked by `_event`. `left`, the event by which
+    the old head left the card, when known (`_former_heads`)."""
+    if date is None:
         return
-    left = _last_lived(old_head)
+    if left is None:
+        if old_head.status == Resident.Status.ALIVE:
+            return
+        left = _last_lived(old_head)
     if left is not None and date < left.date:
         raise ValidationError(
             {
@@ -1150,6 +1170,60 @@ def _refuse_change_before_leaving(old_head: Resident, date: datetime.date | None
                 }
             }
         )
+
+
+def _former_heads(family: Family, resident_pk=None):
+    """(person, the event that ended their headship or None) for each former head of the
+    card: those still on it, dead or moved out (`_last_lived` dates it), and those who left
+    it as its head (QA, sixth session: a head who left by pindah KK on the 20th is no member
+    any more, and a new head joining "on the 10th" was taken)."""
+    for old_head in family.members.filter(relationship=codes.HEAD).exclude(pk=resident_pk):
+        if old_head.status != Resident.Status.ALIVE:
+            yield old_head, None
+    yield from _heads_who_left(family, resident_pk)
+
+
+# The events by which a person leaves a card: its KK number is their `family_before`.
+LEAVING = (LifeEvent.Kind.FAMILY_JOIN, LifeEvent.Kind.FAMILY_SPLIT, LifeEvent.Kind.MOVE_OUT)
+
+
+def _heads_who_left(family: Family, resident_pk=None):
+    """(person, leaving event) for each person who left the card while heading it. A life
+    event does not say the relationship the person had; the change of their record in the
+    audit trail does (its `before`: on this card, as head), and the event written with it
+    dates it: a pindah KK or split writes its event right after the change, a move in
+    elsewhere takes the record the move out (written before) released."""
+    leaving = LifeEvent.objects.filter(
+        village_id=family.village_id, family_before=family.family_number, kind__in=LEAVING
+    ).exclude(resident_id=resident_pk)
+    people = {str(pk) for pk in leaving.values_list("resident_id", flat=True)}
+    if not people:
+        return
+    changes = AuditEntry.objects.filter(
+        model_label=Resident._meta.label_lower,
+        object_pk__in=people,
+        action=AuditEntry.Action.UPDATE,
+    ).order_by("id")
+    for change in changes:
+        before, after = change.before or {}, change.after or {}
+        if (
+            before.get("family_id") != family.pk
+            or after.get("family_id") == family.pk
+            or before.get("relationship") != codes.HEAD
+        ):
+            continue
+        theirs = leaving.filter(resident_id=int(change.object_pk)).select_related("resident")
+        moved_away = before.get("status") != Resident.Status.ALIVE or before.get(
+            "village_id"
+        ) != after.get("village_id")
+        if moved_away:
+            event = theirs.filter(kind=LifeEvent.Kind.MOVE_OUT, created_at__lte=change.at)
+            event = event.order_by("-pk").first()
+        else:
+            event = theirs.exclude(kind=LifeEvent.Kind.MOVE_OUT)
+            event = event.filter(created_at__gte=change.at).order_by("pk").first()
+        if event is not None:
+            yield event.resident, event
 
 
 def _others_relationships(family, new_head, old_head, others: dict[int, int]) -> list:
