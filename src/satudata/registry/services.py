@@ -1406,6 +1406,7 @@ def join_family(
         raise ValidationError(
             {"relationship": _("relationship in family: choose one from the list.")}
         )
+    _refuse_headless_card(family, relationship)
     _refuse_second_head(family, relationship, date=date)
     old = resident.family
     _refuse_head_leaving(old, [resident])
@@ -1426,6 +1427,25 @@ def join_family(
         family_after=family.family_number,
     )
     return resident
+
+
+def _refuse_headless_card(family: Family, relationship: int) -> None:
+    """A pindah KK onto a card with no living member is as its head, as a registration or
+    move in onto one is (`_card_relationship`): anyone else would be the only member of a
+    card with no head."""
+    _lock_family(family)
+    if relationship == codes.HEAD:
+        return
+    if not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists():
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "relationship in family: family card %(kk)s has no living member, and "
+                    'the first living member of a card is its head; choose "%(head)s".'
+                )
+                % {"kk": family.family_number, "head": codes.RELATIONSHIP[codes.HEAD]}
+            }
+        )
 
 
 COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)

@@ -233,3 +233,17 @@ def son_moved_from_b(cast):
     )
     services.record_move_out(cast.operator_b, son, datetime.date(2026, 2, 1), to_village=VILLAGE_A)
     return son
+
+
+def test_a_pindah_kk_onto_an_empty_card_as_a_child_is_refused(clients, cast, village_a, empty_card):
+    """As a registration or a move in onto it: a child alone on a card would leave it
+    without a head (the last helper's open point)."""
+    rina = newcomer(cast, village_a, "Rina", sex=2, serial=91)
+    before = unchanged()
+    refused = join(clients["operator_a"], rina, empty_card, 4, "2026-03-10")
+    assert refused.status_code == 400, refused.content
+    detail = refused.json()["detail"]
+    assert detail.startswith("hubungan dalam keluarga: kartu keluarga"), detail
+    assert empty_card.family_number in detail
+    assert unchanged() == before
+    assert join(clients["operator_a"], rina, empty_card, 1, "2026-03-10").status_code == 200
