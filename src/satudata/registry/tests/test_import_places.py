@@ -328,8 +328,11 @@ def test_an_import_saves_nothing_when_a_card_got_a_head_meanwhile(
         pytest.skip("SQLite has one writer: no head can be given while an import runs")
     card = services.register_family(cast.operator_a, village_a, kk_for(serial=77))
     wife = services.register_resident(
-        cast.operator_a, village_a, resident_data(name="Istri", relationship=3), family=card
+        cast.operator_a, village_a, resident_data(name="Istri", relationship=None)
     )
+    # A card with a wife and no head (its head died, or an import left it so): registering
+    # her onto the empty card would make her its head.
+    Resident.objects.filter(pk=wife.pk).update(family=card, relationship=3)
     row = good_rows(1)[0]
     row[COL["no_kk"]], row[COL["kk_level"]] = card.family_number, "1"
     real = importer.Importer._note_members_elsewhere
