@@ -998,13 +998,16 @@ def _arrival_relationship(family: Family | None, given: int | None) -> int | Non
     return _card_relationship(family, given, arriving=True)
 
 
-def _card_relationship(family: Family, given: int | None, *, arriving: bool = False) -> int:
-    """The relationship of a person joining `family` (registered or moving in): the one
-    given, or, on a card with no living member yet, its head (a card is headed by its
-    member). On a card with members it must be given: no relationship to its head can be
-    guessed (QA, sixth session: a new member was stored with none). On an empty card only
-    the head may be given: anyone else would be the only member of a card with no head."""
-    if given is not None and given not in codes.RELATIONSHIP:
+def _card_relationship(
+    family: Family, given: int | None, *, arriving: bool = False, required: bool = False
+) -> int:
+    """The relationship of a person joining `family` (registered, moving in, or by pindah
+    KK, whose form `required`s one): the one given, or, on a card with no living member
+    yet, its head (a card is headed by its member). On a card with members it must be
+    given: no relationship to its head can be guessed (QA, sixth session: a new member was
+    stored with none). On an empty card only the head may be given: anyone else would be
+    the only member of a card with no head."""
+    if given not in codes.RELATIONSHIP and (given is not None or required):
         raise ValidationError(
             {"relationship": _("relationship in family: choose one from the list.")}
         )
@@ -1012,15 +1015,20 @@ def _card_relationship(family: Family, given: int | None, *, arriving: bool = Fa
     empty = not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists()
     if empty and given not in (None, codes.HEAD):
         # QA, sixth session: a child moved onto an empty card made a card with no head.
+        if required:
+            message = _(
+                "relationship in family: family card %(kk)s has no living member, and "
+                'the first living member of a card is its head; choose "%(head)s".'
+            )
+        else:
+            message = _(
+                "relationship in family: family card %(kk)s has no living member, and "
+                'the first living member of a card is its head; choose "%(head)s" or '
+                "leave the relationship empty."
+            )
+        head = codes.RELATIONSHIP[codes.HEAD]
         raise ValidationError(
-            {
-                "relationship": _(
-                    "relationship in family: family card %(kk)s has no living member, and "
-                    'the first living member of a card is its head; choose "%(head)s" or '
-                    "leave the relationship empty."
-                )
-                % {"kk": family.family_number, "head": codes.RELATIONSHIP[codes.HEAD]}
-            }
+            {"relationship": message % {"kk": family.family_number, "head": head}}
         )
     if given is not None:
         return given
@@ -1402,11 +1410,7 @@ def join_family(
                 % {"name": resident.name}
             }
         )
-    if relationship not in codes.RELATIONSHIP:
-        raise ValidationError(
-            {"relationship": _("relationship in family: choose one from the list.")}
-        )
-    _refuse_headless_card(family, relationship)
+    _card_relationship(family, relationship, required=True)
     _refuse_second_head(family, relationship, date=date)
     old = resident.family
     _refuse_head_leaving(old, [resident])
@@ -1427,25 +1431,6 @@ def join_family(
         family_after=family.family_number,
     )
     return resident
-
-
-def _refuse_headless_card(family: Family, relationship: int) -> None:
-    """A pindah KK onto a card with no living member is as its head, as a registration or
-    move in onto one is (`_card_relationship`): anyone else would be the only member of a
-    card with no head."""
-    _lock_family(family)
-    if relationship == codes.HEAD:
-        return
-    if not Resident.objects.filter(family=family, status=Resident.Status.ALIVE).exists():
-        raise ValidationError(
-            {
-                "relationship": _(
-                    "relationship in family: family card %(kk)s has no living member, and "
-                    'the first living member of a card is its head; choose "%(head)s".'
-                )
-                % {"kk": family.family_number, "head": codes.RELATIONSHIP[codes.HEAD]}
-            }
-        )
 
 
 COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)
