@@ -69,7 +69,7 @@ def in_force() -> dict:
     own while the previous release answers (reading every resident takes seconds for a whole
     regency), or at once when there is none to show or no refresh delay is wanted (tests).
     """
-    latest = StatisticsRelease.objects.order_by("-number").values_list("number", "period").first()
+    latest = _latest()
     due = period_start(timezone.localdate(), mode())
     if latest is not None and latest[1] >= due:
         return _load(latest[0])
@@ -79,6 +79,11 @@ def in_force() -> dict:
     if _publishing.acquire(blocking=False):
         threading.Thread(target=_publish_apart, args=(latest,), daemon=True).start()
     return _load(latest[0])
+
+
+def _latest() -> tuple[int, datetime.date] | None:
+    """(number, period) of the newest release, or None before the first."""
+    return StatisticsRelease.objects.order_by("-number").values_list("number", "period").first()
 
 
 def _load(number: int) -> dict:
@@ -91,15 +96,14 @@ def _load(number: int) -> dict:
 
 def _publish_due(latest: tuple | None) -> dict:
     """This period's release, unless another process published it meanwhile."""
-    now = StatisticsRelease.objects.order_by("-number").values_list("number", "period").first()
+    now = _latest()
     if now != latest:
         return _load(now[0])
     try:
         release = publish(None, number=(latest[0] + 1) if latest else 1)
     except IntegrityError:
         # Another process stored the same number first: everyone serves that one.
-        now = StatisticsRelease.objects.order_by("-number").values_list("number").first()
-        return _load(now[0])
+        return _load(_latest()[0])
     return _load(release.number)
 
 
@@ -122,7 +126,7 @@ def publish(actor, number: int | None = None) -> StatisticsRelease:
     summaries = published(today)
     with transaction.atomic():
         if number is None:
-            last = StatisticsRelease.objects.order_by("-number").values_list("number").first()
+            last = _latest()
             number = (last[0] if last else 0) + 1
         release = StatisticsRelease(
             number=number,
