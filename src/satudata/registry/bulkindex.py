@@ -240,6 +240,19 @@ class DeferredIndexes:
                 cursor.execute(statement)
             if connection.vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                _analyze(cursor)
             else:
                 cursor.execute("PRAGMA threads = 0")
         self.keys, self.saved, self.references = [], [], []
+
+
+def _analyze(cursor) -> None:
+    """PostgreSQL: statistics of the loaded tables, committed with the rows. Without them
+    (autovacuum comes a minute or more later) the planner takes `deleted_at IS NULL` for
+    0.5% of the rows and reads the one-NIK partial index in full for every family on a
+    page: 5.4 s for the custodian's family search after a 600,000-row import, 10 ms with
+    statistics. A sample of 9,000 rows (target 30, ~0.2 s) instead of the default 30,000
+    (~1 s) gives the same plans for the registry's pages."""
+    cursor.execute("SET LOCAL default_statistics_target = 30")
+    cursor.execute(f"ANALYZE {', '.join(TABLES)}")
+    cursor.execute("RESET default_statistics_target")

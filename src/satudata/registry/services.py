@@ -1468,9 +1468,10 @@ def search_families(user, query: str = ""):
         return families.filter(family_number=query).order_by("village_id", "family_number")
     key = name_key(query)
     if key:
-        # Joined to the heads whose name starts so, in the order of their names: the page
-        # reads the name index in order and stops at its end (the custodian's search over
-        # a whole regency sorted up to ~3,000 matching families by KK number before).
+        # Joined to the heads whose name starts so, in the order of their names and then
+        # their ids: the page reads the (name key, id) index in order and stops at its end
+        # (the custodian's search over a whole regency sorted up to ~3,000 matching
+        # families by KK number before; by family id, every head of a common name).
         upper = key[:-1] + chr(ord(key[-1]) + 1)
         scope = read_scope(user)
         # A village operator's heads are found through the (village, name key) index.
@@ -1482,7 +1483,7 @@ def search_families(user, query: str = ""):
             members__relationship=codes.HEAD,
             members__status=Resident.Status.ALIVE,
             members__deleted_at__isnull=True,
-        ).order_by("members__name_key", "pk")
+        ).order_by("members__name_key", "members__id")
     return families.order_by("village_id", "family_number")
 
 
