@@ -20,14 +20,16 @@ mail [dot] com", "hasan at mail dot com"); a NIK or telephone number with letter
 ("62O1O226O773OOO1": O for 0, I and l for 1, S for 5, B for 8); the house number of an
 address, which is below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
 "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
-Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84" and "Perumahan Griya Indah C-12").
+Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
+merdeka 12" in small letters, "Jl. Mawar II/12" and "Kp. Baru 12").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
 Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
-RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5"), the number
-of a law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"),
-"1 x 24 jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at
-balai desa").
+RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda
+Dusun 3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km",
+"jalan kaki 15 menit"), the number of a law, letter, school or queue ("UU No. 6 Tahun 2014",
+"SDN No. 3", "antrean nomor 5"), "1 x 24 jam", a few digit words ("dua tiga hari") and the
+English "at" in a sentence ("rapat at balai desa").
 """
 
 from __future__ import annotations
@@ -213,37 +215,95 @@ _BLOCK = re.compile(
     rf"(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
 )
 # A street's name: words that are not an address's other parts or a sentence's small words.
-# After "Jl.", "Gg." or "Lr." the name may be in small letters ("jl hasibuan 84"); "jalan",
-# "gang" and "lorong" are ordinary words too ("jalan rusak 3 titik"), so after them only a
-# name in capitals is one.
+# After "Jl.", "Gg.", "Lr." or "Kp." (kampung) the name may be in small letters ("jl hasibuan
+# 84"). "Ujung" is part of many names ("Jl. Mawar Ujung 12"); "Simpang 4" is a crossing.
+# "Dusun" is the hamlet, which stays as the RT does ("Jl. Mawar Dusun 2").
 _NOT_A_NAME = (
-    r"(?i:rt|rw|km|kilometer|no|nomor|nomer|nmr|kav|kavling|blok|tahap|tipe|type|fase|dan|di|ke|dari|yang|ada|arah|"
-    r"sampai|hingga|sepanjang|menuju|depan|dekat|samping|belakang|ujung|simpang|sejak|"
-    r"sekitar|sejauh|sebanyak|lebih|kurang|pukul|jam|tahun|sudah|belum|tidak|rusak|ini|itu)"
+    r"(?i:rt|rw|km|kilometer|no|nomor|nomer|nmr|kav|kavling|blok|tahap|tipe|type|fase|dan|di|"
+    r"ke|dari|yang|ada|arah|sampai|hingga|sepanjang|menuju|depan|dekat|samping|belakang|"
+    r"simpang|sejak|sekitar|sejauh|sebanyak|lebih|kurang|pukul|jam|tahun|sudah|belum|tidak|"
+    r"rusak|ini|itu|dusun|dsn)"
     r"(?![^\W\d_])"
 )
 _NAME_REST = r"(?:[.'’\-][^\W\d_]+)*"
 _ANY_WORD = rf"(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}"
 _CAPITALIZED_WORD = rf"(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}"
+# "jalan", "gang" and "lorong" are ordinary words too, so a name after them in small letters
+# ("rumah saya di jalan merdeka 12") has none of the words that complaints put after "jalan":
+# what the road is like or what is done to it ("jalan berlubang 2", "jalan ditutup 2"), small
+# words, pronouns and times ("jalan kami", "jalan lagi", "jalan malam 2"), or a word ending in
+# "-nya" ("jalan lebarnya 3").
+_SENTENCE_WORD = (
+    r"(?i:"
+    r"berlubang|lubang|bolong|licin|becek|berdebu|berbatu|bergelombang|gelombang|retak|"
+    r"amblas|ambles|ambruk|longsor|banjir|tergenang|terendam|putus|terputus|terbelah|hancur|"
+    r"parah|berat|ringan|sempit|pendek|gelap|mati|padam|macet|padat|ramai|sepi|kotor|mulus|"
+    r"jelek|buruk|curam|terjal|menanjak|nanjak|menurun|tanjakan|turunan|berkelok|bercabang|"
+    r"rawan|bahaya|berbahaya|ditutup|dibuka|diperbaiki|dibangun|diaspal|dicor|dibuat|"
+    r"dilewati|dilalui|digali|kelas|paket|segmen|ruas|jalur|lajur|bagian|sisi|lokasi|titik|"
+    r"antar|antara|sebelah|seberang|pinggir|tepi|sd|sdn|smp|sma|smk|tk|paud|"
+    r"sini|situ|sana|tersebut|tsb|yg|dgn|dg|tdk|atau|serta|dengan|untuk|bagi|buat|pada|"
+    r"oleh|karena|akibat|sama|bareng|bersama|sendiri|juga|pun|lagi|terus|masih|hanya|cuma|"
+    r"sekali|sangat|agak|cukup|hampir|kira|total|selama|sesudah|setelah|sebelum|saat|"
+    r"waktu|ketika|tiap|setiap|semua|seluruh|banyak|beberapa|kami|kita|saya|aku|kamu|anda|"
+    r"dia|ia|mereka|warga|pagi|siang|sore|malam|hari|minggu|bulan|tanggal|tgl|senin|"
+    r"selasa|rabu|kamis|jumat|sabtu|pertama|kedua|ketiga|keempat|kelima|terakhir|"
+    r"[^\W\d_]+nya)"
+    r"(?![^\W\d_])"
+)
+# Which road it is ("jalan desa 2", "jalan tani 2", "jalan kaki 2", "jalan baru 2") names a
+# street only with a name of its own after it ("jalan kebun jeruk 12", "jalan desa sukamaju
+# 12"); after a name it is part of it ("jalan pasar baru 12").
+_ROAD_WORD = (
+    r"(?i:desa|antardesa|kampung|gang|lorong|komplek|pemukiman|permukiman|perumahan|"
+    r"kabupaten|provinsi|nasional|negara|umum|lingkungan|poros|setapak|tani|usaha|produksi|"
+    r"kebun|sawah|alternatif|pintas|tembus|lingkar|penghubung|akses|masuk|keluar|tol|aspal|"
+    r"beton|tanah|batu|kerikil|cor|paving|rabat|kaki|baru|lama|utama|besar|kecil|panjang|"
+    r"lebar|tengah|atas|bawah|lurus|buntu|terang|bersih|bagus|baik|aman|penuh|kosong)"
+    r"(?![^\W\d_])"
+)
+_SMALL_WORD = rf"(?!{_SENTENCE_WORD}){_ANY_WORD}"
+_OWN_NAME_WORD = rf"(?!{_ROAD_WORD}){_SMALL_WORD}"
 # Between the name and the number: spaces, a comma or "#" ("Jl. Hasibuan, 84", "Jl. Hasibuan
 # #84"), or a dot alone ("Jl.Hasibuan.84"). A comma may also end a list of streets ("Jl.
-# Hasibuan, 3 titik"): what a number counts is kept as below, any other number is hidden.
-_BEFORE_HOUSE = r"(?:\.?\s{0,3}(?:,\s{0,3}#?|#)\s{0,3}|\.?\s{1,3}|\.)"
-_STREET_NAME = rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,3}}{_BEFORE_HOUSE}"
-_CAPITALIZED_NAME = rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,3}}{_BEFORE_HOUSE}"
+# Hasibuan, 3 titik"): what a number counts is kept as below, any other number is hidden. A
+# name in small letters after "jalan" is not ended by a full stop ("… di jalan merdeka. 2)").
+_AFTER_SMALL_NAME = r"(?:\s{0,3}(?:,\s{0,3}#?|#)\s{0,3}|\s{1,3})"
+_BEFORE_HOUSE = rf"(?:\.?{_AFTER_SMALL_NAME}|\.)"
+# A street numbered in Roman numerals has the house after a slash: "Jl. Mawar II/12".
+_ROMAN_STREET = r"\s{1,3}(?i:[IVX]{1,4})\s?/\s?"
+# Up to six words: "Jl. Haji Agus Salim Gang Dua 12".
+_STREET_NAME = rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,5}}(?:{_BEFORE_HOUSE}|{_ROMAN_STREET})"
+_CAPITALIZED_NAME = (
+    rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,5}}"
+    rf"(?:{_BEFORE_HOUSE}|{_ROMAN_STREET})"
+)
+# A name in small letters: a word of its own, perhaps after a kind of road, and up to three
+# words more; a title before it may be abbreviated with a dot ("jalan h. agus salim 12",
+# "jalan k.h. dewantara 3"): a word of up to three letters.
+_TITLE = r"(?:[^\W\d_]{1,3}\.\s{0,3}){0,2}"
+_SMALL_NAME = (
+    rf"{_TITLE}(?:{_SMALL_WORD}\s{{1,3}})?{_OWN_NAME_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
+    rf"{_AFTER_SMALL_NAME}"
+)
 # What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
-# "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023".
+# "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023", "jalan tani 2 lokasi", "jalan
+# merdeka 2 ruas". Not the parts of an address ("desa", "dusun", "RT", "gang", "blok"): after
+# a house number they go on with the address ("Jl. Mawar 12 desa Sukamaju").
 _NOT_A_HOUSE_UNIT = (
     r"(?:(?:19|20)\d\d(?!\d)"
     r"|\d+(?:[.,]\d+)?\s{0,2}(?:%|(?i:m|meter|km|kilometer|cm|mm|titik|lubang|persen|tahun|"
-    r"thn|bulan|bln|hari|minggu|jam|menit|kali|x|orang|jiwa|kk|rumah|unit|buah|bh|lampu|tiang|"
-    r"ton|kg|liter|ha|hektar|hektare|keluarga|warga|anak|ekor|pohon|batang|sak|lokasi)(?![^\W\d_]))"
+    r"thn|bulan|bln|hari|hr|minggu|jam|menit|detik|malam|kali|x|orang|jiwa|kk|kepala|rumah|"
+    r"unit|buah|bh|lampu|tiang|ton|kg|liter|ha|hektar|hektare|keluarga|warga|anak|siswa|"
+    r"murid|lansia|balita|ekor|pohon|batang|sak|lokasi|tempat|ruas|segmen|paket|jalur|lajur|"
+    r"arah|bagian|sisi|petak|jembatan|motor|mobil|kendaraan|truk|sepeda|kecelakaan|kejadian|"
+    r"kasus|derajat)(?![^\W\d_]))"
     # A day and month without a year ("Jl. Hasibuan, 12 Desember banjir").
     rf"|\d{{1,2}}\s{{1,2}}(?i:{_MONTHS})(?![^\W\d_]))"
 )
 _STREET_NUMBER = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg)(?:\.\s{{0,3}}|\s{{1,3}}){_STREET_NAME}"
-    rf"|(?i:jalan|gang|lorong)\s{{1,3}}{_CAPITALIZED_NAME})"
+    rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:\.\s{{0,3}}|\s{{1,3}}){_STREET_NAME}"
+    rf"|(?i:jalan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}))"
     rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>{_HOUSE_NUMBER})"
 )
 # A housing estate's block and house without the word "Blok": "Perumahan Griya Indah C-12",

@@ -10,13 +10,13 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from satudata.conftest import VILLAGE_A
 from satudata.feedback.models import Feedback
 from satudata.feedback.privacy import public_text
+from satudata.feedback.tests.public_pages import PublicTextExamples
 
 HIDDEN = "[disembunyikan]"
 # Phrases that are not personal data and must stay readable next to masked ones.
@@ -131,12 +131,6 @@ def leftover_digits(text: str) -> str:
     return "".join(re.findall(r"\d", text))
 
 
-@pytest.fixture(autouse=True)
-def _indonesian():
-    with translation.override("id"):
-        yield
-
-
 @settings(max_examples=600, deadline=None)
 @given(PERSONAL)
 def test_personal_numbers_and_dates_leave_no_digit(token):
@@ -229,117 +223,69 @@ def test_public_village_page_shows_no_personal_number_or_date(clients, message, 
         assert leftover_digits(shown) == "", shown
 
 
-# What a QA review still found on the public pages: addresses below the RT, a Roman-numeral
-# month, e-mail addresses written to get past robots, a NIK with letters for digits. Each is
-# sent the way a citizen sends it and answered by the village's operator, then read where the
-# public reads it: the tracking page, the tracking API and the village page.
+class TestWhatTheReviewFound(PublicTextExamples):
+    """What a QA review still found on the public pages: addresses below the RT, a
+    Roman-numeral month, e-mail addresses written to get past robots, a NIK with letters for
+    digits."""
 
-MASKED = [
-    # Addresses: the house number goes, the street, RT, RW and hamlet stay.
-    ("alamat Jl. Hasibuan No. 84 RT 002", "alamat Jl. Hasibuan No. [disembunyikan] RT 002"),
-    ("Jln. Hasibuan Nomor 84, RT 002/RW 001", "Jln. Hasibuan Nomor [disembunyikan], RT 002/RW 001"),
-    ("Jalan Hasibuan No.84A dusun II", "Jalan Hasibuan No.[disembunyikan] dusun II"),
-    ("Gg. Mawar no 12/3 RT 004", "Gg. Mawar no [disembunyikan] RT 004"),
-    ("Gang Mawar nomor rumah 7", "Gang Mawar nomor rumah [disembunyikan]"),
-    ("Lorong Damai No: 5", "Lorong Damai No: [disembunyikan]"),
-    ("tinggal di Blok C/12 Perumahan Griya", "tinggal di Blok [disembunyikan] Perumahan Griya"),
-    ("blok A-3", "blok [disembunyikan]"),
-    ("rumah saya No. 84 sebelah masjid", "rumah saya No. [disembunyikan] sebelah masjid"),
-    ("Jl. Hasibuan 84 RT 002", "Jl. Hasibuan [disembunyikan] RT 002"),
-    ("jl hasibuan 84b", "jl hasibuan [disembunyikan]"),
-    # Birth dates with the month in Roman numerals.
-    ("lahir 26 VII 1973", "lahir [disembunyikan]"),
-    ("lahir 26-VII-1973.", "lahir [disembunyikan]."),
-    ("lahir 26/VII/1973", "lahir [disembunyikan]"),
-    ("tgl 5 . XII . 2001", "tgl [disembunyikan]"),
-    # E-mail addresses written to get past robots.
-    ("surel hasan(at)mail.com ya", "surel [disembunyikan] ya"),
-    ("surel hasan [at] mail [dot] com", "surel [disembunyikan]"),
-    ("surel hasan at mail dot com", "surel [disembunyikan]"),
-    ("surel HASAN.BAHRI AT GMAIL DOT CO DOT ID", "surel [disembunyikan]"),
-    ("surel hasan {at} mail titik com", "surel [disembunyikan]"),
-    ("surel hasan @ mail . com", "surel [disembunyikan]"),
-    ("surel hasan (at) mail. Terima kasih", "surel [disembunyikan]. Terima kasih"),
-    # A NIK (or a telephone number) with letters for digits.
-    ("NIK 62O1O226O773OOO1", "NIK [disembunyikan]"),
-    ("NIK62o1o226o773ooo1 atas nama Hasan", "NIK[disembunyikan] atas nama Hasan"),
-    ("NIK 62OlO226O773OOOl", "NIK [disembunyikan]"),
-    ("NIK 62O1 O226 O773 OOO1", "NIK [disembunyikan]"),
-    ("KK 62O1O2S5O8BOOOO1", "KK [disembunyikan]"),
-    ("HP O8l2-3456-789O", "HP [disembunyikan]"),
-]
+    MASKED = [
+        # Addresses: the house number goes, the street, RT, RW and hamlet stay.
+        ("alamat Jl. Hasibuan No. 84 RT 002", "alamat Jl. Hasibuan No. [disembunyikan] RT 002"),
+        (
+            "Jln. Hasibuan Nomor 84, RT 002/RW 001",
+            "Jln. Hasibuan Nomor [disembunyikan], RT 002/RW 001",
+        ),
+        ("Jalan Hasibuan No.84A dusun II", "Jalan Hasibuan No.[disembunyikan] dusun II"),
+        ("Gg. Mawar no 12/3 RT 004", "Gg. Mawar no [disembunyikan] RT 004"),
+        ("Gang Mawar nomor rumah 7", "Gang Mawar nomor rumah [disembunyikan]"),
+        ("Lorong Damai No: 5", "Lorong Damai No: [disembunyikan]"),
+        ("tinggal di Blok C/12 Perumahan Griya", "tinggal di Blok [disembunyikan] Perumahan Griya"),
+        ("blok A-3", "blok [disembunyikan]"),
+        ("rumah saya No. 84 sebelah masjid", "rumah saya No. [disembunyikan] sebelah masjid"),
+        ("Jl. Hasibuan 84 RT 002", "Jl. Hasibuan [disembunyikan] RT 002"),
+        ("jl hasibuan 84b", "jl hasibuan [disembunyikan]"),
+        # Birth dates with the month in Roman numerals.
+        ("lahir 26 VII 1973", "lahir [disembunyikan]"),
+        ("lahir 26-VII-1973.", "lahir [disembunyikan]."),
+        ("lahir 26/VII/1973", "lahir [disembunyikan]"),
+        ("tgl 5 . XII . 2001", "tgl [disembunyikan]"),
+        # E-mail addresses written to get past robots.
+        ("surel hasan(at)mail.com ya", "surel [disembunyikan] ya"),
+        ("surel hasan [at] mail [dot] com", "surel [disembunyikan]"),
+        ("surel hasan at mail dot com", "surel [disembunyikan]"),
+        ("surel HASAN.BAHRI AT GMAIL DOT CO DOT ID", "surel [disembunyikan]"),
+        ("surel hasan {at} mail titik com", "surel [disembunyikan]"),
+        ("surel hasan @ mail . com", "surel [disembunyikan]"),
+        ("surel hasan (at) mail. Terima kasih", "surel [disembunyikan]. Terima kasih"),
+        # A NIK (or a telephone number) with letters for digits.
+        ("NIK 62O1O226O773OOO1", "NIK [disembunyikan]"),
+        ("NIK62o1o226o773ooo1 atas nama Hasan", "NIK[disembunyikan] atas nama Hasan"),
+        ("NIK 62OlO226O773OOOl", "NIK [disembunyikan]"),
+        ("NIK 62O1 O226 O773 OOO1", "NIK [disembunyikan]"),
+        ("KK 62O1O2S5O8BOOOO1", "KK [disembunyikan]"),
+        ("HP O8l2-3456-789O", "HP [disembunyikan]"),
+    ]
 
-# Ordinary text that looks a little like the above and must stay as it is.
-KEPT_AS_IS = [
-    "Jalan di RT 002 rusak",
-    "rapat at balai desa",
-    "tahun 2024",
-    "nomor antrean 5",
-    "antrean nomor 5",
-    "Jalan Hasibuan rusak sepanjang 500 meter",
-    "Jl. Tjilik Riwut Km 5 berlubang",
-    "Gg. Mawar 3 titik berlubang",
-    "Gang 3 banjir",
-    "Blok C belum dapat air",
-    "blokir 12 rekening",
-    "sesuai UU No. 6 Tahun 2014 tentang Desa",
-    "Perbup Nomor 12 Tahun 2023",
-    "SDN No. 3 atapnya bocor",
-    "layanan 1 x 24 jam, paling lambat 2 X 24 jam",
-    "surat 470/12/VII/2024",
-    "dana BOS 2024 sebesar Rp 1.500.000 SOS",
-    "ikuti @desanatairaya",
-    "2 sak semen @ 75.000",
-    "meet at 5 pm",
-]
-
-
-def test_each_new_case_is_masked_and_ordinary_text_is_not():
-    for text, shown in MASKED:
-        assert public_text(text) == shown, text
-    for text in KEPT_AS_IS:
-        assert public_text(text) == text
-
-
-def _shown_publicly(clients, text: str, reply: str) -> list[str]:
-    """The message and its reply as the tracking page, the tracking API and the village page
-    show them, after a citizen sent the message and the village's operator answered it."""
-    citizen = clients["anonymous"]
-    sent = citizen.post("/feedback/", {"category": "complaint", "village": VILLAGE_A, "text": text})
-    assert sent.status_code == 302
-    item = Feedback.objects.get()
-    assert item.text == text  # the handler reads the message as sent
-    answered = clients["operator_a"].post(f"/feedback/{item.pk}/reply/", {"text": reply})
-    assert answered.status_code == 302
-    assert item.replies.get().text == reply
-
-    code = item.tracking_code
-    tracking = citizen.get("/feedback/track/", {"code": code}).content.decode()
-    body = citizen.get(f"/api/v1/feedback/track/{code}").json()
-    village = Client().get(f"/villages/{VILLAGE_A}/").content.decode()
-    shown = [body["text"], body["replies"][0]["text"]]
-    for page in (tracking, village):
-        shown.append(re.search(r"<p>(Pesan warga: .*?)</p>", page, re.S).group(1))
-        shown.append(re.search(r"(Balasan desa: .*?)</", page, re.S).group(1))
-    return shown
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("text", "expected"), MASKED, ids=[text for text, _ in MASKED])
-def test_the_public_pages_mask_what_the_review_found(clients, text, expected):
-    shown = _shown_publicly(clients, f"Pesan warga: {text}", f"Balasan desa: {text}")
-    assert (
-        shown
-        == [
-            f"Pesan warga: {expected}",
-            f"Balasan desa: {expected}",
-        ]
-        * 3
-    )
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("text", KEPT_AS_IS)
-def test_the_public_pages_keep_ordinary_text_whole(clients, text):
-    shown = _shown_publicly(clients, f"Pesan warga: {text}", f"Balasan desa: {text}")
-    assert shown == [f"Pesan warga: {text}", f"Balasan desa: {text}"] * 3
+    # Ordinary text that looks a little like the above and must stay as it is.
+    KEPT_AS_IS = [
+        "Jalan di RT 002 rusak",
+        "rapat at balai desa",
+        "tahun 2024",
+        "nomor antrean 5",
+        "antrean nomor 5",
+        "Jalan Hasibuan rusak sepanjang 500 meter",
+        "Jl. Tjilik Riwut Km 5 berlubang",
+        "Gg. Mawar 3 titik berlubang",
+        "Gang 3 banjir",
+        "Blok C belum dapat air",
+        "blokir 12 rekening",
+        "sesuai UU No. 6 Tahun 2014 tentang Desa",
+        "Perbup Nomor 12 Tahun 2023",
+        "SDN No. 3 atapnya bocor",
+        "layanan 1 x 24 jam, paling lambat 2 X 24 jam",
+        "surat 470/12/VII/2024",
+        "dana BOS 2024 sebesar Rp 1.500.000 SOS",
+        "ikuti @desanatairaya",
+        "2 sak semen @ 75.000",
+        "meet at 5 pm",
+    ]

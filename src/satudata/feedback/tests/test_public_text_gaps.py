@@ -4,82 +4,59 @@ that show nothing, and one read out in digit words. Sent by a citizen, answered 
 village's operator, read where the public reads it (tracking page, tracking API, village
 page)."""
 
-import pytest
-from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from satudata.feedback.privacy import public_text
-from satudata.feedback.tests.test_public_text import _shown_publicly, digits
-
-MASKED = [
-    # Roman-numeral months in small letters, and a two-digit year between separators.
-    ("lahir 12-xii-1990", "lahir [disembunyikan]"),
-    ("lahir 12/iv/85", "lahir [disembunyikan]"),
-    ("lahir 12/IV/85", "lahir [disembunyikan]"),
-    ("tgl lahir 3.vii.'90, Palangka Raya", "tgl lahir [disembunyikan], Palangka Raya"),
-    ("lahir 12 xii 1990", "lahir [disembunyikan]"),
-    ("lahir 1 - ix - 2001", "lahir [disembunyikan]"),
-    # A NIK or phone number grouped by odd separators.
-    ("NIK 6112 | 0123 | 4567 | 0001", "NIK [disembunyikan]"),
-    ("NIK 6112...0123...4567...0001", "NIK [disembunyikan]"),
-    ("HP 0812…3456…7890", "HP [disembunyikan]"),
-    ("HP 0812 ~ 3456 ~ 7890", "HP [disembunyikan]"),
-    ("NIK 6112·0123·4567·0001", "NIK [disembunyikan]"),
-    ("NIK 6112 • 0123 • 4567 • 0001", "NIK [disembunyikan]"),
-    ("NIK 6112 .-. 0123 .-. 4567 .-. 0001", "NIK [disembunyikan]"),
-    ("NIK 6112\\0123\\4567\\0001", "NIK [disembunyikan]"),
-    # Characters that show nothing: the page would show the number whole.
-    ("NIK 6112\u200b0123\u200b4567\u200b0001", "NIK [disembunyikan]"),
-    ("HP 0\u00ad8\u00ad1\u00ad2\u2060345\ufeff67890", "HP [disembunyikan]"),
-    # Read out in digit words, alone or mixed with figures.
-    ("HP nol delapan satu dua tiga empat lima enam tujuh delapan", "HP [disembunyikan]"),
-    ("wa kosong delapan satu tiga, lima lima dua, 7890 ya", "wa [disembunyikan] ya"),
-    ("NIK enam satu satu dua 0123 4567 0001 a.n. Budi", "NIK [disembunyikan] a.n. Budi"),
-    ("NIK Enam-Satu-Satu-Dua-Nol-Satu-Dua-Tiga", "NIK [disembunyikan]"),
-]
-
-KEPT_AS_IS = [
-    "layanan 1 x 24 jam, paling lambat 2 X 24 jam",
-    "ukuran 5 x 2000 meter",
-    "surat 470/12/vii/2024",
-    "buka pukul 08:00-16:00",
-    "tahun ajaran 2020~2024, 2021 | 2022",
-    "dua tiga hari lagi",
-    "hitung satu, dua, tiga, empat, lima",
-    "Kabupaten Lima Puluh Kota",
-    "RT 003 | RW 004, 3 orang ~ 4 orang",
-    "Rp 1.500.000 ... Rp 2.000.000",
-    "keluarga 👨\u200d👩\u200d👧 3 orang",
-    "banjir tanggal 12-xii, tanpa tahun",
-]
+from satudata.feedback.tests.public_pages import PublicTextExamples
+from satudata.feedback.tests.test_public_text import digits
 
 
-@pytest.fixture(autouse=True)
-def _indonesian():
-    with translation.override("id"):
-        yield
+class TestTheLaterReview(PublicTextExamples):
+    """A birth date with its Roman-numeral month in small letters, a NIK grouped by odd
+    separators or characters that show nothing, one read out in digit words."""
 
+    MASKED = [
+        # Roman-numeral months in small letters, and a two-digit year between separators.
+        ("lahir 12-xii-1990", "lahir [disembunyikan]"),
+        ("lahir 12/iv/85", "lahir [disembunyikan]"),
+        ("lahir 12/IV/85", "lahir [disembunyikan]"),
+        ("tgl lahir 3.vii.'90, Palangka Raya", "tgl lahir [disembunyikan], Palangka Raya"),
+        ("lahir 12 xii 1990", "lahir [disembunyikan]"),
+        ("lahir 1 - ix - 2001", "lahir [disembunyikan]"),
+        # A NIK or phone number grouped by odd separators.
+        ("NIK 6112 | 0123 | 4567 | 0001", "NIK [disembunyikan]"),
+        ("NIK 6112...0123...4567...0001", "NIK [disembunyikan]"),
+        ("HP 0812…3456…7890", "HP [disembunyikan]"),
+        ("HP 0812 ~ 3456 ~ 7890", "HP [disembunyikan]"),
+        ("NIK 6112·0123·4567·0001", "NIK [disembunyikan]"),
+        ("NIK 6112 • 0123 • 4567 • 0001", "NIK [disembunyikan]"),
+        ("NIK 6112 .-. 0123 .-. 4567 .-. 0001", "NIK [disembunyikan]"),
+        ("NIK 6112\\0123\\4567\\0001", "NIK [disembunyikan]"),
+        # Characters that show nothing: the page would show the number whole.
+        ("NIK 6112\u200b0123\u200b4567\u200b0001", "NIK [disembunyikan]"),
+        ("HP 0\u00ad8\u00ad1\u00ad2\u2060345\ufeff67890", "HP [disembunyikan]"),
+        # Read out in digit words, alone or mixed with figures.
+        ("HP nol delapan satu dua tiga empat lima enam tujuh delapan", "HP [disembunyikan]"),
+        ("wa kosong delapan satu tiga, lima lima dua, 7890 ya", "wa [disembunyikan] ya"),
+        ("NIK enam satu satu dua 0123 4567 0001 a.n. Budi", "NIK [disembunyikan] a.n. Budi"),
+        ("NIK Enam-Satu-Satu-Dua-Nol-Satu-Dua-Tiga", "NIK [disembunyikan]"),
+    ]
 
-def test_the_new_cases_are_masked_and_ordinary_text_is_not():
-    for text, shown in MASKED:
-        assert public_text(text) == shown, text
-    for text in KEPT_AS_IS:
-        assert public_text(text) == text
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("text", "expected"), MASKED, ids=[text for text, _ in MASKED])
-def test_the_public_pages_mask_them(clients, text, expected):
-    shown = _shown_publicly(clients, f"Pesan warga: {text}", f"Balasan desa: {text}")
-    assert shown == [f"Pesan warga: {expected}", f"Balasan desa: {expected}"] * 3
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("text", KEPT_AS_IS)
-def test_the_public_pages_keep_ordinary_text_whole(clients, text):
-    shown = _shown_publicly(clients, f"Pesan warga: {text}", f"Balasan desa: {text}")
-    assert shown == [f"Pesan warga: {text}", f"Balasan desa: {text}"] * 3
+    KEPT_AS_IS = [
+        "layanan 1 x 24 jam, paling lambat 2 X 24 jam",
+        "ukuran 5 x 2000 meter",
+        "surat 470/12/vii/2024",
+        "buka pukul 08:00-16:00",
+        "tahun ajaran 2020~2024, 2021 | 2022",
+        "dua tiga hari lagi",
+        "hitung satu, dua, tiga, empat, lima",
+        "Kabupaten Lima Puluh Kota",
+        "RT 003 | RW 004, 3 orang ~ 4 orang",
+        "Rp 1.500.000 ... Rp 2.000.000",
+        "keluarga 👨\u200d👩\u200d👧 3 orang",
+        "banjir tanggal 12-xii, tanpa tahun",
+    ]
 
 
 ODD_SEPARATORS = ["|", " | ", "~", " ~ ", "...", " ... ", "…", "·", " • ", "\u200b", "\\", ".-."]
