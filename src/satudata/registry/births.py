@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from satudata.audit.models import AuditEntry
 from satudata.registry import codes
 from satudata.registry.models import Family, LifeEvent, Resident
+from satudata.registry.validation import shown_date
 
 FEMALE = 2
 WIFE, CHILD, CHILD_IN_LAW, GRANDCHILD = 3, 4, 5, 6  # relationship codes
@@ -73,10 +74,7 @@ def parents_from_record(family: Family, mother: Resident, baby_birth: datetime.d
         problem = _("mother: %(name)s is not recorded as living on the birth date.")
     if problem:
         raise ValidationError(
-            {
-                "mother": problem
-                % {"name": mother.name, "born": mother.birth_date.strftime("%d-%m-%Y")}
-            }
+            {"mother": problem % {"name": mother.name, "born": shown_date(mother.birth_date)}}
         )
     names = {"mother_name": mother.name}
     father = guessed_father(family, mother)

@@ -180,10 +180,8 @@ def move_in(request):
         family = Family.objects.filter(village=village, family_number=number).first()
         holder = services.holder_of(nik) if nik else None
         if number and family is None:
-            form.add_error(
-                "family_number",
-                _("KK number: no family card %(number)s in this village.") % {"number": number},
-            )
+            message = _("KK number: no family card %(number)s in this village.")
+            apply_errors(form, ValidationError({"family_number": message % {"number": number}}))
         elif holder and holder.village_id != village.code and not confirmed:
             # A mistyped NIK must not silently take a stranger's record from their village.
             services.note_conflict(request.user, village, holder, "form")

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from satudata.core.formerrors import beside_field
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import served
@@ -92,12 +93,29 @@ def rt_choices(village) -> list[tuple]:
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field, or above the form."""
+    """Show a service's ValidationError on the form: beside its field, without the field's
+    name that starts it for API callers (`beside_field`), or in full above the form."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            if field in form.fields:
+                form.add_error(field, [beside_field(e) for e in errors])
+            else:
+                form.add_error(None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def apply_early(form: forms.Form, problems: dict) -> None:
+    """On a form Django refused: the service's checks of single values (field -> message),
+    beside the fields Django accepted, so the user corrects everything in one round rather
+    than meet these after the form's own errors. Saving checks them again."""
+    accepted = {
+        field: message
+        for field, message in problems.items()
+        if field in form.cleaned_data and field not in form.errors
+    }
+    if accepted:
+        apply_errors(form, ValidationError(accepted))
 
 
 def _not_in_future(value: datetime.date | None) -> None:

@@ -38,6 +38,7 @@ from satudata.registry.validation import (
     named,
     outside_message,
     place_problems,
+    shown_date,
     temporary_nik_problem,
     tidy_text,
     tidy_texts,
@@ -102,13 +103,18 @@ CORRECTION_TEXTS = {"note": ("note", gettext_lazy("reason"))}
 
 
 def _check_event_texts(extra: dict, names: dict | None = None) -> None:
+    if errors := event_text_problems(extra, names):
+        raise ValidationError(errors)
+
+
+def event_text_problems(extra: dict, names: dict | None = None) -> dict[str, str]:
     """A note or place longer than its column is refused, naming it (SQLite would keep it
     whole, PostgreSQL end the request with a database error); so is one holding an
     invisible character (QA: a right-to-left override in a move's destination showed the
     card's KK number reversed on the resident's page). A note may have line breaks.
     `names` (see MOVE_OUT_TEXTS) says what the caller's form calls each text; a public
     function checks its texts so before `_event` checks them again under the columns'
-    names (they pass by then)."""
+    names (they pass by then). Field -> message; empty when the texts pass."""
     errors = {}
     for column_name in ("note", "other_place"):
         column = LifeEvent._meta.get_field(column_name)
@@ -120,8 +126,7 @@ def _check_event_texts(extra: dict, names: dict | None = None) -> None:
             errors[field] = f"{label}: {too_long(column.max_length)}"
         elif problem := invisible_problem(text):
             errors[field] = f"{label}: {problem}"
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _check_event_date(resident: Resident, date: datetime.date | None) -> None:
@@ -131,16 +136,16 @@ def _check_event_date(resident: Resident, date: datetime.date | None) -> None:
         return
     if date > timezone.localdate():
         raise ValidationError(
-            {"date": _("date: %(date)s is in the future.") % {"date": date.strftime("%d-%m-%Y")}}
+            {"date": _("date: %(date)s is in the future.") % {"date": shown_date(date)}}
         )
     if resident.birth_date and date < resident.birth_date:
         raise ValidationError(
             {
                 "date": _("date: %(date)s is before %(name)s's birth (%(birth)s).")
                 % {
-                    "date": date.strftime("%d-%m-%Y"),
+                    "date": shown_date(date),
                     "name": resident.name,
-                    "birth": resident.birth_date.strftime("%d-%m-%Y"),
+                    "birth": shown_date(resident.birth_date),
                 }
             }
         )
@@ -153,9 +158,9 @@ def _check_event_date(resident: Resident, date: datetime.date | None) -> None:
             {
                 "date": _("date: %(date)s is before the %(event)s recorded on %(when)s.")
                 % {
-                    "date": date.strftime("%d-%m-%Y"),
+                    "date": shown_date(date),
                     "event": latest.get_kind_display(),
-                    "when": latest.date.strftime("%d-%m-%Y"),
+                    "when": shown_date(latest.date),
                 }
             }
         )
@@ -207,6 +212,17 @@ def _check(data: dict) -> None:
     errors = check_resident(data)
     if errors:
         raise ValidationError(errors)
+
+
+def value_problems(data: dict, *, new: bool = False) -> dict[str, str]:
+    """The checks of a resident's values themselves (`check_resident`), as saving runs them,
+    for a form refused before it reaches the service (`forms.apply_early`). A new person's
+    empty temporary NIK is no problem: saving numbers it."""
+    values = tidy_texts({k: v for k, v in data.items() if k in EDITABLE})
+    problems = check_resident(values)
+    if new and values.get("nik_is_temporary") and not (values.get("nik") or "").strip():
+        problems.pop("nik", None)
+    return problems
 
 
 def holder_of(nik: str) -> Resident | None:
@@ -468,7 +484,7 @@ def _refuse_birth_recorded_twice(family: Family, values: dict) -> None:
                     )
                     % {
                         "name": same.name,
-                        "date": same.birth_date.strftime("%d-%m-%Y"),
+                        "date": shown_date(same.birth_date),
                         "nik": same.nik,
                     },
                 )
@@ -599,9 +615,9 @@ def _refuse_birth_after_events(resident: Resident, birth_date: datetime.date) ->
                     "date of birth: %(date)s is after the %(event)s recorded on %(when)s."
                 )
                 % {
-                    "date": birth_date.strftime("%d-%m-%Y"),
+                    "date": shown_date(birth_date),
                     "event": earlier.get_kind_display(),
-                    "when": earlier.date.strftime("%d-%m-%Y"),
+                    "when": shown_date(earlier.date),
                 }
             }
         )
@@ -827,7 +843,7 @@ def correct_to_alive(
         raise ValidationError(
             {
                 "date": _("date: %(date)s is before the event it corrects (%(event)s).")
-                % {"date": date.strftime("%d-%m-%Y"), "event": mistaken.date.strftime("%d-%m-%Y")}
+                % {"date": shown_date(date), "event": shown_date(mistaken.date)}
             }
         )
     # Back on the card, at its address: the card may have moved house meanwhile (its living
@@ -948,8 +964,8 @@ def _move_in(
                     "origin (%(out)s)."
                 )
                 % {
-                    "date": date.strftime("%d-%m-%Y"),
-                    "out": moved_out.date.strftime("%d-%m-%Y"),
+                    "date": shown_date(date),
+                    "out": shown_date(moved_out.date),
                 }
             }
         )
@@ -1171,10 +1187,10 @@ def _refuse_change_before_leaving(
                     "(%(event)s, %(when)s)."
                 )
                 % {
-                    "date": date.strftime("%d-%m-%Y"),
+                    "date": shown_date(date),
                     "name": old_head.name,
                     "event": left.get_kind_display().lower(),
-                    "when": left.date.strftime("%d-%m-%Y"),
+                    "when": shown_date(left.date),
                 }
             }
         )

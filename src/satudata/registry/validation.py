@@ -87,6 +87,12 @@ def too_long(limit: int) -> str:
     return _("must be at most %(limit)d characters.") % {"limit": limit}
 
 
+def shown_date(value: datetime.date) -> str:
+    """A date as messages show it, dd-mm-yyyy: the year always with four digits (strftime's
+    %Y writes the year 1 as "1" on Linux, so "0001-01-01" was shown as "01-01-1")."""
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
+
+
 def outside_message(code: str) -> str:
     return named(
         "village",
@@ -185,7 +191,7 @@ def nik_problem(
         if expected != part:
             return _("digits 7–12 (%(part)s) do not match the date of birth %(date)s.") % {
                 "part": part,
-                "date": birth_date.strftime("%d-%m-%Y"),
+                "date": shown_date(birth_date),
             }
     return None
 

@@ -27,7 +27,7 @@ from satudata.core.formerrors import labelled_errors
 from satudata.core.models import SentForm
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
-from satudata.regions.services import served
+from satudata.regions.services import deployment_regencies, served
 from satudata.registry import arrivals, exporter, jobs, releases, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
@@ -36,6 +36,7 @@ from satudata.registry.forms import (
     EventForm,
     ImportForm,
     ResidentForm,
+    apply_early,
     apply_errors,
 )
 from satudata.registry.import_format import max_bytes, too_large
@@ -156,6 +157,8 @@ def resident_new(request):
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": resident.name})
             return sent.finish(redirect("registry:resident", resident_id=resident.pk))
+    elif form.is_bound:
+        apply_early(form, services.value_problems(form.cleaned_data, new=True))
     return render(
         request,
         "registry/resident_form.html",
@@ -241,6 +244,8 @@ def resident_edit(request, resident_id: int):
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("registry:resident", resident_id=person.pk)
+    elif form.is_bound:
+        apply_early(form, services.value_problems(form.cleaned_data))
     return render(
         request,
         "registry/resident_form.html",
@@ -288,6 +293,7 @@ def resident_event(request, resident_id: int):
     person = _visible_resident(request, resident_id)
     form = EventForm(request.POST)
     if not form.is_valid():
+        apply_early(form, _event_problems(person, form.cleaned_data))
         return _resident_page(request, person, event_form=form)
     data = form.cleaned_data
     try:
@@ -308,6 +314,19 @@ def resident_event(request, resident_id: int):
         return _resident_page(request, _visible_resident(request, resident_id), event_form=form)
     messages.success(request, _("The event has been recorded."))
     return redirect("registry:resident", resident_id=person.pk)
+
+
+def _event_problems(person: Resident, data: dict) -> dict:
+    """The event's checks of single values: its texts and a move out's destination code."""
+    move_out = data.get("kind") == "move_out"
+    texts = {"note": data.get("note"), "other_place": data.get("place") if move_out else ""}
+    problems: dict = services.event_text_problems(texts, services.MOVE_OUT_TEXTS)
+    if move_out:
+        try:
+            arrivals.destination_village(data.get("to_village", ""), person.village_id)
+        except ValidationError as exc:
+            problems |= exc.message_dict
+    return problems
 
 
 @scoped
@@ -554,8 +573,18 @@ def publish_statistics(request):
             _("Statistics release %(number)s published, with figures as of %(day)s.")
             % {"number": release.number, "day": date_format(release.as_of)},
         )
-    region = Region.objects.filter(code=request.POST.get("region", "")).first()
-    return redirect(reverse("registry:population", args=[region.code]) if region else "/")
+    return redirect(_statistics_page(request.POST.get("region", "")))
+
+
+def _statistics_page(code: str) -> str:
+    """Back to the statistics page the button was on (its form sends the region); for a
+    code that names no region, those of the first regency this database serves."""
+    try:
+        region = Region.objects.filter(code=normalize_code(code)).first()
+    except BadRegionCode:
+        region = None
+    region = region or deployment_regencies().order_by("code").first()
+    return reverse("registry:population", args=[region.code]) if region else "/"
 
 
 @public

@@ -134,7 +134,7 @@ def test_a_wrong_destination_is_named_and_nothing_is_stored(clients, household, 
     daughter = household[3]
     before = registry_snapshot()
     page = move_out(clients["operator_a"], daughter, code).content.decode()
-    assert "Desa tujuan" in page and message in page
+    assert "Kode desa tujuan: " in page and message in page
     api = post(
         clients["operator_a"],
         f"/api/v1/residents/{daughter.pk}/events",

@@ -277,7 +277,7 @@ def test_a_mother_who_died_in_childbirth_is_offered_and_accepted_alike(clients, 
     page = client.post(
         url, birth_form(mother=wife.pk, birth_date=after_death, nik=nik_for(after_death, 1))
     ).content.decode()
-    assert "Ibu: Siti tidak tercatat hidup pada tanggal kelahiran" in page
+    assert "Ibu di kartu keluarga ini: Siti tidak tercatat hidup pada tanggal kelahiran" in page
     api = post(
         client,
         f"/api/v1/families/{family.pk}/births",

@@ -61,7 +61,7 @@ def test_family_form_names_the_field_and_saves_nothing(clients, household):
     response = clients["operator_a"].post("/registry/families/new/", {"family_number": "62010"})
     text = response.content.decode()
     assert response.status_code == 200
-    assert "nomor KK: harus 16 digit" in text and "Tidak ada yang disimpan" in text
+    assert "Nomor KK: harus 16 digit" in text and "Tidak ada yang disimpan" in text
     taken = clients["operator_a"].post(
         "/registry/families/new/", {"family_number": household[0].family_number}
     )
@@ -214,7 +214,7 @@ def test_move_in_with_bad_input_names_the_field_and_saves_nothing(clients, cast,
     no_details = client.post(
         "/registry/move-in/", {"nik": nik_for(datetime.date(1970, 1, 2), 1), "date": "2026-01-01"}
     ).content.decode()
-    assert "nama: tidak boleh kosong" in no_details and "jenis kelamin: wajib" in no_details
+    assert "Nama: tidak boleh kosong" in no_details and "Jenis kelamin: wajib" in no_details
     dead = client.post(
         "/registry/move-in/", {"nik": gone.nik, "date": "2026-01-01", "confirm": "on"}
     )
@@ -280,9 +280,9 @@ def test_split_with_bad_input_names_the_field_and_saves_nothing(clients, cast, h
     before = registry_snapshot()
     client = clients["operator_a"]
     bad_kk = client.post(url, {**good, "family_number": "12345"}).content.decode()
-    assert "nomor KK: harus 16 digit" in bad_kk
+    assert "Nomor KK baru: harus 16 digit" in bad_kk
     taken = client.post(url, {**good, "family_number": other.family_number}).content.decode()
-    assert "nomor KK: sudah terdaftar" in taken
+    assert "Nomor KK baru: sudah terdaftar" in taken
     number = kk_for(serial=33)
     head_stays = client.post(
         url, {**good, "new_head": wife.pk, "family_number": number}

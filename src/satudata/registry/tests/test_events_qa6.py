@@ -92,7 +92,7 @@ def test_a_move_outs_destination_is_named_as_on_the_resident_page(clients, house
         follow=True,
     )
     text = page.content.decode()
-    assert "pindah ke: berisi karakter tak terlihat" in text
+    assert "Pindah ke: berisi karakter tak terlihat" in text
     assert "asal/tujuan" not in text
     assert registry_snapshot() == before
 
@@ -113,7 +113,8 @@ def test_a_move_ins_origin_is_named_and_shown_on_the_origin_field(clients, house
     )
     errors = response.context["form"].errors
     assert "origin" in errors, errors
-    assert errors["origin"][0].startswith("pindah dari: berisi karakter tak terlihat")
+    assert errors["origin"][0].startswith("berisi karakter tak terlihat")  # beside "pindah dari"
+    assert "Pindah dari: berisi karakter tak terlihat" in response.content.decode()
     assert "asal/tujuan" not in response.content.decode()
     assert registry_snapshot() == before
 
@@ -142,7 +143,8 @@ def test_a_corrections_reason_is_named_as_the_reason(clients, cast, household):
         f"/registry/residents/{daughter.pk}/correct/", {"note": f"salah orang{RLO}"}, follow=True
     )
     text = page.content.decode()
-    assert "alasan: berisi karakter tak terlihat" in text and "catatan:" not in text
+    assert "Alasan status yang tercatat salah: berisi karakter tak terlihat" in text
+    assert "catatan:" not in text.lower()
     daughter.refresh_from_db()
     assert daughter.status == Resident.Status.DEAD
 
@@ -183,7 +185,7 @@ def test_a_move_in_onto_a_card_asks_the_relationship_to_its_head(
     assert response.status_code == 200, response.get("Location")
     errors = response.context["form"].errors
     assert "relationship" in errors, errors
-    assert errors["relationship"][0].startswith("hubungan dalam keluarga: ")
+    assert errors["relationship"][0].startswith("pilih hubungan dengan kepala keluarga")
     assert family.family_number in errors["relationship"][0]
     assert registry_snapshot() == before
     done = move_in(clients["operator_a"], son_moved_from_b, family, relationship=5)
