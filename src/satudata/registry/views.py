@@ -11,13 +11,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit.services import history
@@ -27,7 +27,7 @@ from satudata.core.formerrors import labelled_errors
 from satudata.core.models import SentForm
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
-from satudata.regions.services import served
+from satudata.regions.services import deployment_regencies, served
 from satudata.registry import arrivals, exporter, jobs, releases, services
 from satudata.registry.charts import bar_rows, pyramid_svg
 from satudata.registry.forms import (
@@ -542,20 +542,41 @@ def conflict_resolve(request, conflict_id: int):
 
 
 @custodian
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish_statistics(request):
     """The custodian publishes a release of the public statistics now (e.g. after an import)."""
+    if request.method == "GET":
+        # An address, not a form (e.g. `?next=` after signing in again): nothing is
+        # published by following a link, so lead to the page whose button does it.
+        if releases.mode() not in releases.PERIODS:
+            messages.info(request, _("Public statistics are live: there is nothing to publish."))
+        else:
+            messages.info(
+                request,
+                _("Nothing was published by opening this address: use the button on this page."),
+            )
+        return redirect(_statistics_page(request.GET.get("region", "")))
+    sent = once.claim(request)
+    if isinstance(sent, SentForm):  # a double click: the first click's release
+        return once.repeat(request, sent)
     if releases.mode() not in releases.PERIODS:
         messages.info(request, _("Public statistics are live: there is nothing to publish."))
     else:
         release = releases.publish(request.user)
-        messages.success(
-            request,
-            _("Statistics release %(number)s published, with figures as of %(day)s.")
-            % {"number": release.number, "day": date_format(release.as_of)},
-        )
+        report = messages.success if release.published_now else messages.info
+        report(request, releases.outcome(release))
     region = Region.objects.filter(code=request.POST.get("region", "")).first()
-    return redirect(reverse("registry:population", args=[region.code]) if region else "/")
+    return sent.finish(
+        redirect(reverse("registry:population", args=[region.code]) if region else "/")
+    )
+
+
+def _statistics_page(code: str) -> str:
+    """The statistics page of region `code`, else of the first regency served."""
+    region = (
+        Region.objects.filter(code=code).first() or deployment_regencies().order_by("code").first()
+    )
+    return reverse("registry:population", args=[region.code]) if region else "/"
 
 
 @public
@@ -566,6 +587,7 @@ def population(request, code: str):
         raise Http404(_("No region has this code.")) from exc
     summary = population_summary(region.code)
     as_of = datetime.date.fromisoformat(summary["as_of"])
+    next_release = releases.next_release(as_of)
     return render(
         request,
         "registry/population.html",
@@ -573,7 +595,11 @@ def population(request, code: str):
             "region": region,
             "summary": summary,
             "as_of": as_of,
-            "next_release": releases.next_release(as_of),
+            "next_release": next_release,
+            # Its day has come (the period's first visits, while it is being made): the
+            # page says so rather than promise it "by" a day that is today or past.
+            "release_due": next_release is not None and next_release <= timezone.localdate(),
+            "once": once.new_token(),  # the custodian's publish button
             "pyramid": pyramid_svg(summary["age_groups"]),
             "bars": [
                 (_("Sex"), bar_rows(summary["sex"])),
