@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -58,6 +59,30 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
         raise ImproperlyConfigured(
             f"{name} harus salah satu dari {', '.join(choices)}, bukan {raw!r}."
         )
+    return word
+
+
+# Indonesia's three time zones by the names everyone uses for them.
+TIME_ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """A time zone's IANA name (WIB, WITA and WIT stand for Indonesia's three); empty is
+    the default. Checked here: Django would accept an empty one, and refuse a wrong one
+    with an English traceback."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip()
+    if word.upper() in TIME_ZONE_ALIASES:
+        return TIME_ZONE_ALIASES[word.upper()]
+    try:
+        zoneinfo.ZoneInfo(word)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ImproperlyConfigured(
+            f"{name} harus nama zona waktu seperti Asia/Jakarta (WIB), Asia/Makassar (WITA) "
+            f"atau Asia/Jayapura (WIT), bukan {raw!r}."
+        ) from exc
     return word
 
 

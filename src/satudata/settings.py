@@ -11,6 +11,7 @@ from satudata.env import (
     env_int,
     env_list,
     env_str,
+    env_time_zone,
     parse_database_url,
     secret_key,
 )
@@ -158,7 +159,8 @@ LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "satudata_language"
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
+# The regency's own: the day a statistics release or a letter is dated by (WITA, WIT too).
+TIME_ZONE = env_time_zone("TIME_ZONE", "Asia/Jakarta")
 LOCALE_PATHS: list[Path] = []
 
 STATIC_URL = "/static/"

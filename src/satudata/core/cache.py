@@ -2,8 +2,8 @@
 
 Every write goes through an audited service, so the newest audit entry's id is a version
 number of all data: a one-row index lookup that every worker process sees the same way.
-Responses are cached per (version, language, URL) and carry an ETag, so browsers and proxies
-revalidate cheaply (304) and the portal stays up under many visitors.
+Responses are cached per (version, local day, language, URL) and carry an ETag, so browsers and
+proxies revalidate cheaply (304) and the portal stays up under many visitors.
 
 Shared caches (a CDN, an office proxy) must keep anonymous and credentialed answers apart:
 with a key, `package_search` also lists limited datasets, and without one a harvester would
@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpResponseNotModified
 from django.shortcuts import resolve_url
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from satudata.audit.models import AuditEntry
@@ -122,7 +123,10 @@ class PublicCacheMiddleware:
         if seconds <= 0 or not _cacheable_request(request):
             return self.get_response(request)
         language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-        fingerprint = f"{data_version()}|{language}|{request.get_full_path()}"
+        # The local day too: a page is written for its day (the statistics' next release
+        # "by 1 December", ages), so none is served from before midnight after it.
+        today = timezone.localdate().isoformat()
+        fingerprint = f"{data_version()}|{today}|{language}|{request.get_full_path()}"
         digest = hashlib.sha256(fingerprint.encode()).hexdigest()
         etag = f'"{digest[:32]}"'
         if etag in request.headers.get("If-None-Match", ""):

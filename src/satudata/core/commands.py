@@ -16,6 +16,7 @@ import sys
 
 from django.core.management.base import CommandError, SystemCheckError
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 
 class PlainRefusals:
@@ -38,6 +39,18 @@ class PlainRefusals:
             for problem in problems:
                 self.stderr.write(f"satudata: {problem}")
             sys.exit(1)
+
+
+def account(username: str | None):
+    """The account a command's `--user` names (None without one: the system acts)."""
+    if not username:
+        return None
+    from satudata.accounts.models import User  # needs the apps loaded
+
+    actor = User.objects.filter(username=username).first()
+    if actor is None:
+        raise CommandError(_("No account is called %(name)s.") % {"name": username})
+    return actor
 
 
 def _deployment_problems() -> list[str]:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from satudata.core.commands import account
 from satudata.env import make_private
 from satudata.registry.import_format import max_bytes, too_large
 from satudata.registry.models import ImportJob
@@ -59,7 +60,6 @@ class Bar:
 
 
 def handle(options, stdout) -> None:
-    from satudata.accounts.models import User
     from satudata.registry import jobs
     from satudata.registry.importer import run_import
 
@@ -77,11 +77,7 @@ def handle(options, stdout) -> None:
         # Said here, not by the importer: its message rounds the size down ("1 MB; the
         # largest file accepted is 1 MB").
         raise CommandError(too_large(path.stat().st_size))
-    actor = None
-    if options.get("user"):
-        actor = User.objects.filter(username=options["user"]).first()
-        if actor is None:
-            raise CommandError(_("No account is called %(name)s.") % {"name": options["user"]})
+    actor = account(options.get("user"))
     bar = Bar()
     try:
         report = run_import(

@@ -15,6 +15,7 @@ occupation table unless a total is hidden), and each part is solved on its own.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -175,8 +176,7 @@ def _solve(system: System, cost, added: list[tuple[int, float, float]] = ()):
         if whole:
             kinds = highspy.HighsVarType
             model.integrality_ = [kinds.kInteger] * size + [kinds.kContinuous] * len(added)
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
+        solver = _quiet_solver()
         solver.passModel(model)
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -186,6 +186,32 @@ def _solve(system: System, cost, added: list[tuple[int, float, float]] = ()):
         if np.all(np.abs(found - solution) < 1e-6):
             break
     return solution
+
+
+def _quiet_solver():
+    """A HiGHS solver that prints nothing."""
+    solver = _quiet_highs()()
+    solver.setOptionValue("output_flag", False)  # whatever a later highspy calls first
+    return solver
+
+
+@functools.cache
+def _quiet_highs() -> type:
+    """highspy's `Highs`, with `output_flag` off before its first call that prints.
+
+    HiGHS writes its banner ("Running HiGHS …", copyright) to stdout at the first call that
+    is not an option's, unless `output_flag` is off by then. highspy's constructor makes that
+    call itself (`enableCallbacks`, its last step), before a caller can set the option: the
+    banner came on every publish, on the command line and in the server's log.
+    """
+    import highspy
+
+    class QuietHighs(highspy.Highs):
+        def enableCallbacks(self):
+            self.setOptionValue("output_flag", False)
+            super().enableCallbacks()
+
+    return QuietHighs
 
 
 def _scout(system: System, seen, undecided, up: bool):

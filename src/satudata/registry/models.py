@@ -483,6 +483,12 @@ class StatisticsRelease(models.Model):
     as_of = models.DateField(_("figures as of"))
     made_at = models.DateTimeField(_("published at"), auto_now_add=True)
     summaries = models.JSONField(_("summaries"), default=dict)
+    # What the data had seen when its figures were read (`releases.publish`): a publish that
+    # finds nothing newer since returns this release instead of an identical next one. Both,
+    # as registry writes are counted only after they commit (not in tests' transactions),
+    # and audit ids are handed out before the commit, not in its order.
+    writes = models.PositiveBigIntegerField(_("registry writes counted"), null=True)
+    audit_id = models.PositiveBigIntegerField(_("newest audit entry"), null=True)
     # The summaries are the release; the audit entry says who published which, not what.
     audit_exclude = ("summaries",)
 

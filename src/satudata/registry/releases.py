@@ -21,8 +21,11 @@ import logging
 import threading
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
@@ -33,6 +36,9 @@ log = logging.getLogger("satudata.registry")
 
 _held: dict = {}  # this process's copy of the release in force
 _publishing = threading.Lock()
+RELEASE_LABEL = StatisticsRelease._meta.label_lower
+# PostgreSQL's advisory lock taken by publishers in turn ("SDSTATS" in ASCII).
+_TURN_KEY = 0x53_44_53_54_41_54_53
 
 
 def mode() -> str:
@@ -119,27 +125,95 @@ def _publish_apart(latest: tuple) -> None:
 
 def publish(actor, number: int | None = None) -> StatisticsRelease:
     """Publish a release of every region's statistics now, as the next number (or `number`,
-    refused with IntegrityError if another process took it), with an audit entry."""
-    from satudata.registry.statistics import published
+    refused with IntegrityError if another process took it), with an audit entry.
 
+    Publishers take turns to store theirs (`_take_turn`), so two at once never take the same
+    next number. As the next number, when nothing has changed since today's latest release
+    read its figures (a double click, two custodians or the command and the button at once),
+    that release is returned instead of an identical new one. The returned release's
+    `published_now` says which. `actor` None is the system (the period's own release).
+    """
+    from satudata.registry.statistics import _writes, published
+
+    if actor is not None and not actor.is_custodian:
+        raise PermissionDenied(_("Only the custodian may publish the public statistics."))
     today = timezone.localdate()
+    period = period_start(today, mode() if mode() in PERIODS else "daily")
+    # Read before the figures: whatever they saw, the figures hold (or something newer).
+    seen = {"writes": _writes(), "audit_id": _newest_audit_id()}
+    if number is None and (current := _unchanged_since(today, period, seen)) is not None:
+        return current
     summaries = published(today)
     with transaction.atomic():
+        _take_turn()
         if number is None:
+            if (current := _unchanged_since(today, period, seen)) is not None:
+                return current  # another publisher stored these figures meanwhile
             last = _latest()
             number = (last[0] if last else 0) + 1
         release = StatisticsRelease(
-            number=number,
-            period=period_start(today, mode() if mode() in PERIODS else "daily"),
-            as_of=today,
-            summaries=summaries,
+            number=number, period=period, as_of=today, summaries=summaries, **seen
         )
         release.save(force_insert=True)
         # The new audit entry also moves the public cache's data version on, so no answer
         # from the previous release is kept as current beside this one's.
         audit.record(actor, AuditEntry.Action.CREATE, release, after=audit.snapshot(release))
     log.info("population statistics release %s published (figures as of %s)", number, today)
+    release.published_now = True
     return release
+
+
+def _newest_audit_id() -> int:
+    """The newest audit entry of a change: releases and exports change no figure."""
+    newest = (
+        AuditEntry.objects.exclude(model_label=RELEASE_LABEL)
+        .exclude(action=AuditEntry.Action.EXPORT)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return newest or 0
+
+
+def _unchanged_since(
+    today: datetime.date, period: datetime.date, seen: dict
+) -> StatisticsRelease | None:
+    """The latest release, if it is today's and its figures were read after all that `seen`
+    counted (so a new one would show the same)."""
+    last = StatisticsRelease.objects.defer("summaries").order_by("-number").first()
+    if last is None or last.as_of != today or last.period != period:
+        return None
+    if last.writes is None or last.audit_id is None:
+        return None  # published before its versions were kept
+    if last.writes < seen["writes"] or last.audit_id < seen["audit_id"]:
+        return None
+    last.published_now = False
+    return last
+
+
+def _take_turn() -> None:
+    """Inside the publishing transaction: one publisher at a time reads the latest number
+    and stores the next. SQLite's transactions already take the one write lock at BEGIN
+    (IMMEDIATE); PostgreSQL's wait for this advisory lock, released at commit."""
+    connection = connections[StatisticsRelease.objects.db]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TURN_KEY])
+
+
+def outcome(release: StatisticsRelease) -> str:
+    """What the custodian is told after publishing, by the button and by the command."""
+    values = {"number": release.number, "day": date_format(release.as_of, "j F Y")}
+    if getattr(release, "published_now", True):
+        return _("Statistics release %(number)s published, with figures as of %(day)s.") % values
+    return (
+        _(
+            "Statistics release %(number)s, with figures as of %(day)s, already holds the "
+            "current data: nothing has changed since it was published, so no new release "
+            "was made."
+        )
+        % values
+    )
 
 
 def forget() -> None:

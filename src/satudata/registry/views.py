@@ -11,13 +11,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.audit.services import history
@@ -561,19 +561,30 @@ def conflict_resolve(request, conflict_id: int):
 
 
 @custodian
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish_statistics(request):
     """The custodian publishes a release of the public statistics now (e.g. after an import)."""
+    if request.method == "GET":
+        # An address, not a form (e.g. `?next=` after signing in again): nothing is
+        # published by following a link, so lead to the page whose button does it.
+        if releases.mode() not in releases.PERIODS:
+            messages.info(request, _("Public statistics are live: there is nothing to publish."))
+        else:
+            messages.info(
+                request,
+                _("Nothing was published by opening this address: use the button on this page."),
+            )
+        return redirect(_statistics_page(request.GET.get("region", "")))
+    sent = once.claim(request)
+    if isinstance(sent, SentForm):  # a double click: the first click's release
+        return once.repeat(request, sent)
     if releases.mode() not in releases.PERIODS:
         messages.info(request, _("Public statistics are live: there is nothing to publish."))
     else:
         release = releases.publish(request.user)
-        messages.success(
-            request,
-            _("Statistics release %(number)s published, with figures as of %(day)s.")
-            % {"number": release.number, "day": date_format(release.as_of)},
-        )
-    return redirect(_statistics_page(request.POST.get("region", "")))
+        report = messages.success if release.published_now else messages.info
+        report(request, releases.outcome(release))
+    return sent.finish(redirect(_statistics_page(request.POST.get("region", ""))))
 
 
 def _statistics_page(code: str) -> str:
@@ -595,6 +606,7 @@ def population(request, code: str):
         raise Http404(_("No region has this code.")) from exc
     summary = population_summary(region.code)
     as_of = datetime.date.fromisoformat(summary["as_of"])
+    next_release = releases.next_release(as_of)
     return render(
         request,
         "registry/population.html",
@@ -602,7 +614,11 @@ def population(request, code: str):
             "region": region,
             "summary": summary,
             "as_of": as_of,
-            "next_release": releases.next_release(as_of),
+            "next_release": next_release,
+            # Its day has come (the period's first visits, while it is being made): the
+            # page says so rather than promise it "by" a day that is today or past.
+            "release_due": next_release is not None and next_release <= timezone.localdate(),
+            "once": once.new_token(),  # the custodian's publish button
             "pyramid": pyramid_svg(summary["age_groups"]),
             "bars": [
                 (_("Sex"), bar_rows(summary["sex"])),

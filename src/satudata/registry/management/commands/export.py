@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import read_scope
-from satudata.core.commands import PlainRefusals
+from satudata.core.commands import PlainRefusals, account
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
 from satudata.regions.services import served
@@ -34,13 +34,7 @@ class Command(PlainRefusals, BaseCommand):
         residents.add_argument("--user", help="act as this account (its scope applies)")
 
     def handle(self, *args, **options):
-        from satudata.accounts.models import User
-
-        actor = None
-        if options.get("user"):
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(_("No account is called %(name)s.") % {"name": options["user"]})
+        actor = account(options.get("user"))
         try:
             village = Region.objects.get(
                 code=normalize_code(options["village"]), level=Region.Level.VILLAGE

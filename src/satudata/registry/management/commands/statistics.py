@@ -2,16 +2,18 @@
 
 By default the public figures change once a month (SATUDATA_STATISTICS_RELEASE); the
 custodian publishes an extra release when the month's figures should not wait, e.g. after
-the first import of a village.
+the first import of a village. With `--user`, the audit trail names that account (a
+custodian) as the publisher, as the button on the statistics page does; without it, the
+system.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from satudata.core.commands import PlainRefusals
+from satudata.core.commands import PlainRefusals, account
 from satudata.registry import releases
 
 
@@ -21,9 +23,13 @@ class Command(PlainRefusals, BaseCommand):
     def add_arguments(self, parser):
         # The metavar names the choices in a usage error (argparse would name the dest, "action").
         sub = parser.add_subparsers(dest="action", required=True, metavar="{publish}")
-        sub.add_parser("publish", help="publish a release of the public statistics now")
+        publish = sub.add_parser("publish", help="publish a release of the public statistics now")
+        publish.add_argument(
+            "--user", help="publish as this account (a custodian), named in the audit trail"
+        )
 
     def handle(self, *args, **options):
+        actor = account(options.get("user"))
         if releases.mode() not in releases.PERIODS:
             raise CommandError(
                 _(
@@ -31,8 +37,11 @@ class Command(PlainRefusals, BaseCommand):
                     "change, so there is no release to publish."
                 )
             )
-        release = releases.publish(None)
-        self.stdout.write(
-            _("Statistics release %(number)s published, with figures as of %(day)s.")
-            % {"number": release.number, "day": date_format(release.as_of)}
-        )
+        try:
+            release = releases.publish(actor)
+        except PermissionDenied:
+            raise CommandError(
+                _("%(name)s may not publish the public statistics: only the custodian may.")
+                % {"name": actor.get_username()}
+            ) from None
+        self.stdout.write(releases.outcome(release))
