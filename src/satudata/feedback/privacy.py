@@ -21,15 +21,20 @@ mail [dot] com", "hasan at mail dot com"); a NIK or telephone number with letter
 address, which is below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
 "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
 Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
-merdeka 12" in small letters, "Jl. Mawar II/12" and "Kp. Baru 12").
+merdeka 12" in small letters, "jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar
+II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "RT 3 rumah 12" and "Kp. Baru
+12").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
 Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
 RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda
 Dusun 3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km",
-"jalan kaki 15 menit"), the number of a law, letter, school or queue ("UU No. 6 Tahun 2014",
-"SDN No. 3", "antrean nomor 5"), "1 x 24 jam", a few digit words ("dua tiga hari") and the
-English "at" in a sentence ("rapat at balai desa").
+"jalan kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8 pagi", "jalan merdeka 3
+ruko", "jalan merdeka 2 RT terendam") or what else it is (a clock time, a day and month, a
+range: "jalan merdeka 07:30", "jalan merdeka 12/6", "jalan merdeka 3-4 km"), the number of
+a law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"), "1 x
+24 jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at
+balai desa").
 """
 
 from __future__ import annotations
@@ -191,10 +196,14 @@ _SPOKEN_NUMBER = re.compile(
 # 84", "Jl. Hasibuan #84", "Jl.Hasibuan.84"). Only the number is masked: the street, the
 # estate, "No." and "Blok" stay, so a complaint about a road still says which.
 _HOUSE = r"\d{1,4}(?:[A-Za-z](?![^\W\d_]))?"
-# Not a part of a longer number or date ("No. 6/2014", "No. 12/3/2024").
-_HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-]\s?{_HOUSE})?(?!\s?[/\-.]\s?\d)(?!\d)"
+# Not a part of a longer number, date or clock time ("No. 6/2014", "No. 12/3/2024", "Jl.
+# Merdeka 07:30").
+_HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-]\s?{_HOUSE})?(?!\s?[/\-.:]\s?\d)(?!\d)"
+# After a street in small letters a house is a number alone: "jalan merdeka 12/6" is a day and
+# month, "3-4 km" and "1/2 km" a range and a fraction.
+_PLAIN_HOUSE_NUMBER = rf"{_HOUSE}(?!\s?[/\-{_DASHES}.:]\s?\d)(?!\d)"
 _NUMBER_SIGN = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?:no|nomor|nomer|nmr|kav|kavling)\s{{0,2}}[.:]{{0,2}}\s{{0,2}}"
+    rf"(?<![^\W\d_])(?P<sign>(?:no|n0|nomor|nomer|nmr|kav|kavling)\s{{0,2}}[.:]{{0,2}}\s{{0,2}}"
     rf"(?:rumah\s{{0,2}}[.:]?\s{{0,2}})?)"
     rf"(?P<number>{_HOUSE_NUMBER})",
     re.IGNORECASE,
@@ -222,7 +231,7 @@ _NOT_A_NAME = (
     r"(?i:rt|rw|km|kilometer|no|nomor|nomer|nmr|kav|kavling|blok|tahap|tipe|type|fase|dan|di|"
     r"ke|dari|yang|ada|arah|sampai|hingga|sepanjang|menuju|depan|dekat|samping|belakang|"
     r"simpang|sejak|sekitar|sejauh|sebanyak|lebih|kurang|pukul|jam|tahun|sudah|belum|tidak|"
-    r"rusak|ini|itu|dusun|dsn)"
+    r"rusak|ini|itu|dusun|dsn|rp|idr)"
     r"(?![^\W\d_])"
 )
 _NAME_REST = r"(?:[.'’\-][^\W\d_]+)*"
@@ -237,6 +246,7 @@ _SENTENCE_WORD = (
     r"(?i:"
     r"berlubang|lubang|bolong|licin|becek|berdebu|berbatu|bergelombang|gelombang|retak|"
     r"amblas|ambles|ambruk|longsor|banjir|tergenang|terendam|putus|terputus|terbelah|hancur|"
+    r"tertutup|terhalang|tertimpa|terblokir|terisolasi|lintas|menghubungkan|melewati|"
     r"parah|berat|ringan|sempit|pendek|gelap|mati|padam|macet|padat|ramai|sepi|kotor|mulus|"
     r"jelek|buruk|curam|terjal|menanjak|nanjak|menurun|tanjakan|turunan|berkelok|bercabang|"
     r"rawan|bahaya|berbahaya|ditutup|dibuka|diperbaiki|dibangun|diaspal|dicor|dibuat|"
@@ -259,7 +269,8 @@ _ROAD_WORD = (
     r"kabupaten|provinsi|nasional|negara|umum|lingkungan|poros|setapak|tani|usaha|produksi|"
     r"kebun|sawah|alternatif|pintas|tembus|lingkar|penghubung|akses|masuk|keluar|tol|aspal|"
     r"beton|tanah|batu|kerikil|cor|paving|rabat|kaki|baru|lama|utama|besar|kecil|panjang|"
-    r"lebar|tengah|atas|bawah|lurus|buntu|terang|bersih|bagus|baik|aman|penuh|kosong)"
+    r"lebar|tengah|atas|bawah|lurus|buntu|terang|bersih|bagus|baik|aman|penuh|kosong|raya|"
+    r"tikus|inspeksi|kelok|trans|hauling|logging|sirtu|semenisasi)"
     r"(?![^\W\d_])"
 )
 _SMALL_WORD = rf"(?!{_SENTENCE_WORD}){_ANY_WORD}"
@@ -268,7 +279,7 @@ _OWN_NAME_WORD = rf"(?!{_ROAD_WORD}){_SMALL_WORD}"
 # #84"), or a dot alone ("Jl.Hasibuan.84"). A comma may also end a list of streets ("Jl.
 # Hasibuan, 3 titik"): what a number counts is kept as below, any other number is hidden. A
 # name in small letters after "jalan" is not ended by a full stop ("… di jalan merdeka. 2)").
-_AFTER_SMALL_NAME = r"(?:\s{0,3}(?:,\s{0,3}#?|#)\s{0,3}|\s{1,3})"
+_AFTER_SMALL_NAME = rf"(?:\s{{0,3}}(?:,\s{{0,3}}#?|#|[:(\-{_DASHES}])\s{{0,3}}|\s{{1,3}})"
 _BEFORE_HOUSE = rf"(?:\.?{_AFTER_SMALL_NAME}|\.)"
 # A street numbered in Roman numerals has the house after a slash: "Jl. Mawar II/12".
 _ROMAN_STREET = r"\s{1,3}(?i:[IVX]{1,4})\s?/\s?"
@@ -279,32 +290,72 @@ _CAPITALIZED_NAME = (
     rf"(?:{_BEFORE_HOUSE}|{_ROMAN_STREET})"
 )
 # A name in small letters: a word of its own, perhaps after a kind of road, and up to three
-# words more; a title before it may be abbreviated with a dot ("jalan h. agus salim 12",
-# "jalan k.h. dewantara 3"): a word of up to three letters.
-_TITLE = r"(?:[^\W\d_]{1,3}\.\s{0,3}){0,2}"
+# words more; up to three titles before it may be abbreviated with a dot ("jalan h. agus salim
+# 12", "jalan k.h. dewantara 3", "jalan i.r. h. juanda 12"): a word of up to three letters or
+# a rank or title that is longer ("jalan jend. sudirman 12", "jalan prof. m. yamin 12").
+_LONG_TITLE = (
+    r"(?i:jend|jendral|jenderal|prof|brigjen|letjen|mayjen|kolonel|kapt|kapten|letkol|mayor|"
+    r"serma|sersan|kopral|pelda|peltu|laksda|laksma|marsda|marsma|laksamana|marsekal|bripka|"
+    r"aiptu|kompol|akbp|kombes|sultan|pangeran|habib|ustadz|syekh|tuanku|drs|dra|ners|hj)"
+)
+_TITLE = rf"(?>(?:(?:{_LONG_TITLE}|[^\W\d_]{{1,3}})\.\s{{0,3}}){{0,3}})"
+# The house may follow the name glued to it ("gang mawar12"), but not a lone 2, which doubles
+# a word ("jalan pelan2", "jalan rame2").
+_GLUED = r"(?=\d)(?!2(?!\d))"
 _SMALL_NAME = (
     rf"{_TITLE}(?:{_SMALL_WORD}\s{{1,3}})?{_OWN_NAME_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
-    rf"{_AFTER_SMALL_NAME}"
+    rf"(?:{_AFTER_SMALL_NAME}|{_ROMAN_STREET}|{_GLUED})"
 )
 # What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
 # "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023", "jalan tani 2 lokasi", "jalan
 # merdeka 2 ruas". Not the parts of an address ("desa", "dusun", "RT", "gang", "blok"): after
 # a house number they go on with the address ("Jl. Mawar 12 desa Sukamaju").
+# Also money ("50 ribu", "2 jt", "50rb"), times of day ("8 pagi"), the things and people on a
+# road ("3 ruko", "2 polisi tidur", "3 korban"), a range or a fraction before a unit ("3-4 km",
+# "3 s/d 4 km", "3 sampai 4 km", "1/2 km") and a round number ("300an meter", "300an").
+_COUNTED = (
+    r"%|(?i:m|meter|mtr|km|kilometer|cm|mm|titik|lubang|persen|tahun|thn|th|bulan|bln|hari|"
+    r"hr|minggu|mgg|pekan|jam|menit|mnt|detik|dtk|pagi|siang|sore|malam|subuh|petang|wib|wita|"
+    r"wit|kali|x|orang|org|jiwa|kk|kepala|rumah|unit|buah|bh|lampu|tiang|ton|kg|kilo|liter|ha|"
+    r"hektar|hektare|keluarga|warga|anak|siswa|murid|lansia|balita|ekor|pohon|batang|sak|"
+    r"karung|lokasi|tempat|ruas|segmen|paket|jalur|lajur|arah|bagian|sisi|petak|jembatan|"
+    r"motor|mobil|kendaraan|truk|sepeda|angkot|bus|bis|ojek|becak|gerobak|kecelakaan|"
+    r"kejadian|kasus|korban|pengendara|penumpang|pejalan|pemotor|pengguna|pedagang|pelajar|"
+    r"derajat|ruko|kios|toko|warung|lapak|bangunan|gedung|lantai|kantor|masjid|gereja|"
+    r"sekolah|got|drainase|selokan|parit|gorong|saluran|tanggul|pipa|kabel|gardu|trafo|"
+    r"sumur|polisi|rambu|portal|gapura|halte|cctv|ribu|rb|rbu|rebu|juta|jt|jta|miliar|"
+    r"milyar|rupiah|perak|k)(?![^\W\d_])"
+)
+_RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
+# After a number, "RT", "desa" and the like count areas when a word that is not a name, a
+# punctuation mark or the end of the text follows ("2 RT terendam", "3 desa terisolasi",
+# "menghubungkan 3 desa"); a name or a number goes on with the address ("Jl. Mawar 12 desa
+# Sukamaju", "Jl. Mawar 12 RT 3", "jalan mawar 12 desa sukamaju").
+_AREA = r"(?i:rt|rw|desa|dusun|dsn|kampung|kelurahan|kecamatan|gang|gg|lorong|blok|kompleks)"
+# Such a word is in small letters: a listed one, or a verb or adjective by its prefix ("ter-",
+# "di-", "ber-", "meng-", "ke-…-an"), so "desa Bereng" and "desa Terusan" are names.
+_NOT_A_NAME_AFTER = (
+    rf"(?=[a-z])(?:{_SENTENCE_WORD}|{_NOT_A_NAME}|"
+    r"(?:ter|di|ber|meng|meny|mem)[^\W\d_]{2,}|ke[^\W\d_]{1,20}an(?![^\W\d_]))"
+)
+_AREA_COUNT = (
+    rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
+    rf"(?:\s{{0,3}}(?:[.,;!?)]|$)|\s{{1,3}}{_NOT_A_NAME_AFTER})"
+)
 _NOT_A_HOUSE_UNIT = (
     r"(?:(?:19|20)\d\d(?!\d)"
-    r"|\d+(?:[.,]\d+)?\s{0,2}(?:%|(?i:m|meter|km|kilometer|cm|mm|titik|lubang|persen|tahun|"
-    r"thn|bulan|bln|hari|hr|minggu|jam|menit|detik|malam|kali|x|orang|jiwa|kk|kepala|rumah|"
-    r"unit|buah|bh|lampu|tiang|ton|kg|liter|ha|hektar|hektare|keluarga|warga|anak|siswa|"
-    r"murid|lansia|balita|ekor|pohon|batang|sak|lokasi|tempat|ruas|segmen|paket|jalur|lajur|"
-    r"arah|bagian|sisi|petak|jembatan|motor|mobil|kendaraan|truk|sepeda|kecelakaan|kejadian|"
-    r"kasus|derajat)(?![^\W\d_]))"
+    rf"|\d+(?:[.,]\d+)?(?:{_RANGE}\d+(?:[.,]\d+)?)?-?(?:an)?\s{{0,2}}(?:{_COUNTED})"
+    r"|\d+-?an(?![^\W\d_])"
+    rf"|{_AREA_COUNT}"
     # A day and month without a year ("Jl. Hasibuan, 12 Desember banjir").
     rf"|\d{{1,2}}\s{{1,2}}(?i:{_MONTHS})(?![^\W\d_]))"
 )
 _STREET_NUMBER = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:\.\s{{0,3}}|\s{{1,3}}){_STREET_NAME}"
-    rf"|(?i:jalan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}))"
-    rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>{_HOUSE_NUMBER})"
+    rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:[.:\-]\s{{0,3}}|\s{{1,3}})"
+    rf"(?:{_STREET_NAME}|{_ANY_WORD}{_GLUED})"
+    rf"|(?i:jalan|jlan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>)))"
+    rf"(?!{_NOT_A_HOUSE_UNIT})"
+    rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER}))"
 )
 # A housing estate's block and house without the word "Blok": "Perumahan Griya Indah C-12",
 # "Perum Griya Indah C 12", "Komp. Mawar 7". As after "jalan", "perumahan" and "komplek" are
@@ -317,6 +368,17 @@ _ESTATE_NUMBER = re.compile(
     rf"|(?i:perumahan|komplek|kompleks)\s{{1,3}}"
     rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,3}}?{_BEFORE_HOUSE})"
     rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
+)
+
+# "rumah" and a number after an RT or a street, ending the address: "RT 3 rumah 12", "jl.
+# mawar, rumah 12". Followed by a word, it counts houses ("RT 3 rumah 12 terendam").
+_HOUSE_AFTER_ADDRESS = re.compile(
+    rf"(?<![^\W\d_])(?P<sign>(?:(?i:rt|rw)\s{{0,2}}[.:]?\s{{0,2}}\d{{1,3}}"
+    rf"|(?i:jl|jln|gg|jalan|gang|lorong)(?:\.\s{{0,3}}|\s{{1,3}}){_ANY_WORD}"
+    rf"(?:\s{{1,3}}{_ANY_WORD}){{0,3}})"
+    rf"\s{{0,3}},?\s{{0,3}}(?i:rumah)\s{{1,3}})"
+    rf"(?P<number>{_PLAIN_HOUSE_NUMBER})"
+    rf"(?=\s{{0,3}}(?:[.,;:!?)]|$|{_AREA}(?![^\W\d_])))"
 )
 
 
@@ -375,4 +437,5 @@ def public_text(text: str) -> str:
     text = _NUMBER_SIGN.sub(lambda match: _mask_house_number(match, hidden), text)
     text = _BLOCK.sub(lambda match: match.group("sign") + hidden, text)
     text = _ESTATE_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
+    text = _HOUSE_AFTER_ADDRESS.sub(lambda match: match.group("sign") + hidden, text)
     return _STREET_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
