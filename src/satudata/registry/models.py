@@ -483,8 +483,12 @@ class StatisticsRelease(models.Model):
     as_of = models.DateField(_("figures as of"))
     made_at = models.DateTimeField(_("published at"), auto_now_add=True)
     summaries = models.JSONField(_("summaries"), default=dict)
+    # The true counts of the cells the summaries hide: never served. The next release is
+    # protected together with this one (`registry.release_protection`) and needs to know which
+    # of its cells are the same. None in releases published before they were kept.
+    hidden_counts = models.JSONField(_("hidden counts"), null=True, editable=False)
     # The summaries are the release; the audit entry says who published which, not what.
-    audit_exclude = ("summaries",)
+    audit_exclude = ("summaries", "hidden_counts")
 
     class Meta:
         verbose_name = _("population statistics release")

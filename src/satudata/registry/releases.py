@@ -120,19 +120,23 @@ def _publish_apart(latest: tuple) -> None:
 def publish(actor, number: int | None = None) -> StatisticsRelease:
     """Publish a release of every region's statistics now, as the next number (or `number`,
     refused with IntegrityError if another process took it), with an audit entry."""
-    from satudata.registry.statistics import published
+    from satudata.registry.statistics import release_figures
 
     today = timezone.localdate()
-    summaries = published(today)
+    summaries, hidden, follows = release_figures(today)
     with transaction.atomic():
         if number is None:
             last = _latest()
             number = (last[0] if last else 0) + 1
+        if (follows or 0) < number - 1:
+            # A release came out meanwhile: protect these figures together with that one.
+            summaries, hidden, follows = release_figures(today)
         release = StatisticsRelease(
             number=number,
             period=period_start(today, mode() if mode() in PERIODS else "daily"),
             as_of=today,
             summaries=summaries,
+            hidden_counts=hidden,
         )
         release.save(force_insert=True)
         # The new audit entry also moves the public cache's data version on, so no answer
