@@ -27,8 +27,11 @@ holds at least 1 and that no count is negative. Interval propagation finds most 
 pin; an integer programme over all equations at once (`integer_audit`) finds the rest. Each
 pinned count gets more cells hidden around it.
 
-Not covered: differencing over time; see docs/decisions.md, "Public population statistics"
-and "An integer programme decides what is exact".
+Over time, releases are protected together with the ones before them
+(`registry.release_protection`), which uses these functions with the cells a previous release
+published and that are the same now (`RegionCounts.frozen`) taken as known. See
+docs/decisions.md, "Public population statistics", "An integer programme decides what is
+exact" and "Consecutive releases protected together".
 """
 
 from __future__ import annotations
