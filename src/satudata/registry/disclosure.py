@@ -27,8 +27,11 @@ holds at least 1 and that no count is negative. Interval propagation finds most 
 pin; an integer programme over all equations at once (`integer_audit`) finds the rest. Each
 pinned count gets more cells hidden around it.
 
-Not covered: differencing over time; see docs/decisions.md, "Public population statistics"
-and "An integer programme decides what is exact".
+Over time, releases are protected together with the ones before them
+(`registry.release_protection`), which uses these functions with the cells a previous release
+published and that are the same now (`RegionCounts.frozen`) taken as known. See
+docs/decisions.md, "Public population statistics", "An integer programme decides what is
+exact" and "Consecutive releases protected together".
 """
 
 from __future__ import annotations
@@ -95,6 +98,14 @@ class RegionCounts:
     age_groups: int = AGE_GROUP_COUNT
     withheld: bool = False
     marks: dict[str, dict] = field(default_factory=lambda: defaultdict(dict))
+    # Cells the previous release published that are the same now (`release_protection`):
+    # hiding them would hide nothing, so no choice of cells to hide may count on them. Keys
+    # as in `_key` without the region: ("total",), ("sex", 1), (table, category).
+    frozen: frozenset = frozenset()
+    steady: bool = False  # no table changed since the previous release: published as it was
+    # Hidden counts (of 3 or more) that this release and the previous one give together, as
+    # keys: kept with the release, so that the next one takes them as published.
+    worked_out: frozenset = frozenset()
 
     @classmethod
     def empty(cls, code: str) -> RegionCounts:
@@ -160,10 +171,7 @@ def protect_tree(regions: dict[str, RegionCounts], parent_of: dict[str, str]) ->
     region code to its parent's. Parents are done from the top down, and again while a lower
     table had to hide a parent's cell.
     """
-    children: dict[str, list[str]] = defaultdict(list)
-    for code, parent in parent_of.items():
-        if code in regions and parent in regions and regions[code].total > 0:
-            children[parent].append(code)
+    children = children_of(regions, parent_of)
     parents = _top_down(children)
     for _ in range(BOUND_ROUNDS):
         _cut_bridges(regions, parents, children)
@@ -172,8 +180,25 @@ def protect_tree(regions: dict[str, RegionCounts], parent_of: dict[str, str]) ->
     # Still pinned after so many rounds (not seen on any data tried): withhold each region
     # with a pinned count, then close the bridges that opens.
     for name in _pinned(regions, children)[0]:
-        regions[name[0]].withheld = True
+        _withhold(regions, name[0])
     _cut_bridges(regions, parents, children)
+
+
+def _withhold(regions: dict[str, RegionCounts], code: str) -> None:
+    """Withhold a region; for one published as it was before (`steady`), whose counts that
+    release gave away, its nearest region above that changed."""
+    while "." in code and regions[code].steady and code.rsplit(".", 1)[0] in regions:
+        code = code.rsplit(".", 1)[0]
+    regions[code].withheld = True
+
+
+def children_of(regions: dict[str, RegionCounts], parent_of: dict[str, str]) -> dict[str, list]:
+    """Each region's children that have residents (a parent's cell is the sum of theirs)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for code, parent in parent_of.items():
+        if code in regions and parent in regions and regions[code].total > 0:
+            children[parent].append(code)
+    return children
 
 
 def _cut_bridges(regions, parents, children) -> None:
@@ -215,7 +240,8 @@ def _equations(regions: dict[str, RegionCounts], children: dict[str, list[str]])
 
     def term(region: RegionCounts, table: str, column) -> tuple[tuple | None, int]:
         value = region.value(table, column)
-        if value <= 0 or not region.hidden(table, column):
+        if value <= 0 or not region.hidden(table, column) or _frozen(region, table, column):
+            # Shown, or hidden now but shown by the previous release with the same count.
             return None, value
         name = _key(region.code, table, column)
         truth[name] = value
@@ -336,6 +362,7 @@ def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) 
         for name, _ in terms:
             of[name].append(index)
     chosen: set[tuple] = set()
+    stuck: dict[tuple, int] = {}
     for name in sorted(pinned, key=repr):  # a category may be None ("not recorded")
         value = pinned[name]
         # The equations that pin it: those that bound it on a side its own bounds leave open
@@ -352,16 +379,24 @@ def _cut_pins(regions: dict[str, RegionCounts], children: dict[str, list[str]]) 
             for index in indexes:
                 for cell in equations[index][2]:
                     cost = _cost_of(regions[cell[0]], *cell[1:])
+                    if cost is None:
+                        continue
                     if best is None or (cost, repr(cell)) < best[:2]:
                         best = (cost, repr(cell), cell)
             if best is not None:
                 break
-        if best is None:
-            regions[name[0]].withheld = True  # nothing published left around it
+        if best is None and regions[name[0]].steady:
+            # Its equations are as the previous release published them: cells further off
+            # (the changed regions' around it) may free it, as for an integer pin.
+            stuck[name] = value
+        elif best is None:
+            _withhold(regions, name[0])  # nothing published left around it
         else:
             chosen.add(best[2])
     for code, table, column in chosen:
         _hide(regions[code], table, column)
+    if stuck:
+        _cut_integer_pins(regions, children, stuck)
     return True
 
 
@@ -395,7 +430,7 @@ def _cut_integer_pins(regions, children, pinned: dict) -> None:
             for code, (withheld, marks) in saved.items():
                 regions[code].withheld, regions[code].marks = withheld, marks
         else:
-            regions[name[0]].withheld = True
+            _withhold(regions, name[0])
 
 
 def _nearby_cells(regions, children, name: tuple) -> list[tuple]:
@@ -414,7 +449,9 @@ def _nearby_cells(regions, children, name: tuple) -> list[tuple]:
         for region in (regions[c] for c in sorted(near))
         if not region.withheld
         for column in _categories(region, table)
-        if region.value(table, column) > 0 and not region.hidden(table, column)
+        if region.value(table, column) > 0
+        and not region.hidden(table, column)
+        and not _frozen(region, table, column)
     ]
     return sorted(cells, key=lambda cell: (_cost_of(regions[cell[0]], *cell[1:]), repr(cell)))
 
@@ -438,7 +475,7 @@ def _cut_one_bridge(rows: list[RegionCounts], table: str) -> bool:
         (("row", r), ("column", c))
         for r, region in enumerate(rows)
         for c in columns
-        if region.hidden(table, c)
+        if region.hidden(table, c) and not _frozen(region, table, c)
     ]
     bridges = _bridges(edges)
     if not bridges:
@@ -448,10 +485,12 @@ def _cut_one_bridge(rows: list[RegionCounts], table: str) -> bool:
     if choice is None:
         # Nothing closes a cycle: hide every row whole. A complete two-way table of hidden
         # cells with at least two rows and two columns has no bridge.
-        if all(region.withheld for region in rows):
-            return False  # only when the table has no category left: all its cells are 0
+        if all(region.withheld or region.steady for region in rows):
+            # Only when the table has no category left (all its cells are 0), or when what
+            # is left is as the previous release published it (hiding it hides nothing).
+            return False
         for region in rows:
-            region.withheld = True
+            region.withheld = region.withheld or not region.steady
     else:
         for r, column in choice:
             _hide(rows[r], table, column)
@@ -470,7 +509,7 @@ def _hide(region: RegionCounts, table: str, column) -> None:
 def _cost(rows: list[RegionCounts], table: str, r: int, column) -> float | None:
     """What hiding one more cell loses; None when it is hidden already or a published 0."""
     region = rows[r]
-    if region.hidden(table, column):
+    if region.hidden(table, column) or _frozen(region, table, column):
         return None
     count = region.value(table, column)
     if count <= 0:
@@ -488,7 +527,8 @@ def _cost(rows: list[RegionCounts], table: str, r: int, column) -> float | None:
 
 
 def _cheapest_link(rows, table, columns, side_a, side_b) -> list[tuple[int, object]] | None:
-    """The cheapest one or two new hidden cells that join the two sides of a bridge."""
+    """The cheapest one, two or (`_three_cells`) three new hidden cells that join the two
+    sides of a bridge."""
 
     def side(node) -> int | None:
         return 0 if node in side_a else 1 if node in side_b else None
@@ -521,8 +561,34 @@ def _cheapest_link(rows, table, columns, side_a, side_b) -> list[tuple[int, obje
             if None not in ends:
                 options.append((ends[0][0] + ends[1][0], [ends[0][1], ends[1][1]]))
     if not options:
+        options = _three_cells(rows, table, row_sides, column_sides, cheapest)
+    if not options:
         return None
     return min(options, key=lambda option: (option[0], repr(option[1])))[1]
+
+
+def _three_cells(rows, table, row_sides, column_sides, cheapest) -> list[tuple[float, list]]:
+    """Three new hidden cells through a row and a column of neither side, when one or two
+    cannot join the sides: from a row of one side to a column of the other.
+
+    A hidden cell of a child that is its parent's only child is the usual case: the parent's
+    cell is the same number, and the row of the child has no other hidden cell to join
+    (a later release hiding one more count of a single-district regency). Without this, every
+    row of the table was withheld.
+    """
+    options = []
+    for r, rs in row_sides.items():
+        for c, cs in column_sides.items():
+            if rs is not None or cs is not None or _cost(rows, table, r, c) is None:
+                continue
+            middle = _cost(rows, table, r, c)
+            for s in (0, 1):
+                # (a row of side s, c), (r, c), (r, a column of the other side)
+                start = cheapest((q, c) for q, qs in row_sides.items() if qs == s)
+                end = cheapest((r, d) for d, ds in column_sides.items() if ds == 1 - s)
+                if start and end:
+                    options.append((start[0] + middle + end[0], [start[1], (r, c), end[1]]))
+    return options
 
 
 def _sides(edges: list[tuple], bridge: int) -> tuple[set, set]:
@@ -581,8 +647,16 @@ def _bridges(edges: list[tuple]) -> list[int]:
     return found
 
 
-def _cost_of(region: RegionCounts, table: str, column) -> float:
-    """What hiding one more published cell loses: a small count of a village first."""
+def _frozen(region: RegionCounts, table: str, column) -> bool:
+    """Published by the previous release with the same count: hiding it now hides nothing."""
+    return bool(region.frozen) and _key(region.code, table, column)[1:] in region.frozen
+
+
+def _cost_of(region: RegionCounts, table: str, column) -> float | None:
+    """What hiding one more published cell loses: a small count of a village first; None
+    for a cell whose count the previous release published (`_frozen`)."""
+    if _frozen(region, table, column):
+        return None
     count = region.value(table, column)
     if column == MARGIN:
         cost = 1_000 + 4 * region.total if table not in PYRAMID else 100 + 2 * count

@@ -30,13 +30,15 @@ def pinned(
     low: dict,
     high: dict,
     point: dict | None = None,
+    only: set | None = None,
 ) -> dict:
     """name -> value for each unknown that all integer solutions agree on, but 0 (a count
     pinned to 0 discloses nobody).
 
     `equations` are (terms, r, ...): sum(coefficient * unknown) over the terms is r. `low` and
     `high` bound every unknown (float("inf") for none). `point` is one known solution (the
-    true counts, when the caller has them); without it, one is searched for first.
+    true counts, when the caller has them); without it, one is searched for first. With
+    `only`, the programme is solved just for the parts that hold one of those unknowns.
     """
     # Unknowns whose bounds already meet (interval propagation, run first by the callers,
     # pins most of a withheld region's empty categories) are numbers, not unknowns.
@@ -49,6 +51,8 @@ def pinned(
             rest -= sum(sign * found[name] for name, sign in terms if name in found)
             reduced.append((left, rest))
     for part in _parts(reduced, open_low):
+        if only is not None and only.isdisjoint(part[0]):
+            continue
         if not _scalable(part, low, high):
             found.update(_pinned_in(part, low, high, point))
     return {name: value for name, value in found.items() if value != 0}

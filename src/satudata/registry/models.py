@@ -489,8 +489,12 @@ class StatisticsRelease(models.Model):
     # and audit ids are handed out before the commit, not in its order.
     writes = models.PositiveBigIntegerField(_("registry writes counted"), null=True)
     audit_id = models.PositiveBigIntegerField(_("newest audit entry"), null=True)
+    # The true counts of the cells the summaries hide: never served. The next release is
+    # protected together with this one (`registry.release_protection`) and needs to know which
+    # of its cells are the same. None in releases published before they were kept.
+    hidden_counts = models.JSONField(_("hidden counts"), null=True, editable=False)
     # The summaries are the release; the audit entry says who published which, not what.
-    audit_exclude = ("summaries",)
+    audit_exclude = ("summaries", "hidden_counts")
 
     class Meta:
         verbose_name = _("population statistics release")

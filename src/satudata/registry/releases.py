@@ -133,7 +133,7 @@ def publish(actor, number: int | None = None) -> StatisticsRelease:
     that release is returned instead of an identical new one. The returned release's
     `published_now` says which. `actor` None is the system (the period's own release).
     """
-    from satudata.registry.statistics import _writes, published
+    from satudata.registry.statistics import _writes, release_figures
 
     if actor is not None and not actor.is_custodian:
         raise PermissionDenied(_("Only the custodian may publish the public statistics."))
@@ -143,7 +143,7 @@ def publish(actor, number: int | None = None) -> StatisticsRelease:
     seen = {"writes": _writes(), "audit_id": _newest_audit_id()}
     if number is None and (current := _unchanged_since(today, period, seen)) is not None:
         return current
-    summaries = published(today)
+    summaries, hidden, follows = release_figures(today)
     with transaction.atomic():
         _take_turn()
         if number is None:
@@ -151,8 +151,16 @@ def publish(actor, number: int | None = None) -> StatisticsRelease:
                 return current  # another publisher stored these figures meanwhile
             last = _latest()
             number = (last[0] if last else 0) + 1
+        if (follows or 0) < number - 1:
+            # A release came out meanwhile: protect these figures together with that one.
+            summaries, hidden, follows = release_figures(today)
         release = StatisticsRelease(
-            number=number, period=period, as_of=today, summaries=summaries, **seen
+            number=number,
+            period=period,
+            as_of=today,
+            summaries=summaries,
+            hidden_counts=hidden,
+            **seen,
         )
         release.save(force_insert=True)
         # The new audit entry also moves the public cache's data version on, so no answer

@@ -43,13 +43,15 @@ from satudata.registry.disclosure import (
     PYRAMID,
     SMALL,
     SMALL_MARK,
+    TABLES,
     RegionCounts,
+    _categories,
     protect,
     protect_region,
-    protect_tree,
     suppress,
 )
 from satudata.registry.models import StatisticsVersion
+from satudata.registry.release_protection import HISTORY, protect_release
 
 __all__ = ["HIDDEN", "SMALL", "SMALL_MARK", "protect", "suppress", "population_summary"]
 
@@ -198,19 +200,103 @@ def _recount_where_cells_differ(ages: dict, villages: dict[str, RegionCounts], t
 
 def published(today: datetime.date) -> dict[str, dict]:
     """The public summary of every region with residents, protected as one tree."""
+    return _protected(today, [])[0]
+
+
+def release_figures(today: datetime.date) -> tuple[dict[str, dict], dict, int | None]:
+    """A new release's summaries, protected together with the latest releases (see
+    `registry.release_protection`); the true counts of the cells they hide, kept with the
+    release and never served, for the releases after it; and the number of the release they
+    follow (None for the first)."""
+    from satudata.registry.models import StatisticsRelease
+
+    rows = list(
+        StatisticsRelease.objects.order_by("-number").values(
+            "number", "summaries", "hidden_counts"
+        )[:HISTORY]
+    )
+    if rows and rows[0]["hidden_counts"] is None:
+        # Published before releases kept what they hid: this one is protected on its own.
+        log.warning("statistics release %s kept no hidden counts", rows[0]["number"])
+    kept = []
+    for row in rows:
+        if row["hidden_counts"] is None:
+            break
+        kept.insert(0, row)
+    summaries, hidden = _protected(today, kept)
+    return summaries, hidden, rows[0]["number"] if rows else None
+
+
+def _protected(today: datetime.date, previous: list[dict]) -> tuple[dict, dict]:
+    """(summary of every region with residents, true counts of their hidden cells), given
+    earlier releases (oldest first; none for figures protected alone)."""
     regions, parent_of = raw_counts(today)
-    for counts in regions.values():
-        protect_region(counts)
+    history = [counts_of_release(row["summaries"], row["hidden_counts"]) for row in previous]
     try:
-        protect_tree(regions, parent_of)
+        protect_release(regions, parent_of, history)
     except ValueError:
+        if previous:
+            # Nothing new can be learnt from the same figures again.
+            log.exception("population statistics release repeats the previous one's figures")
+            return previous[-1]["summaries"], previous[-1]["hidden_counts"]
         # The published tables contradict each other (counts that no whole numbers fit):
         # a bug, but no reason to fail every statistics page. Nothing small can leak from
         # regions that publish nothing.
         log.exception("population statistics could not be protected; all regions withheld")
         for counts in regions.values():
             counts.withheld = True
-    return {code: _render(counts) for code, counts in regions.items()}
+    summaries = {code: _render(counts) for code, counts in regions.items()}
+    return summaries, {code: _hidden_counts(counts) for code, counts in regions.items()}
+
+
+def _hidden_counts(counts: RegionCounts) -> dict:
+    """The true counts of the cells a region's summary hides (0s left out), as JSON."""
+    cells = [
+        [table, column, counts.value(table, column)]
+        for table in TABLES
+        for column in _categories(counts, table)
+        if counts.value(table, column) > 0 and counts.hidden(table, column)
+    ]
+    hidden = {"cells": cells}
+    if counts.worked_out:
+        # Hidden, but given by this release and the earlier ones together: the next release
+        # takes them as published (`release_protection._keep_worked_out`).
+        hidden["known"] = sorted(([*key] for key in counts.worked_out), key=repr)
+    return {"total": counts.total, **hidden} if counts.withheld else hidden
+
+
+def counts_of_release(summaries: dict[str, dict], hidden: dict[str, dict]) -> dict:
+    """A stored release's regions as `RegionCounts`: true counts and the marks it published
+    (but on the counts a reader could work out from it and the release before it)."""
+    regions = {}
+    for code, summary in summaries.items():
+        counts = RegionCounts.empty(code)
+        counts.age_groups = len(summary["age_groups"])
+        counts.withheld = summary["total"] == HIDDEN
+        counts.total = hidden[code]["total"] if counts.withheld else summary["total"]
+        for table in ("sex", *DIMENSIONS):
+            for row in summary[table]:
+                _read(counts, table, row["code"], row["count"])
+        for index, group in enumerate(summary["age_groups"]):
+            for column in PYRAMID:
+                _read(counts, column, index, group[column])
+        for table, column, count in hidden[code]["cells"]:
+            counts.tables[table][column] = count
+        for table, column in hidden[code].get("known", ()):
+            counts.marks[table].pop(column, None)  # as published: see `_hidden_counts`
+        for column in PYRAMID:
+            # An age group shows "*" for 0 only in a column hidden whole (its sex count).
+            for index in [i for i in counts.marks[column] if not counts.tables[column].get(i)]:
+                del counts.marks[column][index]
+        regions[code] = counts
+    return regions
+
+
+def _read(counts: RegionCounts, table: str, column, published) -> None:
+    if isinstance(published, str):
+        counts.marks[table][column] = published
+    elif published:
+        counts.tables[table][column] = published
 
 
 def publish(region_code: str, raw_pyramid: list[dict], dims: dict[str, dict]) -> dict:

@@ -248,3 +248,75 @@ def tighten(equations: list, low: dict, high: dict, limit: int = 1_000_000) -> N
                     if other not in waiting:
                         waiting.add(other)
                         queue.append(other)
+
+
+# --- Two releases: the reader keeps the previous one. ---
+
+NON_AGE_TABLES = ("sex", *DIMENSIONS)
+
+
+def two_release_hidden_cells(
+    first: dict[str, dict],
+    second: dict[str, dict],
+    parent_of: dict[str, str],
+    unchanged: dict[str, set[str]],
+) -> list[tuple]:
+    """Every count hidden in one of two releases that both together pin to one number > 0,
+    as (release 1 or 2, region, *key, value); see `releases_hidden_cells`."""
+    return releases_hidden_cells([first, second], parent_of, {(1, 2): unchanged})
+
+
+def releases_hidden_cells(
+    releases: list[dict[str, dict]],
+    parent_of: dict[str, str],
+    unchanged: dict[tuple[int, int], dict[str, set[str]]],
+) -> list[tuple]:
+    """Every count hidden in one of several releases that all together pin to one number
+    > 0, as (release number from 1, region, *key, value).
+
+    The reader knows each release's equations and bounds (`integer_hidden_cells`) and is told
+    which tables of which regions did not change between releases i and j (`unchanged[(i,
+    j)]`: region -> names among "sex", the dimensions, "male" and "female"). The cells of such
+    a table, and its margin (the total, or a pyramid column's sex count), are the same numbers
+    in both: one unknown when both hide it, known when either shows it (so not listed when
+    pinned).
+    """
+    numbered = list(enumerate(releases, start=1))
+    tagged = {f"{n}:{code}": s for n, release in numbered for code, s in release.items()}
+    tree = {
+        f"{n}:{code}": f"{n}:{parent}"
+        for n, release in numbered
+        for code, parent in parent_of.items()
+        if code in release and parent in release
+    }
+    equations, low, high = _bounded_system(tagged, tree)
+    categories = _categories(tagged)
+    cells = {code: _cells(summary, categories) for code, summary in tagged.items()}
+    shown_elsewhere = set()
+    for (i, j), tables_of in unchanged.items():
+        for code, tables in tables_of.items():
+            if code not in releases[i - 1] or code not in releases[j - 1]:
+                continue
+            one, two = cells[f"{i}:{code}"], cells[f"{j}:{code}"]
+            for table in tables:
+                margin = ("total",) if table in NON_AGE_TABLES else ("sex", SEX_OF_COLUMN[table])
+                for key in [margin, *((table, c) for c in categories[table])]:
+                    a, b = (f"{i}:{code}", *key), (f"{j}:{code}", *key)
+                    if one[key] is None and two[key] is None:
+                        equations.append(([(a, 1), (b, -1)], 0))
+                    elif one[key] is None:
+                        equations.append(([(a, 1)], two[key]))
+                        shown_elsewhere.add(a)
+                    elif two[key] is None:
+                        equations.append(([(b, 1)], one[key]))
+                        shown_elsewhere.add(b)
+    tighten(equations, low, high)
+    found = integer_audit.pinned(equations, low, high)
+    return sorted(
+        (
+            (int(name[0].split(":")[0]), name[0].split(":", 1)[1], *name[1:], value)
+            for name, value in found.items()
+            if value > 0 and name not in shown_elsewhere
+        ),
+        key=repr,
+    )
