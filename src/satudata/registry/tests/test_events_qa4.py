@@ -64,10 +64,10 @@ def test_statistics_count_ages_from_residents_where_the_cells_disagree(client, h
 def test_statistics_that_cannot_be_protected_are_withheld_not_a_500(
     client, household, monkeypatch, caplog
 ):
-    def contradiction(regions, parent_of):
+    def contradiction(regions, parent_of, history):
         raise ValueError("no whole counts fit these sums and bounds")
 
-    monkeypatch.setattr(statistics, "protect_tree", contradiction)
+    monkeypatch.setattr(statistics, "protect_release", contradiction)
     answer = client.get("/api/v1/statistics/population?region=62.01")
     assert answer.status_code == 200
     body = answer.json()
