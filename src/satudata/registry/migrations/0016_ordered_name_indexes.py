@@ -17,20 +17,20 @@ INDEXES = [
 ]
 
 
-def with_id(apps, schema_editor):
+def _recreate(schema_editor, tail: str) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, table, columns in INDEXES:
         schema_editor.execute(f"DROP INDEX {name}")
-        schema_editor.execute(f"CREATE INDEX {name} ON {table} ({columns}, id)")
+        schema_editor.execute(f"CREATE INDEX {name} ON {table} ({columns}{tail})")
+
+
+def with_id(apps, schema_editor):
+    _recreate(schema_editor, ", id")
 
 
 def without_id(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table, columns in INDEXES:
-        schema_editor.execute(f"DROP INDEX {name}")
-        schema_editor.execute(f"CREATE INDEX {name} ON {table} ({columns})")
+    _recreate(schema_editor, "")
 
 
 class Migration(migrations.Migration):
