@@ -14,6 +14,8 @@ from django.db import models
 from django.template.defaultfilters import yesno
 from django.utils import timezone
 
+from satudata.core.dates import shown_date, shown_moment
+
 
 def _choice_namer(field: models.Field) -> Callable[[object], str]:
     names = {value: str(label) for value, label in field.flatchoices}
@@ -56,12 +58,12 @@ def _moment(value: object) -> str:
         return str(value)
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return moment.strftime("%d-%m-%Y %H:%M:%S")
+    return shown_moment(moment)
 
 
 def _day(value: object) -> str:
     try:
-        return datetime.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+        return shown_date(datetime.date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
 

@@ -14,6 +14,7 @@ import unicodedata
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from satudata.core.dates import shown_date
 from satudata.registry import codes
 
 DIGITS16 = re.compile(r"[0-9]{16}")  # ASCII only, as the NIK and KK rules (\d takes "٣")
@@ -85,12 +86,6 @@ def invisible_problem(text: str) -> str | None:
 
 def too_long(limit: int) -> str:
     return _("must be at most %(limit)d characters.") % {"limit": limit}
-
-
-def shown_date(value: datetime.date) -> str:
-    """A date as messages show it, dd-mm-yyyy: the year always with four digits (strftime's
-    %Y writes the year 1 as "1" on Linux, so "0001-01-01" was shown as "01-01-1")."""
-    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
 
 
 def outside_message(code: str) -> str:

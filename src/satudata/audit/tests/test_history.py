@@ -100,3 +100,27 @@ def test_a_failed_change_leaves_no_audit_entry_and_no_change(cast, unit):
     unit.refresh_from_db()
     assert unit.name == "Dusun Lama"
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_history_dates_keep_a_four_digit_year(clients, cast):
+    """strftime's %Y writes the year 5 as "5" on Linux; the page shows "0005"."""
+    import datetime
+
+    from satudata.registry import services
+    from satudata.registry.tests.helpers import resident_data
+
+    village = Region.objects.get(code=VILLAGE_A)
+    person = services.register_resident(cast.operator_a, village, resident_data())
+    audit.record(
+        cast.custodian,
+        AuditEntry.Action.UPDATE,
+        person,
+        before={"birth_date": "1990-05-17", "updated_at": "2026-11-24T02:35:55+00:00"},
+        after={"birth_date": "0005-03-01", "updated_at": "0009-01-02T03:04:05"},
+    )
+    page = clients["custodian"].get(f"/audit/record/registry.resident/{person.pk}/")
+    text = page.content.decode()
+    assert "01-03-0005" in text and "02-01-0009 03:04:05" in text
+    assert "17-05-1990" in text
+    assert datetime.date(5, 3, 1).strftime("%d-%m-%Y") not in text

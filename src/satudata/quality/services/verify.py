@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.core.dates import shown_date
 from satudata.core.sqlite import page_cache
 from satudata.quality.models import Beneficiary, BeneficiaryList
 from satudata.quality.names import normalise_column, similar
@@ -217,14 +218,14 @@ def _details(frame: pl.DataFrame) -> pl.Expr:
         if result == RESULT.DEAD:
             date = events.get((pk, LifeEvent.Kind.DEATH))
             special[row] = (
-                _("Died on %(date)s.") % {"date": date.strftime("%d-%m-%Y")}
+                _("Died on %(date)s.") % {"date": shown_date(date)}
                 if date
                 else _("Recorded as dead.")
             )
         else:
             date = events.get((pk, LifeEvent.Kind.MOVE_OUT))
             special[row] = (
-                _("Moved out on %(date)s.") % {"date": date.strftime("%d-%m-%Y")}
+                _("Moved out on %(date)s.") % {"date": shown_date(date)}
                 if date
                 else _("Recorded as moved out.")
             )
