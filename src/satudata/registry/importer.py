@@ -9,14 +9,14 @@ parsed (`writer`: executemany on SQLite, COPY on PostgreSQL; updates through `sq
 All inside one transaction: in all-or-nothing mode (default) any rejected row rolls
 everything back; a dry run always rolls back. One audit entry per import, plus one per
 resident the file changes (its fields before and after), none per resident added.
-The file's columns, the report and the error file are in `import_format`.
+The file's columns, the report and the error file are in `import_format`; the per-row parse
+and the file's dates in `import_rows`; the import's job, audit entries and refused rows in
+`import_records`.
 """
 
 from __future__ import annotations
 
 import datetime
-import getpass
-import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -26,51 +26,41 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
-from satudata.core.spreadsheet import read_text_cell
 from satudata.core.sqlite import page_cache
 from satudata.regions.models import Region
 from satudata.regions.services import served
 from satudata.registry import bulkindex, cells, codes, sqlload, statistics
 from satudata.registry.bulkindex import DeferredIndexes
-from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key, raw_frame
+from satudata.registry.fastparse import SCHEMA, fast_rows, frame_of, name_key
 from satudata.registry.import_format import (
     CODE_FIELDS,
-    EXCEL_ERRORS,
     OPENSID_NAME,
     OWN,
     REQUIRED,
-    SEX_WORDS,
     TEXT_FIELDS,
     VALUE_COLUMNS,
     ErrorFile,
     Report,
     columns_of,
     max_bytes,
-    row_value,
     too_large,
 )
 from satudata.registry.import_heads import ALIVE, keep_one_head
+from satudata.registry.import_records import ImportRecords
+from satudata.registry.import_rows import RowParse
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.placement import ChangedMeanwhile, Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
 from satudata.registry.validation import (
     EXCEL_EPOCH,
-    TEXT_LIMITS,
-    check_resident,
     district_digits,
     earliest_birth,
-    kk_problem,
     named,
     outside_message,
-    parse_date,
-    place_problems,
-    temporary_nik_problem,
-    tidy_text,
 )
 from satudata.registry.writer import IdBlock, Writer
 
@@ -85,14 +75,9 @@ COMPARED = ("name", *VALUE_COLUMNS, "unit_id", "family_id")
 CHUNK = 20_000  # rows; polars' fixed cost per call made 5,000-row chunks ~25 % slower
 MONTHS = range(1, 13)
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
-INTS = {str(i): i for i in range(100)}
-DAY_FIRST = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4})")  # 7/5/1990, 07-05-1990
-# A number written as text is an Excel serial only with 5 digits (19-05-1927 on), up to
-# today: "1905" is a year, not 19-03-1905.
-SERIAL_TEXT = re.compile(r"[0-9]{5}(\.[0-9]+)?")
 
 
-class Importer(Placement):
+class Importer(RowParse, ImportRecords, Placement):
     """One import run; see the module docstring for the flow."""
 
     def __init__(
@@ -439,177 +424,6 @@ class Importer(Placement):
         self.report.rejected += 1
         self.errors.add(line, column, value, message)
 
-    def _parse(self, line: int, row: list) -> dict | None:
-        """A row's values as our fields, or None (and the row rejected with messages)."""
-        p = self.positions
-        data: dict = {}
-        bad: dict[str, str] = {}
-        if self.xlsx:
-            for name, index in p.items():
-                value = row[index]
-                data[name] = value.strip() if isinstance(value, str) else value
-            for name in self.number_fields:
-                value = data[name]
-                # A yes/no cell is a bool, which Python counts as a number: not one here.
-                number = isinstance(value, int | float) and not isinstance(value, bool)
-                if number and not float(value).is_integer():
-                    # 2.5 in an RT or code column was cut to 2 without a word.
-                    bad[name] = named(
-                        name, _("“%(value)s” is not a whole number.") % {"value": value}
-                    )
-                    data[name] = ""
-                elif number and name in ("nik", "family_number"):
-                    if value >= 1e14:  # a 16-digit number a spreadsheet may have rounded
-                        bad[name] = named(name, NUMBER_CELL_MESSAGE)
-                    data[name] = str(int(value))
-                elif number:
-                    data[name] = str(int(value))  # spreadsheets turn digits into numbers
-                elif not isinstance(value, str) and value is not None:
-                    # A date or a yes/no cell: "3/4" in an RT column becomes 3 April.
-                    bad[name] = named(
-                        name,
-                        _("“%(value)s” is a date or a yes/no cell; format the column as Text.")
-                        % {"value": value},
-                    )
-                    data[name] = ""
-            for name in self.text_fields:
-                if not isinstance(data[name], str):
-                    data[name] = str(data[name])
-        else:
-            for name, index in p.items():
-                data[name] = row[index].strip()
-        if not self.xlsx:
-            # Only a CSV export puts an apostrophe before = + - @ (an XLSX cell is typed as
-            # text instead): in an XLSX file the apostrophe is the resident's own.
-            for name in self.text_fields:
-                data[name] = read_text_cell(data[name])
-        for name in self.text_fields:
-            if data[name] in EXCEL_ERRORS:
-                bad[name] = named(
-                    name,
-                    _(
-                        "“%(value)s” is what Excel shows for a formula that failed, not a "
-                        "value; correct the cell in the file."
-                    )
-                    % {"value": data[name]},
-                )
-                data[name] = ""
-            else:
-                data[name] = tidy_text(data[name])  # composed, as the forms store it (NFC)
-        nik = data["nik"]
-        data["nik_is_temporary"] = (
-            isinstance(nik, str) and nik.startswith("0") and temporary_nik_problem(nik) is None
-        )
-        sex = data["sex"]
-        data["sex"] = SEX_WORDS.get(str(sex).lower()) if sex != "" else None
-        if data["sex"] is None:
-            data["sex"] = -1 if sex != "" else None
-        for name in self.code_fields:
-            value = data[name]
-            if value == "" or value is None:
-                data[name] = None
-            else:
-                number = INTS.get(value) if isinstance(value, str) else None
-                if number is not None:
-                    data[name] = number
-                    continue
-                try:
-                    if isinstance(value, bool) or (
-                        isinstance(value, float) and not value.is_integer()
-                    ):
-                        raise ValueError(value)  # int() cut 2.7 to 2, and read TRUE as 1
-                    data[name] = int(value)
-                except (TypeError, ValueError):
-                    bad[name] = named(
-                        name, _("“%(value)s” is not a code number.") % {"value": value}
-                    )
-        if data.get("status") is None:
-            data["status"] = 1
-        if data.get("citizenship") is None:
-            data["citizenship"] = 1
-        raw_date = data["birth_date"]
-        key = raw_date if isinstance(raw_date, str) else repr(raw_date)
-        if key in self.dates:
-            birth = self.dates[key]
-        else:
-            try:
-                birth = import_date(raw_date, self.today, self.epoch) if raw_date != "" else None
-            except (ValueError, OverflowError):
-                birth = False
-            self.dates[key] = birth
-        if birth is False:
-            bad["birth_date"] = named(
-                "birth_date",
-                _(
-                    "“%(value)s” is not a valid date (use yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy "
-                    "or an Excel date)."
-                )
-                % {"value": _cell_shown(raw_date, self.epoch)},
-            )
-            birth = None
-        data["birth_date"] = birth
-        village = data.get("village_code") or self.village or self._own_village()
-        if village and "." not in village and len(village) == 10:
-            village = f"{village[:2]}.{village[2:4]}.{village[4:6]}.{village[6:]}"
-        if not village:
-            bad["village"] = named(
-                "village", _("kode_desa is empty; fill in the village code of this row.")
-            )
-        elif self.village and village != self.village:
-            bad["village"] = named(
-                "village",
-                _("kode_desa %(code)s differs from the village chosen for the import.")
-                % {"code": village},
-            )
-        elif village not in self.villages:
-            bad["village"] = named(
-                "village", _("no village has the code %(code)s.") % {"code": village}
-            )
-        elif not served(village):
-            bad["village"] = outside_message(village)
-        elif self.scope is not None and not self.scope.allows(village):
-            bad["village"] = named(
-                "village",
-                _("you may not change the residents of village %(code)s.") % {"code": village},
-            )
-        data["village"] = village
-        bad.update(place_problems(data))
-        if not self._fast_valid(data) or bad:
-            checked = check_resident({**data, "sex": data["sex"] if data["sex"] != -1 else 99})
-            if data["sex"] == -1:  # the message names what the file holds, not the stand-in
-                checked["sex"] = named(
-                    "sex",
-                    _("“%(value)s” is not a sex code (1 or L: male, 2 or P: female).")
-                    % {"value": sex},
-                )
-            for name, message in checked.items():
-                bad.setdefault(name, _scientific_hint(name, data.get(name), message))
-            # A blank KK number is decided with the stored record (see `_accept`).
-            kk = kk_problem(data["family_number"]) if data["family_number"] else None
-            if kk:
-                bad.setdefault(
-                    "family_number",
-                    _scientific_hint(
-                        "family_number", data["family_number"], named("family_number", kk)
-                    ),
-                )
-        if not bad and data["nik"] in self.seen:
-            bad["nik"] = named("nik", _("appears more than once in the file."))
-        if bad:
-            opensid = "nama" in self.positions_header
-            self.report.rejected += 1
-            for name, message in bad.items():
-                column = "village_code" if name == "village" else name
-                if opensid:
-                    column = OPENSID_NAME.get(column, column)
-                value = row_value(row, p, name)
-                if name == "birth_date":  # a date cell before day 1: the serial it held
-                    value = _cell_shown(value, self.epoch)
-                self.errors.add(line, column, value, message)
-            return None
-        self.seen.add(data["nik"])
-        return data
-
     def _refuse_heads_given_meanwhile(self) -> None:
         """The head checks judged the cards as read; on PostgreSQL another user may have
         given one of them a head since (QA: two living heads). The cards the file gives a
@@ -639,59 +453,6 @@ class Importer(Placement):
         """The village of an operator's import: a row's blank kode_desa means that one, as a
         file without the column does (it said "no village has the code None")."""
         return self.scope.village if self.scope is not None else None
-
-    def _fast_valid(self, d: dict) -> bool:
-        """The rules of check_resident and kk_problem, cheaply; False means check properly."""
-        nik, kk, birth, sex = d["nik"], d["family_number"], d["birth_date"], d["sex"]
-        if birth is None or sex not in (1, 2) or not any(c.isalpha() for c in d["name"]):
-            return False  # (a name needs a letter)
-        if any(len(d.get(field) or "") > limit for field, limit in TEXT_LIMITS.items()):
-            return False
-        if any(not (d.get(field) or "").isprintable() for field in TEXT_LIMITS):
-            return False  # a control or invisible character: check_resident names it
-        if len(nik) != 16 or not nik.isdigit() or nik[:6] not in self.districts:
-            return False
-        if nik[12:] == "0000" or birth > self.today or birth < self.earliest:
-            return False
-        day = birth.day + 40 if sex == 2 else birth.day
-        if nik[6:12] != f"{day:02d}{birth.month:02d}{birth.year % 100:02d}":
-            return False
-        if len(kk) != 16 or not kk.isdigit() or kk[:6] not in self.districts:
-            return False
-        for name in CODE_FIELDS:
-            value = d.get(name)
-            if value is not None and value not in codes.CODE_LISTS[name]:
-                return False
-        return True
-
-    def _rows_chunk(self, chunk: list[tuple[int, list]], width: int) -> None:
-        """Rows read by the csv module or openpyxl: blank ones skipped. A CSV row with fewer
-        cells than the header (a file cut mid-row), or more that are not blank (a comma
-        typed in an address shifts every cell after it), is refused: its missing cells
-        would erase stored values. XLSX rows are padded: a spreadsheet leaves trailing empty
-        cells out."""
-        lines, rows = [], []
-        for line, row in chunk:
-            if not any(v.strip() if isinstance(v, str) else v is not None for v in row):
-                continue  # blank, or only spaces
-            if len(row) != width and not self.xlsx:
-                if len(row) < width or any(v.strip() for v in row[width:]):
-                    self.report.rows += 1
-                    self._reject(
-                        line,
-                        "",
-                        "",
-                        _("this row has %(cells)d columns, its header %(header)d.")
-                        % {"cells": len(row), "header": width},
-                    )
-                    continue
-                row = row[:width]
-            if len(row) < width:
-                row = list(row) + [""] * (width - len(row))
-            lines.append(line)
-            rows.append(row)
-        if rows:
-            self._chunk((lines, None if self.xlsx else raw_frame(rows, width), rows))
 
     def _chunk(self, chunk: tuple[list[int], pl.DataFrame | None, list[list] | None]) -> None:
         """One chunk: its line numbers, its fields as text columns c0… (CSV), and its rows
@@ -1011,59 +772,6 @@ class Importer(Placement):
             return frame
         return frame.filter(~pl.col("_line").is_in(refused))
 
-    def _reject_rows(self, rejected: pl.DataFrame) -> None:
-        """Messages for rows the database rules refuse (few), and the conflicts to log."""
-        conflicts = []
-        kk_column = "no_kk" if "nama" in self.positions_header else "family_number"
-        holders = (
-            set(rejected["held_village"].drop_nulls())
-            | set(rejected["family_village"].drop_nulls())
-            | set(rejected["former_village"].drop_nulls())
-        )
-        # The message names the village as the form does, not only by its code.
-        names = dict(Region.objects.filter(code__in=holders).values_list("code", "name"))
-        for row in rejected.iter_rows(named=True):
-            line, number = row["_line"], row["family_number"]
-            if row["_conflict"]:
-                code = row["held_village"]
-                message = _(
-                    "already registered in the village of %(village)s (%(code)s); "
-                    "record a move in instead."
-                ) % {"village": names.get(code, code), "code": code}
-                self._reject(line, "nik", row["nik"], named("nik", message))
-                conflicts.append((row["nik"], row["village"], row["held_village"]))
-            elif row["_former_temporary"]:
-                code = row["former_village"]
-                message = _(
-                    "was a temporary NIK, replaced by the real NIK of the person it was given "
-                    "to, whose record is in the village of %(village)s (%(code)s); a temporary "
-                    "NIK is never given twice. Import that person with the real NIK."
-                ) % {"village": names.get(code, code), "code": code}
-                self._reject(line, "nik", row["nik"], named("nik", message))
-            elif row["_foreign_temporary"]:
-                problem = temporary_nik_problem(row["nik"], row["village"])
-                self._reject(line, "nik", row["nik"], named("nik", problem))
-            elif row["_no_card"]:
-                self._reject(line, kk_column, "", named("family_number", kk_problem("")))
-            elif row["_revived"]:
-                column = "status_dasar" if kk_column == "no_kk" else "status"
-                message = _(
-                    "the registry records this person as %(status)s; a status recorded by "
-                    "mistake is corrected on the resident's page, with its reason."
-                ) % {"status": codes.label("status", row["old_status"]).lower()}
-                self._reject(line, column, row["status"], named("status", message))
-            elif row["_wrong_family"]:
-                code = row["family_village"]
-                message = _("already registered in the village of %(village)s (%(code)s).") % {
-                    "village": names.get(code, code),
-                    "code": code,
-                }
-                self._reject(line, kk_column, number, named("family_number", message))
-            else:
-                message = _("is used for two villages in the file.")
-                self._reject(line, kk_column, number, named("family_number", message))
-        self._record_conflicts(conflicts)
-
     def _lookup(self, sql: str, keys: list[str]) -> list[tuple]:
         found = []
         if not keys:
@@ -1107,93 +815,6 @@ class Importer(Placement):
             found = pl.DataFrame(self._lookup(select, niks), schema=columns, orient="row")
         return found.rename(dict(zip(columns, names, strict=True)))
 
-    def _record_conflicts(self, conflicts) -> None:
-        if not conflicts:
-            return
-        actor = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        # Conflicts are kept even when the import rolls back: the custodian must see them.
-        self.conflicts = getattr(self, "conflicts", []) + [
-            NikConflict(nik=n, village_id=v, holder_village_id=h, source="import", actor=actor)
-            for n, v, h in conflicts
-        ]
-
-    def _audit(self) -> None:
-        if self.job is not None:
-            job = self.job
-            job.rows, job.added, job.updated = (
-                self.report.rows,
-                self.report.added,
-                self.report.updated,
-            )
-            job.unchanged = self.report.unchanged
-            job.rejected, job.committed = self.report.rejected, True
-            job.save(
-                update_fields=["rows", "added", "updated", "unchanged", "rejected", "committed"]
-            )
-        else:
-            job = self._new_job()
-        self.audit_job = job
-        audit.record(
-            self.actor,
-            AuditEntry.Action.CREATE,
-            job,
-            after={
-                "file": self.file_name,
-                "rows": self.report.rows,
-                "added": self.report.added,
-                "updated": self.report.updated,
-                "unchanged": self.report.unchanged,
-                "rejected": self.report.rejected,
-                "mode": self.mode,
-                **self._command_line_user(),
-            },
-        )
-
-    def _audit_attempt(self) -> None:
-        """A web import that saved nothing (a dry run, or rows refused in all-or-nothing
-        mode) still read the registry: its report says which NIKs other villages hold. So
-        it is in the audit trail too, written after the rollback."""
-        audit.record(
-            self.actor,
-            AuditEntry.Action.CREATE,
-            self.job,
-            after={
-                "file": self.file_name,
-                "rows": self.report.rows,
-                "rejected": self.report.rejected,
-                "mode": self.mode,
-                "dry_run": self.dry_run,
-                "committed": False,
-            },
-        )
-
-    def _command_line_user(self) -> dict:
-        """Who ran a `satudata import` without --user: the operating system's account, so the
-        audit trail names a person, not just "system"."""
-        if getattr(self.actor, "is_authenticated", False):
-            return {}
-        try:
-            return {"os_user": getpass.getuser()}
-        except (KeyError, OSError):  # no login name and no password entry (some containers)
-            return {"os_user": "?"}
-
-    def _new_job(self) -> ImportJob:
-        return ImportJob.objects.create(
-            file_name=self.file_name[:200],
-            path=str(self.path)[:500],
-            village_id=self.village,
-            mode=self.mode,
-            state=ImportJob.State.DONE,
-            rows=self.report.rows,
-            added=self.report.added,
-            updated=self.report.updated,
-            unchanged=self.report.unchanged,
-            rejected=self.report.rejected,
-            committed=True,
-            actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
-            finished_at=timezone.now(),
-        )
-
 
 def question_marked(new: str, old: str) -> bool:
     """Whether `new` is `old` with one or more letters Windows-1252 lacks written as "?",
@@ -1227,29 +848,6 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-NUMBER_CELL_MESSAGE = gettext_lazy(
-    "the cell is a number, and spreadsheets keep only 15 significant digits, so its last "
-    "digit may have changed: format the column as Text and type the numbers again."
-)
-# 6.20102E+15 or 6,20102E+15: what Excel shows, and saves in a CSV, for a 16-digit number.
-SCIENTIFIC = re.compile(r"[0-9][.,][0-9]+[eE]\+?[0-9]+")
-
-
-def _scientific_hint(name: str, value, message: str) -> str:
-    """A NIK or KK number a spreadsheet saved as 6.20102E+15 has lost its digits: say so,
-    instead of only that letters are not allowed."""
-    if name in ("nik", "family_number") and isinstance(value, str) and SCIENTIFIC.fullmatch(value):
-        return named(
-            name,
-            _(
-                "“%(value)s” is how a spreadsheet shows a long number; the digits are lost. "
-                "Format the column as Text in the spreadsheet and type the numbers again."
-            )
-            % {"value": value},
-        )
-    return message
-
-
 def _any_of(sql: str, keys: list[str]) -> tuple[str, list]:
     """PostgreSQL: `sql`'s `IN (%s)` as `= ANY(…)` of the keys, and its parameter. Keys
     without a comma (validated digits) go as one text split by the server: psycopg adapting
@@ -1269,80 +867,6 @@ def _taken_meanwhile(exc: IntegrityError) -> bool:
 
 def _sum_cells(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames).group_by("village", "sex", "birth_year", maintain_order=True).sum()
-
-
-def import_date(value, today: datetime.date, epoch: datetime.date = EXCEL_EPOCH) -> datetime.date:
-    """A birth date of the file; ValueError when it is none.
-
-    A typed XLSX cell is what `parse_date` makes of it (a date, or a number: Excel's serial).
-    Text is yyyy-mm-dd, or day first (d/m/yyyy, d-m-yyyy, padded or not: Excel saves
-    Indonesian CSVs as 7/5/1990), or an Excel serial only when it can be one of a birth date
-    (SERIAL_TEXT, up to today): a bare "1905" is refused, not read as 19-03-1905.
-
-    A date cell before Excel's first day was a serial of 0 or less (QA: -5 in a cell
-    formatted as a date came as 25-12-1899 and was stored): refused, as the number is.
-
-    `epoch` is the day serial 0 counts from in the file: 1904-01-01 for a workbook in Excel's
-    1904 date system (QA: 32874 in a number cell came as 1990-01-01, not 1994-01-02, and -5
-    in a date cell as 1903-12-27, which was stored)."""
-    if excel_serial_before_day_one(value, epoch) is not None:
-        raise ValueError(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return serial_date(value, epoch)
-    if not isinstance(value, str):
-        return parse_date(value)
-    found = DAY_FIRST.fullmatch(value)
-    if found:
-        return datetime.date(int(found[4]), int(found[3]), int(found[1]))
-    try:
-        number = float(value)
-    except ValueError:
-        return parse_date(value)  # yyyy-mm-dd, with or without a time
-    if SERIAL_TEXT.fullmatch(value) and int(number) <= (today - epoch).days:
-        return serial_date(number, epoch)
-    raise ValueError(value)
-
-
-def serial_date(number: float, epoch: datetime.date) -> datetime.date:
-    """An Excel serial as a date in the file's system: `parse_date` reads it in the 1900 one
-    (and refuses a serial below 1 or past 9999); the 1904 system is 1462 days later."""
-    return parse_date(number) + (epoch - EXCEL_EPOCH)
-
-
-# Serial 1 in Excel; openpyxl makes a date cell of serial 0 or less a date before it (-5:
-# 25-12-1899), and of 0 < serial < 1 a time of day.
-EXCEL_DAY_ONE = datetime.date(1900, 1, 1)
-
-
-def excel_day_one(epoch: datetime.date) -> datetime.date:
-    """The first day Excel shows in the file's system: 1900-01-01 (serial 1) in the 1900
-    system, the epoch itself (serial 0) in the 1904 one. openpyxl makes a date cell of
-    serial 0 a time of day in both (00:00), which is refused as serial 0."""
-    return EXCEL_DAY_ONE if epoch == EXCEL_EPOCH else epoch
-
-
-def excel_serial_before_day_one(value, epoch: datetime.date = EXCEL_EPOCH) -> int | float | None:
-    """The serial number a date cell held when it is no date (before Excel's day 1 in the
-    file's system): what the user typed in the cell, which the message and the error file
-    then name (not "1899-12-25 00:00:00", or "1903-12-27" in a 1904 workbook). A number, so
-    the error file does not quote "-5" as a formula."""
-    day_one = excel_day_one(epoch)
-    if isinstance(value, datetime.time):
-        days = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    elif isinstance(value, datetime.datetime) and value.date() < day_one:
-        zero = datetime.datetime.combine(epoch, datetime.time(), value.tzinfo)
-        days = (value - zero) / datetime.timedelta(days=1)
-    elif type(value) is datetime.date and value < day_one:
-        days = float((value - epoch).days)
-    else:
-        return None
-    return int(days) if days.is_integer() else days
-
-
-def _cell_shown(value, epoch: datetime.date = EXCEL_EPOCH):
-    """A birth-date cell as messages show it: a date before Excel's day 1 as its serial."""
-    serial = excel_serial_before_day_one(value, epoch)
-    return value if serial is None else serial
 
 
 def run_import(path: Path, **options) -> Report:
