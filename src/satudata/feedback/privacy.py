@@ -471,15 +471,19 @@ _NEXT_LIST_ITEM = re.compile(
     r"\s{0,2}[.)]\s{1,3}(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
 )
 
+_KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
+
 
 def _mask_street_number(match: re.Match, hidden: str) -> str:
     sign, number = match.group("sign"), match.group("number")
     words = re.findall(r"[^\W\d_]+", sign)
     # A year after a Roman-numeral street is a month and year ("Jl. Mawar XII/2024"), and
-    # after a kind of road alone a road's programme ("Jalan Usaha Tani 2023").
-    if re.fullmatch(r"(?:19|20)\d\d", number) and (
-        sign.rstrip().endswith("/") or all(re.fullmatch(_ROAD_WORD, w) for w in words[1:])
-    ):
+    # after a kind of road alone a road's programme ("Jalan Usaha Tani 2023"). After a
+    # kampung such a word is its name ("kampung baru 2019", "Kp. Baru 2019").
+    road_only = words[0].lower() not in _KAMPUNG_WORDS and all(
+        re.fullmatch(_ROAD_WORD, word) for word in words[1:]
+    )
+    if re.fullmatch(r"(?:19|20)\d\d", number) and (sign.rstrip().endswith("/") or road_only):
         return match.group()
     # A lone 2 glued to a word doubles it ("jalan pelan2", "jl sempit2").
     if number == "2" and sign[-1:].isalpha():
