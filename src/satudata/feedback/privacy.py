@@ -22,19 +22,23 @@ address, which is below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [h
 "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
 Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
 merdeka 12" in small letters, "jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar
-II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "RT 3 rumah 12" and "Kp. Baru
-12").
+II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "gang mawar2", "RT 3 rumah
+12", "Kp. Baru 12", "kampung baru 12", "jalan kol. inf. h. m. yamin 12", a house numbered like
+a year, "Jl. Mawar 2019", and one before an area word that ends the sentence or names a
+village, "Jl. Mawar 12 RT.", "jalan mawar 12 desa bereng").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
-Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
-RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda
-Dusun 3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km",
-"jalan kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8 pagi", "jalan merdeka 3
-ruko", "jalan merdeka 2 RT terendam") or what else it is (a clock time, a day and month, a
-range: "jalan merdeka 07:30", "jalan merdeka 12/6", "jalan merdeka 3-4 km"), the number of
-a law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"), "1 x
-24 jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at
-balai desa").
+Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT, RW
+and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda Dusun
+3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km", "jalan
+kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8 pagi", "jalan merdeka 3 ruko", "jalan
+merdeka 2 RT terendam", "Jalan Usaha Tani 2023", "Jl. Mawar 2019-2020") or what else it is (a
+clock time, a day and month, a range: "jalan merdeka 07:30", "jalan merdeka 12/6", "Jl. Merdeka
+12/6 lalu", "jalan merdeka 3-4 km"), a word doubled with a 2 ("jalan pelan2"), a list's next
+number ("jalan merdeka - 2. jalan sudirman", "1. Jl. Merdeka 2. Jl. Sudirman"), the number of a
+law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"), "1 x 24
+jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at balai
+desa").
 """
 
 from __future__ import annotations
@@ -493,11 +497,16 @@ def _mask_street_number(match: re.Match, hidden: str) -> str:
             for word in (_DOUBLED_WORD.pattern, _SENTENCE_WORD, _ROAD_WORD, _NOT_A_NAME)
         ):
             return match.group()
-    # A list's next number after a dash, another street following it ("jalan merdeka - 2.
-    # jalan sudirman").
-    dash = re.fullmatch(rf"[\-{_DASHES}]", sign.rstrip()[-1:])
-    if dash and len(number) <= 2 and _NEXT_LIST_ITEM.match(match.string, match.end()):
-        return match.group()
+    # A list's next number, another street following it: after a dash ("jalan merdeka - 2.
+    # jalan sudirman"), or after the list's number before it in the 40 characters before the
+    # street ("1. Jl. Merdeka 2. Jl. Sudirman"). Without either it may be a house ending a
+    # sentence ("tinggal di jalan merdeka 2. Jalan sudirman juga banjir").
+    if number.isdigit() and len(number) <= 2 and _NEXT_LIST_ITEM.match(match.string, match.end()):
+        dash = re.fullmatch(rf"[\-{_DASHES}]", sign.rstrip()[-1:])
+        before = match.string[max(0, match.start() - 40) : match.start()]
+        previous = rf"(?<![\w.]){int(number) - 1}\s{{0,2}}[.)]\s"
+        if dash or (int(number) > 1 and re.search(previous, before)):
+            return match.group()
     return sign + hidden
 
 

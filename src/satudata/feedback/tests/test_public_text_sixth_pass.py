@@ -1,7 +1,8 @@
 """What the fifth pass left: house numbers it still showed (an area word ending the sentence
 after the number, a small-letter village named like a verb, a glued 2, more than three titles,
 "kampung" spelled out, a house numbered like a year) and ordinary text it hid (a list's
-next number after a dash, a day and month with "lalu" or "kemarin" after a street)."""
+next number after a dash or after the list's number before it, a day and month with "lalu"
+or "kemarin" after a street)."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,6 +45,12 @@ class TestTheSixthPass(PublicTextExamples):
         # Decided: after "Jl." a day and month followed by an event reads as a house 12/6 as
         # well ("at number 12/6 there is a flood"); privacy wins the tie.
         ("Jl. Merdeka 12/6 ada banjir", f"Jl. Merdeka {H} ada banjir"),
+        # Without a dash or an earlier list number a number and a full stop may end an
+        # address.
+        (
+            "tinggal di jalan merdeka 2. Jalan sudirman juga banjir",
+            f"tinggal di jalan merdeka {H}. Jalan sudirman juga banjir",
+        ),
     ]
 
     KEPT_AS_IS = [
@@ -51,6 +58,9 @@ class TestTheSixthPass(PublicTextExamples):
         "jalan merdeka - 2. jalan sudirman",
         "Jl. Merdeka - 2. Jl. Sudirman - 3. Gg. Mawar",
         "1) jalan merdeka - 2) gang mawar",
+        # Or after the list's number before it.
+        "1. Jl. Merdeka 2. Jl. Sudirman",
+        "1) jalan merdeka 2) gang mawar 3) jalan sudirman",
         # A day and month that a word after it makes a date.
         "Jl. Merdeka 12/6 lalu ada banjir",
         "Jl. Merdeka 12/6 kemarin banjir",
