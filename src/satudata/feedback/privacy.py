@@ -22,19 +22,23 @@ address, which is below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [h
 "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
 Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
 merdeka 12" in small letters, "jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar
-II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "RT 3 rumah 12" and "Kp. Baru
-12").
+II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "gang mawar2", "RT 3 rumah
+12", "Kp. Baru 12", "kampung baru 12", "jalan kol. inf. h. m. yamin 12", a house numbered like
+a year, "Jl. Mawar 2019", and one before an area word that ends the sentence or names a
+village, "Jl. Mawar 12 RT.", "jalan mawar 12 desa bereng").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
-Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT,
-RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda
-Dusun 3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km",
-"jalan kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8 pagi", "jalan merdeka 3
-ruko", "jalan merdeka 2 RT terendam") or what else it is (a clock time, a day and month, a
-range: "jalan merdeka 07:30", "jalan merdeka 12/6", "jalan merdeka 3-4 km"), the number of
-a law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"), "1 x
-24 jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at
-balai desa").
+Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT, RW
+and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda Dusun
+3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km", "jalan
+kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8 pagi", "jalan merdeka 3 ruko", "jalan
+merdeka 2 RT terendam", "Jalan Usaha Tani 2023", "Jl. Mawar 2019-2020") or what else it is (a
+clock time, a day and month, a range: "jalan merdeka 07:30", "jalan merdeka 12/6", "Jl. Merdeka
+12/6 lalu", "jalan merdeka 3-4 km"), a word doubled with a 2 ("jalan pelan2"), a list's next
+number ("jalan merdeka - 2. jalan sudirman", "1. Jl. Merdeka 2. Jl. Sudirman"), the number of a
+law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"), "1 x 24
+jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at balai
+desa").
 """
 
 from __future__ import annotations
@@ -290,20 +294,41 @@ _CAPITALIZED_NAME = (
     rf"(?:{_BEFORE_HOUSE}|{_ROMAN_STREET})"
 )
 # A name in small letters: a word of its own, perhaps after a kind of road, and up to three
-# words more; up to three titles before it may be abbreviated with a dot ("jalan h. agus salim
-# 12", "jalan k.h. dewantara 3", "jalan i.r. h. juanda 12"): a word of up to three letters or
-# a rank or title that is longer ("jalan jend. sudirman 12", "jalan prof. m. yamin 12").
+# words more; up to six titles before it may be abbreviated with a dot ("jalan h. agus salim
+# 12", "jalan k.h. dewantara 3", "jalan kol. inf. h. m. yamin 12": a rank, its corps, a
+# pilgrim's title and an initial): a word of up to three letters or a rank or title that is
+# longer ("jalan jend. sudirman 12", "jalan prof. m. yamin 12").
 _LONG_TITLE = (
-    r"(?i:jend|jendral|jenderal|prof|brigjen|letjen|mayjen|kolonel|kapt|kapten|letkol|mayor|"
-    r"serma|sersan|kopral|pelda|peltu|laksda|laksma|marsda|marsma|laksamana|marsekal|bripka|"
-    r"aiptu|kompol|akbp|kombes|sultan|pangeran|habib|ustadz|syekh|tuanku|drs|dra|ners|hj)"
+    r"(?i:jend|jendral|jenderal|brigjend|prof|brigjen|letjen|mayjen|kolonel|kapt|kapten|letkol|"
+    r"mayor|letnan|lettu|letda|serma|serka|sertu|sersan|kopral|kopka|pratu|pelda|peltu|laksda|"
+    r"laksma|laksdya|marsda|marsma|marsdya|laksamana|marsekal|bripka|bripda|briptu|brigpol|"
+    r"aiptu|ipda|iptu|kompol|akbp|kombes|komjen|irjen|sultan|pangeran|raden|tengku|teuku|"
+    r"gusti|datuk|habib|ustadz|ustad|ustaz|syekh|syeikh|kyai|kiai|haji|tuanku|drs|dra|ners|hj)"
 )
-_TITLE = rf"(?>(?:(?:{_LONG_TITLE}|[^\W\d_]{{1,3}})\.\s{{0,3}}){{0,3}})"
-# The house may follow the name glued to it ("gang mawar12"), but not a lone 2, which doubles
-# a word ("jalan pelan2", "jalan rame2").
-_GLUED = r"(?=\d)(?!2(?!\d))"
+_TITLE = rf"(?>(?:(?:{_LONG_TITLE}|[^\W\d_]{{1,3}})\.\s{{0,3}}){{0,6}})"
+# The house may follow the name glued to it ("gang mawar12", "gang mawar2"). A lone 2 also
+# doubles a word ("jalan pelan2", "jalan rame2"): glued to a word that is doubled so, or to a
+# word of a sentence or a kind of road ("jalan sempit2", "gang kecil2"), it stays
+# (_mask_street_number); with letters after it ("mawar2an", "pelan2nya") it is no house.
+_GLUED = r"(?=\d)(?!2[^\W\d_])"
+# Words written doubled with a 2 after "jalan" (walk) and the like: how, with whom, where.
+_DOUBLED_WORD = re.compile(
+    r"(?i:pelan|perlahan|rame|cepat|lambat|santai|hati|baik|jauh|dekat|lama|muter|mutar|putar|"
+    r"keliling|lihat|liat|kadang|mula|tiba|benar|bener|betul|sungguh|masing|kemana|mana|gede|"
+    r"jalan|asal|beda|cari|main|pulang|balik|bolak|naik|turun|buru|gegas|kencang|kenceng|"
+    r"lancar|dulu|jangan|sering|jarang|pagi|ramai|bareng|sama|berdua|bertiga|rombongan|"
+    r"iseng|sekedar|sekadar|santuy|selow|pelan|hemat|irit|kuat|capek|cape|lemas|sehat)"
+)
 _SMALL_NAME = (
     rf"{_TITLE}(?:{_SMALL_WORD}\s{{1,3}})?{_OWN_NAME_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
+    rf"(?:{_AFTER_SMALL_NAME}|{_ROMAN_STREET}|{_GLUED})"
+)
+# "kampung" spelled out names a village or a quarter as "Kp." does ("kampung baru 12",
+# "Kampung Baru 12"), so a kind of road may be its name ("baru", "tengah", "sawah"); but it
+# is also an ordinary word ("kampung kami 3 kali banjir", "kampung ini 2 rumah"): no word of
+# a sentence in the name, and the house a number alone, as after "jalan" in small letters.
+_KAMPUNG_NAME = (
+    rf"{_TITLE}{_SMALL_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
     rf"(?:{_AFTER_SMALL_NAME}|{_ROMAN_STREET}|{_GLUED})"
 )
 # What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
@@ -327,23 +352,49 @@ _COUNTED = (
     r"milyar|rupiah|perak|k)(?![^\W\d_])"
 )
 _RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
-# After a number, "RT", "desa" and the like count areas when a word that is not a name, a
-# punctuation mark or the end of the text follows ("2 RT terendam", "3 desa terisolasi",
-# "menghubungkan 3 desa"); a name or a number goes on with the address ("Jl. Mawar 12 desa
-# Sukamaju", "Jl. Mawar 12 RT 3", "jalan mawar 12 desa sukamaju").
+# After a number right after a street's name, "RT", "desa" and the like count areas when a
+# word that is not a name follows on the same line, or a comma, semicolon, "!", "?" or ")"
+# ("2 RT terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); a name or a
+# number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
+# mawar 12 desa sukamaju"). So does a full stop or the end of the text: "Jl. Mawar 12 RT."
+# ends an address as often as a count, and privacy wins the tie ("jalan merdeka 3 desa."
+# is hidden too).
 _AREA = r"(?i:rt|rw|desa|dusun|dsn|kampung|kelurahan|kecamatan|gang|gg|lorong|blok|kompleks)"
-# Such a word is in small letters: a listed one, or a verb or adjective by its prefix ("ter-",
-# "di-", "ber-", "meng-", "ke-…-an"), so "desa Bereng" and "desa Terusan" are names.
-_NOT_A_NAME_AFTER = (
-    rf"(?=[a-z])(?:{_SENTENCE_WORD}|{_NOT_A_NAME}|"
-    r"(?:ter|di|ber|meng|meny|mem)[^\W\d_]{2,}|ke[^\W\d_]{1,20}an(?![^\W\d_]))"
+# Such a word is in small letters and listed: a word of a sentence, or a verb or adjective
+# said of areas. Not every word with a verb's prefix: villages are named so ("desa bereng",
+# "desa terusan", "desa mengkatip", "desa kelampangan").
+_AREA_VERB = (
+    r"(?i:terendam|tergenang|terdampak|terkena|terisolasi|terisolir|terputus|terhubung|"
+    r"terbakar|terancam|terganggu|terlewati|terlalui|terlanda|terhambat|tertimpa|terserang|"
+    r"terletak|tersebar|termasuk|terdekat|terjauh|terpencil|tertinggal|terluar|terparah|"
+    r"kebanjiran|kekeringan|kebakaran|kegelapan|kemalingan|kesulitan|kena|kebagian|dilanda|"
+    r"dilalui|dilewati|dihubungkan|dilintasi|dialiri|diterjang|direndam|digenangi|dihuni|"
+    r"dikepung|diguyur|dihantam|disapu|dilaporkan|ditetapkan|diusulkan|mendapat|mendapatkan|"
+    r"menerima|berdampak|berbatasan|bertetangga|berada|bersebelahan|bergabung|mengalami|"
+    r"merasakan|menggunakan|memakai|memanfaatkan|menikmati|mengeluh|mengeluhkan|melapor|"
+    r"melaporkan|lain|tetangga|sekaligus|sekecamatan|sekelurahan|sedesa|banjir|longsor|"
+    r"gelap|padam|kering|rawan)(?![^\W\d_])"
 )
+_NOT_A_NAME_AFTER = rf"(?=[a-z])(?:{_SENTENCE_WORD}|{_NOT_A_NAME}|{_AREA_VERB})"
 _AREA_COUNT = (
     rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
-    rf"(?:\s{{0,3}}(?:[.,;!?)]|$)|\s{{1,3}}{_NOT_A_NAME_AFTER})"
+    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}{_NOT_A_NAME_AFTER})"
+)
+# A year directly after a street's name is its house ("Jl. Mawar 2019"), but not a list or
+# range of years ("Jl. Mawar 2019, 2020 dan 2021 banjir", "Jl. Mawar 2019-2020").
+_YEARS = (
+    rf"(?:19|20)\d\d\s{{0,2}}(?:[,/&~\-{_DASHES}]|(?i:dan|s/d|sampai|hingga|ke))"
+    rf"\s{{0,2}}(?:19|20)\d\d(?!\d)"
+)
+# A day and month followed by a word that only a date takes ("Jl. Merdeka 12/6 lalu", "12/6
+# kemarin", "12/6 pukul 10"); "Jl. Merdeka 12/6 ada banjir" is not one of them: it reads as
+# a house 12/6 as well, and privacy wins the tie.
+_DAY_MONTH_THEN = (
+    rf"{_DAY}\s?[/\-{_DASHES}]\s?(?:0?[1-9]|1[0-2])(?!\d)\s{{1,3}}"
+    r"(?i:lalu|kemarin|kemaren|kmrn|kmarin|tadi|pukul|pkl)(?![^\W\d_])"
 )
 _NOT_A_HOUSE_UNIT = (
-    r"(?:(?:19|20)\d\d(?!\d)"
+    rf"(?:{_YEARS}|{_DAY_MONTH_THEN}"
     rf"|\d+(?:[.,]\d+)?(?:{_RANGE}\d+(?:[.,]\d+)?)?-?(?:an)?\s{{0,2}}(?:{_COUNTED})"
     r"|\d+-?an(?![^\W\d_])"
     rf"|{_AREA_COUNT}"
@@ -353,9 +404,10 @@ _NOT_A_HOUSE_UNIT = (
 _STREET_NUMBER = re.compile(
     rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:[.:\-]\s{{0,3}}|\s{{1,3}})"
     rf"(?:{_STREET_NAME}|{_ANY_WORD}{_GLUED})"
-    rf"|(?i:jalan|jlan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>)))"
+    rf"|(?i:jalan|jlan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>))"
+    rf"|(?i:kampung|kampong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_KAMPUNG_NAME}(?P<kampung>)))"
     rf"(?!{_NOT_A_HOUSE_UNIT})"
-    rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER}))"
+    rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|(?(kampung){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER})))"
 )
 # A housing estate's block and house without the word "Blok": "Perumahan Griya Indah C-12",
 # "Perum Griya Indah C 12", "Komp. Mawar 7". As after "jalan", "perumahan" and "komplek" are
@@ -418,6 +470,46 @@ def _mask_house_number(match: re.Match, hidden: str) -> str:
     return match.group("sign") + hidden
 
 
+# The next item of a list: a full stop or bracket, then another street.
+_NEXT_LIST_ITEM = re.compile(
+    r"\s{0,2}[.)]\s{1,3}(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
+)
+
+_KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
+
+
+def _mask_street_number(match: re.Match, hidden: str) -> str:
+    sign, number = match.group("sign"), match.group("number")
+    words = re.findall(r"[^\W\d_]+", sign)
+    # A year after a Roman-numeral street is a month and year ("Jl. Mawar XII/2024"), and
+    # after a kind of road alone a road's programme ("Jalan Usaha Tani 2023"). After a
+    # kampung such a word is its name ("kampung baru 2019", "Kp. Baru 2019").
+    road_only = words[0].lower() not in _KAMPUNG_WORDS and all(
+        re.fullmatch(_ROAD_WORD, word) for word in words[1:]
+    )
+    if re.fullmatch(r"(?:19|20)\d\d", number) and (sign.rstrip().endswith("/") or road_only):
+        return match.group()
+    # A lone 2 glued to a word doubles it ("jalan pelan2", "jl sempit2").
+    if number == "2" and sign[-1:].isalpha():
+        last = words[-1]
+        if any(
+            re.fullmatch(word, last)
+            for word in (_DOUBLED_WORD.pattern, _SENTENCE_WORD, _ROAD_WORD, _NOT_A_NAME)
+        ):
+            return match.group()
+    # A list's next number, another street following it: after a dash ("jalan merdeka - 2.
+    # jalan sudirman"), or after the list's number before it in the 40 characters before the
+    # street ("1. Jl. Merdeka 2. Jl. Sudirman"). Without either it may be a house ending a
+    # sentence ("tinggal di jalan merdeka 2. Jalan sudirman juga banjir").
+    if number.isdigit() and len(number) <= 2 and _NEXT_LIST_ITEM.match(match.string, match.end()):
+        dash = re.fullmatch(rf"[\-{_DASHES}]", sign.rstrip()[-1:])
+        before = match.string[max(0, match.start() - 40) : match.start()]
+        previous = rf"(?<![\w.]){int(number) - 1}\s{{0,2}}[.)]\s"
+        if dash or (int(number) > 1 and re.search(previous, before)):
+            return match.group()
+    return sign + hidden
+
+
 def public_text(text: str) -> str:
     hidden = "[" + _("hidden") + "]"
     text = _EMAIL.sub(hidden, text or "")
@@ -438,4 +530,4 @@ def public_text(text: str) -> str:
     text = _BLOCK.sub(lambda match: match.group("sign") + hidden, text)
     text = _ESTATE_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
     text = _HOUSE_AFTER_ADDRESS.sub(lambda match: match.group("sign") + hidden, text)
-    return _STREET_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
+    return _STREET_NUMBER.sub(lambda match: _mask_street_number(match, hidden), text)
