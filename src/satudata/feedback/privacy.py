@@ -47,6 +47,11 @@ import re
 
 from django.utils.translation import gettext as _
 
+from satudata.feedback.house_numbers import mask_house_numbers
+from satudata.feedback.text_parts import DASHES as _DASHES
+from satudata.feedback.text_parts import DAY as _DAY
+from satudata.feedback.text_parts import MONTHS as _MONTHS
+
 # Between the groups of a number: one to three separators with a few spaces around them, or
 # spaces alone. \s covers Unicode spaces; the dashes are ‐ ‑ ‒ – — ― − ﹘ ﹣ －. Besides dots,
 # slashes, underscores, brackets and dashes, a number is grouped with a bar, a tilde, a
@@ -56,7 +61,6 @@ from django.utils.translation import gettext as _
 # ";" and "," with a space (lists), nor "+", "*", "=" and "#" (sums, which have no NIK in them).
 # A number ending a sentence takes a number starting the next one with it ("… 0001. 3 orang"):
 # hiding too much is better than showing part of a phone number written "0812 . 3456 . 7890".
-_DASHES = "\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
 _GROUPING = rf"./_()\-{_DASHES}|~\\\u2026\u00b7\u2022\u2219\u22c5\u2027{_INVISIBLE}"
 _GAP = rf"(?:\s{{0,4}}[{_GROUPING}]{{1,3}}\s{{0,4}}|\s{{0,4}},(?=\d)|\s{{1,4}})"
@@ -72,21 +76,11 @@ _TIME_RANGE = re.compile(
     rf"(?:[01]?\d|2[0-3])[.:][0-5]\d\s{{0,2}}[\-{_DASHES}]\s{{0,2}}(?:[01]?\d|2[0-3])[.:][0-5]\d"
 )
 
-_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?!\d)"
 _YEAR = r"'?(?:\d{4}|\d{2})(?!\d)"
 # A date in figures: day and month (either order) and a two- or four-digit year.
 _DATE_SEP = rf"\s{{0,2}}[./_\-{_DASHES}]\s{{0,2}}"
 _NUMERIC_DATE = re.compile(rf"(?<!\d){_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}{_YEAR}")
 
-_MONTHS = (
-    # Indonesian, with the older spellings and the usual abbreviations.
-    "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
-    "november|nopember|desember|agu|agt|ags|agus|agst|agust|okt|okto|nop|des|peb|pebr|febr|"
-    "mrt|"
-    # English and the abbreviations both languages share.
-    "january|february|march|may|june|july|august|october|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
 _MONTH = rf"(?<![^\W\d_])(?:{_MONTHS})(?![^\W\d_])\.?"
 _WORD_SEP = rf"[\s.,/_\-{_DASHES}]{{0,4}}"
 _ORDINAL = r"(?:st|nd|rd|th)?"
@@ -192,247 +186,6 @@ _SPOKEN_NUMBER = re.compile(
     rf"(?:{_DIGIT_WORD}|\d)(?:{_WORDS_GAP}?(?:{_DIGIT_WORD}|\d)){{7,}}", re.IGNORECASE
 )
 
-# The house number of an address (RT, RW and hamlet stay: a whole neighbourhood shares them).
-# It is the number after "No.", "Nomor" (or "nomer", as it is often spoken and written) or
-# "Kav." ("Jl. Hasibuan No. 84", "No.12A", "nomor rumah 3/2", "RT 004 nomer 84"), the block
-# and house in a housing estate ("Blok C/12", "blok A-3", "Perumahan Griya Indah C-12"), and
-# a number right after a street's name ("Jl. Hasibuan 84", "Gg. Mawar 12B", "Jl. Hasibuan,
-# 84", "Jl. Hasibuan #84", "Jl.Hasibuan.84"). Only the number is masked: the street, the
-# estate, "No." and "Blok" stay, so a complaint about a road still says which.
-_HOUSE = r"\d{1,4}(?:[A-Za-z](?![^\W\d_]))?"
-# Not a part of a longer number, date or clock time ("No. 6/2014", "No. 12/3/2024", "Jl.
-# Merdeka 07:30").
-_HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-]\s?{_HOUSE})?(?!\s?[/\-.:]\s?\d)(?!\d)"
-# After a street in small letters a house is a number alone: "jalan merdeka 12/6" is a day and
-# month, "3-4 km" and "1/2 km" a range and a fraction.
-_PLAIN_HOUSE_NUMBER = rf"{_HOUSE}(?!\s?[/\-{_DASHES}.:]\s?\d)(?!\d)"
-_NUMBER_SIGN = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?:no|n0|nomor|nomer|nmr|kav|kavling)\s{{0,2}}[.:]{{0,2}}\s{{0,2}}"
-    rf"(?:rumah\s{{0,2}}[.:]?\s{{0,2}})?)"
-    rf"(?P<number>{_HOUSE_NUMBER})",
-    re.IGNORECASE,
-)
-# "No." also numbers laws, letters, schools, queues and counters, which are no one's address.
-_NOT_A_HOUSE_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:surat|sk|keputusan|kep|peraturan|perda|perbup|perwali|pergub|perdes|"
-    r"perkades|permen\w*|kepmen\w*|uu|undang-undang|pp|perpres|inpres|keppres|instruksi|"
-    r"edaran|se|pasal|ayat|lampiran|halaman|hlm|hal|bab|antrean|antrian|urut|urutan|loket|"
-    r"tiket|registrasi|register|pendaftaran|pengaduan|laporan|tahap|soal|peserta|sekolah|"
-    r"dasar|sd|sdn|smp|smpn|sma|sman|smk|smkn|mi|min|mts|mtsn|tk|paud|negeri|tps|kelas|"
-    r"ruang|gelombang|sesi|putaran|juara|peringkat|ranking)\W{0,3}$",
-    re.IGNORECASE,
-)
-_NOT_A_HOUSE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?:tahun|thn|th)(?![^\W\d_])", re.IGNORECASE)
-_BLOCK = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?i:blok)(?![^\W\d_])\.?\s{{0,2}})"
-    rf"(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
-)
-# A street's name: words that are not an address's other parts or a sentence's small words.
-# After "Jl.", "Gg.", "Lr." or "Kp." (kampung) the name may be in small letters ("jl hasibuan
-# 84"). "Ujung" is part of many names ("Jl. Mawar Ujung 12"); "Simpang 4" is a crossing.
-# "Dusun" is the hamlet, which stays as the RT does ("Jl. Mawar Dusun 2").
-_NOT_A_NAME = (
-    r"(?i:rt|rw|km|kilometer|no|nomor|nomer|nmr|kav|kavling|blok|tahap|tipe|type|fase|dan|di|"
-    r"ke|dari|yang|ada|arah|sampai|hingga|sepanjang|menuju|depan|dekat|samping|belakang|"
-    r"simpang|sejak|sekitar|sejauh|sebanyak|lebih|kurang|pukul|jam|tahun|sudah|belum|tidak|"
-    r"rusak|ini|itu|dusun|dsn|rp|idr)"
-    r"(?![^\W\d_])"
-)
-_NAME_REST = r"(?:[.'’\-][^\W\d_]+)*"
-_ANY_WORD = rf"(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}"
-_CAPITALIZED_WORD = rf"(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}"
-# "jalan", "gang" and "lorong" are ordinary words too, so a name after them in small letters
-# ("rumah saya di jalan merdeka 12") has none of the words that complaints put after "jalan":
-# what the road is like or what is done to it ("jalan berlubang 2", "jalan ditutup 2"), small
-# words, pronouns and times ("jalan kami", "jalan lagi", "jalan malam 2"), or a word ending in
-# "-nya" ("jalan lebarnya 3").
-_SENTENCE_WORD = (
-    r"(?i:"
-    r"berlubang|lubang|bolong|licin|becek|berdebu|berbatu|bergelombang|gelombang|retak|"
-    r"amblas|ambles|ambruk|longsor|banjir|tergenang|terendam|putus|terputus|terbelah|hancur|"
-    r"tertutup|terhalang|tertimpa|terblokir|terisolasi|lintas|menghubungkan|melewati|"
-    r"parah|berat|ringan|sempit|pendek|gelap|mati|padam|macet|padat|ramai|sepi|kotor|mulus|"
-    r"jelek|buruk|curam|terjal|menanjak|nanjak|menurun|tanjakan|turunan|berkelok|bercabang|"
-    r"rawan|bahaya|berbahaya|ditutup|dibuka|diperbaiki|dibangun|diaspal|dicor|dibuat|"
-    r"dilewati|dilalui|digali|kelas|paket|segmen|ruas|jalur|lajur|bagian|sisi|lokasi|titik|"
-    r"antar|antara|sebelah|seberang|pinggir|tepi|sd|sdn|smp|sma|smk|tk|paud|"
-    r"sini|situ|sana|tersebut|tsb|yg|dgn|dg|tdk|atau|serta|dengan|untuk|bagi|buat|pada|"
-    r"oleh|karena|akibat|sama|bareng|bersama|sendiri|juga|pun|lagi|terus|masih|hanya|cuma|"
-    r"sekali|sangat|agak|cukup|hampir|kira|total|selama|sesudah|setelah|sebelum|saat|"
-    r"waktu|ketika|tiap|setiap|semua|seluruh|banyak|beberapa|kami|kita|saya|aku|kamu|anda|"
-    r"dia|ia|mereka|warga|pagi|siang|sore|malam|hari|minggu|bulan|tanggal|tgl|senin|"
-    r"selasa|rabu|kamis|jumat|sabtu|pertama|kedua|ketiga|keempat|kelima|terakhir|"
-    r"[^\W\d_]+nya)"
-    r"(?![^\W\d_])"
-)
-# Which road it is ("jalan desa 2", "jalan tani 2", "jalan kaki 2", "jalan baru 2") names a
-# street only with a name of its own after it ("jalan kebun jeruk 12", "jalan desa sukamaju
-# 12"); after a name it is part of it ("jalan pasar baru 12").
-_ROAD_WORD = (
-    r"(?i:desa|antardesa|kampung|gang|lorong|komplek|pemukiman|permukiman|perumahan|"
-    r"kabupaten|provinsi|nasional|negara|umum|lingkungan|poros|setapak|tani|usaha|produksi|"
-    r"kebun|sawah|alternatif|pintas|tembus|lingkar|penghubung|akses|masuk|keluar|tol|aspal|"
-    r"beton|tanah|batu|kerikil|cor|paving|rabat|kaki|baru|lama|utama|besar|kecil|panjang|"
-    r"lebar|tengah|atas|bawah|lurus|buntu|terang|bersih|bagus|baik|aman|penuh|kosong|raya|"
-    r"tikus|inspeksi|kelok|trans|hauling|logging|sirtu|semenisasi)"
-    r"(?![^\W\d_])"
-)
-_SMALL_WORD = rf"(?!{_SENTENCE_WORD}){_ANY_WORD}"
-_OWN_NAME_WORD = rf"(?!{_ROAD_WORD}){_SMALL_WORD}"
-# Between the name and the number: spaces, a comma or "#" ("Jl. Hasibuan, 84", "Jl. Hasibuan
-# #84"), or a dot alone ("Jl.Hasibuan.84"). A comma may also end a list of streets ("Jl.
-# Hasibuan, 3 titik"): what a number counts is kept as below, any other number is hidden. A
-# name in small letters after "jalan" is not ended by a full stop ("… di jalan merdeka. 2)").
-_AFTER_SMALL_NAME = rf"(?:\s{{0,3}}(?:,\s{{0,3}}#?|#|[:(\-{_DASHES}])\s{{0,3}}|\s{{1,3}})"
-_BEFORE_HOUSE = rf"(?:\.?{_AFTER_SMALL_NAME}|\.)"
-# A street numbered in Roman numerals has the house after a slash: "Jl. Mawar II/12".
-_ROMAN_STREET = r"\s{1,3}(?i:[IVX]{1,4})\s?/\s?"
-# Up to six words: "Jl. Haji Agus Salim Gang Dua 12".
-_STREET_NAME = rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,5}}(?:{_BEFORE_HOUSE}|{_ROMAN_STREET})"
-_CAPITALIZED_NAME = (
-    rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,5}}"
-    rf"(?:{_BEFORE_HOUSE}|{_ROMAN_STREET})"
-)
-# A name in small letters: a word of its own, perhaps after a kind of road, and up to three
-# words more; up to six titles before it may be abbreviated with a dot ("jalan h. agus salim
-# 12", "jalan k.h. dewantara 3", "jalan kol. inf. h. m. yamin 12": a rank, its corps, a
-# pilgrim's title and an initial): a word of up to three letters or a rank or title that is
-# longer ("jalan jend. sudirman 12", "jalan prof. m. yamin 12").
-_LONG_TITLE = (
-    r"(?i:jend|jendral|jenderal|brigjend|prof|brigjen|letjen|mayjen|kolonel|kapt|kapten|letkol|"
-    r"mayor|letnan|lettu|letda|serma|serka|sertu|sersan|kopral|kopka|pratu|pelda|peltu|laksda|"
-    r"laksma|laksdya|marsda|marsma|marsdya|laksamana|marsekal|bripka|bripda|briptu|brigpol|"
-    r"aiptu|ipda|iptu|kompol|akbp|kombes|komjen|irjen|sultan|pangeran|raden|tengku|teuku|"
-    r"gusti|datuk|habib|ustadz|ustad|ustaz|syekh|syeikh|kyai|kiai|haji|tuanku|drs|dra|ners|hj)"
-)
-_TITLE = rf"(?>(?:(?:{_LONG_TITLE}|[^\W\d_]{{1,3}})\.\s{{0,3}}){{0,6}})"
-# The house may follow the name glued to it ("gang mawar12", "gang mawar2"). A lone 2 also
-# doubles a word ("jalan pelan2", "jalan rame2"): glued to a word that is doubled so, or to a
-# word of a sentence or a kind of road ("jalan sempit2", "gang kecil2"), it stays
-# (_mask_street_number); with letters after it ("mawar2an", "pelan2nya") it is no house.
-_GLUED = r"(?=\d)(?!2[^\W\d_])"
-# Words written doubled with a 2 after "jalan" (walk) and the like: how, with whom, where.
-_DOUBLED_WORD = re.compile(
-    r"(?i:pelan|perlahan|rame|cepat|lambat|santai|hati|baik|jauh|dekat|lama|muter|mutar|putar|"
-    r"keliling|lihat|liat|kadang|mula|tiba|benar|bener|betul|sungguh|masing|kemana|mana|gede|"
-    r"jalan|asal|beda|cari|main|pulang|balik|bolak|naik|turun|buru|gegas|kencang|kenceng|"
-    r"lancar|dulu|jangan|sering|jarang|pagi|ramai|bareng|sama|berdua|bertiga|rombongan|"
-    r"iseng|sekedar|sekadar|santuy|selow|pelan|hemat|irit|kuat|capek|cape|lemas|sehat)"
-)
-_SMALL_NAME = (
-    rf"{_TITLE}(?:{_SMALL_WORD}\s{{1,3}})?{_OWN_NAME_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
-    rf"(?:{_AFTER_SMALL_NAME}|{_ROMAN_STREET}|{_GLUED})"
-)
-# "kampung" spelled out names a village or a quarter as "Kp." does ("kampung baru 12",
-# "Kampung Baru 12"), so a kind of road may be its name ("baru", "tengah", "sawah"); but it
-# is also an ordinary word ("kampung kami 3 kali banjir", "kampung ini 2 rumah"): no word of
-# a sentence in the name, and the house a number alone, as after "jalan" in small letters.
-_KAMPUNG_NAME = (
-    rf"{_TITLE}{_SMALL_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
-    rf"(?:{_AFTER_SMALL_NAME}|{_ROMAN_STREET}|{_GLUED})"
-)
-# What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
-# "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023", "jalan tani 2 lokasi", "jalan
-# merdeka 2 ruas". Not the parts of an address ("desa", "dusun", "RT", "gang", "blok"): after
-# a house number they go on with the address ("Jl. Mawar 12 desa Sukamaju").
-# Also money ("50 ribu", "2 jt", "50rb"), times of day ("8 pagi"), the things and people on a
-# road ("3 ruko", "2 polisi tidur", "3 korban"), a range or a fraction before a unit ("3-4 km",
-# "3 s/d 4 km", "3 sampai 4 km", "1/2 km") and a round number ("300an meter", "300an").
-_COUNTED = (
-    r"%|(?i:m|meter|mtr|km|kilometer|cm|mm|titik|lubang|persen|tahun|thn|th|bulan|bln|hari|"
-    r"hr|minggu|mgg|pekan|jam|menit|mnt|detik|dtk|pagi|siang|sore|malam|subuh|petang|wib|wita|"
-    r"wit|kali|x|orang|org|jiwa|kk|kepala|rumah|unit|buah|bh|lampu|tiang|ton|kg|kilo|liter|ha|"
-    r"hektar|hektare|keluarga|warga|anak|siswa|murid|lansia|balita|ekor|pohon|batang|sak|"
-    r"karung|lokasi|tempat|ruas|segmen|paket|jalur|lajur|arah|bagian|sisi|petak|jembatan|"
-    r"motor|mobil|kendaraan|truk|sepeda|angkot|bus|bis|ojek|becak|gerobak|kecelakaan|"
-    r"kejadian|kasus|korban|pengendara|penumpang|pejalan|pemotor|pengguna|pedagang|pelajar|"
-    r"derajat|ruko|kios|toko|warung|lapak|bangunan|gedung|lantai|kantor|masjid|gereja|"
-    r"sekolah|got|drainase|selokan|parit|gorong|saluran|tanggul|pipa|kabel|gardu|trafo|"
-    r"sumur|polisi|rambu|portal|gapura|halte|cctv|ribu|rb|rbu|rebu|juta|jt|jta|miliar|"
-    r"milyar|rupiah|perak|k)(?![^\W\d_])"
-)
-_RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
-# After a number right after a street's name, "RT", "desa" and the like count areas when a
-# word that is not a name follows on the same line, or a comma, semicolon, "!", "?" or ")"
-# ("2 RT terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); a name or a
-# number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
-# mawar 12 desa sukamaju"). So does a full stop or the end of the text: "Jl. Mawar 12 RT."
-# ends an address as often as a count, and privacy wins the tie ("jalan merdeka 3 desa."
-# is hidden too).
-_AREA = r"(?i:rt|rw|desa|dusun|dsn|kampung|kelurahan|kecamatan|gang|gg|lorong|blok|kompleks)"
-# Such a word is in small letters and listed: a word of a sentence, or a verb or adjective
-# said of areas. Not every word with a verb's prefix: villages are named so ("desa bereng",
-# "desa terusan", "desa mengkatip", "desa kelampangan").
-_AREA_VERB = (
-    r"(?i:terendam|tergenang|terdampak|terkena|terisolasi|terisolir|terputus|terhubung|"
-    r"terbakar|terancam|terganggu|terlewati|terlalui|terlanda|terhambat|tertimpa|terserang|"
-    r"terletak|tersebar|termasuk|terdekat|terjauh|terpencil|tertinggal|terluar|terparah|"
-    r"kebanjiran|kekeringan|kebakaran|kegelapan|kemalingan|kesulitan|kena|kebagian|dilanda|"
-    r"dilalui|dilewati|dihubungkan|dilintasi|dialiri|diterjang|direndam|digenangi|dihuni|"
-    r"dikepung|diguyur|dihantam|disapu|dilaporkan|ditetapkan|diusulkan|mendapat|mendapatkan|"
-    r"menerima|berdampak|berbatasan|bertetangga|berada|bersebelahan|bergabung|mengalami|"
-    r"merasakan|menggunakan|memakai|memanfaatkan|menikmati|mengeluh|mengeluhkan|melapor|"
-    r"melaporkan|lain|tetangga|sekaligus|sekecamatan|sekelurahan|sedesa|banjir|longsor|"
-    r"gelap|padam|kering|rawan)(?![^\W\d_])"
-)
-_NOT_A_NAME_AFTER = rf"(?=[a-z])(?:{_SENTENCE_WORD}|{_NOT_A_NAME}|{_AREA_VERB})"
-_AREA_COUNT = (
-    rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
-    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}{_NOT_A_NAME_AFTER})"
-)
-# A year directly after a street's name is its house ("Jl. Mawar 2019"), but not a list or
-# range of years ("Jl. Mawar 2019, 2020 dan 2021 banjir", "Jl. Mawar 2019-2020").
-_YEARS = (
-    rf"(?:19|20)\d\d\s{{0,2}}(?:[,/&~\-{_DASHES}]|(?i:dan|s/d|sampai|hingga|ke))"
-    rf"\s{{0,2}}(?:19|20)\d\d(?!\d)"
-)
-# A day and month followed by a word that only a date takes ("Jl. Merdeka 12/6 lalu", "12/6
-# kemarin", "12/6 pukul 10"); "Jl. Merdeka 12/6 ada banjir" is not one of them: it reads as
-# a house 12/6 as well, and privacy wins the tie.
-_DAY_MONTH_THEN = (
-    rf"{_DAY}\s?[/\-{_DASHES}]\s?(?:0?[1-9]|1[0-2])(?!\d)\s{{1,3}}"
-    r"(?i:lalu|kemarin|kemaren|kmrn|kmarin|tadi|pukul|pkl)(?![^\W\d_])"
-)
-_NOT_A_HOUSE_UNIT = (
-    rf"(?:{_YEARS}|{_DAY_MONTH_THEN}"
-    rf"|\d+(?:[.,]\d+)?(?:{_RANGE}\d+(?:[.,]\d+)?)?-?(?:an)?\s{{0,2}}(?:{_COUNTED})"
-    r"|\d+-?an(?![^\W\d_])"
-    rf"|{_AREA_COUNT}"
-    # A day and month without a year ("Jl. Hasibuan, 12 Desember banjir").
-    rf"|\d{{1,2}}\s{{1,2}}(?i:{_MONTHS})(?![^\W\d_]))"
-)
-_STREET_NUMBER = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:[.:\-]\s{{0,3}}|\s{{1,3}})"
-    rf"(?:{_STREET_NAME}|{_ANY_WORD}{_GLUED})"
-    rf"|(?i:jalan|jlan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>))"
-    rf"|(?i:kampung|kampong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_KAMPUNG_NAME}(?P<kampung>)))"
-    rf"(?!{_NOT_A_HOUSE_UNIT})"
-    rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|(?(kampung){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER})))"
-)
-# A housing estate's block and house without the word "Blok": "Perumahan Griya Indah C-12",
-# "Perum Griya Indah C 12", "Komp. Mawar 7". As after "jalan", "perumahan" and "komplek" are
-# ordinary words ("perumahan warga 3 rumah rusak"), so after them the name is in capitals.
-# The shortest name is taken first, so the block's letter goes with its number ("Indah C 12"
-# hides "C 12", not only "12").
-_ESTATE_NUMBER = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?i:perum|komp|kompl|btn)(?:\.\s{{0,3}}|\s{{1,3}})"
-    rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,3}}?{_BEFORE_HOUSE}"
-    rf"|(?i:perumahan|komplek|kompleks)\s{{1,3}}"
-    rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,3}}?{_BEFORE_HOUSE})"
-    rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
-)
-
-# "rumah" and a number after an RT or a street, ending the address: "RT 3 rumah 12", "jl.
-# mawar, rumah 12". Followed by a word, it counts houses ("RT 3 rumah 12 terendam").
-_HOUSE_AFTER_ADDRESS = re.compile(
-    rf"(?<![^\W\d_])(?P<sign>(?:(?i:rt|rw)\s{{0,2}}[.:]?\s{{0,2}}\d{{1,3}}"
-    rf"|(?i:jl|jln|gg|jalan|gang|lorong)(?:\.\s{{0,3}}|\s{{1,3}}){_ANY_WORD}"
-    rf"(?:\s{{1,3}}{_ANY_WORD}){{0,3}})"
-    rf"\s{{0,3}},?\s{{0,3}}(?i:rumah)\s{{1,3}})"
-    rf"(?P<number>{_PLAIN_HOUSE_NUMBER})"
-    rf"(?=\s{{0,3}}(?:[.,;:!?)]|$|{_AREA}(?![^\W\d_])))"
-)
-
 
 def _mask_long_number(match: re.Match, hidden: str) -> str:
     number = match.group()
@@ -461,55 +214,6 @@ def _mask_spoken_number(match: re.Match, hidden: str) -> str:
     return run
 
 
-def _mask_house_number(match: re.Match, hidden: str) -> str:
-    # Forty characters are more than any of the words before "No." is long.
-    before = match.string[max(0, match.start() - 40) : match.start()]
-    after = match.string[match.end() :]
-    if _NOT_A_HOUSE_BEFORE.search(before) or _NOT_A_HOUSE_AFTER.match(after):
-        return match.group()
-    return match.group("sign") + hidden
-
-
-# The next item of a list: a full stop or bracket, then another street.
-_NEXT_LIST_ITEM = re.compile(
-    r"\s{0,2}[.)]\s{1,3}(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
-)
-
-_KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
-
-
-def _mask_street_number(match: re.Match, hidden: str) -> str:
-    sign, number = match.group("sign"), match.group("number")
-    words = re.findall(r"[^\W\d_]+", sign)
-    # A year after a Roman-numeral street is a month and year ("Jl. Mawar XII/2024"), and
-    # after a kind of road alone a road's programme ("Jalan Usaha Tani 2023"). After a
-    # kampung such a word is its name ("kampung baru 2019", "Kp. Baru 2019").
-    road_only = words[0].lower() not in _KAMPUNG_WORDS and all(
-        re.fullmatch(_ROAD_WORD, word) for word in words[1:]
-    )
-    if re.fullmatch(r"(?:19|20)\d\d", number) and (sign.rstrip().endswith("/") or road_only):
-        return match.group()
-    # A lone 2 glued to a word doubles it ("jalan pelan2", "jl sempit2").
-    if number == "2" and sign[-1:].isalpha():
-        last = words[-1]
-        if any(
-            re.fullmatch(word, last)
-            for word in (_DOUBLED_WORD.pattern, _SENTENCE_WORD, _ROAD_WORD, _NOT_A_NAME)
-        ):
-            return match.group()
-    # A list's next number, another street following it: after a dash ("jalan merdeka - 2.
-    # jalan sudirman"), or after the list's number before it in the 40 characters before the
-    # street ("1. Jl. Merdeka 2. Jl. Sudirman"). Without either it may be a house ending a
-    # sentence ("tinggal di jalan merdeka 2. Jalan sudirman juga banjir").
-    if number.isdigit() and len(number) <= 2 and _NEXT_LIST_ITEM.match(match.string, match.end()):
-        dash = re.fullmatch(rf"[\-{_DASHES}]", sign.rstrip()[-1:])
-        before = match.string[max(0, match.start() - 40) : match.start()]
-        previous = rf"(?<![\w.]){int(number) - 1}\s{{0,2}}[.)]\s"
-        if dash or (int(number) > 1 and re.search(previous, before)):
-            return match.group()
-    return sign + hidden
-
-
 def public_text(text: str) -> str:
     hidden = "[" + _("hidden") + "]"
     text = _EMAIL.sub(hidden, text or "")
@@ -526,8 +230,4 @@ def public_text(text: str) -> str:
     text = _NUMERIC_DATE.sub(hidden, text)
     # House numbers last: what is left are short numbers, and "No." before a NIK or a date
     # ("No. KK 6201…") has already lost them.
-    text = _NUMBER_SIGN.sub(lambda match: _mask_house_number(match, hidden), text)
-    text = _BLOCK.sub(lambda match: match.group("sign") + hidden, text)
-    text = _ESTATE_NUMBER.sub(lambda match: match.group("sign") + hidden, text)
-    text = _HOUSE_AFTER_ADDRESS.sub(lambda match: match.group("sign") + hidden, text)
-    return _STREET_NUMBER.sub(lambda match: _mask_street_number(match, hidden), text)
+    return mask_house_numbers(text, hidden)
