@@ -112,7 +112,9 @@ def test_two_people_placed_as_head_of_one_card_at_once(
             client, f"/api/v1/residents/{person.pk}/family", {"family": card, "relationship": 1}
         )
 
-    one, two = at_once(monkeypatch, services, "_refuse_second_head", place(wife), place(daughter))
+    one, two = at_once(
+        monkeypatch, services.families, "_refuse_second_head", place(wife), place(daughter)
+    )
     assert one.status_code == 200, one.content
     assert two.status_code == 400 and "sudah punya kepala keluarga (Siti)" in two.json()["detail"]
     heads = Resident.objects.filter(family_id=card, relationship=1, status=1)
@@ -134,7 +136,7 @@ def test_two_splits_of_one_member_at_once(regions_after_a_flush, clients, househ
 
     one, two = at_once(
         monkeypatch,
-        services,
+        services.families,
         "_refuse_head_leaving",
         split("6201020101250108"),
         split("6201020101250109"),
@@ -200,7 +202,7 @@ def test_a_change_of_head_to_a_member_a_split_takes_away(
             {"new_head": daughter.pk, "old_head_relationship": 11},
         )
 
-    one, two = at_once(monkeypatch, services, "_refuse_head_leaving", split, new_head)
+    one, two = at_once(monkeypatch, services.families, "_refuse_head_leaving", split, new_head)
     assert one.status_code == 201, one.content
     assert two.status_code == 400, two.content
     for card in Family.objects.all():

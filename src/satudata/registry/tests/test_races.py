@@ -35,10 +35,11 @@ def post(client, url, data):
     return client.post(url, json.dumps(data, default=str), content_type="application/json")
 
 
-def blind_once(monkeypatch, name: str) -> None:
+def blind_once(monkeypatch, module, name: str) -> None:
     """The service's check sees nothing the first time, as when the other session's
-    insert was not yet committed; afterwards it sees the database as it is."""
-    real = getattr(services, name)
+    insert was not yet committed; afterwards it sees the database as it is. `module`: the
+    services module that calls the check (a patch reaches only the calls made there)."""
+    real = getattr(module, name)
     calls = []
 
     def check(*args, **kwargs):
@@ -47,7 +48,7 @@ def blind_once(monkeypatch, name: str) -> None:
             return None
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, name, check)
+    monkeypatch.setattr(module, name, check)
 
 
 def models_check_nothing(monkeypatch) -> None:
@@ -71,7 +72,7 @@ def test_a_nik_registered_meanwhile_by_another_village_is_a_409_not_a_500(
     data = resident_data(village=VILLAGE_A)
     created = post(clients["operator_a"], "/api/v1/residents", {**data, "village": VILLAGE_A})
     assert created.status_code == 201, created.content
-    blind_once(monkeypatch, "_refuse_taken_nik")
+    blind_once(monkeypatch, services.residents, "_refuse_taken_nik")
     again = post(clients["operator_b"], "/api/v1/residents", {**data, "village": VILLAGE_B})
     assert again.status_code == 409, again.content
     assert "Natai Raya" in again.json()["detail"]
@@ -86,7 +87,7 @@ def test_an_edit_to_a_nik_taken_meanwhile_is_refused_naming_the_village(
     assert created.status_code == 201, created.content
     mine = resident_data(village=VILLAGE_B)
     own = post(clients["operator_b"], "/api/v1/residents", {**mine, "village": VILLAGE_B}).json()
-    blind_once(monkeypatch, "_refuse_taken_nik")
+    blind_once(monkeypatch, services.residents, "_refuse_taken_nik")
     edited = clients["operator_b"].patch(
         f"/api/v1/residents/{own['id']}",
         json.dumps({"version": 1, "nik": created.json()["nik"]}),
@@ -107,7 +108,7 @@ def test_a_kk_number_registered_meanwhile_is_refused_naming_the_village(
         clients["operator_a"], "/api/v1/families", {"village": VILLAGE_A, "family_number": number}
     )
     assert created.status_code == 201, created.content
-    blind_once(monkeypatch, "_refuse_taken_kk")
+    blind_once(monkeypatch, services.families, "_refuse_taken_kk")
     again = post(
         clients["operator_b"], "/api/v1/families", {"village": VILLAGE_B, "family_number": number}
     )
@@ -122,7 +123,7 @@ def test_a_server_error_quoting_a_nik_is_logged_without_it(clients, cast, monkey
     data = resident_data(village=VILLAGE_A)
     created = post(clients["operator_a"], "/api/v1/residents", {**data, "village": VILLAGE_A})
     assert created.status_code == 201, created.content
-    monkeypatch.setattr(services, "_refuse_taken_nik", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services.residents, "_refuse_taken_nik", lambda *args, **kwargs: None)
     models_check_nothing(monkeypatch)
     operator = Client(raise_request_exception=False)
     operator.force_login(cast.members()["operator_b"])

@@ -104,7 +104,7 @@ def test_two_temporary_niks_asked_for_at_once_both_get_a_number(cast, village_a,
         calls.append(village)
         return first.nik if len(calls) == 1 else original(village)
 
-    monkeypatch.setattr(services, "next_temporary_nik", behind)
+    monkeypatch.setattr(services.residents, "next_temporary_nik", behind)
     second = services.register_resident(cast.operator_a, village_a, data("Dua"))
     assert int(second.nik[-5:]) == int(first.nik[-5:]) + 1
     assert second.nik_is_temporary and len(calls) == 2
