@@ -59,12 +59,7 @@ def refresh(villages: Iterable[str]) -> None:
     deletes and counts what the first committed. SQLite has one writer at a time anyway."""
     codes = sorted({v for v in villages if v})
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and codes:
-            cursor.execute(
-                "SELECT code FROM regions_region WHERE code = ANY(%s) ORDER BY code "
-                "FOR NO KEY UPDATE",
-                [codes],
-            )
+        _lock_villages(cursor, codes)
         for start in range(0, len(codes), CHUNK):
             part = codes[start : start + CHUNK]
             marks = ", ".join(["%s"] * len(part))
@@ -90,6 +85,12 @@ def add(counts: pl.DataFrame) -> None:
         "{source} ON CONFLICT (village_id, sex, birth_year) DO UPDATE SET " + sets
     )
     if connection.vendor == "postgresql":
+        # The villages' locks of `refresh` first (QA: an operator's refresh during an
+        # import's upsert waited on a cell the import updated, then re-inserted the cells
+        # the import had inserted meanwhile, breaking the unique key: a 500 and a lost
+        # registration). With them the refresh waits for the import's commit and counts it.
+        with connection.cursor() as cursor:
+            _lock_villages(cursor, sorted(set(counts["village_id"].to_list())))
         # COPY into a staging table and one INSERT … SELECT: psycopg adapting ~300k
         # parameters took seconds.
         sqlload.insert_staged("registry_populationcell", counts, upsert)
@@ -103,3 +104,14 @@ def add(counts: pl.DataFrame) -> None:
             cursor.execute(
                 upsert.format(source=f"VALUES {values}"), [v for row in part for v in row]
             )
+
+
+def _lock_villages(cursor, codes: list[str]) -> None:
+    """PostgreSQL: lock the villages' rows of the region table until the transaction ends
+    (FOR NO KEY UPDATE: inserts naming a village still pass their foreign-key checks), in
+    code order, so that two writers of cells never wait on each other crosswise."""
+    if connection.vendor == "postgresql" and codes:
+        cursor.execute(
+            "SELECT code FROM regions_region WHERE code = ANY(%s) ORDER BY code FOR NO KEY UPDATE",
+            [codes],
+        )

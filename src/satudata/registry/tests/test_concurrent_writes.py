@@ -209,3 +209,53 @@ def test_a_change_of_head_to_a_member_a_split_takes_away(
         heads = card.members.filter(relationship=1, status=1).count()
         assert heads == 1, card.family_number
     assert Resident.objects.get(pk=head.pk).relationship == 1
+
+
+def test_a_registration_while_an_import_adds_to_the_village_counts_both(
+    regions_after_a_flush, clients, cast, tmp_path, monkeypatch
+):
+    """QA: an import that only adds residents updates the village's cells in place
+    (`cells.add`); an operator's registration meanwhile refreshed them, waited on a cell the
+    import had updated, then inserted again a cell the import had inserted: a 500 and the
+    registration lost."""
+    import datetime
+    import io
+
+    from django.core.management import call_command
+
+    from satudata.conftest import VILLAGE_A
+    from satudata.regions.models import Region
+    from satudata.registry.exporter import OPENSID_HEADER
+    from satudata.registry.synthetic import Generator, opensid_rows
+    from satudata.registry.tests.helpers import resident_data, write_opensid_file
+
+    rows = list(opensid_rows(Generator(5).families([VILLAGE_A], 30)))
+    first = rows[0]
+    sex, born = int(first[OPENSID_HEADER.index("sex")]), first[OPENSID_HEADER.index("tanggallahir")]
+    # A stored cell the import adds to (it is then locked by the import's upsert), while the
+    # file's other birth years are new cells.
+    village = Region.objects.get(code=VILLAGE_A)
+    operator = cast.members()["operator_a"]
+    year = datetime.date.fromisoformat(born).year
+    same_year = datetime.date(year, 1, 1 if born[5:] != "01-01" else 2)  # not the row's NIK
+    services.register_resident(operator, village, resident_data(sex=sex, birth_date=same_year))
+    path = write_opensid_file(tmp_path / "warga.csv", rows)
+
+    def import_file():
+        call_command("import", "residents", str(path), "--village", VILLAGE_A, stdout=io.StringIO())
+
+    def register():
+        data = resident_data(name="Rahmat", sex=1, birth_date=datetime.date(1971, 2, 3))
+        return post(clients["operator_a"], "/api/v1/residents", {**data, "village": VILLAGE_A})
+
+    _imported, registered = at_once(monkeypatch, cells, "add", import_file, register)
+    assert registered.status_code == 201, registered.content
+    living = Resident.objects.filter(village_id=VILLAGE_A, status=1).count()
+    counted = sum(
+        sum(getattr(cell, f"m{m}") for m in range(1, 13))
+        for cell in PopulationCell.objects.filter(village_id=VILLAGE_A)
+    )
+    assert living == len(rows) + 2 - sum(
+        row[OPENSID_HEADER.index("status_dasar")] not in ("", "1") for row in rows
+    )
+    assert counted == living
