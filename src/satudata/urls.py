@@ -23,3 +23,5 @@ urlpatterns = [
 
 # A 400 raised before any view (a body over the size limit) answers an API caller in JSON.
 handler400 = "satudata.core.views.bad_request"
+# A server error too: JSON for the API, the static page for people.
+handler500 = "satudata.core.views.server_error"

@@ -7,8 +7,9 @@ writes roll back with the failed statement's transaction)."""
 from __future__ import annotations
 
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 RETRY_SECONDS = 10
 
@@ -28,9 +29,14 @@ class BusyDatabaseMiddleware:
         if not is_busy(exc):
             return None
         if request.path.startswith("/api/"):
-            body, kind = '{"detail": "database busy, try again"}', "application/json"
+            # The busy page's sentence, in the caller's language (was English only).
+            detail = _(
+                "A large import is being saved and holds the database for a moment. Nothing "
+                "was changed by this request; try again in a few seconds."
+            )
+            response = JsonResponse({"detail": detail}, status=503)
         else:
-            body, kind = render_to_string("503.html", request=request), "text/html"
-        response = HttpResponse(body, status=503, content_type=f"{kind}; charset=utf-8")
+            page = render_to_string("503.html", request=request)
+            response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = str(RETRY_SECONDS)
         return response

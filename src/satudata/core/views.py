@@ -111,3 +111,16 @@ def bad_request(request, exception=None):
     else:
         detail = _("The request cannot be processed.")
     return JsonResponse({"detail": detail}, status=400)
+
+
+def server_error(request):
+    """A server error: programs calling the API get JSON (they parsed Django's HTML page as
+    a broken answer), people the site's static 500 page. The error itself is in the log."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    detail = _(
+        "The server could not finish this request; the error was written to its log. "
+        "Try again in a few minutes, and tell the data custodian (walidata) if it keeps "
+        "happening."
+    )
+    return JsonResponse({"detail": detail}, status=500)

@@ -33,7 +33,10 @@ def test_a_write_that_finds_the_database_busy_is_told_to_try_again(clients, monk
     monkeypatch.setattr(services, "register_resident", locked)
     answer = register(clients["operator_a"], village=VILLAGE_A)
     assert answer.status_code == 503 and answer["Retry-After"] == "10"
-    assert answer.json() == {"detail": "database busy, try again"}
+    assert answer.json() == {
+        "detail": "Sebuah impor besar sedang disimpan dan memakai basis data sebentar. "
+        "Permintaan ini tidak mengubah apa pun; coba lagi beberapa detik lagi."
+    }
 
 
 def test_a_login_while_the_database_is_busy_gets_the_busy_page(client, cast, monkeypatch):

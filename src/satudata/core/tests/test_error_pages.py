@@ -12,6 +12,7 @@ from django.urls import include, path, reverse
 from django.utils import translation
 from django.views.defaults import bad_request, server_error
 
+from satudata import urls as site_urls
 from satudata.conftest import DISTRICT, VILLAGE_A, client_for
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,14 @@ def crash(request):
     raise RuntimeError("secret internal detail: NIK 6201024505900001")
 
 
-# This module is also the URLconf of the 500 test: the site plus one view that fails.
-urlpatterns = [path("crash/", crash), path("", include("satudata.urls"))]
+# This module is also the URLconf of the 500 test: the site plus one view that fails, at a
+# page's address and at the API's, with the site's own error handlers.
+urlpatterns = [
+    path("crash/", crash),
+    path("api/v1/crash/", crash),
+    path("", include("satudata.urls")),
+]
+handler400, handler500 = site_urls.handler400, site_urls.handler500
 
 
 def ids(message: str) -> str:
@@ -124,6 +131,19 @@ def test_500_page_is_the_sites_and_tells_nothing_internal(cast):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/crash/").content.decode()
     assert '<html lang="en">' in page and "Something went wrong" in page
+
+
+@pytest.mark.urls(__name__)
+def test_a_server_error_under_the_api_answers_json_in_the_callers_language(cast):
+    """QA: an API client got Django's HTML page for a 500."""
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/crash/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    detail = response.json()["detail"]
+    assert detail.startswith("Server tidak dapat menyelesaikan permintaan ini")
+    assert "secret" not in detail and "6201024505900001" not in detail
+    english = client.get("/api/v1/crash/", headers={"accept-language": "en"}).json()["detail"]
+    assert english.startswith("The server could not finish this request")
 
 
 def test_500_and_400_pages_need_neither_the_request_context_nor_the_database(
