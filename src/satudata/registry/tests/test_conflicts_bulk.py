@@ -131,6 +131,8 @@ def test_closing_all_closes_only_the_open_conflicts_the_filters_select(clients, 
     }
     history = clients["custodian"].get("/audit/?model=registry.nikconflict").content.decode()
     assert "4 konflik NIK ditutup sekaligus" in history
+    record = clients["custodian"].get("/audit/record/registry.nikconflict/bulk/")
+    assert record.status_code == 200 and "Natai Raya" in record.content.decode()
 
 
 def test_a_count_that_no_longer_matches_closes_nothing(clients, cast, mixed):
