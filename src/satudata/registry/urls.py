@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satudata.registry import event_views, views
+from satudata.registry import conflict_views, event_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -34,10 +34,11 @@ urlpatterns = [
     path("registry/import/<int:job_id>/", views.import_job, name="import_job"),
     path("registry/import/<int:job_id>/errors.csv", views.import_errors, name="import_errors"),
     path("registry/export/", views.export, name="export"),
-    path("registry/conflicts/", views.conflicts, name="conflicts"),
+    path("registry/conflicts/", conflict_views.conflicts, name="conflicts"),
+    path("registry/conflicts/close/", conflict_views.conflicts_close, name="conflicts_close"),
     path(
         "registry/conflicts/<int:conflict_id>/resolve/",
-        views.conflict_resolve,
+        conflict_views.conflict_resolve,
         name="conflict_resolve",
     ),
     path("statistics/population/<str:code>/", views.population, name="population"),

@@ -16,7 +16,6 @@ from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from satudata.accounts.scope import read_scope, write_scope
@@ -40,13 +39,10 @@ from satudata.registry.forms import (
     apply_errors,
 )
 from satudata.registry.import_format import max_bytes, too_large
-from satudata.registry.models import Family, ImportJob, NikConflict, Resident
+from satudata.registry.models import Family, ImportJob, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.statistics import population_summary
 from satudata.registry.validation import OPTIONAL_CODES, REQUIRED_CODES
-
-# Where a refused NIK came from (NikConflict.source), as the custodian's list says it.
-CONFLICT_SOURCES = {"form": gettext_lazy("form or API"), "import": gettext_lazy("import")}
 
 
 def village_for(request, code: str | None) -> Region:
@@ -529,35 +525,6 @@ def _export_page(request):
             "units": exporter.unit_choices(village) if village else [],
         },
     )
-
-
-@custodian
-def conflicts(request):
-    """Open conflicts first (what needs the custodian), every conflict with ?all=1."""
-    show_all = request.GET.get("all") == "1"
-    found = NikConflict.objects.select_related("village", "holder_village", "actor")
-    if not show_all:
-        found = found.filter(resolved=False)
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "registry/conflicts.html",
-        {
-            "page_obj": page,
-            "show_all": show_all,
-            "query_string": "all=1&" if show_all else "",
-            "sources": CONFLICT_SOURCES,
-        },
-    )
-
-
-@custodian
-@require_POST
-def conflict_resolve(request, conflict_id: int):
-    conflict = get_object_or_404(NikConflict, pk=conflict_id)
-    services.resolve_conflict(request.user, conflict)
-    messages.success(request, _("The conflict over NIK %(nik)s is closed.") % {"nik": conflict.nik})
-    return redirect(reverse("registry:conflicts") + ("?all=1" if request.POST.get("all") else ""))
 
 
 @custodian

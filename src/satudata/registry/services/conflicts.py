@@ -6,10 +6,17 @@ Registration and move in both leave that trace, so it lives apart from either.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from satudata.audit import services as audit
+from satudata.audit.models import AuditEntry
 from satudata.regions.models import Region
 from satudata.registry.models import NikConflict, Resident
 
@@ -36,8 +43,100 @@ def note_conflict(actor, village: Region, holder: Resident, source: str) -> None
 def resolve_conflict(actor, conflict: NikConflict) -> NikConflict:
     """The custodian closes a NIK conflict settled outside the registry (the villages agreed
     the NIK was mistyped, say); a move in to the village that tried closes it by itself."""
-    if not getattr(actor, "is_custodian", False):
-        raise PermissionDenied(_("Only the data custodian may close a NIK conflict."))
+    _require_custodian(actor)
     if conflict.resolved:
         return conflict
     return audit.update(actor, conflict, resolved=True)
+
+
+# The record id of the audit entries of a close in bulk: one entry for thousands of
+# conflicts, so it names no single one; the history of "bulk" lists every close in bulk.
+BULK_RECORD = "bulk"
+
+
+@dataclass(frozen=True)
+class ConflictFilters:
+    """What the custodian's list selects: village codes in the dotted form, '' for any."""
+
+    tried: str = ""  # the village that tried the NIK
+    holder: str = ""  # the village that holds it
+    source: str = ""  # NikConflict.source: "form" (form or API) or "import"
+    show_all: bool = False  # closed conflicts too
+
+
+def selected(filters: ConflictFilters) -> QuerySet[NikConflict]:
+    """The conflicts the filters select, newest first. Codes are the Region keys, so each
+    filter is a plain column test, no join."""
+    found = NikConflict.objects.all()
+    if not filters.show_all:
+        found = found.filter(resolved=False)
+    if filters.tried:
+        found = found.filter(village_id=filters.tried)
+    if filters.holder:
+        found = found.filter(holder_village_id=filters.holder)
+    if filters.source:
+        found = found.filter(source=filters.source)
+    return found
+
+
+@transaction.atomic
+def close_selected(actor, filters: ConflictFilters, expected: int) -> int:
+    """Close every open conflict the filters select (not only a page of them), when they
+    are still the `expected` number the custodian was shown; otherwise close none.
+
+    One UPDATE and one audit entry, however many conflicts: a rolled-back import left
+    18,186 of them (QA), closed one by one before. The UPDATE itself counts what it
+    closed, so a conflict logged or closed between the page and the button is not closed
+    unseen: the count differs and the transaction rolls back."""
+    _require_custodian(actor)
+    open_filters = ConflictFilters(filters.tried, filters.holder, filters.source, False)
+    closed = selected(open_filters).update(resolved=True)
+    if closed != expected:
+        raise ValidationError(
+            _(
+                "The list changed since it was shown: the filters now select %(now)s open "
+                "conflicts, not %(shown)s. Nothing was closed; look at the list again."
+            )
+            % {"now": _number(closed), "shown": _number(expected)},
+            code="stale",
+        )
+    if closed:
+        _audit_bulk_close(actor, open_filters, closed)
+    return closed
+
+
+def _audit_bulk_close(actor, filters: ConflictFilters, closed: int) -> None:
+    # One entry with what selected them, not one per conflict: 18,186 entries would bury
+    # the rest of the history. `record` needs one record; this names none, so the entry
+    # is built with the helper `record` uses (as the importer builds its entries).
+    entry = audit.unsaved_entry(
+        actor,
+        AuditEntry.Action.UPDATE,
+        NikConflict._meta.label_lower,
+        BULK_RECORD,
+        ngettext(
+            "%(n)s NIK conflict closed at once",
+            "%(n)s NIK conflicts closed at once",
+            closed,
+        )
+        % {"n": _number(closed)},
+        filters.tried,  # the audit page's region filter finds it under that village
+        before={"resolved": False},
+        after={
+            "resolved": True,
+            "closed": closed,
+            "village_id": filters.tried or None,
+            "holder_village_id": filters.holder or None,
+            "source": filters.source or None,
+        },
+    )
+    entry.save(force_insert=True)
+
+
+def _number(n: int) -> str:
+    return number_format(n, force_grouping=True)  # 18.186, as the page shows it
+
+
+def _require_custodian(actor) -> None:
+    if not getattr(actor, "is_custodian", False):
+        raise PermissionDenied(_("Only the data custodian may close a NIK conflict."))

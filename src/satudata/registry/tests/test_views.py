@@ -386,9 +386,9 @@ def test_the_conflict_list_pages(clients, cast, person):
             nik=f"{n:016d}", village_id=VILLAGE_B, holder_village_id=VILLAGE_A, source="import"
         )
     first = clients["custodian"].get("/registry/conflicts/").content.decode()
-    assert "?page=2" in first and first.count(">impor<") == 50
+    assert "?page=2" in first and first.count(">impor</td>") == 50
     second = clients["custodian"].get("/registry/conflicts/?page=2").content.decode()
-    assert second.count(">impor<") == 1
+    assert second.count(">impor</td>") == 1
 
 
 def test_public_chart_page_has_no_personal_data(clients, person):
