@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from satudata.feedback.text_parts import DASHES as _DASHES
-from satudata.feedback.text_parts import DAY as _DAY
 from satudata.feedback.text_parts import MONTHS as _MONTHS
 
 # The house number of an address (RT, RW and hamlet stay: a whole neighbourhood shares them).
@@ -213,15 +212,8 @@ _YEARS = (
     rf"(?:19|20)\d\d\s{{0,2}}(?:[,/&~\-{_DASHES}]|(?i:dan|s/d|sampai|hingga|ke))"
     rf"\s{{0,2}}(?:19|20)\d\d(?!\d)"
 )
-# A day and month followed by a word that only a date takes ("Jl. Merdeka 12/6 lalu", "12/6
-# kemarin", "12/6 pukul 10"); "Jl. Merdeka 12/6 ada banjir" is not one of them: it reads as
-# a house 12/6 as well, and privacy wins the tie.
-_DAY_MONTH_THEN = (
-    rf"{_DAY}\s?[/\-{_DASHES}]\s?(?:0?[1-9]|1[0-2])(?!\d)\s{{1,3}}"
-    r"(?i:lalu|kemarin|kemaren|kmrn|kmarin|tadi|pukul|pkl)(?![^\W\d_])"
-)
 _NOT_A_HOUSE_UNIT = (
-    rf"(?:{_YEARS}|{_DAY_MONTH_THEN}"
+    rf"(?:{_YEARS}"
     rf"|\d+(?:[.,]\d+)?(?:{_RANGE}\d+(?:[.,]\d+)?)?-?(?:an)?\s{{0,2}}(?:{_COUNTED})"
     r"|\d+-?an(?![^\W\d_])"
     rf"|{_AREA_COUNT}"

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from satudata.feedback.privacy import public_text
+from satudata.feedback.tests.public_pages import PublicTextExamples
 
 H = "[disembunyikan]"
 
@@ -22,3 +23,27 @@ def test_a_longest_message_of_a_repeated_piece_is_masked_quickly(piece):
     started = time.perf_counter()
     public_text(text)
     assert time.perf_counter() - started < 0.5
+
+
+class TestTheSeventhPass(PublicTextExamples):
+    MASKED = [
+        # A house with a slash or a dash after "Jl.", "Gg." or a capitalised name, whatever
+        # word follows it.
+        (
+            "Rumah saya di Jl. Merdeka 12/6 kemarin kemalingan",
+            f"Rumah saya di Jl. Merdeka {H} kemarin kemalingan",
+        ),
+        ("rumah Gg. Mawar 3-1 kmrn kebanjiran", f"rumah Gg. Mawar {H} kmrn kebanjiran"),
+        (
+            "Saya tinggal di Jl. Merdeka 12/6 lalu air masuk rumah",
+            f"Saya tinggal di Jl. Merdeka {H} lalu air masuk rumah",
+        ),
+        ("Kp. Sawah 4/2 tadi banjir", f"Kp. Sawah {H} tadi banjir"),
+        ("Jalan Merdeka 12/6 kemaren banjir", f"Jalan Merdeka {H} kemaren banjir"),
+    ]
+
+    KEPT_AS_IS = [
+        # In small letters a slash number after "jalan" is still a day and month.
+        "jalan merdeka 12/6 kemarin banjir",
+    ]
+    KEPT_BESIDE = ("rumah saya di jalan merdeka 12", f"rumah saya di jalan merdeka {H}")
