@@ -263,9 +263,34 @@ def _mask_house_number(match: re.Match, hidden: str) -> str:
 
 
 # The next item of a list: a full stop or bracket, then another street.
-_NEXT_LIST_ITEM = re.compile(
-    r"\s{0,2}[.)]\s{1,3}(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
-)
+_LIST_STREET = r"(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
+_NEXT_LIST_ITEM = re.compile(rf"\s{{0,2}}(?P<marker>[.)])\s{{1,3}}{_LIST_STREET}")
+
+
+def _is_numbered_list(text: str, street_start: int, number: int, marker: str) -> bool:
+    """Whether the street starting at street_start is item number (the house-like number after
+    it being the next item's), in a list counted from 1 with the same marker: "1. Jl. Merdeka
+    2. Jl. Sudirman", "1) jalan merdeka 2) gang mawar 3) jalan sudirman". Each earlier item is
+    its number and marker, a street and no digit."""
+    marker = re.escape(marker)
+    # The item's own number directly before its street.
+    # Only the characters such a number takes are read: the list is read item by item, not
+    # the whole text before each street.
+    before = text[max(0, street_start - 12) : street_start]
+    own = re.search(rf"(?<![\w.]){number - 1}\s{{0,2}}{marker}\s{{1,3}}$", before)
+    if not own:
+        return False
+    start = street_start - (len(before) - own.start())
+    for earlier in range(number - 2, 0, -1):
+        before = text[max(0, start - 120) : start]
+        item = re.search(
+            rf"(?<![\w.]){earlier}\s{{0,2}}{marker}\s{{1,3}}{_LIST_STREET}[^\d\n]{{0,100}}$", before
+        )
+        if not item:
+            return False
+        start -= len(before) - item.start()
+    return True
+
 
 _KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
 
@@ -289,16 +314,19 @@ def _mask_street_number(match: re.Match, hidden: str) -> str:
             for word in (_DOUBLED_WORD.pattern, _SENTENCE_WORD, _ROAD_WORD, _NOT_A_NAME)
         ):
             return match.group()
-    # A list's next number, another street following it: after a dash ("jalan merdeka - 2.
-    # jalan sudirman"), or after the list's number before it in the 40 characters before the
-    # street ("1. Jl. Merdeka 2. Jl. Sudirman"). Without either it may be a house ending a
-    # sentence ("tinggal di jalan merdeka 2. Jalan sudirman juga banjir").
-    if number.isdigit() and len(number) <= 2 and _NEXT_LIST_ITEM.match(match.string, match.end()):
-        dash = re.fullmatch(rf"[\-{_DASHES}]", sign.rstrip()[-1:])
-        before = match.string[max(0, match.start() - 40) : match.start()]
-        previous = rf"(?<![\w.]){int(number) - 1}\s{{0,2}}[.)]\s"
-        if dash or (int(number) > 1 and re.search(previous, before)):
-            return match.group()
+    # A list's next number, another street following it, in a list counted from 1 with the
+    # same marker before each street ("1. Jl. Merdeka 2. Jl. Sudirman"). Anything less may be
+    # a house ending a sentence ("Alamat Jl. Mawar 5. Jalan di depan rumah berlubang", "Jl.
+    # Merdeka - 12. Jalan depan rumah banjir", "11. Jl. Merdeka 12. Jl. Sudirman").
+    next_item = _NEXT_LIST_ITEM.match(match.string, match.end())
+    if (
+        number.isdigit()
+        and len(number) <= 2
+        and next_item
+        and int(number) > 1
+        and _is_numbered_list(match.string, match.start(), int(number), next_item["marker"])
+    ):
+        return match.group()
     return sign + hidden
 
 

@@ -40,10 +40,27 @@ class TestTheSeventhPass(PublicTextExamples):
         ),
         ("Kp. Sawah 4/2 tadi banjir", f"Kp. Sawah {H} tadi banjir"),
         ("Jalan Merdeka 12/6 kemaren banjir", f"Jalan Merdeka {H} kemaren banjir"),
+        # A house ending a sentence before one starting with a street word: not a list
+        # unless the list is counted from 1 with the same marker before each street.
+        (
+            "Rumah saya di Jl. Merdeka - 12. Jalan depan rumah banjir",
+            f"Rumah saya di Jl. Merdeka - {H}. Jalan depan rumah banjir",
+        ),
+        (
+            "Saya warga RT 4. Alamat Jl. Mawar 5. Jalan di depan rumah berlubang",
+            f"Saya warga RT 4. Alamat Jl. Mawar {H}. Jalan di depan rumah berlubang",
+        ),
+        ("11. Jl. Merdeka 12. Jl. Sudirman", f"11. Jl. Merdeka {H}. Jl. Sudirman"),
+        ("1. Jl. Merdeka 2) Jl. Sudirman", f"1. Jl. Merdeka {H}) Jl. Sudirman"),
+        ("1. Lapor Jl. Merdeka 2. Jl. Sudirman", f"1. Lapor Jl. Merdeka {H}. Jl. Sudirman"),
     ]
 
     KEPT_AS_IS = [
         # In small letters a slash number after "jalan" is still a day and month.
         "jalan merdeka 12/6 kemarin banjir",
+        # A list counted from 1, the same marker before each street.
+        "1. Jl. Merdeka 2. Jl. Sudirman 3. Gg. Mawar",
+        "1) jalan merdeka 2) gang mawar 3) jalan sudirman 4) kp. sawah",
+        "Daftar: 1. Jl. Merdeka 2. Jl. Sudirman",
     ]
     KEPT_BESIDE = ("rumah saya di jalan merdeka 12", f"rumah saya di jalan merdeka {H}")
