@@ -179,32 +179,40 @@ _COUNTED = (
 )
 _RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
 # After a number right after a street's name, "RT", "desa" and the like count areas when a
-# word that is not a name follows on the same line, or a comma, semicolon, "!", "?" or ")"
-# ("2 RT terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); a name or a
-# number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
+# listed verb follows on the same line, or a comma, semicolon, "!", "?" or ")" ("2 RT
+# terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); any other word or
+# a number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
 # mawar 12 desa sukamaju"). So does a full stop or the end of the text: "Jl. Mawar 12 RT."
 # ends an address as often as a count, and privacy wins the tie ("jalan merdeka 3 desa."
 # is hidden too).
 _AREA = r"(?i:rt|rw|desa|dusun|dsn|kampung|kelurahan|kecamatan|gang|gg|lorong|blok|kompleks)"
-# Such a word is in small letters and listed: a word of a sentence, or a verb or adjective
-# said of areas. Not every word with a verb's prefix: villages are named so ("desa bereng",
-# "desa terusan", "desa mengkatip", "desa kelampangan").
+# Such a word is in small letters and listed: a verb said of areas. Not every word with a
+# verb's prefix: villages are named so ("desa bereng", "desa terusan", "desa mengkatip", "desa
+# kelampangan"). Nor a word of a sentence or a small word: after a number right after a
+# street's name they go on with the address ("jalan mawar 12 desa simpang empat", "Jl. Mawar
+# 12 desa ini sering banjir", "jalan mawar 12 rt kami banjir").
 _AREA_VERB = (
     r"(?i:terendam|tergenang|terdampak|terkena|terisolasi|terisolir|terputus|terhubung|"
     r"terbakar|terancam|terganggu|terlewati|terlalui|terlanda|terhambat|tertimpa|terserang|"
-    r"terletak|tersebar|termasuk|terdekat|terjauh|terpencil|tertinggal|terluar|terparah|"
+    r"terletak|tersebar|termasuk|"
     r"kebanjiran|kekeringan|kebakaran|kegelapan|kemalingan|kesulitan|kena|kebagian|dilanda|"
     r"dilalui|dilewati|dihubungkan|dilintasi|dialiri|diterjang|direndam|digenangi|dihuni|"
     r"dikepung|diguyur|dihantam|disapu|dilaporkan|ditetapkan|diusulkan|mendapat|mendapatkan|"
     r"menerima|berdampak|berbatasan|bertetangga|berada|bersebelahan|bergabung|mengalami|"
     r"merasakan|menggunakan|memakai|memanfaatkan|menikmati|mengeluh|mengeluhkan|melapor|"
-    r"melaporkan|lain|tetangga|sekaligus|sekecamatan|sekelurahan|sedesa|banjir|longsor|"
-    r"gelap|padam|kering|rawan)(?![^\W\d_])"
+    r"melaporkan)(?![^\W\d_])"
 )
-_NOT_A_NAME_AFTER = rf"(?=[a-z])(?:{_SENTENCE_WORD}|{_NOT_A_NAME}|{_AREA_VERB})"
+# Words that say which areas but may name one too ("desa lain", "desa tetangga", "desa
+# kering", "desa rawan"): a count only after a number of one digit ("jalan merdeka 3 desa
+# lain"); after a longer one the address goes on ("jalan mawar 12 desa kering").
+_AREA_WHICH = (
+    r"(?i:lain|tetangga|sekaligus|sekecamatan|sekelurahan|sedesa|banjir|longsor|gelap|padam|"
+    r"kering|rawan|terdekat|terjauh|terpencil|tertinggal|terluar|terparah)(?![^\W\d_])"
+)
 _AREA_COUNT = (
     rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
-    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}{_NOT_A_NAME_AFTER})"
+    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}(?=[a-z]){_AREA_VERB})"
+    rf"|\d(?!\d)\s{{1,2}}{_AREA}[^\S\n]{{1,3}}(?=[a-z]){_AREA_WHICH}"
 )
 # A year directly after a street's name is its house ("Jl. Mawar 2019"), but not a list or
 # range of years ("Jl. Mawar 2019, 2020 dan 2021 banjir", "Jl. Mawar 2019-2020").

@@ -53,6 +53,19 @@ class TestTheSeventhPass(PublicTextExamples):
         ("11. Jl. Merdeka 12. Jl. Sudirman", f"11. Jl. Merdeka {H}. Jl. Sudirman"),
         ("1. Jl. Merdeka 2) Jl. Sudirman", f"1. Jl. Merdeka {H}) Jl. Sudirman"),
         ("1. Lapor Jl. Merdeka 2. Jl. Sudirman", f"1. Lapor Jl. Merdeka {H}. Jl. Sudirman"),
+        # An area word and a word after a house: the address goes on unless the word is a
+        # listed verb, or says which areas after a count of one digit.
+        ("jalan mawar 12 desa kering", f"jalan mawar {H} desa kering"),
+        ("jalan mawar 12 desa lain", f"jalan mawar {H} desa lain"),
+        ("jalan mawar 12 desa tetangga", f"jalan mawar {H} desa tetangga"),
+        ("jalan mawar 12 desa simpang empat", f"jalan mawar {H} desa simpang empat"),
+        ("jalan mawar 12 kelurahan simpang baru", f"jalan mawar {H} kelurahan simpang baru"),
+        ("Jl. Mawar 12 desa ini sering banjir", f"Jl. Mawar {H} desa ini sering banjir"),
+        (
+            "rumah kami di jalan mawar 12 rt kami banjir",
+            f"rumah kami di jalan mawar {H} rt kami banjir",
+        ),
+        ("Jl. Mawar 5 desa sana", f"Jl. Mawar {H} desa sana"),
     ]
 
     KEPT_AS_IS = [
@@ -62,5 +75,11 @@ class TestTheSeventhPass(PublicTextExamples):
         "1. Jl. Merdeka 2. Jl. Sudirman 3. Gg. Mawar",
         "1) jalan merdeka 2) gang mawar 3) jalan sudirman 4) kp. sawah",
         "Daftar: 1. Jl. Merdeka 2. Jl. Sudirman",
+        # Areas counted: a listed verb, or a word saying which after one digit.
+        "jalan merdeka 12 desa terendam",
+        "Jl. Merdeka 14 RT kebanjiran",
+        "jalan merdeka 3 desa tetangga",
+        "jalan desa 3 km rusak",
+        "jalan poros 4 desa terdampak",
     ]
     KEPT_BESIDE = ("rumah saya di jalan merdeka 12", f"rumah saya di jalan merdeka {H}")
