@@ -300,6 +300,49 @@ def _is_numbered_list(text: str, street_start: int, number: int, marker: str) ->
     return True
 
 
+# Words about when and with what money a road was made: a year after them is a year ("Jl.
+# Mawar mulai 2020", "Jl. Mawar APBD 2023", "Jl. Mawar dana desa 2022", "Kampung KB 2023").
+# Months by their full names only: "Agus" (Agustus) names many streets ("jalan h. agus
+# salim"); and no "dr" (dari), which is a title ("jalan dr. sutomo 2019").
+_YEAR_WORD = re.compile(
+    r"(?i:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
+    r"november|nopember|desember|mulai|semenjak|sebelum|setelah|awal|akhir|pada|pd|per|"
+    r"thn|th|taun|tahun|apbd|apbn|apbdes|dana|dd|add|ta|pnpm|program|proyek|kb)"
+)
+# A verb in small letters ("Jl. Mawar diaspal 2019", "Gg. Mawar diperbaiki 2022"), but not
+# the street names that look like one ("jalan merdeka 2019", "jalan pangeran diponegoro 2019").
+_VERB = re.compile(r"(?:di|ber|ter|me)[a-z]{3,}")
+_NAMES_LIKE_VERBS = re.compile(
+    r"diponegoro|dipati|teratai|terate|ternate|terusan|beringin|berdikari|merdeka|melati|"
+    r"mekar|mentari|menteng|merapi|meranti|merak|merpati|melur|medan|merbabu|meruya"
+)
+# What a road's works or programme is called before it: "pengaspalan Jl. Mawar 2023",
+# "Program Kampung KB 2023".
+_WORKS_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?i:pengaspalan|perbaikan|pembangunan|pengecoran|peningkatan|pelebaran|"
+    r"rehab|rehabilitasi|proyek|program|lomba|paket|kegiatan)\s{1,3}$"
+)
+
+
+def _is_a_year(match: re.Match, name_words: list[str]) -> bool:
+    """Whether a 19xx/20xx number after a street's name is a year, not its house: it is a
+    house only directly after a name of up to three words, none of them a word of a sentence,
+    a verb, a month or a word about when or with what money ("Jl. Mawar 2019", "jalan mawar
+    2019"); a year in brackets ("Jl. Mawar (2022) diaspal") or after a road's works named
+    before the street ("pengaspalan Jl. Mawar 2023") is a year."""
+    if len(name_words) > 3 or match.group("sign").rstrip().endswith("("):
+        return True
+    before = match.string[max(0, match.start() - 20) : match.start()]
+    if _WORKS_BEFORE.search(before):
+        return True
+    return any(
+        re.fullmatch(_SENTENCE_WORD, word)
+        or _YEAR_WORD.fullmatch(word)
+        or (position and _VERB.fullmatch(word) and not _NAMES_LIKE_VERBS.fullmatch(word))
+        for position, word in enumerate(name_words)
+    )
+
+
 _KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
 
 
@@ -312,7 +355,9 @@ def _mask_street_number(match: re.Match, hidden: str) -> str:
     road_only = words[0].lower() not in _KAMPUNG_WORDS and all(
         re.fullmatch(_ROAD_WORD, word) for word in words[1:]
     )
-    if re.fullmatch(r"(?:19|20)\d\d", number) and (sign.rstrip().endswith("/") or road_only):
+    if re.fullmatch(r"(?:19|20)\d\d", number) and (
+        sign.rstrip().endswith("/") or road_only or _is_a_year(match, words[1:])
+    ):
         return match.group()
     # A lone 2 glued to a word doubles it ("jalan pelan2", "jl sempit2").
     if number == "2" and sign[-1:].isalpha():

@@ -66,6 +66,12 @@ class TestTheSeventhPass(PublicTextExamples):
             f"rumah kami di jalan mawar {H} rt kami banjir",
         ),
         ("Jl. Mawar 5 desa sana", f"Jl. Mawar {H} desa sana"),
+        # A house numbered like a year directly after a short name, verbs aside.
+        ("jalan merdeka 2019", f"jalan merdeka {H}"),
+        ("jalan pangeran diponegoro 2019 rt 3", f"jalan pangeran diponegoro {H} rt 3"),
+        ("Jl. Mawar Indah 2019", f"Jl. Mawar Indah {H}"),
+        ("jalan h. agus salim 2019", f"jalan h. agus salim {H}"),
+        ("Jl. Dr. Sutomo 2019 banjir", f"Jl. Dr. Sutomo {H} banjir"),
     ]
 
     KEPT_AS_IS = [
@@ -81,5 +87,21 @@ class TestTheSeventhPass(PublicTextExamples):
         "jalan merdeka 3 desa tetangga",
         "jalan desa 3 km rusak",
         "jalan poros 4 desa terdampak",
+        # A year after words about when or with what money the road was made.
+        "Jl. Mawar banjir Maret 2024",
+        "Jl. Mawar diaspal 2019, sekarang hancur",
+        "Gg. Mawar diperbaiki 2022 tapi rusak lagi",
+        "Jl. Mawar dana desa 2022",
+        "Jl. Mawar APBD 2023",
+        "jl. mawar diaspal thn 2019",
+        "Jl. Sudirman mulai 2020 rusak dan belum diperbaiki",
+        "Jl. Mawar awal 2024 rusak",
+        "jl mawar tergenang awal 2024",
+        "Jl. Mawar (2022) diaspal",
+        "pengaspalan Jl. Mawar 2023 sudah rusak lagi",
+        "Program Kampung KB 2023 di desa kami belum jalan",
+        "Kampung KB 2023",
+        "jalan mawar diaspalkan 2021",
+        "Jl. Haji Agus Salim Gang Dua 2019 diaspal",
     ]
     KEPT_BESIDE = ("rumah saya di jalan merdeka 12", f"rumah saya di jalan merdeka {H}")
