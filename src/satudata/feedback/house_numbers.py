@@ -143,7 +143,11 @@ _DOUBLED_WORD = re.compile(
     r"keliling|lihat|liat|kadang|mula|tiba|benar|bener|betul|sungguh|masing|kemana|mana|gede|"
     r"jalan|asal|beda|cari|main|pulang|balik|bolak|naik|turun|buru|gegas|kencang|kenceng|"
     r"lancar|dulu|jangan|sering|jarang|pagi|ramai|bareng|sama|berdua|bertiga|rombongan|"
-    r"iseng|sekedar|sekadar|santuy|selow|pelan|hemat|irit|kuat|capek|cape|lemas|sehat)"
+    r"iseng|sekedar|sekadar|santuy|selow|pelan|hemat|irit|kuat|capek|cape|lemas|sehat|"
+    # Plural nouns written so ("anak2", "pohon2", "lampu2 mati").
+    r"anak|pohon|lampu|mobil|truk|lobang|ibu|bapak|motor|orang|kendaraan|jembatan|tiang|kabel|"
+    r"sampah|got|rumput|semak|genangan|kubangan|air|pasir|hujan|pecah|kiri|kanan|ujung|tua|"
+    r"rumah|batu|kayu|daun|warga|sapi|kambing)"
 )
 _SMALL_NAME = (
     rf"{_TITLE}(?:{_SMALL_WORD}\s{{1,3}})?{_OWN_NAME_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
@@ -175,7 +179,9 @@ _COUNTED = (
     r"derajat|ruko|kios|toko|warung|lapak|bangunan|gedung|lantai|kantor|masjid|gereja|"
     r"sekolah|got|drainase|selokan|parit|gorong|saluran|tanggul|pipa|kabel|gardu|trafo|"
     r"sumur|polisi|rambu|portal|gapura|halte|cctv|ribu|rb|rbu|rebu|juta|jt|jta|miliar|"
-    r"milyar|rupiah|perak|k)(?![^\W\d_])"
+    r"milyar|rupiah|perak|k|perahu|kapal|keramba|dermaga|penerima|peserta|guru|bidan|dokter|"
+    r"petani|nelayan|sapi|kambing|posyandu|mushola|musholla|tandon|pompa|generator|tower|"
+    r"kolam)(?![^\W\d_])"
 )
 _RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
 # After a number right after a street's name, "RT", "desa" and the like count areas when a
@@ -200,7 +206,9 @@ _AREA_VERB = (
     r"dikepung|diguyur|dihantam|disapu|dilaporkan|ditetapkan|diusulkan|mendapat|mendapatkan|"
     r"menerima|berdampak|berbatasan|bertetangga|berada|bersebelahan|bergabung|mengalami|"
     r"merasakan|menggunakan|memakai|memanfaatkan|menikmati|mengeluh|mengeluhkan|melapor|"
-    r"melaporkan)(?![^\W\d_])"
+    r"melaporkan|kekurangan|kehilangan|kesusahan|terkendala|terjebak|terkepung|terbengkalai|"
+    r"terpaksa|terpapar|dibiarkan|diabaikan|dirugikan|mengungsi|membutuhkan|memerlukan|"
+    r"bergantung|berharap)(?![^\W\d_])"
 )
 # Words that say which areas but may name one too ("desa lain", "desa tetangga", "desa
 # kering", "desa rawan"): a count only after a number of one digit ("jalan merdeka 3 desa

@@ -103,5 +103,33 @@ class TestTheSeventhPass(PublicTextExamples):
         "Kampung KB 2023",
         "jalan mawar diaspalkan 2021",
         "Jl. Haji Agus Salim Gang Dua 2019 diaspal",
+        # What a number after a street or a kampung counts: boats, people, animals, buildings.
+        "kampung nelayan 3 perahu hanyut",
+        "kampung nelayan 12 penerima BLT belum dapat bantuan",
+        "kampung nelayan 20 keramba rusak",
+        "kampung baru 4 posyandu tutup",
+        "kampung pesisir 12 sapi mati",
+        "kampung melayu 10 penerima bansos salah sasaran",
+        "Kp. Nelayan 2 kapal tenggelam",
+        "jalan merdeka 3 tandon air bocor",
+        "gang mawar 2 pompa air rusak",
+        "Jl. Mawar 5 tower tumbang",
+        "kampung baru 7 kolam ikan jebol",
+        "kampung tengah 3 guru dan 2 bidan",
+        # Areas counted with a verb said of them.
+        "Jl. Trans Kalimantan 3 desa kekurangan air bersih",
+        "Jl. Trans Kalimantan 3 desa terjebak banjir",
+        "Jl. Trans Kalimantan 3 desa mengungsi",
+        "Jl. Trans Kalimantan 3 desa berharap segera diperbaiki",
+        "Jl. Merdeka 4 desa membutuhkan jembatan",
+        "Jl. Merdeka 2 RT terbengkalai",
+        # Plural nouns written with a 2.
+        "jalan anak2 ke sekolah becek sekali",
+        "jalan lampu2 mati semua",
+        "sepanjang jalan pohon2 tumbang",
+        "jalan sapi2 berkeliaran",
+        "gang anak2",
+        "jalan motor2 ngebut",
+        "jalan kayu2 berserakan",
     ]
     KEPT_BESIDE = ("rumah saya di jalan merdeka 12", f"rumah saya di jalan merdeka {H}")
