@@ -5,7 +5,7 @@ masked (so what is left are short numbers). Only the number goes: the street, th
 "No." and "Blok" stay, so a complaint about a road still says which. What a number after a
 street counts (kilometres, money, times, things, areas) or what else it is (a clock time, a
 day and month, a list's next number) stays; see docs/decisions.md, "Feedback masking"
-(second to sixth pass), for each case and why. Privacy wins a tie.
+(second to seventh pass), for each case and why. Privacy wins a tie.
 """
 
 from __future__ import annotations
@@ -61,10 +61,10 @@ _NOT_A_NAME = (
     r"rusak|ini|itu|dusun|dsn|rp|idr)"
     r"(?![^\W\d_])"
 )
-# A word may be joined to up to four more by a dot, an apostrophe or a dash ("M.H.Thamrin",
-# "Ma'ruf", "Kebon-Jeruk"). Bounded: unbounded, "jl.jl.jl.…" was tried from every "jl" to the
-# end, and 4,000 characters of it took half a second (20,000 took 13 s).
-_NAME_REST = r"(?:[.'’\-][^\W\d_]+){0,4}"
+# A word may be joined to up to eight more by a dot, an apostrophe or a dash ("M.H.Thamrin",
+# "Ma'ruf", "Kebon-Jeruk", "K.H.M.Z.A.Dahlan"). Bounded: unbounded, "jl.jl.jl.…" was tried
+# from every "jl" to the end, and 4,000 characters of it took half a second (20,000: 13 s).
+_NAME_REST = r"(?:[.'’\-][^\W\d_]+){0,8}"
 _ANY_WORD = rf"(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}"
 _CAPITALIZED_WORD = rf"(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}"
 # "jalan", "gang" and "lorong" are ordinary words too, so a name after them in small letters

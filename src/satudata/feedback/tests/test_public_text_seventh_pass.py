@@ -72,6 +72,8 @@ class TestTheSeventhPass(PublicTextExamples):
         ("Jl. Mawar Indah 2019", f"Jl. Mawar Indah {H}"),
         ("jalan h. agus salim 2019", f"jalan h. agus salim {H}"),
         ("Jl. Dr. Sutomo 2019 banjir", f"Jl. Dr. Sutomo {H} banjir"),
+        # A name of initials joined by dots, as long as before the bound.
+        ("Jl. K.H.M.Z.A.Dahlan 12", f"Jl. K.H.M.Z.A.Dahlan {H}"),
     ]
 
     KEPT_AS_IS = [
