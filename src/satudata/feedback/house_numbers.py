@@ -5,7 +5,7 @@ masked (so what is left are short numbers). Only the number goes: the street, th
 "No." and "Blok" stay, so a complaint about a road still says which. What a number after a
 street counts (kilometres, money, times, things, areas) or what else it is (a clock time, a
 day and month, a list's next number) stays; see docs/decisions.md, "Feedback masking"
-(second to sixth pass), for each case and why. Privacy wins a tie.
+(second to seventh pass), for each case and why. Privacy wins a tie.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from satudata.feedback.text_parts import DASHES as _DASHES
-from satudata.feedback.text_parts import DAY as _DAY
 from satudata.feedback.text_parts import MONTHS as _MONTHS
 
 # The house number of an address (RT, RW and hamlet stay: a whole neighbourhood shares them).
@@ -62,7 +61,10 @@ _NOT_A_NAME = (
     r"rusak|ini|itu|dusun|dsn|rp|idr)"
     r"(?![^\W\d_])"
 )
-_NAME_REST = r"(?:[.'’\-][^\W\d_]+)*"
+# A word may be joined to up to eight more by a dot, an apostrophe or a dash ("M.H.Thamrin",
+# "Ma'ruf", "Kebon-Jeruk", "K.H.M.Z.A.Dahlan"). Bounded: unbounded, "jl.jl.jl.…" was tried
+# from every "jl" to the end, and 4,000 characters of it took half a second (20,000: 13 s).
+_NAME_REST = r"(?:[.'’\-][^\W\d_]+){0,8}"
 _ANY_WORD = rf"(?!{_NOT_A_NAME})[^\W\d_]+{_NAME_REST}"
 _CAPITALIZED_WORD = rf"(?!{_NOT_A_NAME})[A-Z][^\W\d_]*{_NAME_REST}"
 # "jalan", "gang" and "lorong" are ordinary words too, so a name after them in small letters
@@ -141,7 +143,11 @@ _DOUBLED_WORD = re.compile(
     r"keliling|lihat|liat|kadang|mula|tiba|benar|bener|betul|sungguh|masing|kemana|mana|gede|"
     r"jalan|asal|beda|cari|main|pulang|balik|bolak|naik|turun|buru|gegas|kencang|kenceng|"
     r"lancar|dulu|jangan|sering|jarang|pagi|ramai|bareng|sama|berdua|bertiga|rombongan|"
-    r"iseng|sekedar|sekadar|santuy|selow|pelan|hemat|irit|kuat|capek|cape|lemas|sehat)"
+    r"iseng|sekedar|sekadar|santuy|selow|pelan|hemat|irit|kuat|capek|cape|lemas|sehat|"
+    # Plural nouns written so ("anak2", "pohon2", "lampu2 mati").
+    r"anak|pohon|lampu|mobil|truk|lobang|ibu|bapak|motor|orang|kendaraan|jembatan|tiang|kabel|"
+    r"sampah|got|rumput|semak|genangan|kubangan|air|pasir|hujan|pecah|kiri|kanan|ujung|tua|"
+    r"rumah|batu|kayu|daun|warga|sapi|kambing)"
 )
 _SMALL_NAME = (
     rf"{_TITLE}(?:{_SMALL_WORD}\s{{1,3}})?{_OWN_NAME_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
@@ -173,36 +179,48 @@ _COUNTED = (
     r"derajat|ruko|kios|toko|warung|lapak|bangunan|gedung|lantai|kantor|masjid|gereja|"
     r"sekolah|got|drainase|selokan|parit|gorong|saluran|tanggul|pipa|kabel|gardu|trafo|"
     r"sumur|polisi|rambu|portal|gapura|halte|cctv|ribu|rb|rbu|rebu|juta|jt|jta|miliar|"
-    r"milyar|rupiah|perak|k)(?![^\W\d_])"
+    r"milyar|rupiah|perak|k|perahu|kapal|keramba|dermaga|penerima|peserta|guru|bidan|dokter|"
+    r"petani|nelayan|sapi|kambing|posyandu|mushola|musholla|tandon|pompa|generator|tower|"
+    r"kolam)(?![^\W\d_])"
 )
 _RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
 # After a number right after a street's name, "RT", "desa" and the like count areas when a
-# word that is not a name follows on the same line, or a comma, semicolon, "!", "?" or ")"
-# ("2 RT terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); a name or a
-# number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
+# listed verb follows on the same line, or a comma, semicolon, "!", "?" or ")" ("2 RT
+# terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); any other word or
+# a number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
 # mawar 12 desa sukamaju"). So does a full stop or the end of the text: "Jl. Mawar 12 RT."
 # ends an address as often as a count, and privacy wins the tie ("jalan merdeka 3 desa."
 # is hidden too).
 _AREA = r"(?i:rt|rw|desa|dusun|dsn|kampung|kelurahan|kecamatan|gang|gg|lorong|blok|kompleks)"
-# Such a word is in small letters and listed: a word of a sentence, or a verb or adjective
-# said of areas. Not every word with a verb's prefix: villages are named so ("desa bereng",
-# "desa terusan", "desa mengkatip", "desa kelampangan").
+# Such a word is in small letters and listed: a verb said of areas. Not every word with a
+# verb's prefix: villages are named so ("desa bereng", "desa terusan", "desa mengkatip", "desa
+# kelampangan"). Nor a word of a sentence or a small word: after a number right after a
+# street's name they go on with the address ("jalan mawar 12 desa simpang empat", "Jl. Mawar
+# 12 desa ini sering banjir", "jalan mawar 12 rt kami banjir").
 _AREA_VERB = (
     r"(?i:terendam|tergenang|terdampak|terkena|terisolasi|terisolir|terputus|terhubung|"
     r"terbakar|terancam|terganggu|terlewati|terlalui|terlanda|terhambat|tertimpa|terserang|"
-    r"terletak|tersebar|termasuk|terdekat|terjauh|terpencil|tertinggal|terluar|terparah|"
+    r"terletak|tersebar|termasuk|"
     r"kebanjiran|kekeringan|kebakaran|kegelapan|kemalingan|kesulitan|kena|kebagian|dilanda|"
     r"dilalui|dilewati|dihubungkan|dilintasi|dialiri|diterjang|direndam|digenangi|dihuni|"
     r"dikepung|diguyur|dihantam|disapu|dilaporkan|ditetapkan|diusulkan|mendapat|mendapatkan|"
     r"menerima|berdampak|berbatasan|bertetangga|berada|bersebelahan|bergabung|mengalami|"
     r"merasakan|menggunakan|memakai|memanfaatkan|menikmati|mengeluh|mengeluhkan|melapor|"
-    r"melaporkan|lain|tetangga|sekaligus|sekecamatan|sekelurahan|sedesa|banjir|longsor|"
-    r"gelap|padam|kering|rawan)(?![^\W\d_])"
+    r"melaporkan|kekurangan|kehilangan|kesusahan|terkendala|terjebak|terkepung|terbengkalai|"
+    r"terpaksa|terpapar|dibiarkan|diabaikan|dirugikan|mengungsi|membutuhkan|memerlukan|"
+    r"bergantung|berharap)(?![^\W\d_])"
 )
-_NOT_A_NAME_AFTER = rf"(?=[a-z])(?:{_SENTENCE_WORD}|{_NOT_A_NAME}|{_AREA_VERB})"
+# Words that say which areas but may name one too ("desa lain", "desa tetangga", "desa
+# kering", "desa rawan"): a count only after a number of one digit ("jalan merdeka 3 desa
+# lain"); after a longer one the address goes on ("jalan mawar 12 desa kering").
+_AREA_WHICH = (
+    r"(?i:lain|tetangga|sekaligus|sekecamatan|sekelurahan|sedesa|banjir|longsor|gelap|padam|"
+    r"kering|rawan|terdekat|terjauh|terpencil|tertinggal|terluar|terparah)(?![^\W\d_])"
+)
 _AREA_COUNT = (
     rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
-    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}{_NOT_A_NAME_AFTER})"
+    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}(?=[a-z]){_AREA_VERB})"
+    rf"|\d(?!\d)\s{{1,2}}{_AREA}[^\S\n]{{1,3}}(?=[a-z]){_AREA_WHICH}"
 )
 # A year directly after a street's name is its house ("Jl. Mawar 2019"), but not a list or
 # range of years ("Jl. Mawar 2019, 2020 dan 2021 banjir", "Jl. Mawar 2019-2020").
@@ -210,15 +228,8 @@ _YEARS = (
     rf"(?:19|20)\d\d\s{{0,2}}(?:[,/&~\-{_DASHES}]|(?i:dan|s/d|sampai|hingga|ke))"
     rf"\s{{0,2}}(?:19|20)\d\d(?!\d)"
 )
-# A day and month followed by a word that only a date takes ("Jl. Merdeka 12/6 lalu", "12/6
-# kemarin", "12/6 pukul 10"); "Jl. Merdeka 12/6 ada banjir" is not one of them: it reads as
-# a house 12/6 as well, and privacy wins the tie.
-_DAY_MONTH_THEN = (
-    rf"{_DAY}\s?[/\-{_DASHES}]\s?(?:0?[1-9]|1[0-2])(?!\d)\s{{1,3}}"
-    r"(?i:lalu|kemarin|kemaren|kmrn|kmarin|tadi|pukul|pkl)(?![^\W\d_])"
-)
 _NOT_A_HOUSE_UNIT = (
-    rf"(?:{_YEARS}|{_DAY_MONTH_THEN}"
+    rf"(?:{_YEARS}"
     rf"|\d+(?:[.,]\d+)?(?:{_RANGE}\d+(?:[.,]\d+)?)?-?(?:an)?\s{{0,2}}(?:{_COUNTED})"
     r"|\d+-?an(?![^\W\d_])"
     rf"|{_AREA_COUNT}"
@@ -268,9 +279,77 @@ def _mask_house_number(match: re.Match, hidden: str) -> str:
 
 
 # The next item of a list: a full stop or bracket, then another street.
-_NEXT_LIST_ITEM = re.compile(
-    r"\s{0,2}[.)]\s{1,3}(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
+_LIST_STREET = r"(?i:jalan|jlan|jl|jln|gang|gg|lorong|lr|lrg|kp|kmp|kampung)(?![^\W\d_])"
+_NEXT_LIST_ITEM = re.compile(rf"\s{{0,2}}(?P<marker>[.)])\s{{1,3}}{_LIST_STREET}")
+
+
+def _is_numbered_list(text: str, street_start: int, number: int, marker: str) -> bool:
+    """Whether the street starting at street_start is item number (the house-like number after
+    it being the next item's), in a list counted from 1 with the same marker: "1. Jl. Merdeka
+    2. Jl. Sudirman", "1) jalan merdeka 2) gang mawar 3) jalan sudirman". Each earlier item is
+    its number and marker, a street and no digit."""
+    marker = re.escape(marker)
+    # The item's own number directly before its street.
+    # Only the characters such a number takes are read: the list is read item by item, not
+    # the whole text before each street.
+    before = text[max(0, street_start - 12) : street_start]
+    own = re.search(rf"(?<![\w.]){number - 1}\s{{0,2}}{marker}\s{{1,3}}$", before)
+    if not own:
+        return False
+    start = street_start - (len(before) - own.start())
+    for earlier in range(number - 2, 0, -1):
+        before = text[max(0, start - 120) : start]
+        item = re.search(
+            rf"(?<![\w.]){earlier}\s{{0,2}}{marker}\s{{1,3}}{_LIST_STREET}[^\d\n]{{0,100}}$", before
+        )
+        if not item:
+            return False
+        start -= len(before) - item.start()
+    return True
+
+
+# Words about when and with what money a road was made: a year after them is a year ("Jl.
+# Mawar mulai 2020", "Jl. Mawar APBD 2023", "Jl. Mawar dana desa 2022", "Kampung KB 2023").
+# Months by their full names only: "Agus" (Agustus) names many streets ("jalan h. agus
+# salim"); and no "dr" (dari), which is a title ("jalan dr. sutomo 2019").
+_YEAR_WORD = re.compile(
+    r"(?i:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
+    r"november|nopember|desember|mulai|semenjak|sebelum|setelah|awal|akhir|pada|pd|per|"
+    r"thn|th|taun|tahun|apbd|apbn|apbdes|dana|dd|add|ta|pnpm|program|proyek|kb)"
 )
+# A verb in small letters ("Jl. Mawar diaspal 2019", "Gg. Mawar diperbaiki 2022"), but not
+# the street names that look like one ("jalan merdeka 2019", "jalan pangeran diponegoro 2019").
+_VERB = re.compile(r"(?:di|ber|ter|me)[a-z]{3,}")
+_NAMES_LIKE_VERBS = re.compile(
+    r"diponegoro|dipati|teratai|terate|ternate|terusan|beringin|berdikari|merdeka|melati|"
+    r"mekar|mentari|menteng|merapi|meranti|merak|merpati|melur|medan|merbabu|meruya"
+)
+# What a road's works or programme is called before it: "pengaspalan Jl. Mawar 2023",
+# "Program Kampung KB 2023".
+_WORKS_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?i:pengaspalan|perbaikan|pembangunan|pengecoran|peningkatan|pelebaran|"
+    r"rehab|rehabilitasi|proyek|program|lomba|paket|kegiatan)\s{1,3}$"
+)
+
+
+def _is_a_year(match: re.Match, name_words: list[str]) -> bool:
+    """Whether a 19xx/20xx number after a street's name is a year, not its house: it is a
+    house only directly after a name of up to three words, none of them a word of a sentence,
+    a verb, a month or a word about when or with what money ("Jl. Mawar 2019", "jalan mawar
+    2019"); a year in brackets ("Jl. Mawar (2022) diaspal") or after a road's works named
+    before the street ("pengaspalan Jl. Mawar 2023") is a year."""
+    if len(name_words) > 3 or match.group("sign").rstrip().endswith("("):
+        return True
+    before = match.string[max(0, match.start() - 20) : match.start()]
+    if _WORKS_BEFORE.search(before):
+        return True
+    return any(
+        re.fullmatch(_SENTENCE_WORD, word)
+        or _YEAR_WORD.fullmatch(word)
+        or (position and _VERB.fullmatch(word) and not _NAMES_LIKE_VERBS.fullmatch(word))
+        for position, word in enumerate(name_words)
+    )
+
 
 _KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
 
@@ -284,7 +363,9 @@ def _mask_street_number(match: re.Match, hidden: str) -> str:
     road_only = words[0].lower() not in _KAMPUNG_WORDS and all(
         re.fullmatch(_ROAD_WORD, word) for word in words[1:]
     )
-    if re.fullmatch(r"(?:19|20)\d\d", number) and (sign.rstrip().endswith("/") or road_only):
+    if re.fullmatch(r"(?:19|20)\d\d", number) and (
+        sign.rstrip().endswith("/") or road_only or _is_a_year(match, words[1:])
+    ):
         return match.group()
     # A lone 2 glued to a word doubles it ("jalan pelan2", "jl sempit2").
     if number == "2" and sign[-1:].isalpha():
@@ -294,16 +375,19 @@ def _mask_street_number(match: re.Match, hidden: str) -> str:
             for word in (_DOUBLED_WORD.pattern, _SENTENCE_WORD, _ROAD_WORD, _NOT_A_NAME)
         ):
             return match.group()
-    # A list's next number, another street following it: after a dash ("jalan merdeka - 2.
-    # jalan sudirman"), or after the list's number before it in the 40 characters before the
-    # street ("1. Jl. Merdeka 2. Jl. Sudirman"). Without either it may be a house ending a
-    # sentence ("tinggal di jalan merdeka 2. Jalan sudirman juga banjir").
-    if number.isdigit() and len(number) <= 2 and _NEXT_LIST_ITEM.match(match.string, match.end()):
-        dash = re.fullmatch(rf"[\-{_DASHES}]", sign.rstrip()[-1:])
-        before = match.string[max(0, match.start() - 40) : match.start()]
-        previous = rf"(?<![\w.]){int(number) - 1}\s{{0,2}}[.)]\s"
-        if dash or (int(number) > 1 and re.search(previous, before)):
-            return match.group()
+    # A list's next number, another street following it, in a list counted from 1 with the
+    # same marker before each street ("1. Jl. Merdeka 2. Jl. Sudirman"). Anything less may be
+    # a house ending a sentence ("Alamat Jl. Mawar 5. Jalan di depan rumah berlubang", "Jl.
+    # Merdeka - 12. Jalan depan rumah banjir", "11. Jl. Merdeka 12. Jl. Sudirman").
+    next_item = _NEXT_LIST_ITEM.match(match.string, match.end())
+    if (
+        number.isdigit()
+        and len(number) <= 2
+        and next_item
+        and int(number) > 1
+        and _is_numbered_list(match.string, match.start(), int(number), next_item["marker"])
+    ):
+        return match.group()
     return sign + hidden
 
 
