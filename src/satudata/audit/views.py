@@ -49,6 +49,8 @@ def index(request):
 # import job): named like fields, so the history reads in the user's language.
 DETAIL_LABELS = {
     "area": gettext_lazy("area"),
+    # A close of NIK conflicts in bulk (registry.services.conflicts) keeps how many.
+    "closed": gettext_lazy("conflicts closed"),
     "file": gettext_lazy("file"),
     "format": gettext_lazy("format"),
     "residents": gettext_lazy("residents"),

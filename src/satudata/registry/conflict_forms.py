@@ -29,6 +29,11 @@ class ConflictFilterForm(forms.Form):
     )
     all = forms.BooleanField(label=gettext_lazy("closed ones too"), required=False)
 
+    def clean_all(self) -> bool:
+        # Django's checkbox reads any text as ticked: "?all=0" typed into an address showed
+        # closed conflicts too (QA). Only what a ticked box or a link sends is "on".
+        return str(self.data.get("all", "")).strip().lower() in ("1", "on", "true", "yes")
+
     def clean_tried(self) -> str:
         return _village_code(self.cleaned_data["tried"])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +33,8 @@ def conflicts(request):
         found = conflict_services.selected(form.filters())
     else:  # a mistyped code: say so, rather than list (and offer to close) more than meant
         found = NikConflict.objects.none()
+    # The newest open conflict shown: the close-all button closes none logged after it.
+    newest = found.filter(resolved=False).aggregate(newest=Max("pk"))["newest"]
     found = found.select_related("village", "holder_village", "actor")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(
@@ -47,6 +50,7 @@ def conflicts(request):
             "all_query": form.query_string(show_all=True),
             "sources": CONFLICT_SOURCES,
             "once": once.new_token(),
+            "newest": newest,
         },
     )
 
@@ -80,6 +84,7 @@ def conflicts_close(request):
         return redirect(back)
     try:
         expected = int(request.POST.get("count", ""))
+        newest = int(request.POST.get("newest", ""))
     except ValueError:
         messages.error(request, _("The number of conflicts to close is missing; try again."))
         return redirect(back)
@@ -87,7 +92,7 @@ def conflicts_close(request):
     if isinstance(sent, SentForm):  # a double click: the first click's outcome
         return once.repeat(request, sent)
     try:
-        closed = conflict_services.close_selected(request.user, form.filters(), expected)
+        closed = conflict_services.close_selected(request.user, form.filters(), expected, newest)
     except ValidationError as exc:
         sent.release()
         messages.error(request, " ".join(exc.messages))

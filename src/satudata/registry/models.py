@@ -315,8 +315,10 @@ class NikConflict(models.Model):
         related_name="+",
     )
     source = models.CharField(_("source"), max_length=20, default="form")
+    # None for an import run from the command line without --user, or an account since
+    # removed: blank too, or closing such a conflict failed the record's own check (a 500).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)

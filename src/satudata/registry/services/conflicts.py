@@ -80,17 +80,25 @@ def selected(filters: ConflictFilters) -> QuerySet[NikConflict]:
 
 
 @transaction.atomic
-def close_selected(actor, filters: ConflictFilters, expected: int) -> int:
+def close_selected(
+    actor, filters: ConflictFilters, expected: int, newest: int | None = None
+) -> int:
     """Close every open conflict the filters select (not only a page of them), when they
-    are still the `expected` number the custodian was shown; otherwise close none.
+    are still the `expected` number the custodian was shown, up to the `newest` id the page
+    showed; otherwise close none.
 
     One UPDATE and one audit entry, however many conflicts: a rolled-back import left
     18,186 of them (QA), closed one by one before. The UPDATE itself counts what it
-    closed, so a conflict logged or closed between the page and the button is not closed
-    unseen: the count differs and the transaction rolls back."""
+    closed, and it takes no conflict logged after the page was drawn, so a conflict logged
+    or closed meanwhile is not closed unseen: the count differs and the transaction rolls
+    back (QA: one closed and one logged left the count as shown, and the new one was
+    closed unseen)."""
     _require_custodian(actor)
     open_filters = ConflictFilters(filters.tried, filters.holder, filters.source, False)
-    closed = selected(open_filters).update(resolved=True)
+    chosen = selected(open_filters)
+    if newest is not None:
+        chosen = chosen.filter(pk__lte=newest)
+    closed = chosen.update(resolved=True)
     if closed != expected:
         raise ValidationError(
             _(
