@@ -17,8 +17,11 @@ or with figures ("nol delapan satu dua …"); a day-month-year in figures ("26/7
 with the month in Roman numerals ("26 VII 1973", "26/VII/1973", "12-xii-1990", "12/iv/85");
 e-mail addresses, also those written to get past robots ("hasan(at)mail.com", "hasan [at]
 mail [dot] com", "hasan at mail dot com"); a NIK or telephone number with letters for digits
-("62O1O226O773OOO1": O for 0, I and l for 1, S for 5, B for 8); the house number of an
-address, which is below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
+("62O1O226O773OOO1": O for 0, I and l for 1, S for 5, B for 8); a day, month and year in
+figures with single spaces after a word for a birth or a date ("lahir 26 7 73", "tgl lahir 5
+12 90", "TTL: Palangka Raya, 5 12 90"; not "3 7 24" alone), and a month in the old spelling
+("lahir 26 Djuli 1973", "26 Agoestoes 1945"); the house number of an address, which is
+below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
 "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
 Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
 merdeka 12" in small letters, "jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar
@@ -109,6 +112,16 @@ _YEAR_FIRST_DATE = re.compile(
     rf"(?<![^\W\d_]){_YEAR_WORD}(?:19|20)\d\d(?!\d),?{_MONTH_WORD}"
     rf"(?:{_MONTH}|(?:0?[1-9]|1[0-2])(?!\d)),?\s{{0,4}}{_DAY_WORD}\s{{0,4}}{_DAY}",
     re.IGNORECASE,
+)
+# A birth date written with single spaces, the month in figures ("lahir 26 7 73", "tgl lahir 5
+# 12 90"): only directly after a word for a birth or a date, since without one "3 7 24" may be
+# three counts. The word stays, the date goes.
+_DATE_WORD = r"(?<![^\W\d_])(?i:lahir|kelahiran|tgl|tanggal|tl|ttl)(?![^\W\d_])\.?"
+_SPACED_DATE = re.compile(
+    rf"(?P<word>{_DATE_WORD}(?:\s{{1,3}}(?i:lahir)(?![^\W\d_]))?\s{{0,3}}:?\s{{0,3}}"
+    # The place before it, as "TTL" (tempat, tanggal lahir) asks: "TTL: Palangka Raya, 5 12 90".
+    rf"(?:(?:[^\W\d_]{{1,20}}\s{{1,2}}){{0,2}}[^\W\d_]{{1,20}}\s{{0,2}},\s{{0,3}})?)"
+    rf"(?<!\d){_DAY} (?:0?[1-9]|1[0-2])(?!\d) {_YEAR}"
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -225,6 +238,7 @@ def public_text(text: str) -> str:
     text = _FORM_DATE.sub(hidden, text)
     text = _YEAR_FIRST_DATE.sub(hidden, text)
     text = _ROMAN_DATE.sub(hidden, text)
+    text = _SPACED_DATE.sub(lambda match: match.group("word") + hidden, text)
     # Long numbers before short dates, so that no date is cut out of a NIK leaving its rest.
     text = _LONG_NUMBER.sub(lambda match: _mask_long_number(match, hidden), text)
     text = _NUMERIC_DATE.sub(hidden, text)

@@ -9,6 +9,8 @@ MONTHS = (
     "januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|"
     "november|nopember|desember|agu|agt|ags|agus|agst|agust|okt|okto|nop|des|peb|pebr|febr|"
     "mrt|"
+    # The spelling before 1972, still in old documents and in some people's writing.
+    "djanuari|djuni|djuli|agoestoes|agoestus|pebroeari|fébruari|"
     # English and the abbreviations both languages share.
     "january|february|march|may|june|july|august|october|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"

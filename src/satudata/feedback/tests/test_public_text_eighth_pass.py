@@ -1,0 +1,49 @@
+"""What the seventh pass left (its "Still left"): a birth date written with spaces or in the
+old spelling, titles missing before a street's name, a house glued to its street with a letter
+("gang mawar2a") and an area word with a comma after a house."""
+
+import time
+
+import pytest
+
+from satudata.feedback.privacy import public_text
+from satudata.feedback.tests.public_pages import PublicTextExamples
+
+H = "[disembunyikan]"
+
+# Each new pattern's worst input: a piece that starts it again and again without ending it.
+REPEATED = ["lahir 1 2 ", "ttl a b, 1 2 ", "tgl lahir ", "jalan mayjend. ", "gang mawar2"]
+
+
+@pytest.mark.parametrize("piece", REPEATED)
+def test_a_longest_message_of_a_repeated_piece_is_masked_quickly(piece):
+    text = (piece * (4000 // len(piece) + 1))[:4000]  # a message's maximum length
+    started = time.perf_counter()
+    public_text(text)
+    assert time.perf_counter() - started < 0.5
+
+
+class TestTheEighthPass(PublicTextExamples):
+    MASKED = [
+        # A birth date with single spaces after a word for a birth or a date.
+        ("lahir 26 7 73", f"lahir {H}"),
+        ("tgl lahir 5 12 90", f"tgl lahir {H}"),
+        (
+            "Budi, tanggal lahir: 05 12 90, belum dapat bantuan",
+            f"Budi, tanggal lahir: {H}, belum dapat bantuan",
+        ),
+        ("TTL: Palangka Raya, 5 12 90", f"TTL: Palangka Raya, {H}"),
+        ("kelahiran 1 1 85 mohon dicek", f"kelahiran {H} mohon dicek"),
+        # The old spelling of the months.
+        ("lahir 26 Djuli 1973", f"lahir {H}"),
+        ("ibu saya 3 Djanuari 1950", f"ibu saya {H}"),
+        ("17 Agoestoes 1945 lahirnya", f"{H} lahirnya"),
+    ]
+
+    KEPT_AS_IS = [
+        # Without a word for a birth or a date, numbers with spaces are counts.
+        "3 7 24 orang",
+        "tgl 3 7 orang sakit",
+        "lahir 3 anak",
+        "banjir 3 Djuli",
+    ]
