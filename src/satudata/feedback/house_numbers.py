@@ -129,14 +129,17 @@ _LONG_TITLE = (
     r"mayor|letnan|lettu|letda|serma|serka|sertu|sersan|kopral|kopka|pratu|pelda|peltu|laksda|"
     r"laksma|laksdya|marsda|marsma|marsdya|laksamana|marsekal|bripka|bripda|briptu|brigpol|"
     r"aiptu|ipda|iptu|kompol|akbp|kombes|komjen|irjen|sultan|pangeran|raden|tengku|teuku|"
-    r"gusti|datuk|habib|ustadz|ustad|ustaz|syekh|syeikh|kyai|kiai|haji|tuanku|drs|dra|ners|hj)"
+    r"gusti|datuk|habib|ustadz|ustad|ustaz|syekh|syeikh|kyai|kiai|haji|tuanku|drs|dra|ners|hj|"
+    r"letjend|mayjend|laks|brig|pocut|patih|demang|tumenggung|ratu)"
 )
 _TITLE = rf"(?>(?:(?:{_LONG_TITLE}|[^\W\d_]{{1,3}})\.\s{{0,3}}){{0,6}})"
 # The house may follow the name glued to it ("gang mawar12", "gang mawar2"). A lone 2 also
 # doubles a word ("jalan pelan2", "jalan rame2"): glued to a word that is doubled so, or to a
 # word of a sentence or a kind of road ("jalan sempit2", "gang kecil2"), it stays
-# (_mask_street_number); with letters after it ("mawar2an", "pelan2nya") it is no house.
-_GLUED = r"(?=\d)(?!2[^\W\d_])"
+# (_mask_street_number); with two letters or more after it ("mawar2an", "anak2nya",
+# "pelan2lah") it is a doubled word with a suffix, no house. With one letter it is a house
+# ("gang mawar2a", "gang mawar2A"), whatever the word: privacy wins.
+_GLUED = r"(?=\d)(?!2[^\W\d_]{2})"
 # Words written doubled with a 2 after "jalan" (walk) and the like: how, with whom, where.
 _DOUBLED_WORD = re.compile(
     r"(?i:pelan|perlahan|rame|cepat|lambat|santai|hati|baik|jauh|dekat|lama|muter|mutar|putar|"
@@ -185,8 +188,9 @@ _COUNTED = (
 )
 _RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
 # After a number right after a street's name, "RT", "desa" and the like count areas when a
-# listed verb follows on the same line, or a comma, semicolon, "!", "?" or ")" ("2 RT
-# terendam", "3 desa terisolasi", "jalan merdeka 3 desa, semua terendam"); any other word or
+# listed verb follows on the same line, or "!", "?" or ")", or a comma or semicolon with such
+# a verb later in its clause ("2 RT terendam", "3 desa terisolasi", "jalan merdeka 3 desa,
+# semua terendam"; not "Jl. Mawar 12 RT, mohon dibantu"); any other word or
 # a number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
 # mawar 12 desa sukamaju"). So does a full stop or the end of the text: "Jl. Mawar 12 RT."
 # ends an address as often as a count, and privacy wins the tie ("jalan merdeka 3 desa."
@@ -219,7 +223,10 @@ _AREA_WHICH = (
 )
 _AREA_COUNT = (
     rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
-    rf"(?:\s{{0,3}}[,;!?)]|[^\S\n]{{1,3}}(?=[a-z]){_AREA_VERB})"
+    rf"(?:\s{{0,3}}[!?)]|[^\S\n]{{1,3}}(?=[a-z]){_AREA_VERB}"
+    # A comma or semicolon only with such a verb before the next one ("3 desa, semua
+    # terendam"): otherwise the address goes on ("Jl. Mawar 12 RT, mohon dibantu").
+    rf"|\s{{0,3}}[,;](?=[^.,;!?\n]{{0,60}}?(?<![^\W\d_]){_AREA_VERB}))"
     rf"|\d(?!\d)\s{{1,2}}{_AREA}[^\S\n]{{1,3}}(?=[a-z]){_AREA_WHICH}"
 )
 # A year directly after a street's name is its house ("Jl. Mawar 2019"), but not a list or
