@@ -5,7 +5,7 @@ masked (so what is left are short numbers). Only the number goes: the street, th
 "No." and "Blok" stay, so a complaint about a road still says which. What a number after a
 street counts (kilometres, money, times, things, areas) or what else it is (a clock time, a
 day and month, a list's next number) stays; see docs/decisions.md, "Feedback masking"
-(second to seventh pass), for each case and why. Privacy wins a tie.
+(second to eighth pass), for each case and why. Privacy wins a tie.
 """
 
 from __future__ import annotations
