@@ -11,9 +11,9 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from satudata.audit.models import AuditEntry
+from satudata.core.dates import shown_date
 from satudata.registry import codes
 from satudata.registry.models import Family, LifeEvent, Resident
-from satudata.registry.validation import shown_date
 
 FEMALE = 2
 WIFE, CHILD, CHILD_IN_LAW, GRANDCHILD = 3, 4, 5, 6  # relationship codes

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satudata.core.dates import shown_date
 from satudata.registry import cells, statistics
 from satudata.registry.models import LifeEvent, Resident
-from satudata.registry.validation import invisible_problem, shown_date, too_long
+from satudata.registry.validation import invisible_problem, too_long
 
 
 def _event(actor, resident: Resident, kind: str, date=None, **extra) -> LifeEvent:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
+from satudata.core.dates import shown_date
 from satudata.regions.models import LocalUnit, Region
 from satudata.registry import arrivals, births, cells, codes
 from satudata.registry.models import Family, LifeEvent, NikConflict, Resident
@@ -42,7 +43,7 @@ from satudata.registry.services.heads import (
     _refuse_second_head,
 )
 from satudata.registry.services.residents import register_resident
-from satudata.registry.validation import named, shown_date
+from satudata.registry.validation import named
 
 
 def record_birth(

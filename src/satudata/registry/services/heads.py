@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from satudata.audit.models import AuditEntry
+from satudata.core.dates import shown_date
 from satudata.registry import codes
 from satudata.registry.models import Family, LifeEvent, Resident
 from satudata.registry.services.common import _lock_family, living_head
 from satudata.registry.services.event_log import _last_lived
-from satudata.registry.validation import shown_date
 
 
 def _refuse_second_head(
