@@ -63,9 +63,9 @@ def conflict_resolve(request, conflict_id: int):
     conflict = get_object_or_404(NikConflict, pk=conflict_id)
     conflict_services.resolve_conflict(request.user, conflict)
     messages.success(request, _("The conflict over NIK %(nik)s is closed.") % {"nik": conflict.nik})
-    # Back to the list as filtered, on the page the button was on (QA: page 1 of the whole
-    # list). The filters come back checked again, never as a raw address; a page without
-    # them sent `all` alone.
+    # Back to the list as filtered, on the page the button was on (it went to page 1). The
+    # filters come back checked again and the page as a number, never as a raw address; a
+    # page without filters sent `all` alone.
     form = ConflictFilterForm(QueryDict(request.POST.get("filters", "")))
     if not form.query_string() and request.POST.get("all"):
         form = ConflictFilterForm({"all": "1"})
