@@ -17,10 +17,28 @@ from satudata.registry.services.conflicts import ConflictFilters
 CONFLICT_SOURCES = {"form": gettext_lazy("form or API"), "import": gettext_lazy("import")}
 
 
+# Levels a village filter takes: a village itself, or every village of a district or regency
+# (a custodian works through a district's conflicts at once). A province is refused: the
+# registry serves a regency, and "the whole province" is the unfiltered list.
+AREA_LEVELS = (Region.Level.VILLAGE, Region.Level.DISTRICT, Region.Level.REGENCY)
+CODE_HELP = gettext_lazy(
+    "Code of a village, or of a district or regency for all its villages, "
+    "e.g. 62.01.02.2016 or 62.01.02."
+)
+
+
 class ConflictFilterForm(forms.Form):
-    tried = forms.CharField(label=gettext_lazy("Village that tried"), required=False, max_length=40)
+    tried = forms.CharField(
+        label=gettext_lazy("Village that tried"),
+        required=False,
+        max_length=40,
+        help_text=CODE_HELP,
+    )
     holder = forms.CharField(
-        label=gettext_lazy("Village that holds it"), required=False, max_length=40
+        label=gettext_lazy("Village that holds it"),
+        required=False,
+        max_length=40,
+        help_text=CODE_HELP,
     )
     source = forms.ChoiceField(
         label=gettext_lazy("Source"),
@@ -35,10 +53,10 @@ class ConflictFilterForm(forms.Form):
         return str(self.data.get("all", "")).strip().lower() in ("1", "on", "true", "yes")
 
     def clean_tried(self) -> str:
-        return _village_code(self.cleaned_data["tried"])
+        return _area_code(self.cleaned_data["tried"])
 
     def clean_holder(self) -> str:
-        return _village_code(self.cleaned_data["holder"])
+        return _area_code(self.cleaned_data["holder"])
 
     def filters(self) -> ConflictFilters:
         data = self.cleaned_data
@@ -57,8 +75,9 @@ class ConflictFilterForm(forms.Form):
         return urlencode(kept) + "&" if kept else ""
 
 
-def _village_code(typed: str) -> str:
-    """A village's code typed dotted or not ("6201022016"), in the dotted form; '' for none."""
+def _area_code(typed: str) -> str:
+    """The code of a village, district or regency typed dotted or not ("6201022016",
+    "620102"), in the dotted form; '' for none."""
     typed = typed.strip()
     if not typed:
         return ""
@@ -66,6 +85,14 @@ def _village_code(typed: str) -> str:
         code = normalize_code(typed)
     except BadRegionCode as exc:
         raise ValidationError(str(exc)) from exc
-    if not Region.objects.filter(code=code, level=Region.Level.VILLAGE).exists():
-        raise ValidationError(_("no village has the code %(code)s.") % {"code": typed})
+    level = Region.objects.filter(code=code).values_list("level", flat=True).first()
+    if level == Region.Level.PROVINCE:
+        raise ValidationError(
+            _("%(code)s is a province; give the code of a regency, district or village in it.")
+            % {"code": typed}
+        )
+    if level not in AREA_LEVELS:
+        raise ValidationError(
+            _("no village, district or regency has the code %(code)s.") % {"code": typed}
+        )
     return code

@@ -23,6 +23,8 @@ from satudata.registry.conflict_forms import CONFLICT_SOURCES, ConflictFilterFor
 from satudata.registry.models import NikConflict
 from satudata.registry.services import conflicts as conflict_services
 
+PAGE_SIZE = 50
+
 
 @custodian
 def conflicts(request):
@@ -36,7 +38,7 @@ def conflicts(request):
     # The newest open conflict shown: the close-all button closes none logged after it.
     newest = found.filter(resolved=False).aggregate(newest=Max("pk"))["newest"]
     found = found.select_related("village", "holder_village", "actor")
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/conflicts.html",
@@ -61,12 +63,20 @@ def conflict_resolve(request, conflict_id: int):
     conflict = get_object_or_404(NikConflict, pk=conflict_id)
     conflict_services.resolve_conflict(request.user, conflict)
     messages.success(request, _("The conflict over NIK %(nik)s is closed.") % {"nik": conflict.nik})
-    # Back to the list as filtered (its filters come back checked again, never as a raw
-    # address); a page without them sent `all` alone.
+    # Back to the list as filtered, on the page the button was on (it went to page 1). The
+    # filters come back checked again and the page as a number, never as a raw address; a
+    # page without filters sent `all` alone.
     form = ConflictFilterForm(QueryDict(request.POST.get("filters", "")))
     if not form.query_string() and request.POST.get("all"):
         form = ConflictFilterForm({"all": "1"})
-    return redirect(_list_url(form))
+    return redirect(_list_url(form, _page_after_close(form, request.POST.get("page"))))
+
+
+def _page_after_close(form: ConflictFilterForm, sent_page: str | None) -> int:
+    """The page sent, or the last one left when closing emptied it, as the list reads a
+    page number (what is not a number is page 1)."""
+    filters = form.filters() if form.is_valid() else conflict_services.ConflictFilters()
+    return Paginator(conflict_services.selected(filters), PAGE_SIZE).get_page(sent_page).number
 
 
 @custodian
@@ -105,7 +115,8 @@ def conflicts_close(request):
     return sent.finish(redirect(back))
 
 
-def _list_url(form: ConflictFilterForm) -> str:
-    """The conflict list with the form's valid filters."""
-    kept = form.query_string().rstrip("&")
+def _list_url(form: ConflictFilterForm, page: int = 1) -> str:
+    """The conflict list with the form's valid filters, on `page`."""
+    kept = form.query_string() + (f"page={page}" if page > 1 else "")
+    kept = kept.rstrip("&")
     return reverse("registry:conflicts") + ("?" + kept if kept else "")

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.regions.codes import level_of
 from satudata.regions.models import Region
 from satudata.registry.models import NikConflict, Resident
 
@@ -56,27 +57,39 @@ BULK_RECORD = "bulk"
 
 @dataclass(frozen=True)
 class ConflictFilters:
-    """What the custodian's list selects: village codes in the dotted form, '' for any."""
+    """What the custodian's list selects: region codes in the dotted form (a village, or a
+    district or regency meaning every village under it), '' for any."""
 
-    tried: str = ""  # the village that tried the NIK
-    holder: str = ""  # the village that holds it
+    tried: str = ""  # where the village that tried the NIK lies
+    holder: str = ""  # where the village that holds it lies
     source: str = ""  # NikConflict.source: "form" (form or API) or "import"
     show_all: bool = False  # closed conflicts too
 
 
 def selected(filters: ConflictFilters) -> QuerySet[NikConflict]:
     """The conflicts the filters select, newest first. Codes are the Region keys, so each
-    filter is a plain column test, no join."""
+    filter is a test on the conflict's own column, no join: equality for a village, a
+    prefix for a district or regency."""
     found = NikConflict.objects.all()
     if not filters.show_all:
         found = found.filter(resolved=False)
     if filters.tried:
-        found = found.filter(village_id=filters.tried)
+        found = found.filter(_within("village", filters.tried))
     if filters.holder:
-        found = found.filter(holder_village_id=filters.holder)
+        found = found.filter(_within("holder_village", filters.holder))
     if filters.source:
         found = found.filter(source=filters.source)
     return found
+
+
+def _within(village: str, code: str) -> Q:
+    """The conflict's `village` (a foreign key) in the region `code`: that village, or
+    every village under it."""
+    if level_of(code) == Region.Level.VILLAGE:
+        return Q(**{f"{village}_id": code})
+    # "61.12.01." with the dot, as `regions.codes.within` tests "lies under this code". The
+    # code is the key the column holds, so Django tests the column itself, with no join.
+    return Q(**{f"{village}__code__startswith": code + "."})
 
 
 @transaction.atomic
@@ -128,11 +141,12 @@ def _audit_bulk_close(actor, filters: ConflictFilters, closed: int) -> None:
             closed,
         )
         % {"n": _number(closed)},
-        filters.tried,  # the audit page's region filter finds it under that village
+        filters.tried,  # the audit page's region filter finds it under that village or area
         before={"resolved": False},
         after={
             "resolved": True,
             "closed": closed,
+            # The filters as given: a district or regency code means all its villages.
             "village_id": filters.tried or None,
             "holder_village_id": filters.holder or None,
             "source": filters.source or None,

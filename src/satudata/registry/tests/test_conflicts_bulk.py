@@ -234,7 +234,10 @@ def test_a_malformed_or_unknown_code_is_said_on_the_page(clients, mixed):
     # No empty table saying "no conflicts" under the error, and a way back to the whole list.
     assert "Tidak ada konflik." not in text and "Hapus saringan" in text
     unknown = clients["custodian"].get(LIST, {"holder": "6201029999"}).content.decode()
-    assert "Desa pemegang: tidak ada desa dengan kode 6201029999" in unknown
+    assert (
+        "Desa pemegang: tidak ada desa, kecamatan, atau kabupaten/kota dengan kode 6201029999"
+        in unknown
+    )
     # Sent to the close button (an old page, a hand-made request), nothing is closed.
     answer = clients["custodian"].post(CLOSE, {"tried": "62-01-0x", "count": "5"}, follow=True)
     assert "bukan kode wilayah" in answer.content.decode()
