@@ -18,12 +18,15 @@ import time
 from common import say, setup_django
 
 # Pieces that, repeated, start a pattern again and again without ending it: the slow inputs
-# QA found in each pass (docs/decisions.md, "Feedback masking", fifth to eighth pass).
+# QA found in each pass (docs/decisions.md, "Feedback masking", fifth to ninth pass).
 PIECES = [
     "jl.", "gg.", "Jl.", "jl.a.", "kp.", "jl-", "Jl.A-", "jln.a.", "perum.a.", "jalan.",
     "kampung-jl.", "jalan i.i.i.i.i.", "1. jalan a 2. jalan b ", "kampung baru 12 ",
     "lahir 1 2 ", "ttl a b, 1 2 ", "tgl lahir ", "jalan mayjend. ", "gang mawar2",
     "jalan brig. ", "Jl. Mawar 12 RT, a ", "jl a 1 rt, ", "gang a2a2",
+    # Ninth pass: a date after a name, an area word after a house, a long name, "kayu2".
+    "Budi 1 2 ", "a, 1 2 3 ", "Budi 1 2 3 4 ", "jl a 1 rt, rt ", "jl a 1 rt!", "gang kayu2 ",
+    "kampung a 1/", "Jl. A B C D E 1998 ",
 ]  # fmt: skip
 LENGTH = 4_000  # a message's and a reply's maximum (feedback.forms)
 

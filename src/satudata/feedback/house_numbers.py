@@ -5,13 +5,14 @@ masked (so what is left are short numbers). Only the number goes: the street, th
 "No." and "Blok" stay, so a complaint about a road still says which. What a number after a
 street counts (kilometres, money, times, things, areas) or what else it is (a clock time, a
 day and month, a list's next number) stays; see docs/decisions.md, "Feedback masking"
-(second to eighth pass), for each case and why. Privacy wins a tie.
+(second to ninth pass), for each case and why. Privacy wins a tie.
 """
 
 from __future__ import annotations
 
 import re
 
+from satudata.feedback.text_parts import COUNTED as _COUNTED
 from satudata.feedback.text_parts import DASHES as _DASHES
 from satudata.feedback.text_parts import MONTHS as _MONTHS
 
@@ -159,42 +160,24 @@ _SMALL_NAME = (
 # "kampung" spelled out names a village or a quarter as "Kp." does ("kampung baru 12",
 # "Kampung Baru 12"), so a kind of road may be its name ("baru", "tengah", "sawah"); but it
 # is also an ordinary word ("kampung kami 3 kali banjir", "kampung ini 2 rumah"): no word of
-# a sentence in the name, and the house a number alone, as after "jalan" in small letters.
+# a sentence in the name. Its house may have a slash or dash in small letters too ("kampung
+# baru 12/6" as "Kp. Baru 12/6"): unlike "jalan", no one writes "kampung" before a date.
 _KAMPUNG_NAME = (
     rf"{_TITLE}{_SMALL_WORD}(?:\s{{1,3}}{_SMALL_WORD}){{0,3}}"
     rf"(?:{_AFTER_SMALL_NAME}|{_ROMAN_STREET}|{_GLUED})"
 )
-# What a number after a street's name counts when it is not a house: "Jalan Desa 500 meter",
-# "Gg. Mawar 3 titik berlubang", "Jalan Usaha Tani 2023", "jalan tani 2 lokasi", "jalan
-# merdeka 2 ruas". Not the parts of an address ("desa", "dusun", "RT", "gang", "blok"): after
-# a house number they go on with the address ("Jl. Mawar 12 desa Sukamaju").
-# Also money ("50 ribu", "2 jt", "50rb"), times of day ("8 pagi"), the things and people on a
-# road ("3 ruko", "2 polisi tidur", "3 korban"), a range or a fraction before a unit ("3-4 km",
-# "3 s/d 4 km", "3 sampai 4 km", "1/2 km") and a round number ("300an meter", "300an").
-_COUNTED = (
-    r"%|(?i:m|meter|mtr|km|kilometer|cm|mm|titik|lubang|persen|tahun|thn|th|bulan|bln|hari|"
-    r"hr|minggu|mgg|pekan|jam|menit|mnt|detik|dtk|pagi|siang|sore|malam|subuh|petang|wib|wita|"
-    r"wit|kali|x|orang|org|jiwa|kk|kepala|rumah|unit|buah|bh|lampu|tiang|ton|kg|kilo|liter|ha|"
-    r"hektar|hektare|keluarga|warga|anak|siswa|murid|lansia|balita|ekor|pohon|batang|sak|"
-    r"karung|lokasi|tempat|ruas|segmen|paket|jalur|lajur|arah|bagian|sisi|petak|jembatan|"
-    r"motor|mobil|kendaraan|truk|sepeda|angkot|bus|bis|ojek|becak|gerobak|kecelakaan|"
-    r"kejadian|kasus|korban|pengendara|penumpang|pejalan|pemotor|pengguna|pedagang|pelajar|"
-    r"derajat|ruko|kios|toko|warung|lapak|bangunan|gedung|lantai|kantor|masjid|gereja|"
-    r"sekolah|got|drainase|selokan|parit|gorong|saluran|tanggul|pipa|kabel|gardu|trafo|"
-    r"sumur|polisi|rambu|portal|gapura|halte|cctv|ribu|rb|rbu|rebu|juta|jt|jta|miliar|"
-    r"milyar|rupiah|perak|k|perahu|kapal|keramba|dermaga|penerima|peserta|guru|bidan|dokter|"
-    r"petani|nelayan|sapi|kambing|posyandu|mushola|musholla|tandon|pompa|generator|tower|"
-    r"kolam)(?![^\W\d_])"
-)
 _RANGE = rf"\s{{0,2}}(?:[/\-{_DASHES}~]|(?i:s/d|s\.d\.?|sd|sampai|hingga|ke))\s{{0,2}}"
 # After a number right after a street's name, "RT", "desa" and the like count areas when a
-# listed verb follows on the same line, or "!", "?" or ")", or a comma or semicolon with such
-# a verb later in its clause ("2 RT terendam", "3 desa terisolasi", "jalan merdeka 3 desa,
-# semua terendam"; not "Jl. Mawar 12 RT, mohon dibantu"); any other word or
+# listed verb follows on the same line ("2 RT terendam", "3 desa terisolasi"), or, after a
+# number of one digit, a comma or semicolon with such a verb later in its clause ("jalan
+# merdeka 3 desa, semua terendam"; not "Jl. Mawar 12 RT, mohon dibantu"). Any other word or
 # a number goes on with the address ("Jl. Mawar 12 desa Sukamaju", "Jl. Mawar 12 RT 3", "jalan
-# mawar 12 desa sukamaju"). So does a full stop or the end of the text: "Jl. Mawar 12 RT."
-# ends an address as often as a count, and privacy wins the tie ("jalan merdeka 3 desa."
-# is hidden too).
+# mawar 12 desa sukamaju"). So does what ends a sentence or an aside: a full stop, "!", "?",
+# ")" or the end of the text: "Jl. Mawar 12 RT!" ends an address as often as a count, and
+# privacy wins the tie ("jalan merdeka 3 desa." and "3 desa!" are hidden too). Two digits
+# or more before a comma are a house too ("Jl. Mawar 12 RT, desa terendam"), as is any
+# number when the clause after the comma starts with another area word ("Jl. Mawar 5 RT,
+# desa terendam": the address going on, its verb said of the village).
 _AREA = r"(?i:rt|rw|desa|dusun|dsn|kampung|kelurahan|kecamatan|gang|gg|lorong|blok|kompleks)"
 # Such a word is in small letters and listed: a verb said of areas. Not every word with a
 # verb's prefix: villages are named so ("desa bereng", "desa terusan", "desa mengkatip", "desa
@@ -222,11 +205,11 @@ _AREA_WHICH = (
     r"kering|rawan|terdekat|terjauh|terpencil|tertinggal|terluar|terparah)(?![^\W\d_])"
 )
 _AREA_COUNT = (
-    rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])"
-    rf"(?:\s{{0,3}}[!?)]|[^\S\n]{{1,3}}(?=[a-z]){_AREA_VERB}"
+    rf"\d+\s{{1,2}}{_AREA}(?![^\W\d_])[^\S\n]{{1,3}}(?=[a-z]){_AREA_VERB}"
     # A comma or semicolon only with such a verb before the next one ("3 desa, semua
     # terendam"): otherwise the address goes on ("Jl. Mawar 12 RT, mohon dibantu").
-    rf"|\s{{0,3}}[,;](?=[^.,;!?\n]{{0,60}}?(?<![^\W\d_]){_AREA_VERB}))"
+    rf"|\d(?!\d)\s{{1,2}}{_AREA}(?![^\W\d_])\s{{0,3}}[,;]"
+    rf"(?!\s{{0,3}}{_AREA}(?![^\W\d_]))(?=[^.,;!?\n]{{0,60}}?(?<![^\W\d_]){_AREA_VERB})"
     rf"|\d(?!\d)\s{{1,2}}{_AREA}[^\S\n]{{1,3}}(?=[a-z]){_AREA_WHICH}"
 )
 # A year directly after a street's name is its house ("Jl. Mawar 2019"), but not a list or
@@ -247,9 +230,9 @@ _STREET_NUMBER = re.compile(
     rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:[.:\-]\s{{0,3}}|\s{{1,3}})"
     rf"(?:{_STREET_NAME}|{_ANY_WORD}{_GLUED})"
     rf"|(?i:jalan|jlan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>))"
-    rf"|(?i:kampung|kampong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_KAMPUNG_NAME}(?P<kampung>)))"
+    rf"|(?i:kampung|kampong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_KAMPUNG_NAME}))"
     rf"(?!{_NOT_A_HOUSE_UNIT})"
-    rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|(?(kampung){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER})))"
+    rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER}))"
 )
 # A housing estate's block and house without the word "Blok": "Perumahan Griya Indah C-12",
 # "Perum Griya Indah C 12", "Komp. Mawar 7". As after "jalan", "perumahan" and "komplek" are
@@ -341,11 +324,12 @@ _WORKS_BEFORE = re.compile(
 
 def _is_a_year(match: re.Match, name_words: list[str]) -> bool:
     """Whether a 19xx/20xx number after a street's name is a year, not its house: it is a
-    house only directly after a name of up to three words, none of them a word of a sentence,
-    a verb, a month or a word about when or with what money ("Jl. Mawar 2019", "jalan mawar
-    2019"); a year in brackets ("Jl. Mawar (2022) diaspal") or after a road's works named
-    before the street ("pengaspalan Jl. Mawar 2023") is a year."""
-    if len(name_words) > 3 or match.group("sign").rstrip().endswith("("):
+    house directly after a name none of whose words is a word of a sentence, a verb, a month
+    or a word about when or with what money ("Jl. Mawar 2019", "jalan mawar 2019", "Jalan
+    Pangeran Diponegoro Raya Baru 1998": a name of any length, since such words, not the
+    length, tell a sentence from a name); a year in brackets ("Jl. Mawar (2022) diaspal") or
+    after a road's works named before the street ("pengaspalan Jl. Mawar 2023") is a year."""
+    if match.group("sign").rstrip().endswith("("):
         return True
     before = match.string[max(0, match.start() - 20) : match.start()]
     if _WORKS_BEFORE.search(before):
@@ -359,6 +343,15 @@ def _is_a_year(match: re.Match, name_words: list[str]) -> bool:
 
 
 _KAMPUNG_WORDS = {"kampung", "kampong", "kp", "kmp"}
+# Things that also name streets ("Gang Kayu", "Jl. Kayu Tangi", "Jl. Batu Ampar", "Jl. Pasir
+# Panjang", "Jl. Air Hitam"). With a 2 glued to them they are plural only when something is
+# said of them after it ("jalan kayu2 berserakan", "jalan batu2 lepas"); alone, at the end or
+# with the address going on ("gang kayu2", "gang kayu2 rt 3", "gang kayu2, rumah banjir") the
+# 2 is a house, as after "mawar".
+_NAMING_THING = re.compile(r"(?i:kayu|batu|pasir|air|daun|jembatan|ujung)")
+_SAID_OF_IT = re.compile(
+    rf"[^\S\n]{{1,3}}(?!{_AREA}(?![^\W\d_])|(?i:no|nomor|nomer|nmr|rumah)(?![^\W\d_]))[a-z]"
+)
 
 
 def _mask_street_number(match: re.Match, hidden: str) -> str:
@@ -377,7 +370,10 @@ def _mask_street_number(match: re.Match, hidden: str) -> str:
     # A lone 2 glued to a word doubles it ("jalan pelan2", "jl sempit2").
     if number == "2" and sign[-1:].isalpha():
         last = words[-1]
-        if any(
+        a_street_named_so = _NAMING_THING.fullmatch(last) and not _SAID_OF_IT.match(
+            match.string, match.end()
+        )
+        if not a_street_named_so and any(
             re.fullmatch(word, last)
             for word in (_DOUBLED_WORD.pattern, _SENTENCE_WORD, _ROAD_WORD, _NOT_A_NAME)
         ):

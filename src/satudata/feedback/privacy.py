@@ -19,16 +19,20 @@ e-mail addresses, also those written to get past robots ("hasan(at)mail.com", "h
 mail [dot] com", "hasan at mail dot com"); a NIK or telephone number with letters for digits
 ("62O1O226O773OOO1": O for 0, I and l for 1, S for 5, B for 8); a day, month and year in
 figures with single spaces after a word for a birth or a date ("lahir 26 7 73", "tgl lahir 5
-12 90", "TTL: Palangka Raya, 5 12 90"; not "3 7 24" alone), and a month in the old spelling
+12 90", "TTL: Palangka Raya, 5 12 90"; not "3 7 24" alone) or after a name ("Budi 26 7 73";
+not after a word that numbers or counts, "umur 5 7 10", nor before what is counted, "3 5 12
+rumah"), and a month in the old spelling
 ("lahir 26 Djuli 1973", "26 Agoestoes 1945"); the house number of an address, which is
 below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
 "Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
 Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
 merdeka 12" in small letters, "jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar
-II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "gang mawar2", "RT 3 rumah
-12", "Kp. Baru 12", "kampung baru 12", "jalan kol. inf. h. m. yamin 12", a house numbered like
-a year, "Jl. Mawar 2019", and one before an area word that ends the sentence or names a
-village, "Jl. Mawar 12 RT.", "jalan mawar 12 desa bereng").
+II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "gang mawar2", "gang kayu2",
+"RT 3 rumah 12", "Kp. Baru 12", "kampung baru 12", "kampung baru 12/6", "jalan kol. inf. h. m.
+yamin 12", a house numbered like a year after a name of any length, "Jl. Mawar 2019", "Jalan
+Pangeran Diponegoro Raya Baru 1998", and one before an area word that ends the sentence or
+names a village, "Jl. Mawar 12 RT.", "Jl. Mawar 12 RT!", "Jl. Mawar 12 RT, desa terendam",
+"jalan mawar 12 desa bereng").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
 Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT, RW
@@ -51,6 +55,7 @@ import re
 from django.utils.translation import gettext as _
 
 from satudata.feedback.house_numbers import mask_house_numbers
+from satudata.feedback.text_parts import COUNTED as _COUNTED
 from satudata.feedback.text_parts import DASHES as _DASHES
 from satudata.feedback.text_parts import DAY as _DAY
 from satudata.feedback.text_parts import MONTHS as _MONTHS
@@ -122,6 +127,27 @@ _SPACED_DATE = re.compile(
     # The place before it, as "TTL" (tempat, tanggal lahir) asks: "TTL: Palangka Raya, 5 12 90".
     rf"(?:(?:[^\W\d_]{{1,20}}\s{{1,2}}){{0,2}}[^\W\d_]{{1,20}}\s{{0,2}},\s{{0,3}})?)"
     rf"(?<!\d){_DAY} (?:0?[1-9]|1[0-2])(?!\d) {_YEAR}"
+)
+# The same date after a name, with no word for a birth ("Budi 26 7 73", "Siti, 5 12 90 minta
+# bantuan"): a day, a month (1-12) and a two-digit year with single spaces, directly after a
+# word (and perhaps a comma or colon). With a four-digit year such a date is already a run of
+# six digits or more (_LONG_NUMBER). Three numbers are a list, not a date, after a word that
+# numbers or counts things ("RT 01 02 03", "Kelas 10 11 12", "umur 5 7 10", "jam 7 8 10")
+# or when what they count follows ("sisa 10 11 12 hari"); "RT 3 RW 5 2023" holds no three
+# numbers in a row and stays.
+_NUMBERING_WORD = (
+    r"(?i:rt|rw|no|nomor|nomer|nmr|nr|km|kav|kavling|blok|gang|gg|jalan|jl|jln|lorong|lr|kp|"
+    r"kampung|desa|dusun|dsn|kelurahan|kecamatan|kelas|kls|tahap|fase|tipe|type|gelombang|"
+    r"sesi|putaran|babak|lantai|lt|ruang|kamar|loket|antrean|antrian|tps|pos|kode|kelompok|"
+    r"regu|tim|pasal|ayat|bab|halaman|hal|hlm|jam|pukul|pkl|tahun|thn|th|bulan|bln|umur|usia|"
+    r"nilai|skor|ukuran|uk|rp|idr|harga|total|jumlah|sebanyak|sisa|angka|urutan|ranking|"
+    r"peringkat|juara|ke|dan|atau|di|dari|sampai|hingga|dengan|antara|sekitar|lebih|"
+    r"kurang|tinggal|ada|sudah|baru|masih|lagi)"
+)
+_NAMED_DATE = re.compile(
+    rf"(?P<word>(?<![^\W\d_])(?!{_NUMBERING_WORD}(?![^\W\d_]))[^\W\d_]{{2,30}}(?![^\W\d_])"
+    rf"(?:\s{{0,2}}[,:])? {{1,2}})"
+    rf"{_DAY} (?:0?[1-9]|1[0-2])(?!\d) \d\d(?:\d\d)?(?!\d)(?![.,:/\-]\d)(?!\s{{0,2}}(?:{_COUNTED}))"
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -241,6 +267,8 @@ def public_text(text: str) -> str:
     text = _SPACED_DATE.sub(lambda match: match.group("word") + hidden, text)
     # Long numbers before short dates, so that no date is cut out of a NIK leaving its rest.
     text = _LONG_NUMBER.sub(lambda match: _mask_long_number(match, hidden), text)
+    # After long numbers: a date with a four-digit year is one of them already.
+    text = _NAMED_DATE.sub(lambda match: match.group("word") + hidden, text)
     text = _NUMERIC_DATE.sub(hidden, text)
     # House numbers last: what is left are short numbers, and "No." before a NIK or a date
     # ("No. KK 6201…") has already lost them.

@@ -55,6 +55,11 @@ class TestTheSeventhPass(PublicTextExamples):
         ("Jl. Mawar Indah 2019", f"Jl. Mawar Indah {H}"),
         ("jalan h. agus salim 2019", f"jalan h. agus salim {H}"),
         ("Jl. Dr. Sutomo 2019 banjir", f"Jl. Dr. Sutomo {H} banjir"),
+        # Ninth pass: after a long name as after a short one (kept here before it).
+        (
+            "Jl. Haji Agus Salim Gang Dua 2019 diaspal",
+            f"Jl. Haji Agus Salim Gang Dua {H} diaspal",
+        ),
         # A name of initials joined by dots, as long as before the bound.
         ("Jl. K.H.M.Z.A.Dahlan 12", f"Jl. K.H.M.Z.A.Dahlan {H}"),
     ]
@@ -87,7 +92,6 @@ class TestTheSeventhPass(PublicTextExamples):
         "Program Kampung KB 2023 di desa kami belum jalan",
         "Kampung KB 2023",
         "jalan mawar diaspalkan 2021",
-        "Jl. Haji Agus Salim Gang Dua 2019 diaspal",
         # What a number after a street or a kampung counts: boats, people, animals, buildings.
         "kampung nelayan 3 perahu hanyut",
         "kampung nelayan 12 penerima BLT belum dapat bantuan",
