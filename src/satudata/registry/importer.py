@@ -346,12 +346,20 @@ class Importer(RowParse, ImportRecords, Placement):
             else:
                 missing.append("village_code")
         if missing:
-            wanted = OPENSID_NAME
+            # OpenSID's names first (most files are OpenSID's), then ours where they
+            # differ: "nik (nik)" read as a typo (QA).
+            own = [f for f in missing if OPENSID_NAME.get(f, f) != f]
+            names = ", ".join(OPENSID_NAME.get(f, f) for f in missing)
+            if own:
+                names = _("%(names)s (in Satu Data's own format: %(own)s)") % {
+                    "names": names,
+                    "own": ", ".join(own),
+                }
             self.report.message = _(
                 "The file lacks required columns: %(names)s. Its first row must hold the "
                 "column titles of OpenSID's import format (nama, nik, no_kk, sex, "
                 "tanggallahir, …) or of Satu Data's own format."
-            ) % {"names": ", ".join(f"{wanted.get(f, f)} ({f})" for f in missing)}
+            ) % {"names": names}
             return
         self.positions = positions
         # Resident fields the file has no column for: an update keeps what is stored.
