@@ -4,7 +4,7 @@ The strongest reader of the published population tables (docs/decisions.md, "An 
 programme decides what is exact") knows each public sum, the bounds the marks imply ("<3" is
 1 or 2, a listed category at least 1, no count below 0) and that counts are whole numbers. An
 unknown is disclosed when its lowest and highest value over all such solutions meet. Interval
-propagation (`disclosure._tighten`) looks at one equation at a time and misses what two
+propagation (`disclosure_tree._tighten`) looks at one equation at a time and misses what two
 equations say together; a mixed-integer programme over all of them at once does not.
 
 Each unknown is found by at most two solves (its highest, then its lowest value), and every

@@ -1,7 +1,7 @@
 """A release protected together with the releases before it, not only alone.
 
 Each release hides cells so that nothing it hides can be worked out from it alone
-(`disclosure.protect_tree`). But readers keep earlier releases, and most of a regency does not
+(`disclosure_tree.protect_tree`). But readers keep earlier releases, and most of a regency does not
 change between two: a table of a region whose counts are the same holds the same hidden
 counts in both. Chosen afresh, the new release hid other cells of such a table, or showed a
 count the previous one hid, and the two together pinned counts that each release hid (QA,
@@ -34,24 +34,26 @@ from __future__ import annotations
 import time
 from copy import deepcopy
 
-from satudata.registry import disclosure
+from satudata.registry import disclosure, disclosure_tree
 from satudata.registry.disclosure import (
-    INF,
     MARGIN,
     SMALL,
     SMALL_MARK,
     TABLES,
     RegionCounts,
     _categories,
-    _cost_of,
-    _cut_bridges,
     _hide,
     _key,
-    _nearby_cells,
     _top_down,
     _withhold,
-    children_of,
     protect_region,
+)
+from satudata.registry.disclosure_bridges import _cut_bridges
+from satudata.registry.disclosure_tree import (
+    INF,
+    _cost_of,
+    _nearby_cells,
+    children_of,
     protect_tree,
 )
 from satudata.registry.release_system import Previous, _key_of, _same_table, pinned_together
@@ -241,7 +243,7 @@ def protect_jointly(regions: dict[str, RegionCounts], children: dict, before: Pr
     does, the nearest changed region is withheld; after `ROUNDS`, every changed region.
     """
     parents = _top_down(children)
-    deadline = time.monotonic() + disclosure.TRIAL_SECONDS
+    deadline = time.monotonic() + disclosure_tree.TRIAL_SECONDS
     for _ in range(ROUNDS):
         pinned = pinned_together(regions, children, before)
         if not pinned:
@@ -281,7 +283,7 @@ def _keep_worked_out(regions: dict, before: Previous) -> None:
 
 def _free(regions, children, parents, before: Previous, name: tuple, deadline: float) -> bool:
     """Hide the first nearby cell that frees a pinned count, if one does within the trials."""
-    for cell in _candidates(regions, children, before, name)[: disclosure.TRIALS]:
+    for cell in _candidates(regions, children, before, name)[: disclosure_tree.TRIALS]:
         if time.monotonic() > deadline:
             return False
         saved = {

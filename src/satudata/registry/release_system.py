@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 
 from satudata.registry import disclosure, integer_audit
 from satudata.registry.disclosure import (
-    INF,
     MARGIN,
     SMALL,
     TABLES,
     RegionCounts,
     _categories,
-    _equations,
     _key,
-    _tighten,
 )
+from satudata.registry.disclosure_tree import INF, _equations, _tighten
 
 
 @dataclass

@@ -12,8 +12,9 @@ from unittest.mock import ANY
 
 import pytest
 
-from satudata.registry import disclosure, statistics
-from satudata.registry.disclosure import RegionCounts, protect_region, protect_tree
+from satudata.registry import disclosure_tree, statistics
+from satudata.registry.disclosure import RegionCounts, protect_region
+from satudata.registry.disclosure_tree import protect_tree
 from satudata.registry.tests.cell_audit import (
     bounded_hidden_cells,
     exact_hidden_cells,
@@ -56,7 +57,7 @@ QA_PEOPLE = {
 def test_the_attacker_pins_two_small_cells_that_sum_to_four(monkeypatch):
     # Hiding for sums alone (the protection before this fix) leaves the QA's case as found:
     # no hidden cell is a bridge, yet 4 = "<3" + "<3" makes both 2.
-    monkeypatch.setattr(disclosure, "_cut_pins", lambda regions, children: False)
+    monkeypatch.setattr(disclosure_tree, "_cut_pins", lambda regions, children: False)
     regions, parent_of = regions_of(QA_PEOPLE)
     summaries = protected(regions, parent_of)
     district = {g["group"]: g["male"] for g in summaries["61.12.01"]["age_groups"]}
@@ -125,7 +126,9 @@ def demo_religion_case():
 
 
 def test_an_integer_programme_pins_what_one_equation_at_a_time_does_not(monkeypatch):
-    monkeypatch.setattr(disclosure, "integer_audit", SimpleNamespace(pinned=lambda *a, **k: {}))
+    monkeypatch.setattr(
+        disclosure_tree, "integer_audit", SimpleNamespace(pinned=lambda *a, **k: {})
+    )
     regions, parent_of = demo_religion_case()
     summaries = protected(regions, parent_of)
     assert bounded_hidden_cells(summaries, parent_of) == []
@@ -165,7 +168,7 @@ def test_a_not_recorded_category_beside_numbered_ones_is_no_crash():
 
 
 def test_when_trying_takes_too_long_the_region_is_withheld_instead(monkeypatch):
-    monkeypatch.setattr(disclosure, "TRIAL_SECONDS", 0)
+    monkeypatch.setattr(disclosure_tree, "TRIAL_SECONDS", 0)
     regions, parent_of = demo_religion_case()
     summaries = protected(regions, parent_of)
     assert integer_hidden_cells(summaries, parent_of) == []
@@ -184,7 +187,7 @@ def test_no_hidden_cell_of_a_random_regency_is_pinned_by_bounds(seed):
 
 
 def test_hiding_for_sums_alone_is_not_enough_with_bounds(monkeypatch):
-    monkeypatch.setattr(disclosure, "_cut_pins", lambda regions, children: False)
+    monkeypatch.setattr(disclosure_tree, "_cut_pins", lambda regions, children: False)
     leaking = 0
     for seed in range(60):
         regions, parent_of = random_tree(random.Random(seed))

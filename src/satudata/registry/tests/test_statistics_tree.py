@@ -22,7 +22,8 @@ from satudata.core import demo
 from satudata.regions.loader import load_regions
 from satudata.regions.models import Region
 from satudata.registry import services, statistics
-from satudata.registry.disclosure import RegionCounts, protect_region, protect_tree
+from satudata.registry.disclosure import RegionCounts, protect_region
+from satudata.registry.disclosure_tree import protect_tree
 from satudata.registry.tests.cell_audit import (
     bounded_hidden_cells,
     exact_hidden_cells,

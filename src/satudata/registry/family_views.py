@@ -1,0 +1,54 @@
+"""Operator pages of family cards: the list and one card (their events are in `event_views`)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
+
+from satudata.accounts.scope import write_scope
+from satudata.core.access import scoped
+from satudata.registry import services
+from satudata.registry.models import Family
+from satudata.registry.views import _many_villages
+
+
+@scoped
+def families(request):
+    query = request.GET.get("q", "").strip()[:100]
+    found = services.search_families(request.user, query).select_related(
+        "unit__parent__parent", "village"
+    )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    scope = write_scope(request.user)
+    return render(
+        request,
+        "registry/families.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "query_string": urlencode({"q": query}) + "&" if query else "",
+            "can_write": bool(scope.code or scope.everything),
+            "many_villages": _many_villages(request.user),
+        },
+    )
+
+
+@scoped
+def family(request, family_id: int):
+    found = get_object_or_404(
+        Family.objects.visible_to(request.user).select_related("unit"), pk=family_id
+    )
+    # The card's own village's people only (see FamilyOut.resolve_members).
+    members = found.members.filter(village_id=found.village_id).order_by(
+        "relationship", "birth_date"
+    )
+    return render(
+        request,
+        "registry/family.html",
+        {
+            "family": found,
+            "members": members,
+            "can_write": write_scope(request.user).allows(found.village_id),
+        },
+    )
