@@ -43,6 +43,35 @@ MESSAGES = (
     gettext_noop("subcommands"),
     gettext_noop("show this help message and exit"),
 )
+# The help of the options Django gives every command (Django 5.2), not marked for
+# translation there: `PlainRefusals.create_parser` passes every option's help through
+# gettext, so these read in Indonesian with the command's own. A text a later Django
+# changes stays English until it is added here.
+DJANGO_OPTIONS = (
+    gettext_noop("Show program's version number and exit."),
+    gettext_noop(
+        "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, "
+        "3=very verbose output"
+    ),
+    gettext_noop(
+        'The Python path to a settings module, e.g. "myproject.settings.main". If this '
+        "isn't provided, the DJANGO_SETTINGS_MODULE environment variable will be used."
+    ),
+    gettext_noop('A directory to add to the Python path, e.g. "/home/djangoprojects/myproject".'),
+    gettext_noop("Display a full stack trace on CommandError exceptions."),
+    gettext_noop("Don't colorize the command output."),
+    gettext_noop("Force colorization of the command output."),
+    gettext_noop("Skip system checks."),
+    # `satudata check` is Django's check with the deployment's own checks first.
+    gettext_noop("Run only checks labeled with given tag."),
+    gettext_noop("List available tags. Specify --deploy to include available deployment tags."),
+    gettext_noop("Check deployment settings."),
+    gettext_noop(
+        "Message level that will cause the command to exit with a non-zero status. "
+        "Default is ERROR."
+    ),
+    gettext_noop("Run database related checks against these aliases."),
+)
 # Never evaluated: they only put the plural forms in the catalog.
 PLURAL_MESSAGES = (ngettext_lazy("expected %s argument", "expected %s arguments"),)
 

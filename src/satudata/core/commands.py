@@ -20,6 +20,18 @@ from django.utils.translation import gettext as _
 
 
 class PlainRefusals:
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # `help` is a lazy translation (gettext_lazy): argparse wraps it as text, in the
+        # language active now (Indonesian on the command line; QA found the help English).
+        parser.description = str(self.help) if self.help else None
+        # Django's own options (--verbosity, --settings …) have English help texts, listed
+        # for the catalog in `argparse_language.DJANGO_OPTIONS`.
+        for action in parser._actions:
+            if isinstance(action.help, str) and action.help:
+                action.help = _(action.help)
+        return parser
+
     def execute(self, *args, **options):
         # run_from_argv sets this flag: only a real command line gets the short form.
         plain = getattr(self, "_called_from_command_line", False) and not options.get("traceback")

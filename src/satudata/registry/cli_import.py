@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from satudata.core.commands import account
 from satudata.env import make_private
@@ -17,20 +18,21 @@ from satudata.registry.import_format import max_bytes, too_large
 from satudata.registry.models import ImportJob
 
 NAME = "residents"
-HELP = "Import residents from an OpenSID-format or Satu Data CSV/XLSX file."
+# Translated where the parser is made (`import` command): the language is active only then.
+HELP = gettext_noop("Import residents from an OpenSID-format or Satu Data CSV/XLSX file.")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("file", nargs="?", help="CSV or XLSX file")
-    parser.add_argument("--village", help="village code, e.g. 62.01.02.2016 (else kode_desa)")
+    parser.add_argument("file", nargs="?", help=_("CSV or XLSX file"))
+    parser.add_argument("--village", help=_("village code, e.g. 62.01.02.2016 (else kode_desa)"))
     parser.add_argument(
         "--mode",
         choices=[m.value for m in ImportJob.Mode],
         default=ImportJob.Mode.ALL_OR_NOTHING.value,
     )
-    parser.add_argument("--dry-run", action="store_true", help="check only, save nothing")
-    parser.add_argument("--errors", help="where to write the error file (CSV)")
-    parser.add_argument("--user", help="act as this account (its scope applies)")
+    parser.add_argument("--dry-run", action="store_true", help=_("check only, save nothing"))
+    parser.add_argument("--errors", help=_("where to write the error file (CSV)"))
+    parser.add_argument("--user", help=_("act as this account (its scope applies)"))
     parser.add_argument("--job", type=int, help=_("run a queued web import job"))
 
 

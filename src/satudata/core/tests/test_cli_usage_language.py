@@ -115,3 +115,51 @@ def test_a_missing_subcommand_names_its_choices_not_an_internal_name(tmp_path, a
     result = run([sys.executable, "-m", "satudata", *args], tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == last_line
+
+
+OUR_COMMANDS = {
+    "backup": "core",
+    "check": "core",
+    "demo": "core",
+    "restore": "core",
+    "serve": "core",
+    "worker": "integration",
+    "dedup": "quality",
+    "loadregions": "regions",
+    "export": "registry",
+    "import": "registry",
+    "statistics": "registry",
+}
+
+
+def _helps(parser) -> list[tuple[str, str]]:
+    """(where, text) of the parser's description and every option's help, subcommands too."""
+    found = [("description", parser.description or "")]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += [(f"{name} {where}", text) for where, text in _helps(sub)]
+            found += [(f"{a.dest} (subcommand)", a.help or "") for a in action._choices_actions]
+        elif action.help and action.help != argparse.SUPPRESS:
+            found.append((action.dest, action.help))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(OUR_COMMANDS))
+def test_every_help_text_of_our_commands_is_in_indonesian(name):
+    from django.core.management import load_command_class
+
+    def helps(language):
+        with translation.override(language):
+            command = load_command_class(f"satudata.{OUR_COMMANDS[name]}", name)
+            return _helps(command.create_parser("satudata", name))
+
+    english, indonesian = helps("en"), helps("id")
+    assert len(english) == len(indonesian)
+    untranslated = [
+        where
+        for (where, en), (_, id_) in zip(english, indonesian, strict=True)
+        if en and en == id_ and where.split()[-1] != "help"  # -h: argparse's own
+    ]
+    assert untranslated == []
+    assert indonesian[0][1]  # every command says what it does

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.backup import BackupError, backup
 from satudata.core.commands import PlainRefusals
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."
+    help = gettext_lazy(
+        "Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."
+    )
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="Default: $SATUDATA_HOME/backups/…")
+        parser.add_argument("file", nargs="?", help=_("Default: $SATUDATA_HOME/backups/…"))
 
     def handle(self, *args, **options):
         try:

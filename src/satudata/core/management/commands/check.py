@@ -7,13 +7,16 @@ from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as DjangoCheck
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
 from satudata.core.deployment import cache_problem, deploy_problems, startup_problems
 
 
 class Command(PlainRefusals, DjangoCheck):
-    help = "Check the deployment (database, data folder, migrations) and Django's system checks."
+    help = gettext_lazy(
+        "Check the deployment (database, data folder, migrations) and Django's system checks."
+    )
 
     def handle(self, *app_labels, **options):
         problems = startup_problems()

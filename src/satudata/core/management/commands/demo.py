@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
 from satudata.core.demo import passwords_file, seed_demo
@@ -23,7 +24,7 @@ from satudata.regions.loader import load_regions
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Set up a demo deployment (regions, agencies, accounts, synthetic residents) and serve it."
     )
     requires_system_checks: list = []
@@ -31,9 +32,9 @@ class Command(PlainRefusals, BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         # Text, checked by chosen_port: a bad value is one sentence, 0 is not "unset".
-        parser.add_argument("--port", default=None, help="Default: $PORT or 8000.")
+        parser.add_argument("--port", default=None, help=_("Default: $PORT or 8000."))
         parser.add_argument("--workers", type=int, default=default_workers())
-        parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
+        parser.add_argument("--no-serve", action="store_true", help=_("Set up, then stop."))
 
     def step(self, message: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(message))

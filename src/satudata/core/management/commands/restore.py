@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.backup import BackupError, restore
 from satudata.core.commands import PlainRefusals
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Restore a backup made by `satudata backup`, after backing up the current database."
+    help = gettext_lazy(
+        "Restore a backup made by `satudata backup`, after backing up the current database."
+    )
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+        parser.add_argument("--yes", action="store_true", help=_("Do not ask for confirmation."))
 
     def handle(self, *args, **options):
         if not options["yes"]:

@@ -8,6 +8,7 @@ import socket
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
 from satudata.core.deployment import startup_problems
@@ -88,16 +89,16 @@ def run_server(host: str, port: int, workers: int, threads: int) -> None:
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Serve the portal and API with several worker processes."
+    help = gettext_lazy("Serve the portal and API with several worker processes.")
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         # Read as text and checked in handle(), so a bad value is one sentence, not argparse's
         # usage text or a traceback from bind().
-        parser.add_argument("--port", default=None, help="Default: $PORT or 8000.")
+        parser.add_argument("--port", default=None, help=_("Default: $PORT or 8000."))
         parser.add_argument("--workers", type=int, default=default_workers())
-        parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
+        parser.add_argument("--threads", type=int, default=4, help=_("Threads per worker."))
 
     def handle(self, *args, **options):
         port = chosen_port(options["port"])

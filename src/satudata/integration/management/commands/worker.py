@@ -8,26 +8,26 @@ import signal
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from satudata.core.commands import PlainRefusals
 from satudata.integration import queue, worker
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Run background jobs: scheduled connector pulls and their retries, duplicate searches. "
         "Blocks on the Redis queue when REDIS_URL is set, else polls the database; safe to "
         "run several."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="run what is due, then exit")
+        parser.add_argument("--once", action="store_true", help=_("run what is due, then exit"))
         parser.add_argument(
             "--sleep",
             type=float,
             default=10.0,
-            help="seconds between polls, or the longest wait on Redis (default 10)",
+            help=_("seconds between polls, or the longest wait on Redis (default 10)"),
         )
 
     def handle(self, *args, once: bool = False, sleep: float = 10.0, **options):

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
 from satudata.quality import linkage
@@ -13,15 +14,17 @@ from satudata.quality.services import dedup
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Find possible duplicate residents (probabilistic record linkage) for the custodian."
+    help = gettext_lazy(
+        "Find possible duplicate residents (probabilistic record linkage) for the custodian."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", help="also write the pairs to this CSV file")
+        parser.add_argument("--output", help=_("also write the pairs to this CSV file"))
         parser.add_argument(
             "--threshold",
             type=float,
             default=linkage.DEFAULT_THRESHOLD,
-            help="minimum match probability, 0–1 (default %(default)s)",
+            help=_("minimum match probability, 0–1 (default %(default)s)"),
         )
 
     def handle(self, *args, output=None, threshold=linkage.DEFAULT_THRESHOLD, **options):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.accounts.scope import read_scope
 from satudata.core.commands import PlainRefusals, account
@@ -21,17 +22,19 @@ from satudata.registry import exporter
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Export data to files: `satudata export residents FILE --village CODE`."
+    help = gettext_lazy("Export data to files: `satudata export residents FILE --village CODE`.")
 
     def add_arguments(self, parser):
         # The metavar names the choices in a usage error (argparse would name the dest, "kind").
         sub = parser.add_subparsers(dest="kind", required=True, metavar="{residents}")
-        residents = sub.add_parser("residents", help="residents of a village, hamlet, RW or RT")
-        residents.add_argument("file", help="the file to write (.csv or .xlsx)")
-        residents.add_argument("--village", required=True, help="village code, e.g. 62.01.02.2016")
-        residents.add_argument("--rt", default="", help="a hamlet, RW or RT id of that village")
+        residents = sub.add_parser("residents", help=_("residents of a village, hamlet, RW or RT"))
+        residents.add_argument("file", help=_("the file to write (.csv or .xlsx)"))
+        residents.add_argument(
+            "--village", required=True, help=_("village code, e.g. 62.01.02.2016")
+        )
+        residents.add_argument("--rt", default="", help=_("a hamlet, RW or RT id of that village"))
         residents.add_argument("--format", choices=sorted(exporter.FORMATS), default="opensid")
-        residents.add_argument("--user", help="act as this account (its scope applies)")
+        residents.add_argument("--user", help=_("act as this account (its scope applies)"))
 
     def handle(self, *args, **options):
         actor = account(options.get("user"))

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
 
@@ -31,14 +32,14 @@ def importers() -> dict:
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Import data from files: `satudata import residents FILE …`."
+    help = gettext_lazy("Import data from files: `satudata import residents FILE …`.")
 
     def add_arguments(self, parser):
         # The metavar names the choices in a usage error (argparse would name the dest, "kind").
         choices = "{" + ",".join(sorted(importers())) + "}"
         sub = parser.add_subparsers(dest="kind", required=True, metavar=choices)
         for name, module in sorted(importers().items()):
-            module.add_arguments(sub.add_parser(name, help=module.HELP))
+            module.add_arguments(sub.add_parser(name, help=_(module.HELP)))
 
     def handle(self, *args, **options):
         module = importers().get(options["kind"])

@@ -12,20 +12,25 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals, account
 from satudata.registry import releases
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Public population statistics: `satudata statistics publish` publishes a release now."
+    help = gettext_lazy(
+        "Public population statistics: `satudata statistics publish` publishes a release now."
+    )
 
     def add_arguments(self, parser):
         # The metavar names the choices in a usage error (argparse would name the dest, "action").
         sub = parser.add_subparsers(dest="action", required=True, metavar="{publish}")
-        publish = sub.add_parser("publish", help="publish a release of the public statistics now")
+        publish = sub.add_parser(
+            "publish", help=_("publish a release of the public statistics now")
+        )
         publish.add_argument(
-            "--user", help="publish as this account (a custodian), named in the audit trail"
+            "--user", help=_("publish as this account (a custodian), named in the audit trail")
         )
 
     def handle(self, *args, **options):
