@@ -183,3 +183,42 @@ class RolloutPhase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} phase {self.phase}"
+
+
+class FormerDistrictCode(models.Model):
+    """A district code no longer in the region table that NIKs and KK numbers still start with.
+
+    A NIK is for life while district codes change: when a regency is split (pemekaran) its
+    districts get new codes, and the people registered before keep NIKs with the old ones.
+    The custodian records such codes (`satudata regions former add`); nothing is shipped,
+    as no source on the machine lists them. Stored dotted, as `Region.code`: "91.01.01".
+    """
+
+    code = models.CharField(_("former code"), max_length=8, primary_key=True)
+    current = models.ForeignKey(
+        Region,
+        verbose_name=_("current district"),
+        null=True,
+        blank=True,
+        # A region reload that drops the district must not fail on this optional pointer.
+        on_delete=models.SET_NULL,
+        related_name="former_codes",
+        limit_choices_to={"level": Region.Level.DISTRICT},
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("e.g. the decree that moved it"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former district code")
+        verbose_name_plural = _("former district codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def digits(self) -> str:
+        return self.code.replace(".", "")
+
+    def audit_region_code(self) -> str:
+        return self.current_id or ""

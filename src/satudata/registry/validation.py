@@ -2,12 +2,13 @@
 
 The form, the API, the services and the importer all call `check_resident`, so a rule is
 written once. Messages name the field they are about (translated; Indonesian by default).
+The district codes a NIK or KK number may start with, current and former, are
+`satudata.regions.former.district_digits`.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from satudata.core.dates import shown_date
+from satudata.regions.former import district_digits
 from satudata.registry import codes
 
 DIGITS16 = re.compile(r"[0-9]{16}")  # ASCII only, as the NIK and KK rules (\d takes "٣")
@@ -119,20 +121,13 @@ def named(field: str, message: str) -> str:
     return f"{field_labels().get(field, field)}: {message}"
 
 
-@functools.cache
-def _district_digits() -> frozenset[str]:
-    from satudata.regions.models import Region
-
-    codes_ = Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
-    return frozenset(c.replace(".", "") for c in codes_)
-
-
-def district_digits() -> frozenset[str]:
-    """The 6-digit codes of every district in the region table (cached; reload if empty)."""
-    found = _district_digits()
-    if not found:
-        _district_digits.cache_clear()
-    return found
+def unknown_district_message(code: str) -> str:
+    # A real NIK from before a regency split carries its district's old code: say who can
+    # make it accepted, rather than leave the operator a temporary NIK as the only way.
+    return _(
+        "the first 6 digits (%(code)s) are not the code of a district; the custodian can "
+        "record a former district code."
+    ) % {"code": code}
 
 
 def _nik_date(part: str) -> tuple[int, int, int] | None:
@@ -160,9 +155,7 @@ def nik_problem(
     if len(nik) != 16:
         return _("must have 16 digits; “%(value)s” has %(n)d.") % {"value": nik, "n": len(nik)}
     if nik[:6] not in district_digits():
-        return _("the first 6 digits (%(code)s) are not the code of a district.") % {
-            "code": nik[:6]
-        }
+        return unknown_district_message(nik[:6])
     part = nik[6:12]
     if _nik_date(part) is None:
         return _(
@@ -222,9 +215,7 @@ def kk_problem(number: str) -> str | None:
             "n": len(number),
         }
     if number[:6] not in district_digits():
-        return _("the first 6 digits (%(code)s) are not the code of a district.") % {
-            "code": number[:6]
-        }
+        return unknown_district_message(number[:6])
     return None
 
 
