@@ -126,6 +126,7 @@ OUR_COMMANDS = {
     "worker": "integration",
     "dedup": "quality",
     "loadregions": "regions",
+    "regions": "regions",
     "export": "registry",
     "import": "registry",
     "statistics": "registry",

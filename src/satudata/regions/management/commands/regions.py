@@ -11,30 +11,35 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals, account
 from satudata.regions import former
 
 
 class Command(PlainRefusals, BaseCommand):
-    help = "Region codes kept by the custodian: `satudata regions former add|list|remove`."
+    help = gettext_lazy(
+        "Region codes kept by the custodian: `satudata regions former add|list|remove`."
+    )
 
     def add_arguments(self, parser):
         # The metavars name the choices in a usage error (argparse would name the dest).
         sub = parser.add_subparsers(dest="topic", required=True, metavar="{former}")
         topic = sub.add_parser(
-            "former", help="former district codes that NIKs and KK numbers may start with"
+            "former", help=_("former district codes that NIKs and KK numbers may start with")
         )
         actions = topic.add_subparsers(dest="action", required=True, metavar="{add,list,remove}")
-        add = actions.add_parser("add", help="accept a former district code in NIKs and KKs")
-        add.add_argument("code", help="the former district code, e.g. 91.01.01 or 910101")
-        add.add_argument("--now", help="the current district it became, e.g. 93.01.01")
-        add.add_argument("--note", default="", help="e.g. the decree (Kepmendagri …)")
-        add.add_argument("--user", help="act as this account (a custodian), named in the audit")
-        actions.add_parser("list", help="list the recorded former district codes")
-        remove = actions.add_parser("remove", help="stop accepting a former district code")
-        remove.add_argument("code", help="the former district code, e.g. 91.01.01")
-        remove.add_argument("--user", help="act as this account (a custodian), named in the audit")
+        add = actions.add_parser("add", help=_("accept a former district code in NIKs and KKs"))
+        add.add_argument("code", help=_("the former district code, e.g. 91.01.01 or 910101"))
+        add.add_argument("--now", help=_("the current district it became, e.g. 93.01.01"))
+        add.add_argument("--note", default="", help=_("e.g. the decree (Kepmendagri …)"))
+        add.add_argument("--user", help=_("act as this account (a custodian), named in the audit"))
+        actions.add_parser("list", help=_("list the recorded former district codes"))
+        remove = actions.add_parser("remove", help=_("stop accepting a former district code"))
+        remove.add_argument("code", help=_("the former district code, e.g. 91.01.01"))
+        remove.add_argument(
+            "--user", help=_("act as this account (a custodian), named in the audit")
+        )
 
     def handle(self, *args, **options):
         action = options["action"]
