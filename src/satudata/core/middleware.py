@@ -72,5 +72,8 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ["Cookie"])
+        # The API's answers follow Accept-Language too: a shared cache must keep the
+        # Indonesian and the English answer apart (QA: one served the other).
+        asked = ["Cookie", "Accept-Language"] if request.path.startswith("/api/") else ["Cookie"]
+        patch_vary_headers(response, asked)
         return response

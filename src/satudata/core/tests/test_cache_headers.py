@@ -106,3 +106,19 @@ def test_a_public_search_for_a_nik_is_not_cached(client, typed):
     assert "ETag" not in response
     ordinary = client.get("/regions/", {"q": "6201022016"})  # a village code stays public
     assert "public" in ordinary["Cache-Control"]
+
+
+def test_a_public_api_answer_in_the_callers_language_varies_on_it(client):
+    """QA: Accept-Language changes the API's text ("Economy" / "Ekonomi") while the public
+    copy did not say so, so a shared cache could serve one language to the other's callers."""
+    path = "/api/3/action/group_list?all_fields=true"
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    indonesian = client.get(path, HTTP_ACCEPT_LANGUAGE="id")
+    assert english.content != indonesian.content and "public" in english["Cache-Control"]
+    again = client.get(path, HTTP_ACCEPT_LANGUAGE="en")  # the server's stored copy
+    not_modified = client.get(path, HTTP_ACCEPT_LANGUAGE="en", HTTP_IF_NONE_MATCH=english["ETag"])
+    assert not_modified.status_code == 304
+    for answer in (english, indonesian, again, not_modified):
+        assert "accept-language" in varies_on(answer)
+    # The portal's pages speak Indonesian whatever the browser asks: no need to vary.
+    assert "accept-language" not in varies_on(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
