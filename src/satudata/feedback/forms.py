@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,16 @@ def deployment_villages():
     return query.filter(prefix).order_by("name")
 
 
+def visible_text(value: str) -> str:
+    """The text, refused when nothing visible is left once invisible characters (zero-width
+    spaces and joiners, other format characters) and white space are set aside: QA sent a
+    message of zero-width spaces alone, stored as an empty message."""
+    shown = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    if not shown.strip():
+        raise forms.ValidationError(_("Write your message in letters or numbers."))
+    return value
+
+
 class FeedbackForm(forms.Form):
     category = forms.ChoiceField(label=_("Kind of message"), choices=Feedback.Category.choices)
     village = forms.ModelChoiceField(
@@ -28,6 +40,7 @@ class FeedbackForm(forms.Form):
         queryset=Region.objects.none(),
         required=False,
         to_field_name="code",
+        error_messages={"invalid_choice": _("No village of this regency has the code %(value)s.")},
     )
     agency = forms.ModelChoiceField(
         label=_("Or the agency it concerns"),
@@ -54,8 +67,13 @@ class FeedbackForm(forms.Form):
         self.fields["village"].queryset = deployment_villages()
         self.fields["village"].label_from_instance = lambda r: f"{r.name} ({r.code})"
 
+    def clean_text(self):
+        return visible_text(self.cleaned_data["text"])
+
     def clean(self):
         data = super().clean()
+        if self.has_error("village") or self.has_error("agency"):
+            return data  # its own error says what is wrong ("choose one" would not)
         if bool(data.get("village")) == bool(data.get("agency")):
             raise forms.ValidationError(_("Choose either a village or an agency."))
         return data
@@ -63,6 +81,9 @@ class FeedbackForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=4000)
+
+    def clean_text(self):
+        return visible_text(self.cleaned_data["text"])
 
 
 class StatusForm(forms.Form):
