@@ -73,6 +73,17 @@ _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
 _GROUPING = rf"./_()\-{_DASHES}|~\\\u2026\u00b7\u2022\u2219\u22c5\u2027{_INVISIBLE}"
 _GAP = rf"(?:\s{{0,4}}[{_GROUPING}]{{1,3}}\s{{0,4}}|\s{{0,4}},(?=\d)|\s{{1,4}})"
 _LONG_NUMBER = re.compile(rf"\+?\d(?:{_GAP}?\d){{5,}}")
+# A NIK or KK number grouped with what `_GAP` leaves out on purpose (":", ";", "+", "*", "=",
+# "'", "#"; QA: "6201;0226;0773;0001", "6201+0226+0773+0001"): masked when its groups hold 16
+# digits in all, which no time, list or sum of the complaints we have seen does. Superscript
+# and subscript digits ("⁶²⁰¹…"), which `\d` does not match, count as digits here.
+_SMALL_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u2080-\u2089"
+_ODD_GROUP = rf"[\d{_SMALL_DIGITS}]{{3,8}}"  # not 2: times ("07:30; 08:00")
+_ODD_GROUPED = re.compile(
+    rf"(?<![\d{_SMALL_DIGITS}]){_ODD_GROUP}(?:\s?[:;+*='#]\s?{_ODD_GROUP}){{1,7}}(?![\d{_SMALL_DIGITS}])"
+)
+_SMALL_RUN = re.compile(rf"[{_SMALL_DIGITS}](?:{_GAP}?[{_SMALL_DIGITS}]){{5,}}")
+_ANY_DIGIT = re.compile(rf"[\d{_SMALL_DIGITS}]")
 # A range of years, also with the tilde and bar that now group a number ("2020~2024").
 _YEAR_RANGE = re.compile(rf"(?:19|20)\d\d\s*[/\-{_DASHES}~|]\s*(?:19|20)\d\d")
 _RUPIAH_PREFIX = re.compile(r"(?:\bRp\.?|\bIDR)\s*$", re.IGNORECASE)
@@ -150,7 +161,8 @@ _NAMED_DATE = re.compile(
     rf"{_DAY} (?:0?[1-9]|1[0-2])(?!\d) \d\d(?:\d\d)?(?!\d)(?![.,:/\-]\d)(?!\s{{0,2}}(?:{_COUNTED}))"
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The full-width and small "@" (＠ ﹫) look like one on the page (QA).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+[@\uff20\ufe6b][\w-]+(?:\.[\w-]+)+")
 
 # An e-mail address written to get past robots: "(at)", "[at]", "{at}" or an "@" with spaces,
 # and "(dot)", "[dot]", " dot " or " titik " for its dots. A bracketed "at" is never prose, so
@@ -253,12 +265,19 @@ def _mask_spoken_number(match: re.Match, hidden: str) -> str:
     return run
 
 
+def _odd_grouped(match: re.Match, hidden: str) -> str:
+    """A 16-digit number grouped oddly (`_ODD_GROUPED`) is hidden; anything else stays."""
+    return hidden if len(_ANY_DIGIT.findall(match.group())) == 16 else match.group()
+
+
 def public_text(text: str) -> str:
     hidden = "[" + _("hidden") + "]"
     text = _EMAIL.sub(hidden, text or "")
     text = _OBFUSCATED_EMAIL.sub(hidden, text)
     # Before long numbers, so that a NIK with letters in it is masked whole, not in pieces.
     text = _LOOKALIKE_NUMBER.sub(lambda match: _mask_lookalike_number(match, hidden), text)
+    text = _ODD_GROUPED.sub(lambda m: _odd_grouped(m, hidden), text)
+    text = _SMALL_RUN.sub(hidden, text)
     text = _SPOKEN_NUMBER.sub(lambda match: _mask_spoken_number(match, hidden), text)
     text = _WORDS_DATE.sub(hidden, text)
     text = _FORM_DATE.sub(hidden, text)
