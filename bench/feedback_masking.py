@@ -18,7 +18,7 @@ import time
 from common import say, setup_django
 
 # Pieces that, repeated, start a pattern again and again without ending it: the slow inputs
-# QA found in each pass (docs/decisions.md, "Feedback masking", fifth to ninth pass).
+# QA found in each pass (docs/decisions.md, "Feedback masking", fifth to tenth pass).
 PIECES = [
     "jl.", "gg.", "Jl.", "jl.a.", "kp.", "jl-", "Jl.A-", "jln.a.", "perum.a.", "jalan.",
     "kampung-jl.", "jalan i.i.i.i.i.", "1. jalan a 2. jalan b ", "kampung baru 12 ",
@@ -27,6 +27,12 @@ PIECES = [
     # Ninth pass: a date after a name, an area word after a house, a long name, "kayu2".
     "Budi 1 2 ", "a, 1 2 3 ", "Budi 1 2 3 4 ", "jl a 1 rt, rt ", "jl a 1 rt!", "gang kayu2 ",
     "kampung a 1/", "Jl. A B C D E 1998 ",
+    # Tenth pass: a named date with a bracket, dash, slash or two spaces before a counted
+    # word, a house joined by any dash, a slash house after "gang", office hours, a year
+    # after a plan's word, a score, a date list and a fraction after "kampung".
+    "Budi (1 2 ", "Budi/1  2  ", "a - 1 2 73 rumah ", "ttl a / 1 2 ", "Jl. A 1–", "Blok C–",
+    "No. 1–2–", "gang a 1/", "08.30-12.", "1.00-1.00-", "Jl. A B C D anggaran 2024 ",
+    "kampung a 1/2 dan ", "kampung a 1/2 a", "gang a 3-0 ",
 ]  # fmt: skip
 LENGTH = 4_000  # a message's and a reply's maximum (feedback.forms)
 

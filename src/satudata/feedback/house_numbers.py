@@ -5,7 +5,7 @@ masked (so what is left are short numbers). Only the number goes: the street, th
 "No." and "Blok" stay, so a complaint about a road still says which. What a number after a
 street counts (kilometres, money, times, things, areas) or what else it is (a clock time, a
 day and month, a list's next number) stays; see docs/decisions.md, "Feedback masking"
-(second to ninth pass), for each case and why. Privacy wins a tie.
+(second to tenth pass), for each case and why. Privacy wins a tie.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from satudata.feedback.text_parts import MONTHS as _MONTHS
 # estate, "No." and "Blok" stay, so a complaint about a road still says which.
 _HOUSE = r"\d{1,4}(?:[A-Za-z](?![^\W\d_]))?"
 # Not a part of a longer number, date or clock time ("No. 6/2014", "No. 12/3/2024", "Jl.
-# Merdeka 07:30").
-_HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-]\s?{_HOUSE})?(?!\s?[/\-.:]\s?\d)(?!\d)"
+# Merdeka 07:30"). Any dash joins the two parts: word processors and phones turn "12-6" into
+# "12–6" (en dash), and "−" and "—" are typed too; with "-" alone the rest of "12–6" showed.
+_HOUSE_NUMBER = rf"{_HOUSE}(?:\s?[/\-{_DASHES}]\s?{_HOUSE})?(?!\s?[/\-{_DASHES}.:]\s?\d)(?!\d)"
 # After a street in small letters a house is a number alone: "jalan merdeka 12/6" is a day and
 # month, "3-4 km" and "1/2 km" a range and a fraction.
 _PLAIN_HOUSE_NUMBER = rf"{_HOUSE}(?!\s?[/\-{_DASHES}.:]\s?\d)(?!\d)"
@@ -49,7 +50,7 @@ _NOT_A_HOUSE_BEFORE = re.compile(
 _NOT_A_HOUSE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?:tahun|thn|th)(?![^\W\d_])", re.IGNORECASE)
 _BLOCK = re.compile(
     rf"(?<![^\W\d_])(?P<sign>(?i:blok)(?![^\W\d_])\.?\s{{0,2}})"
-    rf"(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
+    rf"(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-{_DASHES}.]?\s?)?{_HOUSE_NUMBER})"
 )
 # A street's name: words that are not an address's other parts or a sentence's small words.
 # After "Jl.", "Gg.", "Lr." or "Kp." (kampung) the name may be in small letters ("jl hasibuan
@@ -229,7 +230,11 @@ _NOT_A_HOUSE_UNIT = (
 _STREET_NUMBER = re.compile(
     rf"(?<![^\W\d_])(?P<sign>(?i:jl|jln|gg|lr|lrg|kp|kmp)(?:[.:\-]\s{{0,3}}|\s{{1,3}})"
     rf"(?:{_STREET_NAME}|{_ANY_WORD}{_GLUED})"
-    rf"|(?i:jalan|jlan|gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>))"
+    rf"|(?i:jalan|jlan)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME}(?P<small>))"
+    # After "gang" and "lorong" in small letters a house with a slash or dash is hidden, as
+    # after "kampung" ("gang mawar 12/6", "gang beringin 21-4"): with a name after them they
+    # are seldom the ordinary word before a date that "jalan" is ("jalan merdeka 12/6").
+    rf"|(?i:gang|lorong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_SMALL_NAME})"
     rf"|(?i:kampung|kampong)\s{{1,3}}(?:{_CAPITALIZED_NAME}|{_KAMPUNG_NAME}))"
     rf"(?!{_NOT_A_HOUSE_UNIT})"
     rf"(?P<number>(?(small){_PLAIN_HOUSE_NUMBER}|{_HOUSE_NUMBER}))"
@@ -244,7 +249,8 @@ _ESTATE_NUMBER = re.compile(
     rf"{_ANY_WORD}(?:\.?\s{{1,3}}{_ANY_WORD}){{0,3}}?{_BEFORE_HOUSE}"
     rf"|(?i:perumahan|komplek|kompleks)\s{{1,3}}"
     rf"{_CAPITALIZED_WORD}(?:\.?\s{{1,3}}{_CAPITALIZED_WORD}){{0,3}}?{_BEFORE_HOUSE})"
-    rf"(?!{_NOT_A_HOUSE_UNIT})(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-.]?\s?)?{_HOUSE_NUMBER})"
+    rf"(?!{_NOT_A_HOUSE_UNIT})"
+    rf"(?P<number>(?:[A-Za-z]{{1,2}}\s?[/\-{_DASHES}.]?\s?)?{_HOUSE_NUMBER})"
 )
 
 # "rumah" and a number after an RT or a street, ending the address: "RT 3 rumah 12", "jl.
@@ -307,6 +313,15 @@ _YEAR_WORD = re.compile(
     r"november|nopember|desember|mulai|semenjak|sebelum|setelah|awal|akhir|pada|pd|per|"
     r"thn|th|taun|tahun|apbd|apbn|apbdes|dana|dd|add|ta|pnpm|program|proyek|kb)"
 )
+# Plans, money, works and seasons ("Jl. Mawar Indah anggaran 2024", "Gg. Ahmad Yani target
+# selesai 2020", "… musim hujan 2023", "… janji kampanye 2019", "… tender ulang 2019"): after
+# the name's first word only, since a few of them name streets too ("Jl. Masa Bakti 2019").
+_PLAN_WORD = re.compile(
+    r"(?i:anggaran|target|rencana|renc|musim|masa|tender|lelang|kontrak|realisasi|janji|"
+    r"kampanye|kemarau|pandemi|covid|perbaikan|pembangunan|pengaspalan|pengecoran|"
+    r"pelebaran|rehab|ulang|selesai|usulan|musrenbang|pagu|periode|pemilu|pilkada|pilkades|"
+    r"lebaran|tuntas|rampung|dikerjakan)"
+)
 # A verb in small letters ("Jl. Mawar diaspal 2019", "Gg. Mawar diperbaiki 2022"), but not
 # the street names that look like one ("jalan merdeka 2019", "jalan pangeran diponegoro 2019").
 _VERB = re.compile(r"(?:di|ber|ter|me)[a-z]{3,}")
@@ -337,6 +352,7 @@ def _is_a_year(match: re.Match, name_words: list[str]) -> bool:
     return any(
         re.fullmatch(_SENTENCE_WORD, word)
         or _YEAR_WORD.fullmatch(word)
+        or (position and _PLAN_WORD.fullmatch(word))
         or (position and _VERB.fullmatch(word) and not _NAMES_LIKE_VERBS.fullmatch(word))
         for position, word in enumerate(name_words)
     )
@@ -354,9 +370,45 @@ _SAID_OF_IT = re.compile(
 )
 
 
+# "kampung", "gang" and "lorong" in small letters are ordinary words too; a slash or dash
+# house after their name (ninth and tenth pass) then has a few readings that are no house,
+# each told by a cheap, clear sign: a score or a part of nothing ("3-0", "0/5": no house is
+# numbered 0), the idioms "24/7" and "50/50", a list of dates ("12/6 dan 13/6", "12/6, 13/6")
+# and a fraction of something ("2/3 wilayahnya", "1/2 dari warga").
+_ORDINARY_PLACE_WORDS = {"kampung", "kampong", "gang", "lorong"}
+_TWO_PARTS = re.compile(rf"(?P<a>\d{{1,4}})\s?[/\-{_DASHES}]\s?(?P<b>\d{{1,4}})")
+_IDIOMS = {(24, 7), (50, 50)}
+_NEXT_DATE = re.compile(
+    rf"\s{{0,2}}(?:[,&\-{_DASHES}]|(?i:dan|s/d|sampai|hingga)(?![^\W\d_]))\s{{0,3}}"
+    r"(?:0?[1-9]|[12]\d|3[01])\s?/\s?(?:0?[1-9]|1[0-2])(?![\d/])"
+)
+_PART_OF = re.compile(r"\s{1,3}(?:[^\W\d_]+nya|(?i:dari|bagian))(?![^\W\d_])")
+
+
+def _is_no_house(match: re.Match, words: list[str]) -> bool:
+    """Whether a slash or dash number after "kampung", "gang" or "lorong" and a name in small
+    letters is a score, an idiom, a date in a list of dates or a fraction of something."""
+    if len(words) < 2 or words[0].lower() not in _ORDINARY_PLACE_WORDS or words[1][0].isupper():
+        return False
+    parts = _TWO_PARTS.fullmatch(match.group("number"))
+    if not parts:
+        return False
+    a, b = int(parts["a"]), int(parts["b"])
+    after = match.end()
+    return (
+        a == 0
+        or b == 0
+        or (a, b) in _IDIOMS
+        or (a <= 31 and 1 <= b <= 12 and bool(_NEXT_DATE.match(match.string, after)))
+        or (a < b <= 10 and bool(_PART_OF.match(match.string, after)))
+    )
+
+
 def _mask_street_number(match: re.Match, hidden: str) -> str:
     sign, number = match.group("sign"), match.group("number")
     words = re.findall(r"[^\W\d_]+", sign)
+    if _is_no_house(match, words):
+        return match.group()
     # A year after a Roman-numeral street is a month and year ("Jl. Mawar XII/2024"), and
     # after a kind of road alone a road's programme ("Jalan Usaha Tani 2023"). After a
     # kampung such a word is its name ("kampung baru 2019", "Kp. Baru 2019").

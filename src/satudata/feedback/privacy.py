@@ -8,44 +8,46 @@ the message as sent.
 
 Masked: any run of six or more digits, even glued to letters ("NIK6201…") and grouped by
 spaces, dots, slashes, underscores, brackets, any kind of dash, a bar, tilde, backslash,
-ellipsis, middle dot or bullet, characters that show nothing (zero-width space, soft hyphen)
-or a comma with a digit right after it ("0812 – 3456 – 7890", "+62 (812) 3456-7890",
-"0812,3456,7890", "6112 | 0123 | 4567 | 0001"); such a number read out in digit words, alone
-or with figures ("nol delapan satu dua …"); a day-month-year in figures ("26/7/73",
-"17-5-90", "26.07.1973") or in words, Indonesian or English ("26 Juli 1973", "12 Jan. 2010",
-"July 26, 1973", "26 bulan 7 tahun 1973", "26 Juli tahun 1973", "tgl 26 bln 7 thn 1973") or
-with the month in Roman numerals ("26 VII 1973", "26/VII/1973", "12-xii-1990", "12/iv/85");
-e-mail addresses, also those written to get past robots ("hasan(at)mail.com", "hasan [at]
-mail [dot] com", "hasan at mail dot com"); a NIK or telephone number with letters for digits
+ellipsis, middle dot or bullet, characters that show nothing (zero-width space, soft hyphen) or
+a comma with a digit right after it ("0812 – 3456 – 7890", "+62 (812) 3456-7890",
+"0812,3456,7890", "6112 | 0123 | 4567 | 0001"); such a number read out in digit words, alone or
+with figures ("nol delapan satu dua …"); a day-month-year in figures ("26/7/73", "17-5-90",
+"26.07.1973") or in words, Indonesian or English ("26 Juli 1973", "12 Jan. 2010", "July 26,
+1973", "26 bulan 7 tahun 1973", "26 Juli tahun 1973", "tgl 26 bln 7 thn 1973") or with the
+month in Roman numerals ("26 VII 1973", "26/VII/1973", "12-xii-1990", "12/iv/85"); e-mail
+addresses, also those written to get past robots ("hasan(at)mail.com", "hasan [at] mail [dot]
+com", "hasan at mail dot com"); a NIK or telephone number with letters for digits
 ("62O1O226O773OOO1": O for 0, I and l for 1, S for 5, B for 8); a day, month and year in
-figures with single spaces after a word for a birth or a date ("lahir 26 7 73", "tgl lahir 5
-12 90", "TTL: Palangka Raya, 5 12 90"; not "3 7 24" alone) or after a name ("Budi 26 7 73";
-not after a word that numbers or counts, "umur 5 7 10", nor before what is counted, "3 5 12
-rumah"), and a month in the old spelling
-("lahir 26 Djuli 1973", "26 Agoestoes 1945"); the house number of an address, which is
-below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]",
-"Blok C/12" shows "Blok [hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl.
-Hasibuan, 84", "Jl. Hasibuan #84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan
-merdeka 12" in small letters, "jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar
-II/12", "Jl. Merdeka - 12", "Jl. Merdeka (12)", "gang mawar12", "gang mawar2", "gang kayu2",
-"RT 3 rumah 12", "Kp. Baru 12", "kampung baru 12", "kampung baru 12/6", "jalan kol. inf. h. m.
-yamin 12", a house numbered like a year after a name of any length, "Jl. Mawar 2019", "Jalan
-Pangeran Diponegoro Raya Baru 1998", and one before an area word that ends the sentence or
-names a village, "Jl. Mawar 12 RT.", "Jl. Mawar 12 RT!", "Jl. Mawar 12 RT, desa terendam",
-"jalan mawar 12 desa bereng").
+figures with single spaces after a word for a birth or a date ("lahir 26 7 73", "tgl lahir 5 12
+90", "TTL: Palangka Raya, 5 12 90"; not "3 7 24" alone) or after a name ("Budi 26 7 73"; not
+after a word that numbers or counts, "umur 5 7 10", nor before what is counted, "3 5 12 rumah",
+unless the last number can only be a year, "Budi 26 7 73 warga RT 3"), and a month in the old
+spelling ("lahir 26 Djuli 1973", "26 Agoestoes 1945"); the house number of an address, which is
+below the RT ("Jl. Hasibuan No. 84" shows "Jl. Hasibuan No. [hidden]", "Blok C/12" shows "Blok
+[hidden]", "Gg. Mawar 12" shows "Gg. Mawar [hidden]", also "Jl. Hasibuan, 84", "Jl. Hasibuan
+#84", "rumah nomer 84", "Perumahan Griya Indah C-12", "jalan merdeka 12" in small letters,
+"jalan jend. sudirman 12", "Jl. Mawar II/12", "jalan mawar II/12", "Jl. Merdeka - 12", "Jl.
+Merdeka (12)", "gang mawar12", "gang mawar2", "gang kayu2", "RT 3 rumah 12", "Kp. Baru 12",
+"kampung baru 12", "kampung baru 12/6", "gang mawar 12/6", "Jl. Beringin 12–6", "jalan kol.
+inf. h. m. yamin 12", a house numbered like a year after a name of any length, "Jl. Mawar
+2019", "Jalan Pangeran Diponegoro Raya Baru 1998", and one before an area word that ends the
+sentence or names a village, "Jl. Mawar 12 RT.", "Jl. Mawar 12 RT!", "Jl. Mawar 12 RT, desa
+terendam", "jalan mawar 12 desa bereng").
 Kept: shorter numbers ("RT 003", "3 orang"), a year alone ("tahun 2024"), a list or range of
 years ("2021, 2022", "2023/2024", "2020–2024"), a day and month without a year ("banjir 3
-Januari"), an amount of money in rupiah ("Rp 1.500.000", "Rp 1,500,000"), the street, RT, RW
-and hamlet of an address ("Jalan di RT 002 rusak", "Jl. Tjilik Riwut Km 5", "Jl. Pemuda Dusun
-3"), what a number after a street counts ("jalan rusak 12 titik", "jalan desa 3 km", "jalan
-kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8 pagi", "jalan merdeka 3 ruko", "jalan
-merdeka 2 RT terendam", "Jalan Usaha Tani 2023", "Jl. Mawar 2019-2020") or what else it is (a
-clock time, a day and month, a range: "jalan merdeka 07:30", "jalan merdeka 12/6", "Jl. Merdeka
-12/6 lalu", "jalan merdeka 3-4 km"), a word doubled with a 2 ("jalan pelan2"), a list's next
-number ("jalan merdeka - 2. jalan sudirman", "1. Jl. Merdeka 2. Jl. Sudirman"), the number of a
-law, letter, school or queue ("UU No. 6 Tahun 2014", "SDN No. 3", "antrean nomor 5"), "1 x 24
-jam", a few digit words ("dua tiga hari") and the English "at" in a sentence ("rapat at balai
-desa").
+Januari"), office hours ("pukul 08.30-12.00"), an amount of money in rupiah ("Rp 1.500.000",
+"Rp 1,500,000"), the street, RT, RW and hamlet of an address ("Jalan di RT 002 rusak", "Jl.
+Tjilik Riwut Km 5", "Jl. Pemuda Dusun 3"), what a number after a street counts ("jalan rusak 12
+titik", "jalan desa 3 km", "jalan kaki 15 menit", "jalan merdeka 50 ribu", "jalan merdeka 8
+pagi", "jalan merdeka 3 ruko", "jalan merdeka 2 RT terendam", "Jalan Usaha Tani 2023", "Jl.
+Mawar 2019-2020") or what else it is (a clock time, a day and month, a range: "jalan merdeka
+07:30", "jalan merdeka 12/6", "Jl. Merdeka 12/6 lalu", "jalan merdeka 3-4 km"; after "kampung"
+or "gang" in small letters a score, a list of dates or a fraction: "kampung baru 3-0", "kampung
+sukamaju 12/6 dan 13/6", "kampung baru 2/3 wilayahnya", "kampung lama 24/7"), a word doubled
+with a 2 ("jalan pelan2"), a list's next number ("jalan merdeka - 2. jalan sudirman", "1. Jl.
+Merdeka 2. Jl. Sudirman"), the number of a law, letter, school or queue ("UU No. 6 Tahun 2014",
+"SDN No. 3", "antrean nomor 5"), "1 x 24 jam", a few digit words ("dua tiga hari") and the
+English "at" in a sentence ("rapat at balai desa").
 """
 
 from __future__ import annotations
@@ -98,7 +100,12 @@ _TIME_RANGE = re.compile(
 _YEAR = r"'?(?:\d{4}|\d{2})(?!\d)"
 # A date in figures: day and month (either order) and a two- or four-digit year.
 _DATE_SEP = rf"\s{{0,2}}[./_\-{_DASHES}]\s{{0,2}}"
-_NUMERIC_DATE = re.compile(rf"(?<!\d){_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}{_YEAR}")
+# A pair of clock times is read first and kept: "pukul 08.30-12.00" is no day 8, month 30 and
+# year 12 (a date with a month of 30 is read as month and day, so it matched).
+_NUMERIC_DATE = re.compile(
+    rf"(?<!\d)(?P<times>{_TIME_RANGE.pattern})(?!\d)"
+    rf"|(?<!\d){_DAY}{_DATE_SEP}{_DAY}{_DATE_SEP}{_YEAR}"
+)
 
 _MONTH = rf"(?<![^\W\d_])(?:{_MONTHS})(?![^\W\d_])\.?"
 _WORD_SEP = rf"[\s.,/_\-{_DASHES}]{{0,4}}"
@@ -136,8 +143,9 @@ _DATE_WORD = r"(?<![^\W\d_])(?i:lahir|kelahiran|tgl|tanggal|tl|ttl)(?![^\W\d_])\
 _SPACED_DATE = re.compile(
     rf"(?P<word>{_DATE_WORD}(?:\s{{1,3}}(?i:lahir)(?![^\W\d_]))?\s{{0,3}}:?\s{{0,3}}"
     # The place before it, as "TTL" (tempat, tanggal lahir) asks: "TTL: Palangka Raya, 5 12 90".
-    rf"(?:(?:[^\W\d_]{{1,20}}\s{{1,2}}){{0,2}}[^\W\d_]{{1,20}}\s{{0,2}},\s{{0,3}})?)"
-    rf"(?<!\d){_DAY} (?:0?[1-9]|1[0-2])(?!\d) {_YEAR}"
+    # Or a slash or dash after the place ("TTL: Sampit / 26 7 73").
+    rf"(?:(?:[^\W\d_]{{1,20}}\s{{1,2}}){{0,2}}[^\W\d_]{{1,20}}\s{{0,2}}[,/\-{_DASHES}]\s{{0,3}})?)"
+    rf"(?<!\d){_DAY} {{1,2}}(?:0?[1-9]|1[0-2])(?!\d) {{1,2}}{_YEAR}"
 )
 # The same date after a name, with no word for a birth ("Budi 26 7 73", "Siti, 5 12 90 minta
 # bantuan"): a day, a month (1-12) and a two-digit year with single spaces, directly after a
@@ -155,10 +163,19 @@ _NUMBERING_WORD = (
     r"peringkat|juara|ke|dan|atau|di|dari|sampai|hingga|dengan|antara|sekitar|lebih|"
     r"kurang|tinggal|ada|sudah|baru|masih|lagi)"
 )
+# The last number decides whether what follows may be counted: a year that cannot be a day or
+# a month (32 to 99) or one written with its zero ("05") is a year, so "Budi 26 7 73 warga RT
+# 3", "Siti 5 12 90 orang tua tunggal" are dates whatever word follows; "rusak 3 5 12 rumah"
+# (10 to 31, no zero) is three counts of houses. Between the name and the day a comma, colon,
+# slash, bracket or dash may stand ("Budi (26 7 73)", "Budi - 26 7 73", "Budi/26 7 73"), and
+# one or two spaces between the numbers ("Budi 26  7  73").
+_DATE_YEAR = (
+    rf"(?:0\d|3[2-9]|[4-9]\d|\d{{4}}|(?:[12]\d|3[01])(?!\d)(?!\s{{0,2}}(?:{_COUNTED})))(?!\d)"
+)
 _NAMED_DATE = re.compile(
     rf"(?P<word>(?<![^\W\d_])(?!{_NUMBERING_WORD}(?![^\W\d_]))[^\W\d_]{{2,30}}(?![^\W\d_])"
-    rf"(?:\s{{0,2}}[,:])? {{1,2}})"
-    rf"{_DAY} (?:0?[1-9]|1[0-2])(?!\d) \d\d(?:\d\d)?(?!\d)(?![.,:/\-]\d)(?!\s{{0,2}}(?:{_COUNTED}))"
+    rf"(?:\s{{0,2}}[,:/(\-{_DASHES}]\s{{0,2}}| {{1,2}}))"
+    rf"{_DAY} {{1,2}}(?:0?[1-9]|1[0-2])(?!\d) {{1,2}}{_DATE_YEAR}(?![.,:/\-]\d)"
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
 # The full-width and small "@" (＠ ﹫) look like one on the page (QA).
@@ -288,7 +305,7 @@ def public_text(text: str) -> str:
     text = _LONG_NUMBER.sub(lambda match: _mask_long_number(match, hidden), text)
     # After long numbers: a date with a four-digit year is one of them already.
     text = _NAMED_DATE.sub(lambda match: match.group("word") + hidden, text)
-    text = _NUMERIC_DATE.sub(hidden, text)
+    text = _NUMERIC_DATE.sub(lambda match: match.group("times") or hidden, text)
     # House numbers last: what is left are short numbers, and "No." before a NIK or a date
     # ("No. KK 6201…") has already lost them.
     return mask_house_numbers(text, hidden)

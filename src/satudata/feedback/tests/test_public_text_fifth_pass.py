@@ -4,7 +4,7 @@ kinds of road, areas counted), and the house numbers it still showed (a Roman-nu
 or a long title in small letters, a dash, colon or bracket before the number, and a few ways
 of writing an address carelessly)."""
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from satudata.feedback.privacy import public_text
@@ -140,6 +140,9 @@ def test_money_times_and_things_after_a_street_stay(street_word, street, number,
     assert public_text(text) == text
 
 
+# A slash or a dash between two numbers after "gang" or "lorong" in small letters is a house
+# since the tenth pass ("gang mawar 12/6", test_public_text_tenth_pass); after "jalan" it is
+# still a day and month or a range.
 @settings(max_examples=200, deadline=None)
 @given(
     st.sampled_from(["jalan ", "gang ", "lorong "]),
@@ -151,6 +154,7 @@ def test_money_times_and_things_after_a_street_stay(street_word, street, number,
 def test_clock_times_dates_and_ranges_after_a_street_in_small_letters_stay(
     street_word, street, form, a, b
 ):
+    assume(street_word == "jalan " or form not in ("{a}/{b}", "{a}-{b}"))
     text = f"{street_word}{street} {form.format(a=a, b=f'{b:02d}')} macet"
     assert public_text(text) == text
 
