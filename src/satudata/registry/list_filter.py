@@ -56,13 +56,14 @@ class ListFilter(forms.Form):
         if "village" in self.errors:
             return data
         village = data.get("village") or self.scope.village
+        try:
+            self.area = list_area(self.user, village, data.get("unit"))
+            village = self.area.village  # a unit alone names its village
+        except BadUnit as exc:
+            self.add_error("unit", str(exc))
         place = Region.objects.filter(code=village).first() if village else None
         if place is not None:
             self.units = unit_choices(place)
-        try:
-            self.area = list_area(self.user, village, data.get("unit"))
-        except BadUnit as exc:
-            self.add_error("unit", str(exc))
         return data
 
     def query_string(self) -> str:
