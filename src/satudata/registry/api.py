@@ -15,7 +15,7 @@ from satudata.api.auth import signed_in
 from satudata.core.access import public
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
-from satudata.registry import arrivals, births, services
+from satudata.registry import arrivals, births, services, units
 from satudata.registry.api_schemas import (
     ArrivalOut,
     BirthIn,
@@ -88,6 +88,15 @@ def _listed_village(raw: str | None) -> str | None:
     return code
 
 
+def _listed_area(request, village: str | None, unit: int | None) -> units.ListArea:
+    """The `unit` filter of a list: a unit of another village than the list's, of a village
+    outside the caller's scope, or unknown is a 400 naming it, never a wider list."""
+    try:
+        return units.list_area(request.user, village, unit)
+    except units.BadUnit as exc:
+        raise HttpError(400, _("unit: %(problem)s") % {"problem": exc}) from exc
+
+
 def _version_conflict(exc: services.VersionConflict) -> dict:
     """The 409 body of an edit based on an older read: the client re-reads and retries."""
     return {
@@ -112,10 +121,11 @@ def _resident(request, resident_id: int) -> Resident:
 
 @router.get("/residents", response=ResidentPage, auth=signed_in, summary="Search residents")
 def list_residents(request, filters: Query[ResidentFilter]):
-    """Residents the account may see, by exact NIK/KK number or name prefix."""
+    """Residents the account may see, by exact NIK/KK number or name prefix, in a village
+    and a hamlet, RW or RT of it (`unit`)."""
     _refuse_unknown_parameters(request, ResidentFilter)
-    village = _listed_village(filters.village)
-    found = services.search_residents(request.user, filters.q, village)
+    area = _listed_area(request, _listed_village(filters.village), filters.unit)
+    found = services.search_residents(request.user, filters.q, area.village, area.unit_ids)
     window = list(found[filters.offset : filters.offset + filters.limit])
     if len(window) < filters.limit and (window or not filters.offset):
         # The last page: the matches are the ones before it and on it.
@@ -220,10 +230,8 @@ def add_event(request, resident_id: int, payload: EventIn):
 @router.get("/families", response=FamilyPage, auth=signed_in, summary="List families")
 def list_families(request, filters: Query[FamilyFilter]):
     _refuse_unknown_parameters(request, FamilyFilter)
-    village = _listed_village(filters.village)
-    families = services.search_families(request.user, filters.q[:100])
-    if village:
-        families = families.filter(village_id=village)
+    area = _listed_area(request, _listed_village(filters.village), filters.unit)
+    families = services.search_families(request.user, filters.q[:100], area.village, area.unit_ids)
     window = list(families[filters.offset : filters.offset + filters.limit])
     last_page = len(window) < filters.limit and (window or not filters.offset)
     # Past the end, the offset says nothing about the matches: count them.

@@ -90,6 +90,11 @@ class ConflictOut(Schema):
 class ResidentFilter(Schema):
     q: str = Field("", description="Exact NIK or KK number (16 digits), or the start of a name.")
     village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
+    unit: Id | None = Field(
+        None,
+        description="Id of a hamlet, RW or RT of the village: residents placed in it or in "
+        "the units inside it (a hamlet's RWs and RTs). Another village's unit is refused (400).",
+    )
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -97,6 +102,11 @@ class ResidentFilter(Schema):
 class FamilyFilter(Schema):
     q: str = Field("", description="Exact KK number, or the start of the head of family's name.")
     village: str | None = Field(None, description="Village code, e.g. 62.01.02.2016.")
+    unit: Id | None = Field(
+        None,
+        description="Id of a hamlet, RW or RT of the village: families placed in it or in "
+        "the units inside it (a hamlet's RWs and RTs). Another village's unit is refused (400).",
+    )
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 

@@ -18,8 +18,8 @@ from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.core.spreadsheet import text_cell
 from satudata.regions.models import LocalUnit, Region
-from satudata.regions.services import local_unit_tree
 from satudata.registry.import_format import OPENSID, OWN
+from satudata.registry.units import units_inside
 
 OPENSID_HEADER = [
     "alamat",
@@ -54,10 +54,6 @@ FORMATS = {"opensid": OPENSID_EXPORT, "satudata": OWN}
 log = logging.getLogger("satudata.registry")
 
 
-class NoSuchUnit(LookupError):
-    """The village has no hamlet, RW or RT with the id asked for."""
-
-
 def residents_to_export(
     actor, village: Region, unit_id: str = "", *, fmt: str = "opensid", file_type: str = "csv"
 ) -> tuple[QuerySet, str]:
@@ -74,10 +70,7 @@ def residents_to_export(
     residents = residents.filter(village=village)
     area = ""
     if unit_id:
-        found = _unit_entry(village, unit_id)
-        if found is None:
-            raise NoSuchUnit(unit_id)
-        area, units = found
+        area, units = units_inside(village, unit_id)  # NoSuchUnit for another village's
         residents = residents.filter(unit_id__in=units)
     log.info(
         "residents exported: village %s, unit %s, by %s",
@@ -124,40 +117,6 @@ def villages_to_export(user) -> list[Region]:
     if not scope.code:
         return []
     return list(villages.filter(scope.q("code")).order_by("code"))
-
-
-def _units_below(village: Region) -> list[tuple[LocalUnit, str, list[int]]]:
-    """(unit, "Dusun 1 / RW 002 / RT 003", ids of the unit and every unit inside it) for
-    each unit of the village, depth first, from the tree the region page draws."""
-    found: list[tuple[LocalUnit, str, list[int]]] = []
-
-    def walk(nodes, prefix: str) -> list[int]:
-        ids: list[int] = []
-        for unit, children in nodes:
-            label = f"{prefix}{unit.label()}"
-            entry = (unit, label, [unit.pk])
-            found.append(entry)
-            entry[2].extend(walk(children, label + " / "))
-            ids.extend(entry[2])
-        return ids
-
-    walk(local_unit_tree(village), "")
-    return found
-
-
-def unit_choices(village: Region) -> list[tuple[int, str]]:
-    """(unit id, path label) of every unit of the village: the places inside a village
-    that an export can be limited to."""
-    return [(unit.pk, label) for unit, label, _ids in _units_below(village)]
-
-
-def _unit_entry(village: Region, unit_id: str) -> tuple[str, list[int]] | None:
-    """(path label, ids of the unit and every unit inside it: a hamlet's RWs and RTs), or
-    None when the village has no unit with this id. Residents may be placed at any level."""
-    return next(
-        ((label, ids) for unit, label, ids in _units_below(village) if str(unit.pk) == unit_id),
-        None,
-    )
 
 
 def rows(residents, fmt: str = "opensid") -> Iterator[list]:

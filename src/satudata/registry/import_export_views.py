@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import read_scope, write_scope
 from satudata.core.access import role, scoped
 from satudata.regions.models import Region
-from satudata.registry import exporter, jobs
+from satudata.registry import exporter, jobs, units
 from satudata.registry.forms import ImportForm
 from satudata.registry.import_format import max_bytes, too_large
 from satudata.registry.models import ImportJob
@@ -127,7 +127,7 @@ def export(request):
         residents, area = exporter.residents_to_export(
             request.user, village, unit, fmt=fmt, file_type=file_type
         )
-    except exporter.NoSuchUnit as exc:
+    except units.NoSuchUnit as exc:
         raise Http404(_("This village has no hamlet, RW or RT with this number.")) from exc
     # The file is named after the area as operators name it ("dusun-1-rw-002-rt-003").
     name = f"penduduk-{village.code}" + (f"-{slugify(area)}" if area else "") + f"-{fmt}"
@@ -156,6 +156,6 @@ def _export_page(request):
         {
             "villages": villages,
             "village": village,
-            "units": exporter.unit_choices(village) if village else [],
+            "units": units.unit_choices(village) if village else [],
         },
     )

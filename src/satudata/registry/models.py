@@ -142,7 +142,8 @@ class Resident(SoftDeleteModel):
         _("basic status"), choices=Status.choices, default=Status.ALIVE
     )
     # The (village, name_key) index serves village filters, so no separate FK indexes here:
-    # every index slows the 600k-row import.
+    # every index slows the 600k-row import. The lists by hamlet/RW/RT read that index too,
+    # checking each row's unit (measured in bench/registry_units.py; docs/decisions.md).
     village = models.ForeignKey(
         "regions.Region",
         verbose_name=_("village"),

@@ -32,6 +32,7 @@ from satudata.registry.forms import (
     apply_early,
     apply_errors,
 )
+from satudata.registry.list_filter import ListFilter
 from satudata.registry.models import Family, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.validation import OPTIONAL_CODES, REQUIRED_CODES
@@ -58,16 +59,22 @@ def _many_villages(user) -> bool:
 
 @scoped
 def index(request):
-    query = request.GET.get("q", "").strip()[:100]
-    residents = services.search_residents(request.user, query).select_related(
-        "village", "unit__parent__parent"
-    )
+    filters = ListFilter(request.GET, user=request.user)
+    if filters.is_valid():
+        area = filters.area
+        residents = services.search_residents(
+            request.user, filters.cleaned_data["q"], area.village, area.unit_ids
+        ).select_related("village", "unit__parent__parent")
+    else:
+        residents = Resident.objects.none()  # a refused filter shows nobody, never more
     page = WindowPage(residents, request.GET.get("page"), 50)
     return render(
         request,
         "registry/index.html",
         {
-            "query": query,
+            "filters": filters,
+            "query": filters.cleaned_data.get("q", ""),
+            "query_string": filters.query_string(),
             "page_obj": page,
             "many_villages": _many_villages(request.user),
             "own_village": write_scope(request.user).village,

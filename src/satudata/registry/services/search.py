@@ -17,10 +17,14 @@ from satudata.registry.validation import tidy_text
 COUNT_CAP = 1000  # search results are counted up to this many (the API says when capped)
 
 
-def search_families(user, query: str = ""):
+def search_families(
+    user, query: str = "", village: str | None = None, units: list[int] | None = None
+):
     """Families the user may see, each with its head's name (`head_name`, None when no
     living head is recorded) and its living members (`living`); by exact KK number or by
-    the start of the head's name. Operators look a family up by its head, as on paper."""
+    the start of the head's name. Operators look a family up by its head, as on paper.
+    `village` and `units` (the ids `units.list_area` gives: a unit and the ones inside it)
+    narrow it to one village and to the cards placed there."""
     living = Resident.objects.filter(family=OuterRef("pk"), status=Resident.Status.ALIVE)
     families = Family.objects.visible_to(user).annotate(
         head_name=Subquery(
@@ -34,6 +38,10 @@ def search_families(user, query: str = ""):
             Value(0),
         ),
     )
+    if village:
+        families = families.filter(village_id=village)
+    if units is not None:
+        families = families.filter(unit_id__in=units)
     query = tidy_text(query or "")
     if query.isdigit():
         return families.filter(family_number=query).order_by("village_id", "family_number")
@@ -58,11 +66,18 @@ def search_families(user, query: str = ""):
     return families.order_by("village_id", "family_number")
 
 
-def search_residents(user, query: str = "", village: str | None = None):
-    """Residents the user may see, by exact NIK or KK number or by name prefix (indexed)."""
+def search_residents(
+    user, query: str = "", village: str | None = None, units: list[int] | None = None
+):
+    """Residents the user may see, by exact NIK or KK number or by name prefix (indexed);
+    `village` and `units` (a unit and the ones inside it) narrow them to where they live."""
     residents = Resident.objects.visible_to(user)
     if village:
         residents = residents.filter(village_id=village)
+    if units is not None:
+        # Read along the (village, name key) index in name order, each row's unit checked
+        # on the way: a page of an RT stops after 51 matches (see docs/decisions.md).
+        residents = residents.filter(unit_id__in=units)
     query = tidy_text(query or "")
     if query.isdigit() and len(query) == 16:
         # Two exact index lookups (NIK; members of the family card), then the scoped rows.

@@ -117,7 +117,7 @@ def test_an_unknown_filter_is_a_400_not_the_whole_village(clients, household, ur
     assert refused.status_code == 400
     detail = refused.json()["detail"]
     assert detail.startswith("Parameter tidak dikenal: nik.")
-    assert "q, village, limit, offset" in detail
+    assert "q, village, unit, limit, offset" in detail
     assert wife.nik not in detail  # the value is not echoed back
     found = client.get(url, {"q": wife.nik if url.endswith("residents") else family.family_number})
     assert found.status_code == 200 and found.json()["count"] == 1

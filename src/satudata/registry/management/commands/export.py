@@ -18,7 +18,7 @@ from satudata.core.commands import PlainRefusals, account
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
 from satudata.regions.services import served
-from satudata.registry import exporter
+from satudata.registry import exporter, units
 
 
 class Command(PlainRefusals, BaseCommand):
@@ -66,7 +66,7 @@ class Command(PlainRefusals, BaseCommand):
             residents, _area = exporter.residents_to_export(
                 actor, village, options["rt"].strip(), fmt=options["format"], file_type=file_type
             )
-        except exporter.NoSuchUnit as exc:
+        except units.NoSuchUnit as exc:
             raise CommandError(_("This village has no hamlet, RW or RT with this number.")) from exc
         counted = CountedLines(exporter.rows(residents, options["format"]))
         try:
