@@ -315,7 +315,9 @@ _YEAR_WORD = re.compile(
 )
 # Plans, money, works and seasons ("Jl. Mawar Indah anggaran 2024", "Gg. Ahmad Yani target
 # selesai 2020", "… musim hujan 2023", "… janji kampanye 2019", "… tender ulang 2019"): after
-# the name's first word only, since a few of them name streets too ("Jl. Masa Bakti 2019").
+# the name's first word only, since a few of them name streets too ("Jl. Masa Bakti 2019"),
+# and in small letters only: capitalised, it is part of the name ("Jl. Raya Pembangunan 2010",
+# QA of the tenth pass).
 _PLAN_WORD = re.compile(
     r"(?i:anggaran|target|rencana|renc|musim|masa|tender|lelang|kontrak|realisasi|janji|"
     r"kampanye|kemarau|pandemi|covid|perbaikan|pembangunan|pengaspalan|pengecoran|"
@@ -352,7 +354,7 @@ def _is_a_year(match: re.Match, name_words: list[str]) -> bool:
     return any(
         re.fullmatch(_SENTENCE_WORD, word)
         or _YEAR_WORD.fullmatch(word)
-        or (position and _PLAN_WORD.fullmatch(word))
+        or (position and _PLAN_WORD.fullmatch(word) and not word[:1].isupper())
         or (position and _VERB.fullmatch(word) and not _NAMES_LIKE_VERBS.fullmatch(word))
         for position, word in enumerate(name_words)
     )

@@ -76,16 +76,28 @@ _GROUPING = rf"./_()\-{_DASHES}|~\\\u2026\u00b7\u2022\u2219\u22c5\u2027{_INVISIB
 _GAP = rf"(?:\s{{0,4}}[{_GROUPING}]{{1,3}}\s{{0,4}}|\s{{0,4}},(?=\d)|\s{{1,4}})"
 _LONG_NUMBER = re.compile(rf"\+?\d(?:{_GAP}?\d){{5,}}")
 # A NIK or KK number grouped with what `_GAP` leaves out on purpose (":", ";", "+", "*", "=",
-# "'", "#"; QA: "6201;0226;0773;0001", "6201+0226+0773+0001"): masked when its groups hold 16
-# digits in all, which no time, list or sum of the complaints we have seen does. Superscript
-# and subscript digits ("⁶²⁰¹…"), which `\d` does not match, count as digits here.
+# "'", "#"; QA: "6201;0226;0773;0001", "62;01;02;260773;0001", two NIKs in a row): a run of
+# digit groups joined by those (or spaces) is read group by group, and every stretch of
+# groups holding 16 digits is hidden, as is one of 10–13 digits starting 08 or 628 (a mobile
+# number, "0812*3456*7890"); see `_odd_grouped` for what stays. Superscript and subscript
+# digits ("⁶²⁰¹…"), which `\d` does not match, count as digits here.
 _SMALL_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u2080-\u2089"
-_ODD_GROUP = rf"[\d{_SMALL_DIGITS}]{{3,8}}"  # not 2: times ("07:30; 08:00")
+_DIGITS = rf"[\d{_SMALL_DIGITS}]"
+_ODD_GAP = r"(?:[ \t]{0,2}[:;+*='#]{1,2}[ \t]{0,2}|[ \t]{1,2})"
 _ODD_GROUPED = re.compile(
-    rf"(?<![\d{_SMALL_DIGITS}]){_ODD_GROUP}(?:\s?[:;+*='#]\s?{_ODD_GROUP}){{1,7}}(?![\d{_SMALL_DIGITS}])"
+    rf"(?<!{_DIGITS}){_DIGITS}{{1,16}}(?:{_ODD_GAP}{_DIGITS}{{1,16}}){{1,15}}(?!{_DIGITS})"
 )
-_SMALL_RUN = re.compile(rf"[{_SMALL_DIGITS}](?:{_GAP}?[{_SMALL_DIGITS}]){{5,}}")
-_ANY_DIGIT = re.compile(rf"[\d{_SMALL_DIGITS}]")
+_ODD_GROUP = re.compile(rf"{_DIGITS}+")
+_SMALL_TO_DIGIT = str.maketrans(
+    "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+    "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089",
+    "01234567890123456789",
+)
+_A_YEAR = re.compile(r"(?:19|20)\d\d")
+_ODD_MARK = re.compile(rf"[:;+*='#{_SMALL_DIGITS}]")
+# Six digits or more with a superscript or subscript one among them ("⁶²⁰¹…", "6201⁰²²⁶…"),
+# read from the start of its run only, so a long run of plain digits is read once.
+_SMALL_RUN = re.compile(rf"(?<!{_DIGITS})\d*[{_SMALL_DIGITS}](?:{_GAP}?{_DIGITS}){{5,}}")
 # A range of years, also with the tilde and bar that now group a number ("2020~2024").
 _YEAR_RANGE = re.compile(rf"(?:19|20)\d\d\s*[/\-{_DASHES}~|]\s*(?:19|20)\d\d")
 _RUPIAH_PREFIX = re.compile(r"(?:\bRp\.?|\bIDR)\s*$", re.IGNORECASE)
@@ -179,7 +191,7 @@ _NAMED_DATE = re.compile(
 )
 # Starting only where a run of address characters starts keeps a long run without "@" linear.
 # The full-width and small "@" (＠ ﹫) look like one on the page (QA).
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+[@\uff20\ufe6b][\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+[@\uff20\ufe6b][\w-]+(?:[.\uff0e][\w-]+)+")
 
 # An e-mail address written to get past robots: "(at)", "[at]", "{at}" or an "@" with spaces,
 # and "(dot)", "[dot]", " dot " or " titik " for its dots. A bracketed "at" is never prose, so
@@ -192,16 +204,17 @@ _BRACKETED_DOT = rf"\s{{0,2}}{_OPEN}\s{{0,2}}(?:dot|titik)\s{{0,2}}{_CLOSE}\s{{0
 _DOT_WORD = rf"(?:{_BRACKETED_DOT}|\s{{1,3}}dot\s{{1,3}})"
 # A plain dot has no space after it unless it has one before it too ("mail . com"), so that a
 # sentence's full stop ("… (at) mail. Terima kasih") does not take the next word with it.
-_DOT = rf"(?:{_DOT_WORD}|\s{{1,3}}titik\s{{1,3}}|\.|\s{{1,2}}\.\s{{1,2}})"
+_DOT = rf"(?:{_DOT_WORD}|\s{{1,3}}titik\s{{1,3}}|[.\uff0e]|\s{{1,2}}[.\uff0e]\s{{1,2}})"
 _LABEL = r"[^\W_](?:[\w+\-]*[^\W_])?"
 _TLD = r"(?:com|net|org|id|info|biz|io|me|co|edu|gov|ac|sch|go|or|web|my|xyz)"
+_AT = "[@\uff20\ufe6b]"  # the full-width and small "@" look like one
 _OBFUSCATED_EMAIL = re.compile(
     # Starting only where a word starts and reading its name once (an atomic group), a long
     # text without an address stays linear.
     rf"(?<![\w.+\-])(?>[\w+\-]+(?:(?:\.|{_DOT_WORD})[\w+\-]+)*)"
-    rf"(?:\s{{0,3}}{_OPEN}\s{{0,2}}(?:at|et|@)\s{{0,2}}{_CLOSE}\s{{0,3}}{_LABEL}(?:{_DOT}{_LABEL})*"
-    rf"|(?:\s{{0,3}}@\s{{0,3}}|\s{{1,3}}at\s{{1,3}}){_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD})"
-    rf"(?![\w@])",
+    rf"(?:\s{{0,3}}{_OPEN}\s{{0,2}}(?:at|et|{_AT})\s{{0,2}}{_CLOSE}\s{{0,3}}{_LABEL}(?:{_DOT}{_LABEL})*"
+    rf"|(?:\s{{0,3}}{_AT}\s{{0,3}}|\s{{1,3}}at\s{{1,3}}){_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD})"
+    rf"(?![\w@\uff20\ufe6b])",
     re.IGNORECASE,
 )
 
@@ -283,8 +296,53 @@ def _mask_spoken_number(match: re.Match, hidden: str) -> str:
 
 
 def _odd_grouped(match: re.Match, hidden: str) -> str:
-    """A 16-digit number grouped oddly (`_ODD_GROUPED`) is hidden; anything else stays."""
-    return hidden if len(_ANY_DIGIT.findall(match.group())) == 16 else match.group()
+    """Within a run of digit groups (`_ODD_GROUPED`), each stretch of whole groups that reads
+    as a NIK, KK or mobile number (`_identifying_stretch`) and holds one of the separators the
+    long-number rule leaves out, or a superscript digit, is hidden. Stretches joined by
+    spaces alone are left to `_LONG_NUMBER`, which also takes a "+" before them."""
+    text = match.group()
+    groups = list(_ODD_GROUP.finditer(text))
+    digits = [g.group().translate(_SMALL_TO_DIGIT) for g in groups]
+    pieces, shown_to, first = [], 0, 0
+    while first < len(groups):
+        last = _identifying_stretch(digits, first)
+        stretch = text[groups[first].start() : groups[last].end()] if last is not None else ""
+        if not _ODD_MARK.search(stretch):
+            first += 1
+            continue
+        pieces += [text[shown_to : groups[first].start()], hidden]
+        shown_to = groups[last].end()
+        first = last + 1
+    return "".join(pieces) + text[shown_to:] if pieces else text
+
+
+def _identifying_stretch(digits: list[str], first: int) -> int | None:
+    """The last group of the stretch from `first` holding 16 digits (a NIK or KK number) or,
+    the shortest, 10–13 digits starting 08 or 628 (a mobile number). Never groups that are
+    all years ("2019; 2020; 2021; 2022") or all of two digits or fewer (clock times, "07:30;
+    08:00; 09:30; 10:00"); other lengths (sums, lists of counts) stay."""
+    total = 0
+    for last in range(first, len(digits)):
+        before, total = total, total + len(digits[last])
+        stretch = digits[first : last + 1]
+        if total > 16:
+            return None
+        if len(stretch) < 2 or all(len(d) <= 2 for d in stretch):
+            continue
+        if len(stretch[0]) == 1 or len(stretch[-1]) == 1:
+            continue  # a count before or after a number ("…0001; 3 orang"), no group of it
+        if before >= 10 and "".join(stretch[:-1]).startswith(("08", "628")):
+            return None  # a whole phone number ("+62 853…; 12 orang"), then a count
+        if max(len(d) for d in stretch) >= 13:
+            return None  # a whole long number already (`_LONG_NUMBER` hides it), then a count
+        if all(_A_YEAR.fullmatch(d) for d in stretch):
+            continue
+        # A number already whole before this group ("0812345678; 3 orang") is no mobile
+        # number with the group: it is a long number by itself, and the group a count.
+        mobile = before < 10 <= total <= 13 and "".join(stretch).startswith(("08", "628"))
+        if total == 16 or mobile:
+            return last
+    return None
 
 
 def public_text(text: str) -> str:

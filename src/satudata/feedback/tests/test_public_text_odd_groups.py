@@ -24,6 +24,28 @@ class TestOddlyGroupedNumbers(PublicTextExamples):
         ),
         ("hubungi hasan\uff20mail.com", f"hubungi {H}"),
         ("hubungi hasan\ufe6bmail.co.id segera", f"hubungi {H} segera"),
+        # QA of the first rule: lists of NIKs, a NIK then a count, a NIK's own structure,
+        # doubled spaces and separators, mobile numbers, "@" and "." in full width.
+        (
+            "NIK kami 6201;0226;0773;0001; 6201;0226;0773;0002",
+            f"NIK kami {H}; {H}",
+        ),
+        ("NIK 6201:0226:0773:0001;6201:0226:0773:0002", f"NIK {H};{H}"),
+        ("NIK 6201+0226+0773+0001 + 125 ribu", f"NIK {H} + 125 ribu"),
+        ("NIK 62;01;02;260773;0001", f"NIK {H}"),
+        ("NIK 62:01:02:260773:0001 mohon", f"NIK {H} mohon"),
+        ("NIK 6201 0226:0773:0001", f"NIK {H}"),
+        ("6201  ;  0226  ;  0773  ;  0001", H),
+        ("6201;;0226;;0773;;0001", H),
+        ("NIK 6201\u2070\u00b2\u00b2\u20760773\u2070\u2070\u2070\u00b9", f"NIK {H}"),
+        ("WA 0812*3456*7890", f"WA {H}"),
+        ("HP 0812#3456#7890 malam", f"HP {H} malam"),
+        ("HP 0812345678; 3 orang", f"HP {H}; 3 orang"),
+        ("email budi \uff20 gmail.com", f"email {H}"),
+        ("budi\uff20gmail\uff0ecom", H),
+        # A plan's word capitalised is part of the street's name (QA of the tenth pass).
+        ("Jl. Raya Pembangunan 2010", f"Jl. Raya Pembangunan {H}"),
+        ("Jl. Bukit Ulang 2015 banjir", f"Jl. Bukit Ulang {H} banjir"),
     ]
 
     KEPT_AS_IS = [
@@ -34,4 +56,9 @@ class TestOddlyGroupedNumbers(PublicTextExamples):
         "100+200+300+400+500 sak",
         "luas 20 m\u00b2 dan 3 m\u00b3",
         "harga 250:500:750",
+        "banjir tahun 2019; 2020; 2021; 2022",
+        "longsor terjadi 2010#2017#2018#2020",
+        "kenaikan iuran 2010+2015+2017+2022 di RT 3",
+        "2 sak @ 75.000",
+        "Gg. Ahmad Yani target selesai 2020",
     ]
