@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-TEXT, NUMBER, FLAG, TEXTS = (str,), (str, int), (str, bool), (str, list)
+# A flag is also taken as 0 or 1, a number as its digits.
+TEXT, NUMBER, FLAG, TEXTS = (str,), (str, int), (str, bool, int), (str, list)
 PARAM_TYPES = {
     "q": (str, dict),  # datastore_search also takes {"column": "words"}
     "fq": TEXTS,
