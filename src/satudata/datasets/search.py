@@ -20,6 +20,10 @@ from satudata.accounts.models import Agency
 from satudata.datasets.models import Dataset, DatasetWord, Release, Tag
 
 MAX_ROWS = 1000
+# Each word and each field clause is one subquery: a search of 50 words ran for minutes.
+# Later words are left out (the answer says which); more clauses are refused.
+MAX_WORDS = 8
+MAX_CLAUSES = 20
 FACETS = ("organization", "groups", "tags", "res_format", "license_id", "region", "year")
 SORTS = {
     "id": "uuid",
@@ -42,6 +46,45 @@ TOKEN = re.compile(
 
 class SearchQueryError(ValueError):
     """The q, fq or sort parameter cannot be understood."""
+
+
+class TooManyClauses(SearchQueryError):
+    """More field clauses than MAX_CLAUSES in one q or fq (`param` says which)."""
+
+    param = "q"
+
+
+@dataclass
+class Budget:
+    """What one search may look up: at most MAX_WORDS distinct words (shared by q and fq)
+    and MAX_CLAUSES field clauses in each of them."""
+
+    words: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    clauses: int = 0
+
+    def take_words(self, text: str) -> list[str]:
+        """The words of `text` still within the budget; the others are noted as ignored."""
+        taken = []
+        for word in re.findall(r"\w+", text.lower()):
+            word = word[:40]
+            if word in self.words:
+                # A repeated word adds nothing to an AND of words.
+                continue
+            if len(self.words) >= MAX_WORDS:
+                if word not in self.ignored:
+                    self.ignored.append(word)
+                continue
+            self.words.append(word)
+            taken.append(word)
+        return taken
+
+    def count_clause(self) -> None:
+        self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            raise TooManyClauses(
+                _("A search may hold at most %(max)d conditions.") % {"max": MAX_CLAUSES}
+            )
 
 
 def _published_release_ids(**filters):
@@ -80,12 +123,13 @@ def _range(column: str, value: str) -> Q:
     return q
 
 
-def _clause(name: str, value: str) -> Q:
+def _clause(name: str, value: str, budget: Budget) -> Q:
     if value.startswith("(") and value.endswith(")"):
         q = Q(pk__in=[])
         for part in re.split(r"\s+OR\s+", value[1:-1].strip()):
-            q |= _clause(name, part.strip())
+            q |= _clause(name, part.strip(), budget)
         return q
+    budget.count_clause()
     value = value.strip('"')
     if name in ("metadata_modified", "metadata_created"):
         if not value.startswith("["):
@@ -113,7 +157,7 @@ def _clause(name: str, value: str) -> Q:
     if name == "id":
         return Q(uuid=value) if re.fullmatch(r"[0-9a-fA-F-]{32,36}", value) else Q(pk__in=[])
     if name in ("title", "text"):
-        return _words_q(value)
+        return _words_q(value, budget)
     raise SearchQueryError(_("Cannot search by the field %(name)s.") % {"name": name})
 
 
@@ -123,15 +167,19 @@ def _word_range(word: str) -> Q:
     return Q(word__gte=word, word__lt=upper)
 
 
-def _words_q(text: str) -> Q:
+def _words_q(text: str, budget: Budget) -> Q:
     q = Q()
-    for word in re.findall(r"\w+", text.lower()):
+    for word in budget.take_words(text):
         q &= Q(pk__in=DatasetWord.objects.filter(_word_range(word)).values("dataset_id"))
     return q
 
 
-def parse_query(text: str) -> Q:
-    """An fq (or q) string as one Q: AND between clauses, OR where `OR` joins them."""
+def parse_query(text: str, budget: Budget | None = None) -> Q:
+    """An fq (or q) string as one Q: AND between clauses, OR where `OR` joins them. The
+    words looked up count against `budget` (shared by q and fq); the field clauses against a
+    budget of this string's own."""
+    budget = budget or Budget()
+    budget.clauses = 0
     groups: list[Q] = []
     join_next = False
     wordless = False
@@ -140,7 +188,7 @@ def parse_query(text: str) -> Q:
             join_next = match.group("op") in ("OR", "||") and bool(groups)
             continue
         if match.group("field"):
-            q = _clause(match.group("field"), match.group("value"))
+            q = _clause(match.group("field"), match.group("value"), budget)
             if (match.group("neg") or "").strip() in ("-", "!", "NOT"):
                 q = ~q
         elif match.group("word"):
@@ -151,7 +199,7 @@ def parse_query(text: str) -> Q:
                 # "?" or "--" alone: nothing to look for, and it must not widen the search.
                 wordless = True
                 continue
-            q = _words_q(word)
+            q = _words_q(word, budget)
         else:
             continue
         if join_next:
@@ -185,11 +233,21 @@ def parse_sort(text: str | None) -> list[str]:
     return [*dict.fromkeys(order), "pk"]
 
 
+def ignored_words_note(words: list[str]) -> str:
+    """What the page and the API say when words past MAX_WORDS were left out."""
+    return _("Only the first %(max)d words were searched; left out: %(words)s.") % {
+        "max": MAX_WORDS,
+        "words": " ".join(words)[:200],
+    }
+
+
 @dataclass
 class SearchResult:
     count: int
     results: list  # Dataset objects (agency joined), or primary keys with ids_only
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    # Words past MAX_WORDS, not looked up: the page and the API say so.
+    ignored_words: list[str] = field(default_factory=list)
 
 
 def catalog(user):
@@ -269,7 +327,14 @@ def search(
     ids_only: bool = False,
 ) -> SearchResult:
     """Datasets matching q and fq, a page of them (primary keys only with ids_only), facets."""
-    qs = catalog(user).filter(parse_query(q)).filter(parse_query(fq))
+    budget = Budget()
+    qs = catalog(user)
+    for param, text in (("q", q), ("fq", fq)):
+        try:
+            qs = qs.filter(parse_query(text, budget))
+        except TooManyClauses as exc:
+            exc.param = param
+            raise
     order = parse_sort(sort)
     names = [name for name in dict.fromkeys(facet_fields) if name in FACETS]
     count, facets = _column_facets(qs, [n for n in names if n in COLUMN_FACETS], facet_limit)
@@ -284,7 +349,8 @@ def search(
     for name in names:
         if name not in COLUMN_FACETS:
             facets[name] = facet(qs, name, facet_limit)
-    return SearchResult(count=count, results=page, facets={n: facets[n] for n in names})
+    chosen = {n: facets[n] for n in names}
+    return SearchResult(count, page, chosen, ignored_words=budget.ignored)
 
 
 # Facets on the dataset's own columns: (grouped columns, how to label a value).

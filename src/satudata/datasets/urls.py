@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from satudata.datasets import dcat, views
-from satudata.datasets.ckan.actions import action
+from satudata.datasets.ckan.actions import action, not_an_action
 
 app_name = "datasets"
 urlpatterns = [
@@ -35,4 +35,5 @@ urlpatterns = [
     path("catalog.<str:fmt>", dcat.catalog_view, name="dcat_catalog"),
     path("api/3/action/<str:name>", action, name="ckan_action"),
     path("api/action/<str:name>", action, name="ckan_action_unversioned"),
+    re_path(r"^api/(?:3/|action/)", not_an_action),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
 from satudata.core.access import custodian, public, role
+from satudata.core.deadline import limited_public_read
 from satudata.core.paging import page_number
 from satudata.datasets import charts, exports, forms, regionmap, services
 from satudata.datasets import search as catalog_search
@@ -28,6 +29,7 @@ def _readable_dataset(request, slug: str) -> Dataset:
 
 
 @public
+@limited_public_read
 def catalog(request):
     q = request.GET.get("q", "").strip()[:200]
     fq = " ".join(
@@ -56,6 +58,8 @@ def catalog(request):
         messages.error(request, str(exc))
         found = catalog_search.SearchResult(count=0, results=[])
     pages = max(1, (found.count + PAGE - 1) // PAGE)
+    if found.ignored_words:
+        messages.info(request, catalog_search.ignored_words_note(found.ignored_words))
     keep = request.GET.copy()
     keep.pop("page", None)
     unsorted = keep.copy()

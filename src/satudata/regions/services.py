@@ -48,6 +48,10 @@ def search_regions(
     if level:
         regions = regions.filter(level=level)
     words = sorted(name_words(query), key=len, reverse=True)
+    if query.strip() and not words:
+        # "%" or "_" alone: nothing to look for, and it must not list all 91,599 regions
+        # (as the catalog's search of punctuation finds nothing).
+        return regions.none()
     for word in words:
         # A range on the indexed word column, not LIKE: the same index scan on SQLite and
         # PostgreSQL. Words hold only a-z and 0-9, so "next string" is the last char + 1.

@@ -23,6 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from satudata import __version__
 from satudata.accounts.models import Agency
 from satudata.core.access import public
+from satudata.core.deadline import limited_public_read
+from satudata.core.nul import has_nul
 from satudata.datasets import search as catalog_search
 from satudata.datasets.ckan import fq as fq_syntax
 from satudata.datasets.ckan import sql as safe_sql
@@ -33,6 +35,7 @@ from satudata.datasets.ckan.dicts import (
     organization_dict,
     resource_dict,
 )
+from satudata.datasets.ckan.params import wrong_types
 from satudata.datasets.models import Dataset, Release, Tag
 from satudata.datasets.query import QueryError, readable_releases, search_release
 
@@ -61,6 +64,15 @@ class Invalid(ActionError):
 
 class SearchError(ActionError):
     status, kind = 400, "Search Query Error"
+
+
+def _check_types(data: dict) -> None:
+    """Invalid naming every parameter of the wrong type (see params.py); a NUL anywhere is
+    refused (NulParameterMiddleware sees query strings and small bodies, not multipart)."""
+    if has_nul(data):
+        raise ActionError(_("The request body contains a NUL character, which is refused."))
+    if errors := wrong_types(data):
+        raise Invalid(_("A parameter has the wrong type."), errors=errors)
 
 
 def _int(data: dict, name: str, default: int, low: int, high: int) -> int:
@@ -153,8 +165,13 @@ def package_search(request, data):
             facet_limit=facet_limit if facet_limit >= 0 else 1000,
             ids_only=True,
         )
+    except catalog_search.TooManyClauses as exc:
+        raise Invalid(str(exc), errors={exc.param: [str(exc)]}) from exc
     except catalog_search.SearchQueryError as exc:
         raise SearchError(str(exc)) from exc
+    warnings = []
+    if found.ignored_words:
+        warnings.append(catalog_search.ignored_words_note(found.ignored_words))
     return {
         "count": found.count,
         "sort": data.get("sort") or "score desc, metadata_modified desc",
@@ -167,6 +184,8 @@ def package_search(request, data):
             }
             for name, items in found.facets.items()
         },
+        # Not CKAN's: words past search.MAX_WORDS that were not looked up.
+        **({"warnings": warnings} if warnings else {}),
     }
 
 
@@ -345,7 +364,8 @@ def datastore_search(request, data):
             fields=data.get("fields"),
             sort=data.get("sort"),
             limit=data.get("limit", 100),
-            offset=data.get("offset", 0),
+            # Bounded here: a 20-digit offset was PostgreSQL's "bigint out of range" (a 500).
+            offset=_int(data, "offset", 0, 0, 10**9),
             include_total=_bool(data, "include_total", True),
         )
     except QueryError as exc:
@@ -470,6 +490,7 @@ def _envelope(request, name: str, status: int, **body) -> HttpResponse:
 
 @csrf_exempt  # read-only actions; clients send a key, not cookies
 @public
+@limited_public_read
 def action(request, name: str):
     # HEAD is a GET without the body (link checkers and harvesters probe URLs with it);
     # the server leaves the body out.
@@ -492,7 +513,9 @@ def action(request, name: str):
         if handler is None:
             raise ActionError(_("Bad request - Action name not known: %(n)s") % {"n": name[:60]})
         try:
-            result = handler(request, _params(request))
+            data = _params(request)
+            _check_types(data)
+            result = handler(request, data)
         except RecursionError as exc:
             # A parameter nested just short of json's limit can still be too deep to handle.
             raise ActionError(_("The request cannot be read: it is nested too deeply.")) from exc
@@ -501,3 +524,13 @@ def action(request, name: str):
         error.update(exc.errors)
         return _envelope(request, name, exc.status, success=False, error=error)
     return _envelope(request, name, 200, success=True, result=result)
+
+
+@csrf_exempt
+@public
+def not_an_action(request, rest: str = ""):
+    """Any other address under /api/3/ (`/api/3/`, `action/a/b`, a trailing slash): CKAN's
+    JSON error with a 404, not the portal's HTML page a client cannot read."""
+    message = _("There is no action at this address; actions are at /api/3/action/<name>.")
+    error = {"__type": "Not Found Error", "message": message}
+    return _envelope(request, "help_show", 404, success=False, error=error)

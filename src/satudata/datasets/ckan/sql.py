@@ -8,14 +8,14 @@ names and run read-only with a time limit.
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 
 import sqlglot
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
+from satudata.core.deadline import TooSlow, statement_deadline
 from satudata.datasets.datastore import to_python
 from satudata.datasets.models import Dataset, Release
 
@@ -126,25 +126,16 @@ def check(sql: str) -> str:
 
 @contextmanager
 def _read_only_with_deadline():
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
+    with statement_deadline(TIME_LIMIT_S) as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SET TRANSACTION READ ONLY")
-            cursor.execute(f"SET LOCAL statement_timeout = {int(TIME_LIMIT_S * 1000)}")
             yield cursor
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    deadline = time.monotonic() + TIME_LIMIT_S
-    raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA query_only = ON")
-            try:
-                yield cursor
-            finally:
-                cursor.execute("PRAGMA query_only = OFF")
-    finally:
-        raw.set_progress_handler(None, 0)
+            return
+        cursor.execute("PRAGMA query_only = ON")
+        try:
+            yield cursor
+        finally:
+            cursor.execute("PRAGMA query_only = OFF")
 
 
 def _type_of(values) -> str:
@@ -167,6 +158,8 @@ def run(sql: str) -> dict:
             cursor.execute(statement)
             names = [c[0] for c in cursor.description]
             rows = cursor.fetchmany(MAX_ROWS)
+    except TooSlow as exc:
+        raise SqlRefused(_("The statement took too long.")) from exc
     except DatabaseError as exc:
         message = str(exc).splitlines()[0][:200] if str(exc) else ""
         if "interrupt" in message or "timeout" in message:

@@ -32,13 +32,15 @@ def call(client, name, status=200, **params):
     return response.json()
 
 
-def test_status_show_and_the_envelope(client):
+def test_status_show_and_the_envelope(
+    client, db
+):  # every action runs under the public read time limit
     body = call(client, "status_show")
     assert body["success"] is True and "help" in body
     assert body["result"]["ckan_version"].startswith("2.")
 
 
-def test_unknown_action_is_a_400(client):
+def test_unknown_action_is_a_400(client, db):  # every action runs under the public read time limit
     body = call(client, "no_such_action", 400)
     assert body["success"] is False
 
@@ -61,7 +63,9 @@ def test_package_search_with_fq_facets_and_paging(client, public_dataset):
     assert call(client, "package_search", rows=5000, status=409)["success"] is False
 
 
-def test_bad_fq_and_sort_are_search_query_errors(client):
+def test_bad_fq_and_sort_are_search_query_errors(
+    client, db
+):  # every action runs under the public read time limit
     body = call(client, "package_search", 400, fq="secret_field:1")
     assert body["error"]["__type"] == "Search Query Error"
     body = call(client, "package_search", 400, sort="password asc")
@@ -107,7 +111,9 @@ def test_groups_sort_by_title_and_tags_give_dictionaries(client, public_dataset)
     assert tags[0]["vocabulary_id"] is None
 
 
-def test_the_help_link_of_every_answer_works(client):
+def test_the_help_link_of_every_answer_works(
+    client, db
+):  # every action runs under the public read time limit
     help_url = call(client, "status_show")["help"]
     assert help_url.endswith("/api/3/action/help_show?name=status_show")
     body = client.get(help_url.split("testserver", 1)[1]).json()

@@ -121,7 +121,7 @@ def test_group_show_hides_draft_limited_and_closed_datasets(
     assert call(clients["operator_a"], "group_show", id="health")["result"]["package_count"] == 0
 
 
-def test_license_list_gives_ckan_licence_dictionaries(client):
+def test_license_list_gives_ckan_licence_dictionaries(client, db):
     licences = {item["id"]: item for item in call(client, "license_list")["result"]}
     assert {"cc-by", "cc-zero", "odc-by", "other-closed"} <= set(licences)
     assert licences["cc-by"]["url"].startswith("https://creativecommons.org/")

@@ -154,3 +154,13 @@ def test_session_writes_to_the_api_need_the_csrf_token(cast):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["%", "_", "%%", " % "])
+def test_a_search_of_only_wildcards_finds_nothing_rather_than_every_region(client, query):
+    body = client.get("/api/v1/regions", {"q": query}).json()
+    assert body["count"] == 0 and body["results"] == []
+    page = client.get("/regions/", {"q": query})
+    assert page.status_code == 200
+    assert "61.01" not in page.content.decode()
