@@ -14,13 +14,9 @@ class DeletesOneByOne:
                 self.delete_model(request, obj)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: history is written by services, never edited by hand."""
-
-    list_display = ("at", "actor_label", "action", "model_label", "object_repr")
-    list_filter = ("action", "model_label")
-    search_fields = ("object_repr", "actor_label")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page to read only: its records change through services or commands that
+    check them and write their audit entries, never by hand here."""
 
     def has_add_permission(self, request):
         return False
@@ -30,3 +26,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: history is written by services, never edited by hand."""
+
+    list_display = ("at", "actor_label", "action", "model_label", "object_repr")
+    list_filter = ("action", "model_label")
+    search_fields = ("object_repr", "actor_label")

@@ -6,19 +6,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from satudata.audit.admin import ReadOnlyAdmin
 from satudata.regions.models import FormerDistrictCode
 
 
 @admin.register(FormerDistrictCode)
-class FormerDistrictCodeAdmin(admin.ModelAdmin):
+class FormerDistrictCodeAdmin(ReadOnlyAdmin):
     list_display = ("code", "current", "note", "created_at")
     search_fields = ("code", "current__name", "note")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
