@@ -8,6 +8,7 @@ names and run read-only with a time limit.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import sqlglot
@@ -161,10 +162,61 @@ def run(sql: str) -> dict:
     except TooSlow as exc:
         raise SqlRefused(_("The statement took too long.")) from exc
     except DatabaseError as exc:
-        message = str(exc).splitlines()[0][:200] if str(exc) else ""
-        if "interrupt" in message or "timeout" in message:
-            raise SqlRefused(_("The statement took too long.")) from exc
-        raise SqlRefused(_("The database refused the statement: %(m)s") % {"m": message}) from exc
+        raise SqlRefused(_database_refusal(exc)) from exc
     records = [{n: to_python("", v) for n, v in zip(names, row, strict=True)} for row in rows]
     fields = [{"id": n, "type": _type_of([r[n] for r in records])} for n in names]
     return {"sql": sql, "fields": fields, "records": records}
+
+
+# The database's own message is English (PostgreSQL's server language, SQLite's fixed text):
+# the common mistakes are told in the caller's language, naming the column or table; any
+# other error keeps the database's first line after our sentence.
+_SQLSTATE_KINDS = {
+    "42703": "column",
+    "42P01": "table",
+    "42601": "syntax",
+    "42883": "function",
+    "42702": "ambiguous",
+    "42803": "grouping",
+    "22012": "division",
+    "22P02": "value",
+    "42804": "type",
+}
+_SQLITE_KINDS = (
+    (re.compile(r"no such column: (\S+)"), "column"),
+    (re.compile(r"no such table: (\S+)"), "table"),
+    (re.compile(r"no such function: (\S+)"), "function"),
+    (re.compile(r"ambiguous column name: (\S+)"), "ambiguous"),
+    (re.compile(r"near (\"[^\"]*\"): syntax error|incomplete input"), "syntax"),
+    (re.compile(r"misuse of aggregate"), "grouping"),
+)
+
+
+def _database_refusal(exc: DatabaseError) -> str:
+    first_line = str(exc).splitlines()[0][:200] if str(exc) else ""
+    if "interrupt" in first_line or "timeout" in first_line:
+        return _("The statement took too long.")
+    kind = _SQLSTATE_KINDS.get(getattr(exc.__cause__, "sqlstate", None) or "")
+    quoted = re.search(r'"([^"]{1,60})"', first_line)
+    name = quoted.group(1) if quoted else ""
+    if kind is None:
+        for pattern, sqlite_kind in _SQLITE_KINDS:
+            found = pattern.search(first_line)
+            if found:
+                kind = sqlite_kind
+                name = (found.group(1) or "").strip('"') if found.groups() else ""
+                break
+    messages = {
+        "column": _("The column %(name)s does not exist in this table."),
+        "table": _("The table %(name)s does not exist."),
+        "function": _("The function %(name)s does not exist for these values."),
+        "ambiguous": _("The column %(name)s is in more than one table: name its table."),
+        "syntax": _("The statement has a syntax error near %(name)s."),
+        "grouping": _("A column outside the aggregates must be in GROUP BY."),
+        "division": _("The statement divides by zero."),
+        "value": _("A value cannot be read as the type it is compared with or cast to."),
+        "type": _("A value does not have the type the statement needs."),
+    }
+    if kind in messages:
+        return messages[kind] % {"name": name[:60] or "?"}
+    return _("The database refused the statement: %(m)s") % {"m": first_line}

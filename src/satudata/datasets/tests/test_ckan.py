@@ -219,7 +219,36 @@ def test_datastore_search_sql_cannot_read_a_draft_table(client, cast, dataset, t
 
     release = upload(cast.producer_a, dataset, tmp_path)
     body = call(client, "datastore_search_sql", 409, sql=f'SELECT * FROM "{release.uuid}"')
-    assert "bukan tabel datastore publik" in body["error"]["query"][0] or body["error"]["query"]
+    assert "bukan tabel datastore publik" in body["error"]["query"][0]
+
+
+@pytest.mark.parametrize(
+    "template, indonesian, english",
+    [
+        (
+            'SELECT jumlahh FROM "{r}"',
+            "Kolom jumlahh tidak ada di tabel ini.",
+            "The column jumlahh does not exist in this table.",
+        ),
+        (
+            'SELECT jenis FROM "{r}" AS a, "{r}" AS b',
+            "Kolom jenis ada di lebih dari satu tabel: sebutkan tabelnya.",
+            "The column jenis is in more than one table: name its table.",
+        ),
+    ],
+)
+def test_datastore_search_sql_explains_a_database_error_in_the_callers_language(
+    client, resource_id, template, indonesian, english
+):
+    """The database's own text is English (and on PostgreSQL names our internal tables):
+    the common mistakes are told in the caller's language, naming the column."""
+    sql = template.format(r=resource_id)
+    body = call(client, "datastore_search_sql", 409, sql=sql)
+    assert body["error"]["query"] == [indonesian]
+    response = client.get(
+        CKAN + "datastore_search_sql", {"sql": sql}, headers={"accept-language": "en"}
+    )
+    assert response.json()["error"]["query"] == [english]
 
 
 def test_post_with_a_json_body_works(client, public_dataset):
