@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from satudata.datasets import dcat, views
-from satudata.datasets.ckan.actions import action, not_an_action
+from satudata.datasets.ckan.http import action, not_an_action
 
 app_name = "datasets"
 urlpatterns = [

@@ -1,5 +1,8 @@
 """The types each CKAN action parameter may take, checked before any action runs.
 
+Also the readers every action uses for its parameters (a number in bounds, a flag, a
+required text).
+
 A repeated query parameter arrives as a list, and JSON may send any type: `sort=a&sort=b` and
 `{"sort": 1}` were server errors deep in the search. Checked here once, the actions read
 strings, numbers and lists as they expect, and a wrong type is CKAN's 409 naming it.
@@ -7,8 +10,13 @@ strings, numbers and lists as they expect, and a wrong type is CKAN's 409 naming
 
 from __future__ import annotations
 
+import uuid
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from satudata.core.nul import has_nul
+from satudata.datasets.ckan.errors import ActionError, Invalid
 
 # A flag is also taken as 0 or 1, a number as its digits.
 TEXT, NUMBER, FLAG, TEXTS = (str,), (str, int), (str, bool, int), (str, list)
@@ -62,3 +70,47 @@ def wrong_types(data: dict) -> dict[str, list[str]]:
         if data.get(name) is not None and (problem := type_error(data[name], allowed)):
             errors[name] = [problem]
     return errors
+
+
+def check_types(data: dict) -> None:
+    """Invalid naming every parameter of the wrong type (PARAM_TYPES); a NUL anywhere is
+    refused (NulParameterMiddleware sees query strings and small bodies, not multipart)."""
+    if has_nul(data):
+        raise ActionError(_("The request body contains a NUL character, which is refused."))
+    if errors := wrong_types(data):
+        raise Invalid(_("A parameter has the wrong type."), errors=errors)
+
+
+def int_param(data: dict, name: str, default: int, low: int, high: int) -> int:
+    raw = data.get(name, default)
+    try:
+        value = int(raw if raw not in (None, "") else default)
+    except (TypeError, ValueError) as exc:
+        raise Invalid(errors={name: [_("Must be a whole number.")]}) from exc
+    if not low <= value <= high:
+        raise Invalid(
+            errors={name: [_("Must be from %(lo)d to %(hi)d.") % {"lo": low, "hi": high}]}
+        )
+    return value
+
+
+def bool_param(data: dict, name: str, default: bool) -> bool:
+    raw = data.get(name, default)
+    if isinstance(raw, bool):
+        return raw
+    return str(raw).lower() in ("true", "1", "yes", "on")
+
+
+def required(data: dict, name: str) -> str:
+    value = data.get(name)
+    if not value or not isinstance(value, str):
+        raise Invalid(errors={name: [_("Missing value")]})
+    return value
+
+
+def is_uuid(ref: str) -> bool:
+    try:
+        uuid.UUID(str(ref))
+    except ValueError:
+        return False
+    return True
