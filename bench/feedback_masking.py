@@ -35,6 +35,8 @@ PIECES = [
     "kampung a 1/2 dan ", "kampung a 1/2 a", "gang a 3-0 ",
     # Oddly grouped 16-digit numbers and superscript digits (QA of the public surface).
     "123:", "1234;1234+", "12345678=", "\u00b9\u00b2 ",
+    # Tenth session: an address spelled out, "di gmail titik".
+    "a di gmail titik ", "a.a di yahoo titik a ",
 ]  # fmt: skip
 LENGTH = 4_000  # a message's and a reply's maximum (feedback.forms)
 

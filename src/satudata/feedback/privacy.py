@@ -208,12 +208,19 @@ _DOT = rf"(?:{_DOT_WORD}|\s{{1,3}}titik\s{{1,3}}|[.\uff0e]|\s{{1,2}}[.\uff0e]\s{
 _LABEL = r"[^\W_](?:[\w+\-]*[^\W_])?"
 _TLD = r"(?:com|net|org|id|info|biz|io|me|co|edu|gov|ac|sch|go|or|web|my|xyz)"
 _AT = "[@\uff20\ufe6b]"  # the full-width and small "@" look like one
+# "hasan di gmail titik com": the Indonesian "di" stands for "@" only before a mail host's
+# name, since "di" is one of the language's commonest words ("rapat di balai titik kumpul").
+_MAIL_HOST = (
+    r"(?:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|icloud|proton"
+    r"|protonmail|yandex|aol)"
+)
 _OBFUSCATED_EMAIL = re.compile(
     # Starting only where a word starts and reading its name once (an atomic group), a long
     # text without an address stays linear.
     rf"(?<![\w.+\-])(?>[\w+\-]+(?:(?:\.|{_DOT_WORD})[\w+\-]+)*)"
     rf"(?:\s{{0,3}}{_OPEN}\s{{0,2}}(?:at|et|{_AT})\s{{0,2}}{_CLOSE}\s{{0,3}}{_LABEL}(?:{_DOT}{_LABEL})*"
-    rf"|(?:\s{{0,3}}{_AT}\s{{0,3}}|\s{{1,3}}at\s{{1,3}}){_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD})"
+    rf"|(?:\s{{0,3}}{_AT}\s{{0,3}}|\s{{1,3}}at\s{{1,3}}|\s{{1,3}}di\s{{1,3}}(?={_MAIL_HOST}\b))"
+    rf"{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD})"
     rf"(?![\w@\uff20\ufe6b])",
     re.IGNORECASE,
 )
