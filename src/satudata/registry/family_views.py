@@ -10,33 +10,16 @@ from satudata.core.access import scoped
 from satudata.registry import services
 from satudata.registry.list_filter import ListFilter
 from satudata.registry.models import Family
-from satudata.registry.views import _many_villages
 
 
 @scoped
 def families(request):
     filters = ListFilter(request.GET, user=request.user)
-    if filters.is_valid():
-        area = filters.area
-        found = services.search_families(
-            request.user, filters.cleaned_data["q"], area.village, area.unit_ids
-        ).select_related("unit__parent__parent", "village")
-    else:
-        found = Family.objects.none()  # a refused filter shows no card, never more
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
-    scope = write_scope(request.user)
-    return render(
-        request,
-        "registry/families.html",
-        {
-            "filters": filters,
-            "page_obj": page,
-            "query": filters.cleaned_data.get("q", ""),
-            "query_string": filters.query_string(),
-            "can_write": bool(scope.code or scope.everything),
-            "many_villages": _many_villages(request.user),
-        },
-    )
+    found = filters.rows(services.search_families, Family.objects.none())
+    found = found.select_related("unit__parent__parent", "village")
+    context = filters.page_context()
+    context["page_obj"] = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/families.html", context)
 
 
 @scoped

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satudata.accounts.scope import read_scope
+from satudata.accounts.scope import read_scope, write_scope
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
 from satudata.registry.units import BadUnit, ListArea, list_area, unit_choices
@@ -31,8 +31,28 @@ class ListFilter(forms.Form):
 
     @property
     def many_villages(self) -> bool:
-        """Whether the account reads several villages and so may name one."""
+        """Whether the account reads several villages and so may name one, and the list's
+        rows name theirs (an operator's all belong to one: the column would only push RT
+        off a phone's screen)."""
         return self.scope.village is None
+
+    def rows(self, search, nothing):
+        """search(user, q, village, unit ids) for a valid filter; `nothing` (an empty
+        queryset) for a refused one, which shows nobody, never more."""
+        if not self.is_valid():
+            return nothing
+        return search(self.user, self.cleaned_data["q"], self.area.village, self.area.unit_ids)
+
+    def page_context(self) -> dict:
+        """What a list's template needs of the filter, after rows()."""
+        writes = write_scope(self.user)
+        return {
+            "filters": self,
+            "query": self.cleaned_data.get("q", ""),
+            "query_string": self.query_string(),
+            "many_villages": self.many_villages,
+            "can_write": bool(writes.code or writes.everything),
+        }
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].strip()[:100]

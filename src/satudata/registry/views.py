@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from satudata.accounts.scope import read_scope, write_scope
+from satudata.accounts.scope import write_scope
 from satudata.audit.services import history
 from satudata.core import once
 from satudata.core.access import scoped
@@ -51,39 +51,20 @@ def village_for(request, code: str | None) -> Region:
     return village
 
 
-def _many_villages(user) -> bool:
-    """Whether the account's lists span several villages, so rows must name theirs (an
-    operator's all belong to one: the column would only push RT off a phone's screen)."""
-    return read_scope(user).village is None
-
-
 @scoped
 def index(request):
     filters = ListFilter(request.GET, user=request.user)
-    if filters.is_valid():
-        area = filters.area
-        residents = services.search_residents(
-            request.user, filters.cleaned_data["q"], area.village, area.unit_ids
-        ).select_related("village", "unit__parent__parent")
-    else:
-        residents = Resident.objects.none()  # a refused filter shows nobody, never more
-    page = WindowPage(residents, request.GET.get("page"), 50)
-    return render(
-        request,
-        "registry/index.html",
-        {
-            "filters": filters,
-            "query": filters.cleaned_data.get("q", ""),
-            "query_string": filters.query_string(),
-            "page_obj": page,
-            "many_villages": _many_villages(request.user),
-            "own_village": write_scope(request.user).village,
-            "arrivals": _arrivals(_arrivals_village(request)),
-            "can_write": bool(
-                write_scope(request.user).code or write_scope(request.user).everything
-            ),
-        },
+    residents = filters.rows(services.search_residents, Resident.objects.none())
+    page = WindowPage(
+        residents.select_related("village", "unit__parent__parent"), request.GET.get("page"), 50
     )
+    context = filters.page_context()
+    context.update(
+        page_obj=page,
+        own_village=write_scope(request.user).village,
+        arrivals=_arrivals(_arrivals_village(request)),
+    )
+    return render(request, "registry/index.html", context)
 
 
 def _arrivals_village(request) -> str | None:
