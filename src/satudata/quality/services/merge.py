@@ -87,9 +87,9 @@ def _refuse_unmergeable(kept: Resident, removed: Resident) -> None:
             )
             % {
                 "kept": kept.name,
-                "kept_status": kept.label("status"),
+                "kept_status": kept.get_status_display(),
                 "removed": removed.name,
-                "removed_status": removed.label("status"),
+                "removed_status": removed.get_status_display(),
             }
         )
 

@@ -89,7 +89,7 @@ def test_records_of_different_status_are_not_merged(clients, card):
     card["twin"].save()
     pair = candidate(card["head"], card["twin"])
     body = page(merge(clients["custodian"], pair, card["twin"]))
-    assert "Hidup" in body and "Mati" in body and "status berbeda" in body
+    assert "tercatat hidup" in body and "tercatat mati" in body and "status berbeda" in body
     assert Resident.objects.filter(pk=card["head"].pk).exists()
     assert not Merge.objects.exists()
 

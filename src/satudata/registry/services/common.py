@@ -166,5 +166,6 @@ def _refuse_unless_alive(resident: Resident) -> None:
     if resident.status != Resident.Status.ALIVE:
         raise ValidationError(
             _("%(name)s is not a living resident of this village (status: %(status)s).")
-            % {"name": resident.name, "status": codes.label("status", resident.status)}
+            # The translated status (the code list's label is Indonesian in any language).
+            % {"name": resident.name, "status": resident.get_status_display()}
         )

@@ -171,3 +171,18 @@ def test_the_apis_other_relationships_are_checked_by_name(clients, cast, househo
         {"new_head": wife.pk, "old_head_relationship": 2, "others": {daughter.pk: 4}},
     )
     assert done.status_code == 200
+
+
+def test_the_status_in_a_refusal_speaks_the_callers_language(clients, cast, household):
+    """The code list's label is Indonesian ("Mati") in any language: an English refusal
+    named it inside an English sentence (language QA)."""
+    family, _head, wife, daughter = household
+    services.record_death(cast.operator_a, wife, datetime.date(2025, 1, 2))
+    body = {"members": [wife.pk, daughter.pk], "new_head": daughter.pk, "family_number": kk_for()}
+    path = f"/api/v1/families/{family.pk}/split"
+    indonesian = post(clients["operator_a"], path, body).json()["detail"]
+    assert "Siti bukan penduduk hidup desa ini (status: mati)" in indonesian
+    english = clients["operator_a"].post(
+        path, body, content_type="application/json", headers={"accept-language": "en"}
+    )
+    assert "is not a living resident of this village (status: dead)" in english.json()["detail"]
