@@ -64,6 +64,9 @@ class ImportRecords:
                     "mistake is corrected on the resident's page, with its reason."
                 ) % {"status": codes.label("status", row["old_status"]).lower()}
                 self._reject(line, column, row["status"], named("status", message))
+            elif row["_not_living_moved"]:
+                message = self._not_living_moved_message(row)
+                self._reject(line, kk_column, number, message)
             elif row["_wrong_family"]:
                 code = row["family_village"]
                 message = _("already registered in the village of %(village)s (%(code)s).") % {
@@ -102,6 +105,7 @@ class ImportRecords:
         else:
             job = self._new_job()
         self.audit_job = job
+        self._record_status_events(job)
         audit.record(
             self.actor,
             AuditEntry.Action.CREATE,

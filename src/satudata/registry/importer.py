@@ -52,6 +52,7 @@ from satudata.registry.import_format import (
 from satudata.registry.import_heads import ALIVE, keep_one_head
 from satudata.registry.import_records import ImportRecords
 from satudata.registry.import_rows import RowParse
+from satudata.registry.import_rules import ImportRules, not_living_moved
 from satudata.registry.models import ImportJob, NikConflict
 from satudata.registry.placement import ChangedMeanwhile, Placement
 from satudata.registry.readers import ROW_BYTES, FileProblem, open_source
@@ -77,7 +78,7 @@ MONTHS = range(1, 13)
 LOOKUP = 5000  # parameters per IN (...) query, at most (SQLite < 3.32 allows only 999)
 
 
-class Importer(RowParse, ImportRecords, Placement):
+class Importer(RowParse, ImportRecords, ImportRules, Placement):
     """One import run; see the module docstring for the flow."""
 
     def __init__(
@@ -113,6 +114,8 @@ class Importer(RowParse, ImportRecords, Placement):
         self.seen: set[str] = set()
         self.heads: dict[str, int] = {}  # KK number -> the row of its living head in the file
         self.demoted: set[str] = set()  # NIKs of stored heads the file makes members
+        self.gone: set[int] = set()  # stored residents the file takes off their card or life
+        self.status_changes: list[tuple] = []  # (id, village, before, after) written
         self.touched: set[str] = set()  # villages whose pyramid cells need a refresh
         # Pyramid counts of inserted rows (None once a row updated an existing resident).
         self.cell_counts: list[pl.DataFrame] | None = []
@@ -530,6 +533,7 @@ class Importer(RowParse, ImportRecords, Placement):
             # read it: writing the file's row would undo that change unseen (QA, PostgreSQL).
             raise ChangedMeanwhile
         self._audit_updates(updates)
+        self._note_status_changes(updates)
         # Written while the next chunk is parsed.
         constants = self.constants["registry_resident"]
         columns = ["nik", *values, pl.col("village").alias("village_id")]
@@ -694,13 +698,15 @@ class Importer(RowParse, ImportRecords, Placement):
         # a correction with its reason, on the resident's page (or a move in), not a file.
         revived = pl.col("old_status").ne(ALIVE) & pl.col("status").ne(pl.col("old_status"))
         frame = frame.with_columns(
-            (~pl.col("_conflict") & revived.fill_null(False)).alias("_revived")
+            (~pl.col("_conflict") & revived.fill_null(False)).alias("_revived"),
+            (not_living_moved() & ~revived.fill_null(False)).alias("_not_living_moved"),
         )
         bad = (
             pl.col("_conflict")
             | pl.col("_wrong_family")
             | pl.col("_two_villages")
             | pl.col("_revived")
+            | pl.col("_not_living_moved")
             | pl.col("_no_card")
             | pl.col("_foreign_temporary")
             | pl.col("_former_temporary")
@@ -709,6 +715,7 @@ class Importer(RowParse, ImportRecords, Placement):
         if rejected.height:
             self._reject_rows(rejected)
         accepted = frame.filter(~bad)
+        accepted = self._refuse_birth_after_events(accepted)
         if accepted["family_number"].eq("").any():  # rare: residents without a card
             carded = keep_one_head(self, accepted.filter(~cardless))
             accepted = pl.concat([carded, accepted.filter(cardless)]).sort("_line")
