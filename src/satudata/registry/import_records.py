@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.regions.models import Region
-from satudata.registry import codes
-from satudata.registry.models import ImportJob, NikConflict
+from satudata.registry.models import ImportJob, NikConflict, Resident
 from satudata.registry.validation import kk_problem, named, temporary_nik_problem
 
 
@@ -62,7 +61,7 @@ class ImportRecords:
                 message = _(
                     "the registry records this person as %(status)s; a status recorded by "
                     "mistake is corrected on the resident's page, with its reason."
-                ) % {"status": codes.label("status", row["old_status"]).lower()}
+                ) % {"status": Resident.status_name(row["old_status"]).lower()}
                 self._reject(line, column, row["status"], named("status", message))
             elif row["_not_living_moved"]:
                 message = self._not_living_moved_message(row)

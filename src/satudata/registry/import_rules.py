@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from satudata.core.dates import shown_date
-from satudata.registry import codes, sqlload
-from satudata.registry.models import LifeEvent
+from satudata.registry import sqlload
+from satudata.registry.models import LifeEvent, Resident
 from satudata.registry.validation import named
 
 ALIVE = 1  # Resident.Status.ALIVE
@@ -69,7 +69,7 @@ class ImportRules:
     """The form's rules of `importer.Importer` that need the stored record."""
 
     def _not_living_moved_message(self, row: dict) -> str:
-        status = codes.label("status", row["old_status"])
+        status = Resident.status_name(row["old_status"])
         return named(
             "family_number",
             _(
@@ -147,8 +147,8 @@ class ImportRules:
                 note=(
                     _("basic status %(before)s → %(after)s, by import no. %(job)d (%(file)s)")
                     % {
-                        "before": codes.label("status", before),
-                        "after": codes.label("status", after),
+                        "before": Resident.status_name(before),
+                        "after": Resident.status_name(after),
                         "job": job.pk,
                         "file": source,
                     }

@@ -206,6 +206,12 @@ class Resident(SoftDeleteModel):
     def label(self, field: str) -> str:
         return codes.label(field, getattr(self, field))
 
+    @classmethod
+    def status_name(cls, code: int) -> str:
+        """A basic status in the UI's language (the code list's label is Indonesian in any
+        language), for messages that name it."""
+        return str(cls.Status(code).label) if code in cls.Status.values else str(code)
+
     @property
     def label_relationship(self) -> str:
         return self.label("relationship")

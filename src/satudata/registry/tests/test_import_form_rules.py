@@ -108,7 +108,7 @@ def test_a_dead_resident_is_not_moved_to_another_card(tmp_path, cast, household)
     before = everything()
     out = fails(path, "--village", VILLAGE_A)
     assert (
-        "Baris 2, kolom no_kk: nomor KK: Rina bukan penduduk hidup desa ini (status: Mati)"
+        "Baris 2, kolom no_kk: nomor KK: Rina bukan penduduk hidup desa ini (status: mati)"
     ) in out
     assert everything() == before
     assert error_lines(tmp_path) == [["2", "no_kk", new_kk]]
@@ -193,10 +193,10 @@ def test_a_status_changed_by_import_shows_in_the_life_events(tmp_path, client, c
     event = LifeEvent.objects.get(kind=LifeEvent.Kind.IMPORTED)  # none for the others
     assert (event.resident_id, event.kind) == (daughter.pk, LifeEvent.Kind.IMPORTED)
     assert event.date == datetime.date.today()
-    assert "Hidup → Mati" in event.note and "x.csv" in event.note
+    assert "hidup → mati" in event.note and "x.csv" in event.note
     client.force_login(cast.operator_a)
     page = client.get(reverse("registry:resident", args=[daughter.pk])).content.decode()
-    assert "diimpor: status dasar Hidup → Mati, oleh impor no." in page
+    assert "diimpor: status dasar hidup → mati, oleh impor no." in page
     # An unchanged re-import writes none.
     assert "0 diperbarui, 3 tidak berubah" in run(write(tmp_path, rows), "--village", VILLAGE_A)
     assert LifeEvent.objects.filter(kind=LifeEvent.Kind.IMPORTED).count() == 1
