@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page, not a blank 405, for a form's address opened with GET (language switch).
+    "satudata.core.middleware.MethodNotAllowedPage",
     # JSON 404/405 under /api/v1/, HEAD as GET: before the cache, which then keeps the GET.
     "satudata.api.http.ApiHttpMiddleware",
     "satudata.accounts.middleware.ApiTokenMiddleware",

@@ -1,4 +1,5 @@
-"""Security headers Django does not set by itself, and the portal's language choice."""
+"""Security headers Django does not set by itself, the portal's language choice, and a page
+for a form's address opened without its form."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -76,4 +78,32 @@ class LanguageMiddleware:
         # Indonesian and the English answer apart (QA: one served the other).
         asked = ["Cookie", "Accept-Language"] if request.path.startswith("/api/") else ["Cookie"]
         patch_vary_headers(response, asked)
+        return response
+
+
+class MethodNotAllowedPage:
+    """A page for a GET of an address that only takes a sent form (`require_POST`).
+
+    Switching the language on a page that answered a form, or opening it again from the
+    history, asks for that address with GET: Django answers 405 with an empty body, a blank
+    page in either language (QA). People get a page in their language with a link to the
+    page the form belongs to (the address one level up); the API keeps its JSON 405s.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.content
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith("/api/")
+        ):
+            return response
+        parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        page = loader.render_to_string("405.html", {"parent": parent}, request)
+        response.content = page.encode()
+        response["Content-Type"] = "text/html; charset=utf-8"
         return response
