@@ -81,4 +81,3 @@ def test_the_resident_page_says_when_it_shows_only_the_latest_changes(clients, h
     assert "Tampilkan seluruh riwayat" not in whole
     # Scoped like the page itself: another village's operator reads neither.
     assert clients["operator_b"].get(url, {"history": "all"}).status_code == 404
-
