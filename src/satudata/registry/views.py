@@ -33,7 +33,7 @@ from satudata.registry.forms import (
     apply_errors,
 )
 from satudata.registry.list_filter import ListFilter
-from satudata.registry.models import Family, Resident
+from satudata.registry.models import MERGED_WITH, Family, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.validation import OPTIONAL_CODES, REQUIRED_CODES
 
@@ -255,6 +255,11 @@ def changed_labels(entry) -> str:
     before, after = entry.before or {}, entry.after or {}
     if entry.action != "update":
         return ""
+    if MERGED_WITH in after:
+        # A merge of duplicates: the other record by its id, never by its NIK.
+        if after[MERGED_WITH] is not None:
+            return _("merged with record #%(id)s") % {"id": after[MERGED_WITH]}
+        return _("merge with record #%(id)s undone") % {"id": before.get(MERGED_WITH)}
     labels = []
     for name, value in after.items():
         if name in BOOKKEEPING or before.get(name) == value:
