@@ -33,10 +33,15 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     from satudata.core.argparse_language import speak_active_language
+    from satudata.core.commands import wholesale_erasure
 
     # Usage errors and help headings in Indonesian, as the commands' own messages.
     speak_active_language()
 
+    refusal = wholesale_erasure(argv)
+    if refusal:
+        print(f"satudata: {refusal}", file=sys.stderr)
+        sys.exit(2)
     execute_from_command_line(argv)
 
 

@@ -1,11 +1,16 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from satudata.accounts.models import Agency, ApiToken, User
+from satudata.accounts.services import accounts_that_acted
 from satudata.audit import services as audit
 from satudata.audit.admin import DeletesOneByOne
 from satudata.audit.models import AuditEntry
@@ -113,6 +118,39 @@ class UserAdmin(DeletesOneByOne, DjangoUserAdmin):
 
     def delete_model(self, request, obj):
         audit.hard_delete(request.user, obj, before=account_snapshot(obj))
+
+    # An account that has acted is deactivated, never deleted: deleting it would blank the
+    # actor of its audit entries, life events, merges and NIK conflicts (SET_NULL), and the
+    # history would lose who did what (QA, tenth session). Refused on the delete page and in
+    # "delete selected", before Django's confirmation page.
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is not None and accounts_that_acted([user]):
+            self.message_user(request, _refusal([user]), messages.ERROR)
+            return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        acted = accounts_that_acted(list(queryset))
+        if acted:
+            self.message_user(request, _refusal(acted), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
+
+    actions = ["delete_selected"]
+
+
+def _refusal(acted: list[User]) -> str:
+    return ngettext(
+        "Account %(accounts)s cannot be deleted: the history names it as having acted "
+        "(changes, life events, merges or NIK conflicts), and would lose who did what. "
+        "Deactivate the account instead: untick “Active” on its page. Nothing was deleted.",
+        "Accounts %(accounts)s cannot be deleted: the history names them as having acted "
+        "(changes, life events, merges or NIK conflicts), and would lose who did what. "
+        "Deactivate the accounts instead: untick “Active” on their pages. Nothing was deleted.",
+        len(acted),
+    ) % {"accounts": ", ".join(user.get_username() for user in acted)}
 
 
 @admin.register(Agency)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,3 +64,29 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(user, "delete", token, before={"name": token.name, "prefix": token.prefix})
     return token
+
+
+def accounts_that_acted(users) -> list[User]:
+    """The accounts among `users` that history names as having done something: every
+    relation to an account that deleting it would blank (SET_NULL: the actor of an audit
+    entry, a life event, a merge, a NIK conflict, ...). Deleting such an account loses who
+    did what, so it is deactivated instead (QA, tenth session)."""
+    pks = [user.pk for user in users]
+    acted: set[int] = set()
+    for model, field in _actor_fields():
+        rows = model._base_manager.filter(**{f"{field.name}__in": pks})
+        acted.update(rows.values_list(field.attname, flat=True).distinct())
+    return [user for user in users if user.pk in acted]
+
+
+def _actor_fields() -> list[tuple[type[models.Model], models.ForeignKey]]:
+    # Every model's own fields, not User._meta.related_objects: that leaves out the
+    # relations named "+", which most actor columns are.
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.many_to_one
+        and field.related_model is User
+        and field.remote_field.on_delete is models.SET_NULL
+    ]

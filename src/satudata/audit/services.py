@@ -210,6 +210,12 @@ def restore(actor, model_label: str, object_pk: str) -> models.Model:
     instance.deleted_at = None
     # A record restored into a slot that a newer record took would break uniqueness.
     instance.validate_constraints()
+    # A record that stands inside another (an RT in its RW) cannot come back under one still
+    # deleted: the model says so with `check_restore` (QA, tenth session: an RW came back
+    # under a deleted hamlet, a unit tree no list shows).
+    check_restore = getattr(instance, "check_restore", None)
+    if callable(check_restore):
+        check_restore()
     instance.save(update_fields=["deleted_at"])
     record(actor, AuditEntry.Action.RESTORE, instance, before=before, after=snapshot(instance))
     return instance

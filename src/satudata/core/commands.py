@@ -72,3 +72,19 @@ def _deployment_problems() -> list[str]:
         return startup_problems()
     except DatabaseError:
         return []  # the check itself failed: the original error says more
+
+
+def wholesale_erasure(argv: list[str]) -> str | None:
+    """Why `satudata <argv>` is refused, or None. Django's `flush` empties every table and
+    `migrate APP zero` drops an app's tables, with no copy kept (QA, tenth session: `satudata
+    flush --no-input` wiped the registry). Going back goes through `satudata restore`, which
+    saves the current data first. Checked on the command line only: tests (pytest-django)
+    flush through `call_command`, which stays as it is. `sqlflush` only prints SQL."""
+    command, args = (argv[1], argv[2:]) if len(argv) > 1 else ("", [])
+    if command == "flush" or (command == "migrate" and "zero" in args):
+        return _(
+            "“satudata %(command)s” would erase data wholesale with no copy kept, so it is "
+            "not run. To go back to an earlier state, restore a backup: satudata restore "
+            "FILE (it saves the current data first); make one with satudata backup."
+        ) % {"command": " ".join(argv[1:])}
+    return None

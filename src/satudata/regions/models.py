@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +161,19 @@ class LocalUnit(SoftDeleteModel):
 
     def audit_region_code(self) -> str:
         return self.village_id
+
+    def check_restore(self) -> None:
+        """Called when the unit is brought back from the change history: not under a unit
+        still deleted, which would leave it in a tree no list shows."""
+        parent = self.parent  # the base manager: a deleted parent too
+        if parent is not None and parent.deleted_at is not None:
+            raise ValidationError(
+                _(
+                    "%(unit)s lies in %(parent)s, which is deleted: restore %(parent)s first, "
+                    "then %(unit)s. Nothing was restored."
+                )
+                % {"unit": self.label(), "parent": parent.path_label()}
+            )
 
     def clean(self) -> None:
         from satudata.regions.services import check_local_unit

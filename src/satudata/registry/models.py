@@ -103,6 +103,12 @@ class Family(SoftDeleteModel):
         return self.village_id
 
 
+# The key of the audit entry a merge of duplicates writes on the record it keeps ({"merged_with":
+# the removed record's id}; None after it once the merge is undone): the resident's page
+# names the other record by id, never by NIK (quality.services.merge writes it).
+MERGED_WITH = "merged_with"
+
+
 class Resident(SoftDeleteModel):
     """One person in the registry; codes follow the civil registry's (Dukcapil/OpenSID) lists."""
 

@@ -33,7 +33,7 @@ from satudata.registry.forms import (
     apply_errors,
 )
 from satudata.registry.list_filter import ListFilter
-from satudata.registry.models import Family, Resident
+from satudata.registry.models import MERGED_WITH, Family, Resident
 from satudata.registry.paging import WindowPage
 from satudata.registry.validation import OPTIONAL_CODES, REQUIRED_CODES
 
@@ -172,11 +172,22 @@ def resident(request, resident_id: int):
     return _resident_page(request, _visible_resident(request, resident_id))
 
 
+HISTORY_SHOWN = 50  # changes on the resident's page before "show the whole history"
+
+
 def _resident_page(request, person: Resident, event_form=None, correction_form=None):
     """The resident's page; after a refused event or correction, with that form bound: the
     typed values kept and each error beside its field (QA, sixth session: a redirect lost
     them and showed the error as a message at the top of the page)."""
     fields = [(person._meta.get_field(f).verbose_name, _coded(person, f)) for f in CODED]
+    entries = history("registry.resident", person.pk)
+    # The latest changes, and the whole history on asking (QA, tenth session: only the
+    # latest 50 were shown, with no word that there were more). Here, not on the audit
+    # pages, which an operator may not open.
+    whole = request.GET.get("history") == "all"
+    shown = list(entries if whole else entries[: HISTORY_SHOWN + 1])
+    more = not whole and len(shown) > HISTORY_SHOWN
+    total = entries.count() if more else len(shown)
     return render(
         request,
         "registry/resident.html",
@@ -184,10 +195,10 @@ def _resident_page(request, person: Resident, event_form=None, correction_form=N
             "person": person,
             "fields": fields,
             "events": person.events.select_related("to_village"),
-            "history": [
-                (entry, changed_labels(entry))
-                for entry in history("registry.resident", person.pk)[:50]
-            ],
+            "history": [(entry, changed_labels(entry)) for entry in shown[: len(shown) - more]],
+            "history_more": more,
+            "history_total": total,
+            "history_shown": HISTORY_SHOWN,
             "can_write": write_scope(request.user).allows(person.village_id),
             "event_form": event_form or EventForm(),
             "correction_form": correction_form or CorrectionForm(),
@@ -244,6 +255,11 @@ def changed_labels(entry) -> str:
     before, after = entry.before or {}, entry.after or {}
     if entry.action != "update":
         return ""
+    if MERGED_WITH in after:
+        # A merge of duplicates: the other record by its id, never by its NIK.
+        if after[MERGED_WITH] is not None:
+            return _("merged with record #%(id)s") % {"id": after[MERGED_WITH]}
+        return _("merge with record #%(id)s undone") % {"id": before.get(MERGED_WITH)}
     labels = []
     for name, value in after.items():
         if name in BOOKKEEPING or before.get(name) == value:

@@ -18,7 +18,7 @@ from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
 from satudata.quality.models import CandidatePair, Merge
 from satudata.registry import cells, codes, statistics
-from satudata.registry.models import Resident
+from satudata.registry.models import MERGED_WITH, Resident
 
 # Our own bookkeeping points at both records on purpose and is never moved.
 _NOT_MOVED = {CandidatePair, Merge}
@@ -147,6 +147,19 @@ def _set_field(actor, resident: Resident, values: dict) -> None:
     audit.record(actor, AuditEntry.Action.UPDATE, resident, before, audit.snapshot(resident))
 
 
+def _note_on_kept(actor, kept: Resident, before: int | None, after: int | None) -> None:
+    """The kept record's own history says it was merged with the other record, or that the
+    merge was undone: the resident's page reads only the record's own entries, and said
+    nothing of a merge that brought another record's events onto it (QA, tenth session)."""
+    audit.record(
+        actor,
+        AuditEntry.Action.UPDATE,
+        kept,
+        before={MERGED_WITH: before},
+        after={MERGED_WITH: after},
+    )
+
+
 def _counts_changed(*residents: Resident) -> None:
     """A record removed or brought back changes its village's counts: the pyramid's cells are
     recomputed in this transaction and the public statistics rebuilt, as for a life event."""
@@ -184,6 +197,7 @@ def merge(actor, pair: CandidatePair, keep: str) -> Merge:
     if changed:
         _set_field(actor, kept, {name: after for name, (_before, after) in changed.items()})
     audit.soft_delete(actor, removed)
+    _note_on_kept(actor, kept, None, removed.pk)
     _refuse_headless_family(removed, had_head)
     _counts_changed(kept, removed)
     record = Merge.objects.create(
@@ -279,6 +293,7 @@ def undo(actor, merge_record: Merge) -> Merge:
     kept_changes = _kept_changes(record)
     if kept_changes:
         _set_field(actor, kept, {name: before for name, (before, _after) in kept_changes.items()})
+    _note_on_kept(actor, kept, record.removed_id, None)
     # Marked undone first: the change history refuses to restore a record a standing merge
     # removed (Merge.audit_notes), and this is the undo it asks for.
     record.undone_at = timezone.now()

@@ -311,8 +311,19 @@ def _move_in(
         other_place=origin or old_village,
         family_after=family.family_number if family else "",
     )
-    NikConflict.objects.filter(nik=nik, village=village, resolved=False).update(resolved=True)
+    _close_conflicts(actor, nik, village)
     return holder
+
+
+def _close_conflicts(actor, nik: str, village: Region) -> None:
+    """The move in settles the village's open conflicts on this NIK: each closed as the
+    custodian's "Close" closes one, with its audit entry (QA, tenth session: a bare UPDATE
+    closed them with no trace of who settled them, or when)."""
+    open_ones = NikConflict.objects.select_for_update().filter(
+        nik=nik, village=village, resolved=False
+    )
+    for conflict in open_ones:
+        audit.update(actor, conflict, resolved=True)
 
 
 def _arrival_relationship(family: Family | None, given: int | None) -> int | None:
