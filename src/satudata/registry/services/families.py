@@ -146,7 +146,14 @@ def change_head(
             _("%(name)s is already the head of this family.") % {"name": new_head.name}
         )
     relationships = _others_relationships(family, new_head, current, others or {})
-    old_heads = list(family.members.filter(relationship=codes.HEAD).exclude(pk=new_head.pk))
+    # Under lock, as stored now: an edit of the old head saved meanwhile would otherwise be
+    # written back over with the values read here (audit.update saves the whole record; QA).
+    old_heads = list(
+        family.members.select_for_update()
+        .filter(relationship=codes.HEAD)
+        .exclude(pk=new_head.pk)
+        .order_by("pk")
+    )
     for old in old_heads:
         _refuse_change_before_leaving(old, date)
     for old in old_heads:
@@ -166,9 +173,9 @@ def _others_relationships(family, new_head, old_head, others: dict[int, int]) ->
     """(member, new relationship) for the other living members whose relationship changes
     with the head; a ValidationError naming the member for an id or code that cannot be."""
     skip = {new_head.pk, old_head.pk if old_head else None}
-    members = {
-        m.pk: m for m in family.members.filter(status=Resident.Status.ALIVE).exclude(pk__in=skip)
-    }
+    living = family.members.filter(status=Resident.Status.ALIVE).exclude(pk__in=skip)
+    # Locked, in id order (as split_family's members): saved below with these values.
+    members = {m.pk: m for m in living.select_for_update().order_by("pk")}
     changes = []
     for pk, relationship in others.items():
         member = members.get(pk)
