@@ -6,6 +6,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
@@ -81,7 +82,9 @@ class IdleSessionMiddleware:
             try:
                 with short_lock_wait():
                     session.save()
-            except DatabaseError:
-                pass  # a long import holds SQLite's write lock: the next request tries again
+            except (DatabaseError, UpdateError):
+                # A long import holds SQLite's write lock: the next request tries again. The
+                # database store turns the lock's DatabaseError into its own UpdateError.
+                pass
             session.modified = False  # saved (or skipped): SessionMiddleware must not wait
         return response
