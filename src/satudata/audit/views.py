@@ -35,11 +35,22 @@ def index(request):
         entries = entries.filter(object_repr__icontains=filters["q"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     active = {k: v for k, v in filters.items() if v}
+    labels = {}  # model label -> its fields' names in the UI's language, read once a page
+    rows = []
+    for entry in page:
+        if entry.model_label not in labels:
+            labels[entry.model_label] = _field_labels(entry.model_label)
+        named = labels[entry.model_label]
+        fields = [named.get(f, f) for f, _before, _after in entry.changes()]
+        rows.append((entry, _kind(entry.model_label), fields))
+    kinds = AuditEntry.objects.order_by().values_list("model_label", flat=True).distinct()
     context = {
         "page_obj": page,
+        "rows": rows,
         "filters": filters,
         "query_string": urlencode(active) + "&" if active else "",
-        "models": AuditEntry.objects.order_by().values_list("model_label", flat=True).distinct(),
+        # The record types by name (kartu keluarga), not by code (registry.family).
+        "models": sorted(((m, _kind(m)) for m in kinds), key=lambda pair: pair[1].lower()),
         "actions": AuditEntry.Action.choices,
     }
     return render(request, "audit/index.html", context)
@@ -53,6 +64,8 @@ DETAIL_LABELS = {
     "closed": gettext_lazy("conflicts closed"),
     "file": gettext_lazy("file"),
     "format": gettext_lazy("format"),
+    # A merge's entry on the kept record (quality.services.merge) names the other record.
+    "merged_with": gettext_lazy("merged with record"),
     "residents": gettext_lazy("residents"),
 }
 

@@ -124,3 +124,22 @@ def test_history_dates_keep_a_four_digit_year(clients, cast):
     assert "01-03-0005" in text and "02-01-0009 03:04:05" in text
     assert "17-05-1990" in text
     assert datetime.date(5, 3, 1).strftime("%d-%m-%Y") not in text
+
+
+@pytest.mark.django_db
+def test_the_history_list_names_record_types_and_fields_in_the_ui_language(clients, cast):
+    """The list showed code names (registry.resident, birth_place) where the record's page
+    shows "penduduk" and "tempat lahir" (language QA)."""
+    from satudata.registry import services
+    from satudata.registry.tests.helpers import resident_data
+
+    village = Region.objects.get(code=VILLAGE_A)
+    person = services.register_resident(cast.operator_a, village, resident_data())
+    services.update_resident(cast.operator_a, person, {"birth_place": "Sampit"})
+    text = clients["custodian"].get("/audit/").content.decode()
+    assert "tempat lahir" in text and "birth_place" not in text
+    assert ">Penduduk</option>" in text and ">registry.resident</option>" not in text
+    assert f"Penduduk #{person.pk}" in text
+    clients["custodian"].get("/lang/en/")
+    english = clients["custodian"].get("/audit/").content.decode()
+    assert "place of birth" in english and ">Resident</option>" in english
