@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AccountsConfig(AppConfig):
     name = "satudata.accounts"
+    verbose_name = gettext_lazy("Accounts and agencies")
     label = "accounts"
 
     def ready(self):

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class DatasetsConfig(AppConfig):
     name = "satudata.datasets"
+    verbose_name = gettext_lazy("Open data catalog")
     label = "datasets"
 
     def ready(self) -> None:

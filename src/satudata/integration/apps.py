@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class IntegrationConfig(AppConfig):
     name = "satudata.integration"
+    verbose_name = gettext_lazy("Integration")
     label = "integration"
 
     def ready(self):

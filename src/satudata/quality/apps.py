@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class QualityConfig(AppConfig):
     name = "satudata.quality"
+    verbose_name = gettext_lazy("Data quality")
     label = "quality"
 
     def ready(self):

@@ -34,3 +34,12 @@ def test_a_code_that_is_no_region_code_is_refused_by_name(clients):
     assert response.status_code == 200
     assert "62-01-xx bukan kode wilayah" in response.content.decode()
     assert not User.objects.filter(username="operator.baru").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_site_names_its_sections_in_the_ui_language(clients):
+    """The app headings were Django's code names ("Accounts", "Regions") on the Indonesian
+    admin site (language QA)."""
+    text = clients["custodian"].get("/admin/").content.decode()
+    assert "Akun dan perangkat daerah" in text and "Wilayah" in text
+    assert ">Accounts<" not in text and ">Regions<" not in text
