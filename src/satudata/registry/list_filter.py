@@ -52,6 +52,10 @@ class ListFilter(forms.Form):
             "query_string": self.query_string(),
             "many_villages": self.many_villages,
             "can_write": bool(writes.code or writes.everything),
+            "own_village": writes.village,
+            # The village the list shows, for "register here" links of an account that
+            # writes many villages (else they name one first).
+            "area_village": self.area.village if writes.allows(self.area.village or "") else None,
         }
 
     def clean_q(self) -> str:

@@ -59,11 +59,7 @@ def index(request):
         residents.select_related("village", "unit__parent__parent"), request.GET.get("page"), 50
     )
     context = filters.page_context()
-    context.update(
-        page_obj=page,
-        own_village=write_scope(request.user).village,
-        arrivals=_arrivals(_arrivals_village(request)),
-    )
+    context.update(page_obj=page, arrivals=_arrivals(_arrivals_village(request)))
     return render(request, "registry/index.html", context)
 
 
