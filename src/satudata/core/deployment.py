@@ -9,6 +9,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
+from satudata.core.oserrors import reason
+
 
 def database_problem() -> str | None:
     """None when the database answers, else a sentence saying what is wrong."""
@@ -43,7 +45,7 @@ def data_folder_problem() -> str | None:
     except OSError as exc:
         return _("The data folder %(folder)s is not writable (%(error)s).") % {
             "folder": folder,
-            "error": exc.strerror,
+            "error": reason(exc),
         }
     return None
 

@@ -16,6 +16,7 @@ from importlib import resources
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from satudata.core.numbers import tenths, whole
 from satudata.regions.codes import level_of, parent_of
 from satudata.regions.models import Region, RegionWord
 
@@ -83,14 +84,15 @@ class LoadResult:
     unchanged: int = 0
 
     def summary(self, seconds: float) -> str:
-        """The counts as the commands print them ("5203 ditambah, … dalam 0.2 detik")."""
+        """The counts as the commands print them, numbers as the language writes them
+        ("5.203 ditambah, … dalam 0,2 detik")."""
         return _(
-            "%(added)d added, %(updated)d updated, %(unchanged)d unchanged in %(seconds).1f s"
+            "%(added)s added, %(updated)s updated, %(unchanged)s unchanged in %(seconds)s s"
         ) % {
-            "added": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "seconds": seconds,
+            "added": whole(self.created),
+            "updated": whole(self.updated),
+            "unchanged": whole(self.unchanged),
+            "seconds": tenths(seconds),
         }
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from satudata.core.commands import account
+from satudata.core.oserrors import reason
 from satudata.env import make_private
 from satudata.registry.import_format import max_bytes, too_large
 from satudata.registry.models import ImportJob
@@ -161,8 +162,7 @@ def readable(path: Path) -> None:
         ) from None
     except OSError as exc:
         raise CommandError(
-            _("The file %(path)s cannot be read: %(error)s")
-            % {"path": path, "error": exc.strerror or exc}
+            _("The file %(path)s cannot be read: %(error)s") % {"path": path, "error": reason(exc)}
         ) from None
 
 

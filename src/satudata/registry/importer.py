@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.scope import write_scope
 from satudata.audit import services as audit
 from satudata.audit.models import AuditEntry
+from satudata.core.oserrors import reason
 from satudata.core.sqlite import page_cache
 from satudata.regions.models import Region
 from satudata.regions.services import served
@@ -170,7 +171,7 @@ class Importer(RowParse, ImportRecords, ImportRules, Placement):
             source.close()
             return self._fatal(
                 _("The error file %(path)s cannot be written (%(error)s); choose another place.")
-                % {"path": self.error_path, "error": exc.strerror or exc}
+                % {"path": self.error_path, "error": reason(exc)}
             )
         self.errors = errors
         try:

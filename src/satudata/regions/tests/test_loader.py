@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from satudata.regions.loader import load_regions
@@ -42,7 +44,8 @@ def test_loadregions_command_loads_a_province_and_reports_counts():
 
     out = StringIO()
     call_command("loadregions", "63", stdout=out)
-    assert "ditambah" in out.getvalue()  # "Kepmendagri …: 5203 ditambah, …"
+    # Numbers as Indonesian writes them: "Kepmendagri …: 5.203 ditambah, … dalam 0,2 detik".
+    assert re.search(r"\d\.\d{3} ditambah, .* dalam \d+,\d detik", out.getvalue())
     assert Region.objects.filter(code__startswith="63.", level=Region.Level.VILLAGE).count() > 1000
     again = StringIO()
     call_command("loadregions", "63", stdout=again)

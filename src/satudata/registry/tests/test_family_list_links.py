@@ -1,4 +1,4 @@
-""""Register a family" on the family list leads somewhere for every account that writes
+""" "Register a family" on the family list leads somewhere for every account that writes
 (language QA: the custodian's link was a 404 "No village has this code")."""
 
 from __future__ import annotations

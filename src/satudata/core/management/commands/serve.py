@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
 from satudata.core.deployment import startup_problems
+from satudata.core.oserrors import reason
 
 
 def default_port() -> int:
@@ -62,7 +63,7 @@ def port_problem(host: str, port: int) -> str | None:
             return _("Cannot listen on %(host)s:%(port)d: %(error)s.") % {
                 "host": host,
                 "port": port,
-                "error": exc.strerror or exc,
+                "error": reason(exc),
             }
     return None
 

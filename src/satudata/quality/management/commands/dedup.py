@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satudata.core.commands import PlainRefusals
+from satudata.core.numbers import tenths, whole
+from satudata.core.oserrors import reason
 from satudata.quality import linkage
 from satudata.quality.services import dedup
 
@@ -37,20 +39,20 @@ class Command(PlainRefusals, BaseCommand):
                 dedup.write_csv(output, result.pairs)
             except OSError as exc:
                 raise CommandError(
-                    _("Cannot write %(file)s: %(error)s.") % {"file": output, "error": exc.strerror}
+                    _("Cannot write %(file)s: %(error)s.") % {"file": output, "error": reason(exc)}
                 ) from exc
         self.stdout.write(
             _(
-                "%(residents)d residents compared in %(seconds).1f s: %(pairs)d candidate pairs "
-                "(%(new)d new, %(updated)d updated), %(decided)d already decided and not "
+                "%(residents)s residents compared in %(seconds)s s: %(pairs)s candidate pairs "
+                "(%(new)s new, %(updated)s updated), %(decided)s already decided and not "
                 "proposed again."
             )
             % {
-                "residents": result.residents,
-                "seconds": time.perf_counter() - start,
-                "pairs": len(result.pairs),
-                "new": result.created,
-                "updated": result.updated,
-                "decided": result.skipped_decided,
+                "residents": whole(result.residents),
+                "seconds": tenths(time.perf_counter() - start),
+                "pairs": whole(len(result.pairs)),
+                "new": whole(result.created),
+                "updated": whole(result.updated),
+                "decided": whole(result.skipped_decided),
             }
         )

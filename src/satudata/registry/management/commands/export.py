@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from satudata.accounts.scope import read_scope
 from satudata.core.commands import PlainRefusals, account
+from satudata.core.oserrors import reason
 from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import Region
 from satudata.regions.services import served
@@ -77,7 +78,7 @@ class Command(PlainRefusals, BaseCommand):
                     handle.writelines(exporter.csv_chunks(counted))
         except OSError as exc:
             raise CommandError(
-                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
+                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": reason(exc)}
             ) from exc
         self.stdout.write(
             _("%(n)d residents of %(village)s written to %(path)s.")
