@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,8 @@ _publishing = threading.Lock()
 RELEASE_LABEL = StatisticsRelease._meta.label_lower
 # PostgreSQL's advisory lock taken by publishers in turn ("SDSTATS" in ASCII).
 _TURN_KEY = 0x53_44_53_54_41_54_53
+# Figures read again when releases by others keep coming out first (`publish`).
+ATTEMPTS = 5
 
 
 def mode() -> str:
@@ -82,6 +85,12 @@ def in_force() -> dict:
     if latest is None or settings.SATUDATA_STATISTICS_REFRESH_SECONDS <= 0:
         with _publishing:
             return _publish_due(latest)
+    refused = _held.get("not_published")
+    if (
+        refused is not None
+        and time.monotonic() - refused < settings.SATUDATA_STATISTICS_REFRESH_SECONDS
+    ):
+        return _load(latest[0])  # tried a moment ago: not a full read at every request
     if _publishing.acquire(blocking=False):
         threading.Thread(target=_publish_apart, args=(latest,), daemon=True).start()
     return _load(latest[0])
@@ -110,6 +119,9 @@ def _publish_due(latest: tuple | None) -> dict:
     except IntegrityError:
         # Another process stored the same number first: everyone serves that one.
         return _load(_latest()[0])
+    if getattr(release, "not_published", False):
+        # The previous release stays in force (logged by `statistics._protected`).
+        _held["not_published"] = time.monotonic()
     return _load(release.number)
 
 
@@ -131,9 +143,11 @@ def publish(actor, number: int | None = None) -> StatisticsRelease:
     next number. As the next number, when nothing has changed since today's latest release
     read its figures (a double click, two custodians or the command and the button at once),
     that release is returned instead of an identical new one. The returned release's
-    `published_now` says which. `actor` None is the system (the period's own release).
+    `published_now` says which. When the new figures cannot be protected, no release is
+    made: the one in force is returned with `not_published` set (`outcome` says so). `actor`
+    None is the system (the period's own release).
     """
-    from satudata.registry.statistics import _writes, release_figures
+    from satudata.registry.statistics import NotProtected, _writes, release_figures
 
     if actor is not None and not actor.is_custodian:
         raise PermissionDenied(_("Only the custodian may publish the public statistics."))
@@ -143,32 +157,51 @@ def publish(actor, number: int | None = None) -> StatisticsRelease:
     seen = {"writes": _writes(), "audit_id": _newest_audit_id()}
     if number is None and (current := _unchanged_since(today, period, seen)) is not None:
         return current
-    summaries, hidden, follows = release_figures(today)
-    with transaction.atomic():
-        _take_turn()
-        if number is None:
-            if (current := _unchanged_since(today, period, seen)) is not None:
-                return current  # another publisher stored these figures meanwhile
-            last = _latest()
-            number = (last[0] if last else 0) + 1
-        if (follows or 0) < number - 1:
-            # A release came out meanwhile: protect these figures together with that one.
+    for _attempt in range(ATTEMPTS):
+        try:
+            # Read in a snapshot of their own (`release_snapshot`), before the publishing
+            # transaction: that one's first statement takes the turn, after which its
+            # isolation cannot be changed.
             summaries, hidden, follows = release_figures(today)
-        release = StatisticsRelease(
-            number=number,
-            period=period,
-            as_of=today,
-            summaries=summaries,
-            hidden_counts=hidden,
-            **seen,
-        )
-        release.save(force_insert=True)
-        # The new audit entry also moves the public cache's data version on, so no answer
-        # from the previous release is kept as current beside this one's.
-        audit.record(actor, AuditEntry.Action.CREATE, release, after=audit.snapshot(release))
-    log.info("population statistics release %s published (figures as of %s)", number, today)
-    release.published_now = True
-    return release
+        except NotProtected:
+            return _not_published()
+        with transaction.atomic():
+            _take_turn()
+            wanted = number
+            if wanted is None:
+                if (current := _unchanged_since(today, period, seen)) is not None:
+                    return current  # another publisher stored these figures meanwhile
+                last = _latest()
+                wanted = (last[0] if last else 0) + 1
+            if (follows or 0) < wanted - 1:
+                # A release came out meanwhile: protect figures together with that one (read
+                # again, outside this transaction, which stores nothing).
+                continue
+            release = StatisticsRelease(
+                number=wanted,
+                period=period,
+                as_of=today,
+                summaries=summaries,
+                hidden_counts=hidden,
+                **seen,
+            )
+            release.save(force_insert=True)
+            # The new audit entry also moves the public cache's data version on, so no answer
+            # from the previous release is kept as current beside this one's.
+            audit.record(actor, AuditEntry.Action.CREATE, release, after=audit.snapshot(release))
+        log.info("population statistics release %s published (figures as of %s)", wanted, today)
+        release.published_now = True
+        return release
+    return _not_published()  # other publishers kept coming first: this one can try again
+
+
+def _not_published() -> StatisticsRelease:
+    """The release in force, marked as not made now: the new figures could not be protected
+    (or kept being overtaken). The custodian is told that nothing was published."""
+    latest = StatisticsRelease.objects.defer("summaries").order_by("-number").first()
+    latest.published_now = False
+    latest.not_published = True
+    return latest
 
 
 def _newest_audit_id() -> int:
@@ -212,6 +245,15 @@ def _take_turn() -> None:
 def outcome(release: StatisticsRelease) -> str:
     """What the custodian is told after publishing, by the button and by the command."""
     values = {"number": release.number, "day": date_format(release.as_of, "j F Y")}
+    if getattr(release, "not_published", False):
+        return (
+            _(
+                "No new statistics release was published: today's figures could not be "
+                "protected this time. Release %(number)s, with figures as of %(day)s, stays "
+                "in force. Please try again in a few minutes."
+            )
+            % values
+        )
     if getattr(release, "published_now", True):
         return _("Statistics release %(number)s published, with figures as of %(day)s.") % values
     return (

@@ -52,6 +52,7 @@ from satudata.registry.disclosure import (
 )
 from satudata.registry.models import StatisticsVersion
 from satudata.registry.release_protection import HISTORY, protect_release
+from satudata.registry.release_snapshot import one_snapshot
 
 __all__ = ["HIDDEN", "SMALL", "SMALL_MARK", "protect", "suppress", "population_summary"]
 
@@ -126,6 +127,23 @@ def _dimension_rows() -> list[tuple]:
         return cursor.fetchall()
 
 
+def _villages(rows: list[tuple]) -> dict[str, RegionCounts]:
+    """Each village's counts but its pyramid, from `_dimension_rows`.
+
+    Counted per village first, then each village's few hundred counts are added up the tree:
+    the scan returns up to one row per resident, four levels would be four times the work."""
+    villages: dict[str, RegionCounts] = {}
+    for code, sex, *values, n in rows:
+        if code not in villages:
+            villages[code] = RegionCounts.empty(code)
+        counts = villages[code]
+        counts.total += n
+        counts.tables["sex"][sex] += n
+        for name, value in zip(DIMENSIONS, values, strict=True):
+            counts.tables[name][value] += n
+    return villages
+
+
 def _ancestors(code: str) -> list[str]:
     """A village's district, regency and province codes ("62.01.02.2001" -> "62.01.02", …)."""
     parts = code.split(".")
@@ -134,24 +152,19 @@ def _ancestors(code: str) -> list[str]:
 
 def raw_counts(today: datetime.date) -> tuple[dict[str, RegionCounts], dict[str, str]]:
     """Every region with living residents, its raw counts (summed up the tree), and parents."""
-    villages: dict[str, RegionCounts] = {}
-    # Count per village first, then add each village's few hundred counts up the tree: the
-    # scan returns up to one row per resident, four levels would be four times the work.
-    for code, sex, *values, n in _dimension_rows():
-        if code not in villages:
-            villages[code] = RegionCounts.empty(code)
-        counts = villages[code]
-        counts.total += n
-        counts.tables["sex"][sex] += n
-        for name, value in zip(DIMENSIONS, values, strict=True):
-            counts.tables[name][value] += n
-    months = ", ".join(f"m{m}" for m in range(1, 13))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT village_id, sex, birth_year, {months} FROM registry_populationcell"  # noqa: S608
-        )
-        ages = _age_counts(cursor.fetchall(), today)
-    _recount_where_cells_differ(ages, villages, today)
+    # The residents, the cells and the recount from one state: read a statement apart, a
+    # registration in between gave sex counts no pyramid could fit (`release_snapshot`).
+    with one_snapshot():
+        rows = _dimension_rows()
+        months = ", ".join(f"m{m}" for m in range(1, 13))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT village_id, sex, birth_year, {months} FROM registry_populationcell"  # noqa: S608
+            )
+            cell_rows = cursor.fetchall()
+        villages = _villages(rows)
+        ages = _age_counts(cell_rows, today)
+        _recount_where_cells_differ(ages, villages, today)
     for (code, sex, group), n in ages.items():
         if code in villages:  # cells of a village with no living resident are all 0
             villages[code].tables["male" if sex == 1 else "female"][group] += n
@@ -203,11 +216,15 @@ def published(today: datetime.date) -> dict[str, dict]:
     return _protected(today, [])[0]
 
 
+class NotProtected(Exception):
+    """A new release's figures that could not be protected: no release is made of them."""
+
+
 def release_figures(today: datetime.date) -> tuple[dict[str, dict], dict, int | None]:
     """A new release's summaries, protected together with the latest releases (see
     `registry.release_protection`); the true counts of the cells they hide, kept with the
     release and never served, for the releases after it; and the number of the release they
-    follow (None for the first)."""
+    follow (None for the first). NotProtected when the figures cannot be protected."""
     from satudata.registry.models import StatisticsRelease
 
     rows = list(
@@ -234,11 +251,14 @@ def _protected(today: datetime.date, previous: list[dict]) -> tuple[dict, dict]:
     history = [counts_of_release(row["summaries"], row["hidden_counts"]) for row in previous]
     try:
         protect_release(regions, parent_of, history)
-    except ValueError:
+    except (ValueError, ArithmeticError) as exc:
+        # ValueError: no whole counts fit (tables of two states, before `one_snapshot`);
+        # OverflowError and the like: the bounds of such a system ran away in the solver.
         if previous:
-            # Nothing new can be learnt from the same figures again.
-            log.exception("population statistics release repeats the previous one's figures")
-            return previous[-1]["summaries"], previous[-1]["hidden_counts"]
+            # The previous release's figures again, stored as a new release dated today,
+            # told the custodian that today's figures were out: none is made from these.
+            log.exception("population statistics could not be protected; no release made")
+            raise NotProtected from exc
         # The published tables contradict each other (counts that no whole numbers fit):
         # a bug, but no reason to fail every statistics page. Nothing small can leak from
         # regions that publish nothing.

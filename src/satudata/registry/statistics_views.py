@@ -45,7 +45,10 @@ def publish_statistics(request):
         messages.info(request, _("Public statistics are live: there is nothing to publish."))
     else:
         release = releases.publish(request.user)
-        report = messages.success if release.published_now else messages.info
+        if getattr(release, "not_published", False):
+            report = messages.warning  # nothing new: the custodian should try again
+        else:
+            report = messages.success if release.published_now else messages.info
         report(request, releases.outcome(release))
     return sent.finish(redirect(_statistics_page(request.POST.get("region", ""))))
 

@@ -49,4 +49,7 @@ class Command(PlainRefusals, BaseCommand):
                 _("%(name)s may not publish the public statistics: only the custodian may.")
                 % {"name": actor.get_username()}
             ) from None
+        if getattr(release, "not_published", False):
+            # Not a success: a script or a cron job sees the exit status.
+            raise CommandError(releases.outcome(release))
         self.stdout.write(releases.outcome(release))
