@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from satudata.core.formerrors import beside_field
@@ -13,7 +14,7 @@ from satudata.regions.codes import BadRegionCode, normalize_code
 from satudata.regions.models import LocalUnit, Region
 from satudata.regions.services import served
 from satudata.registry import codes
-from satudata.registry.models import ImportJob
+from satudata.registry.models import ImportJob, Resident
 from satudata.registry.validation import outside_message
 
 # A browser's date input takes only yyyy-mm-dd values, whatever the page's language formats.
@@ -25,6 +26,12 @@ def _codes(field: str, required: bool = False):
     return forms.TypedChoiceField(
         choices=empty + codes.choices(field), coerce=int, required=required, empty_value=None
     )
+
+
+def _sex_choices() -> list[tuple[int, str]]:
+    """Sex in the UI's language, as the resident's page names it (the code list's labels
+    are Indonesian in any language: "1 – Laki-laki" on the English form; language QA)."""
+    return [(code, f"{code} – {capfirst(label)}") for code, label in Resident.Sex.choices]
 
 
 def digits_input() -> forms.TextInput:
@@ -47,7 +54,7 @@ class ResidentForm(forms.Form):
         label=_("temporary NIK (the person has none yet)"), required=False
     )
     name = forms.CharField(label=_("name"), max_length=100)
-    sex = _codes("sex", required=True)
+    sex = forms.TypedChoiceField(choices=_sex_choices, coerce=int, empty_value=None)
     birth_place = forms.CharField(label=_("place of birth"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("date of birth"), widget=DATE_INPUT)
     religion = _codes("religion")

@@ -1,5 +1,6 @@
-"""A form's address opened with GET (the language switch after a refused event form) shows a
-page in the chosen language, not a blank 405 (language QA)."""
+"""Pages in the language the user chose (language QA): a form's address opened with GET (the
+language switch after a refused event form) shows a page, not a blank 405; the resident form
+names sex in that language."""
 
 from __future__ import annotations
 
@@ -28,3 +29,13 @@ def test_the_api_keeps_its_json_405(clients):
     answer = clients["operator_a"].get("/api/v1/move-ins")
     assert answer.status_code == 405
     assert answer["Content-Type"].startswith("application/json")
+
+
+def test_the_resident_form_names_sex_in_the_ui_language(clients):
+    """The code list's "Laki-laki" stood on the English form while the resident's page said
+    "Male" (language QA)."""
+    client = clients["operator_a"]
+    assert "1 – Laki-laki" in client.get("/registry/residents/new/").content.decode()
+    client.get("/lang/en/?next=/")
+    english = client.get("/registry/residents/new/").content.decode()
+    assert "1 – Male" in english and "2 – Female" in english and "Laki-laki" not in english
