@@ -259,8 +259,9 @@ class Importer(RowParse, ImportRecords, ImportRules, Placement):
             self.report.committed = False
         except ChangedMeanwhile:
             self.report.message = _(
-                "Another user changed residents of this file while it was being imported; "
-                "nothing was saved, so that no change is undone unseen. Import the file again."
+                "Another user changed residents or family cards of this file while it was "
+                "being imported; nothing was saved, so that no change is undone unseen. "
+                "Import the file again."
             )
             self.report.committed = False
         except IntegrityError as exc:

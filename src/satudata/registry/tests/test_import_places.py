@@ -50,6 +50,11 @@ def test_a_bad_place_or_long_text_is_the_rows_error_and_nothing_is_stored(
     assert everything() == before
 
 
+CHANGED_MEANWHILE = (
+    "Pengguna lain mengubah penduduk atau kartu keluarga dari berkas ini selama impor berjalan"
+)
+
+
 def test_an_rt_without_its_rw_is_refused(tmp_path):
     rows = good_rows(8)
     rows[2][COL["rw"]] = ""
@@ -284,7 +289,7 @@ def test_an_import_never_undoes_a_change_saved_after_it_read_the_resident(
 
     monkeypatch.setattr(importer.Importer, "_held", read_then_someone_saves)
     out = fails(changed, "--village", VILLAGE_A)
-    assert "Pengguna lain mengubah penduduk dari berkas ini selama impor berjalan" in out
+    assert CHANGED_MEANWHILE in out
     # Nothing of the file was saved. (The stand-in for the other session ran inside the
     # import's transaction, so it is rolled back too; another session's commit stays.)
     assert list(Resident.objects.values_list("version", flat=True).distinct()) == [1]
@@ -310,7 +315,7 @@ def test_an_import_never_undoes_a_card_moved_after_it_read_the_card(tmp_path, mo
 
     monkeypatch.setattr(importer.Importer, "_load_families", read_then_the_operator_moves_it)
     out = fails(write_csv(tmp_path / "moved.csv", rows), "--village", VILLAGE_A)
-    assert "Pengguna lain mengubah penduduk dari berkas ini selama impor berjalan" in out
+    assert CHANGED_MEANWHILE in out
     assert not Family.objects.filter(address="Alamat Dari Berkas").exists()
 
 
@@ -344,5 +349,5 @@ def test_an_import_saves_nothing_when_a_card_got_a_head_meanwhile(
 
     monkeypatch.setattr(importer.Importer, "_note_members_elsewhere", checked_then_a_head_is_given)
     out = fails(write_csv(tmp_path / "head.csv", [row]), "--village", VILLAGE_A)
-    assert "Pengguna lain mengubah penduduk dari berkas ini selama impor berjalan" in out
+    assert CHANGED_MEANWHILE in out
     assert Resident.objects.filter(family=card).count() == 1
