@@ -20,7 +20,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from satudata.registry import codes
-from satudata.registry.import_rules import card_changed, lookup_ids
+from satudata.registry.import_rules import card_changed
 from satudata.registry.validation import named
 
 ALIVE, DEAD = 1, 2  # Resident.Status
@@ -79,7 +79,7 @@ def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
         importer._reject(line, column, codes.HEAD, named("relationship", message))
 
     leaving = rows.filter("_leaving")
-    left = _left_cards(leaving)
+    left = _left_cards(importer, leaving)
 
     # A stored living head whose row in the file is alive but no longer head, on the same
     # card (a death is not a demotion: the form records it too, and the card waits for a
@@ -154,12 +154,12 @@ def keep_one_head(importer, accepted: pl.DataFrame) -> pl.DataFrame:
     return accepted.filter(~pl.col("_line").is_in(refused))
 
 
-def _left_cards(leaving: pl.DataFrame) -> dict[int, tuple[str, set[int]]]:
+def _left_cards(importer, leaving: pl.DataFrame) -> dict[int, tuple[str, set[int]]]:
     """Card id -> (KK number, ids of its living members) of the cards the chunk's leaving
     heads leave: one query, none in the usual chunk (no head leaves)."""
     cards: dict[int, tuple[str, set[int]]] = {}
     ids = leaving["old_family_id"].unique().to_list()
-    for card, number, member in lookup_ids(LEFT_CARDS, ids):
+    for card, number, member in importer._lookup(LEFT_CARDS, ids):
         cards.setdefault(card, (number, set()))
         if member is not None:
             cards[card][1].add(member)

@@ -13,16 +13,13 @@ from __future__ import annotations
 import datetime
 
 import polars as pl
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from satudata.core.dates import shown_date
-from satudata.registry import sqlload
 from satudata.registry.models import LifeEvent, Resident
 from satudata.registry.validation import named
 
 ALIVE = 1  # Resident.Status.ALIVE
-STEP = 5000  # ids per IN (...) on SQLite, at most (fewer below SQLite 3.32)
 
 
 def card_changed() -> pl.Expr:
@@ -37,24 +34,6 @@ def not_living_moved() -> pl.Expr:
     the forms and `POST /api/v1/residents/<id>/family` move only living residents."""
     stored = pl.col("held_id").is_not_null() & ~pl.col("_conflict")
     return (stored & pl.col("old_status").ne(ALIVE) & card_changed()).fill_null(False)
-
-
-def lookup_ids(sql: str, ids: list[int]) -> list[tuple]:
-    """The rows of `sql` (with one `IN (%s)`) for these integer ids: one query on
-    PostgreSQL, one per STEP ids on SQLite."""
-    if not ids:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(sql.replace("IN (%s)", "= ANY(%s)"), [list(ids)])
-            return cursor.fetchall()
-        found = []
-        step = min(STEP, sqlload.sqlite_values_limit())
-        for start in range(0, len(ids), step):
-            part = list(ids[start : start + step])
-            cursor.execute(sql % ", ".join(["%s"] * len(part)), part)
-            found.extend(cursor.fetchall())
-        return found
 
 
 # The events a birth date cannot follow: all but the birth itself, as the form's rule
@@ -94,7 +73,7 @@ class ImportRules:
         if changing.height == 0:
             return frame
         earliest: dict[int, tuple] = {}
-        for resident, pk, kind, date in lookup_ids(EVENTS_OF, changing["held_id"].to_list()):
+        for resident, pk, kind, date in self._lookup(EVENTS_OF, changing["held_id"].to_list()):
             if isinstance(date, str):  # SQLite without the date converter
                 date = datetime.date.fromisoformat(date)
             if resident not in earliest or (date, pk) < earliest[resident][:2]:

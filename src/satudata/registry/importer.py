@@ -789,7 +789,9 @@ class Importer(RowParse, ImportRecords, ImportRules, Placement):
             return frame
         return frame.filter(~pl.col("_line").is_in(refused))
 
-    def _lookup(self, sql: str, keys: list[str]) -> list[tuple]:
+    def _lookup(self, sql: str, keys: list) -> list[tuple]:
+        """The rows of `sql` (with one `IN (%s)`) for these keys (texts or ids): one query on
+        PostgreSQL, one per LOOKUP keys on SQLite."""
         found = []
         if not keys:
             return found
@@ -865,11 +867,11 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def _any_of(sql: str, keys: list[str]) -> tuple[str, list]:
-    """PostgreSQL: `sql`'s `IN (%s)` as `= ANY(…)` of the keys, and its parameter. Keys
+def _any_of(sql: str, keys: list) -> tuple[str, list]:
+    """PostgreSQL: `sql`'s `IN (%s)` as `= ANY(…)` of the keys, and its parameter. Text keys
     without a comma (validated digits) go as one text split by the server: psycopg adapting
-    a 5,000-item list cost ~20 µs an item."""
-    if any("," in key for key in keys):
+    a 5,000-item list cost ~20 µs an item. Integer keys (ids) go as a list."""
+    if any(not isinstance(key, str) or "," in key for key in keys):
         return sql.replace("IN (%s)", "= ANY(%s)"), [list(keys)]
     return sql.replace("IN (%s)", "= ANY(string_to_array(%s, ','))"), [",".join(keys)]
 
